@@ -1,0 +1,20 @@
+// Test level shows in the file name: *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
+// Integration and e2e suites share one PostgreSQL, so they run in band (see package.json).
+const libs = ['registry-domain:domain', 'registry-app:app', 'event-store', 'read-models', 'contracts', 'platform', 'testing'];
+const moduleNameMapper = {};
+for (const entry of libs) {
+  const [dir, alias = dir] = entry.split(':');
+  moduleNameMapper[`^@registry/${alias}$`] = `<rootDir>/libs/${dir}/src`;
+  moduleNameMapper[`^@registry/${alias}/(.*)$`] = `<rootDir>/libs/${dir}/src/$1`;
+}
+module.exports = {
+  rootDir: '.',
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  testRegex: '.*\\.spec\\.ts$',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+  testTimeout: 30000,
+  globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+};

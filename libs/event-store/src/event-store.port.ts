@@ -1,0 +1,89 @@
+/**
+ * The event store port. Every adapter (PostgreSQL, KurrentDB) passes the one contract suite in
+ * ./contract, so nothing above this file knows which store it runs on.
+ */
+
+/** A point in the global log. PostgreSQL: (transaction id, sequence); KurrentDB: (commit, prepare). */
+export interface Position {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface EventToAppend {
+  /** Deterministic (derived from the command id and index) so a retried command is recognised. */
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface RecordedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  /** 0-based, contiguous within the stream. */
+  readonly revision: number;
+  readonly position: Position;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+  /** Transaction time, set by the store. */
+  readonly recordedAt: Date;
+}
+
+/** `no_stream`: the stream must not exist; a number: the stream's current revision must be exactly that. */
+export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  readonly nextRevision: number;
+  readonly position: Position;
+}
+
+export interface ReadStreamOptions {
+  /** Revision to start from (inclusive); defaults to the start (forwards) or the end (backwards). */
+  readonly fromRevision?: number;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly maxCount?: number;
+}
+
+/** Server-side filter: events whose stream starts with one of the prefixes, or whose type is listed. */
+export interface EventFilter {
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Omitted: from the beginning. */
+  readonly after?: Position;
+  readonly maxCount?: number;
+  readonly filter?: EventFilter;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint; omitted: from the beginning. */
+  readonly after?: Position;
+  readonly filter?: EventFilter;
+}
+
+/** Catches up from the checkpoint, then goes live. Iteration ends when `close()` is called. */
+export interface EventSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult>;
+  /** Throws StreamNotFoundError for a stream that has no events. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Gap-free: never returns an event while an earlier-positioned one may still commit. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): EventSubscription;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,6 @@
+export * from './event-store.port';
+export * from './errors';
+export * from './position';
+export * from './validation';
+export { PostgresEventStore } from './postgres/postgres-event-store';
+export { migrate, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';

@@ -1,0 +1,141 @@
+import { Pool } from 'pg';
+import type {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from '../event-store.port';
+import {
+  InvalidEventStoreRequestError,
+  PartialRetryError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '../errors';
+import { validateAppend } from '../validation';
+import { EVENT_COLUMNS, EventRow, toRecordedEvent } from './postgres-rows';
+import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
+import { PostgresSubscription } from './postgres-subscription';
+
+const EXPECTED_CODES = { no_stream: -1, any: -2, stream_exists: -3 } as const;
+
+interface AppendRow {
+  outcome: 'appended' | 'duplicate' | 'partial' | 'conflict';
+  stream_revision: string;
+  tx: string | null;
+  last_position: string | null;
+}
+
+/**
+ * The default event store: one PostgreSQL database, append through one function call (one round
+ * trip), gap-free reads by transaction id (DESIGN.md §4).
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly notifier: PostgresEventNotifier;
+
+  constructor(
+    readonly pool: Pool,
+    private readonly ownsPool = false,
+  ) {
+    this.notifier = new PostgresEventNotifier(pool);
+  }
+
+  static connect(connectionString: string, maxConnections = 20): PostgresEventStore {
+    return new PostgresEventStore(new Pool({ connectionString, max: maxConnections }), true);
+  }
+
+  async append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    validateAppend(streamId, events, expected);
+    const code = typeof expected === 'number' ? expected : EXPECTED_CODES[expected];
+    const { rows } = await this.pool.query<AppendRow>({
+      name: 'es_append',
+      text: 'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
+      values: [
+        streamId,
+        code,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    });
+    return this.appendOutcome(streamId, expected, rows[0]);
+  }
+
+  private appendOutcome(streamId: string, expected: ExpectedRevision, row: AppendRow): AppendResult {
+    const revision = Number(row.stream_revision);
+    if (row.outcome === 'conflict') {
+      throw new WrongExpectedRevisionError(streamId, expected, revision < 0 ? 'no_stream' : revision);
+    }
+    if (row.outcome === 'partial') throw new PartialRetryError(streamId);
+    if (row.outcome === 'appended') this.notifier.announce();
+    return {
+      nextRevision: revision,
+      position: { commit: BigInt(row.tx ?? 0), prepare: BigInt(row.last_position ?? 0) },
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(from) || from < 0 || !(max > 0)) {
+      throw new InvalidEventStoreRequestError(`Invalid read of ${streamId}`);
+    }
+    const { rows } = await this.pool.query<EventRow>({
+      name: backwards ? 'es_read_backwards' : 'es_read_forwards',
+      text: `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
+             ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      values: [streamId, from, Math.min(max, 2 ** 31 - 1)],
+    });
+    if (rows.length === 0) await this.assertStreamExists(streamId);
+    return rows.map(toRecordedEvent);
+  }
+
+  private async assertStreamExists(streamId: string): Promise<void> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM es_streams WHERE stream_id = $1', [streamId]);
+    if (rowCount === 0) throw new StreamNotFoundError(streamId);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? { commit: 0n, prepare: 0n };
+    const prefixes = options.filter?.streamPrefixes?.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'es_read_all',
+      // Only transactions older than every open one are visible: a later commit never lands behind us.
+      text: `SELECT ${EVENT_COLUMNS} FROM es_events
+             WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+               AND ($3::text[] IS NULL OR type = ANY($3))
+               AND ($4::text[] IS NULL OR stream_id LIKE ANY($4))
+             ORDER BY transaction_id, global_position LIMIT $5`,
+      values: [
+        after.commit.toString(),
+        after.prepare.toString(),
+        options.filter?.eventTypes ?? null,
+        prefixes ?? null,
+        Math.min(options.maxCount ?? 1000, 10_000),
+      ],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    return new PostgresSubscription(this, this.notifier, options);
+  }
+
+  async close(): Promise<void> {
+    await this.notifier.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+}
+
+export { EVENTS_CHANNEL };

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { runner } from 'node-pg-migrate';
+import type { Pool } from 'pg';
+
+/** Migration sets: each owner (event store, read models, API) keeps its own history table. */
+export interface MigrationSet {
+  readonly dir: string;
+  readonly table: string;
+}
+
+export const EVENT_STORE_MIGRATIONS: MigrationSet = {
+  dir: join(__dirname, '..', '..', 'migrations'),
+  table: 'pgmigrations_event_store',
+};
+
+/** Applies pending migrations; safe to call from several processes at once (advisory lock). */
+export async function migrate(pool: Pool, set: MigrationSet): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await runner({
+      dbClient: client,
+      dir: set.dir,
+      migrationsTable: set.table,
+      direction: 'up',
+      count: Infinity,
+      log: () => undefined,
+      noLock: false,
+      checkOrder: true,
+    });
+  } finally {
+    client.release();
+  }
+}

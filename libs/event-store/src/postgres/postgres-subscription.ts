@@ -1,0 +1,38 @@
+import type { EventStore, EventSubscription, Position, RecordedEvent, SubscribeOptions } from '../event-store.port';
+import type { PostgresEventNotifier } from './postgres-event-notifier';
+
+const PAGE = 1000;
+/** Polling interval when no notification arrives (a missed NOTIFY, or a held-back transaction). */
+const POLL_MS = 250;
+
+/** Catch-up then live: pages through readAll, sleeping on NOTIFY when it reaches the end. */
+export class PostgresSubscription implements EventSubscription {
+  private closed = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly notifier: PostgresEventNotifier,
+    private readonly options: SubscribeOptions,
+  ) {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    let after: Position | undefined = this.options.after;
+    try {
+      while (!this.closed) {
+        const page = await this.store.readAll({ after, maxCount: PAGE, filter: this.options.filter });
+        for (const event of page) {
+          if (this.closed) return;
+          yield event;
+          after = event.position;
+        }
+        if (page.length < PAGE) await this.notifier.next(page.length === 0 ? POLL_MS : 10);
+      }
+    } finally {
+      this.closed = true;
+    }
+  }
+}
