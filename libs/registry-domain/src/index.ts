@@ -1,1 +1,9 @@
-export const x = 42;
+export * from './calendar/calendar';
+export * from './errors';
+export * from './pin/pin';
+export * from './provinces/provinces';
+export * from './provinces/provinces.data';
+export * from './citizen/citizen.events';
+export * from './citizen/citizen.commands';
+export * from './citizen/citizen.state';
+export * from './citizen/citizen.decider';

@@ -1,0 +1,62 @@
+import type { CivilDate } from '../calendar/calendar';
+import type { Pin, Sex } from '../pin/pin';
+import type { Address, CancellationReason, PersonName, Place } from './citizen.events';
+import type { CitizenRecord } from './citizen.state';
+
+/** What the registry knows of a parent named in a birth application: null when not found. */
+export type ParentLookup = CitizenRecord | null;
+
+export interface RegisterBirth {
+  readonly type: 'RegisterBirth';
+  readonly data: {
+    readonly child: {
+      readonly name: PersonName;
+      readonly sex: Sex;
+      readonly dateOfBirth: CivilDate;
+      readonly placeOfBirth: Place;
+      readonly nationality: string;
+      readonly ethnicity: string | null;
+    };
+    readonly motherPin: Pin | null;
+    readonly fatherPin: Pin | null;
+    readonly registrationProvinceCode: string;
+    readonly permanentResidence: Address | null;
+    /** The six digits that make the PIN unique, drawn by the caller (randomness is an input). */
+    readonly uniqueDigits: string;
+    readonly mother?: ParentLookup;
+    readonly father?: ParentLookup;
+  };
+}
+
+export interface RegisterPermanentResidence {
+  readonly type: 'RegisterPermanentResidence';
+  readonly data: { readonly address: Address; readonly effectiveDate: CivilDate };
+}
+
+export interface RegisterTemporaryResidence {
+  readonly type: 'RegisterTemporaryResidence';
+  readonly data: { readonly address: Address; readonly from: CivilDate; readonly until: CivilDate };
+}
+
+export interface CancelPermanentResidence {
+  readonly type: 'CancelPermanentResidence';
+  readonly data: { readonly reason: CancellationReason; readonly effectiveDate: CivilDate; readonly note: string | null };
+}
+
+export interface RegisterDeath {
+  readonly type: 'RegisterDeath';
+  readonly data: { readonly dateOfDeath: CivilDate; readonly placeOfDeath: Place; readonly certificateNumber: string };
+}
+
+export type CitizenCommand =
+  | RegisterBirth
+  | RegisterPermanentResidence
+  | RegisterTemporaryResidence
+  | CancelPermanentResidence
+  | RegisterDeath;
+
+/** Inputs every decision needs from outside the domain. */
+export interface DecisionContext {
+  /** Today's civil date in the registry's time zone. */
+  readonly today: CivilDate;
+}

@@ -1,0 +1,41 @@
+import type { CitizenEvent } from './citizen.events';
+import type { CitizenCommand, DecisionContext } from './citizen.commands';
+import { evolveCitizen, initialCitizenState, type CitizenState } from './citizen.state';
+import { registerBirth } from './register-birth';
+import { registerPermanentResidence, registerTemporaryResidence } from './register-residence';
+import { cancelPermanentResidence } from './cancel-permanent-residence';
+import { registerDeath } from './register-death';
+
+export function decideCitizen(
+  command: CitizenCommand,
+  state: CitizenState,
+  context: DecisionContext,
+): CitizenEvent[] {
+  switch (command.type) {
+    case 'RegisterBirth':
+      return registerBirth(command, state, context);
+    case 'RegisterPermanentResidence':
+      return registerPermanentResidence(command, state, context);
+    case 'RegisterTemporaryResidence':
+      return registerTemporaryResidence(command, state, context);
+    case 'CancelPermanentResidence':
+      return cancelPermanentResidence(command, state, context);
+    case 'RegisterDeath':
+      return registerDeath(command, state, context);
+    default: {
+      const unknown: never = command;
+      throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The decider of a citizen's stream (Emmett's shape: decide, evolve, initialState). */
+export const citizenDecider = {
+  decide: decideCitizen,
+  evolve: evolveCitizen,
+  initialState: initialCitizenState,
+};
+
+export function citizenStream(pin: string): string {
+  return `citizen-${pin}`;
+}

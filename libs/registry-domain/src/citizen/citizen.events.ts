@@ -1,0 +1,123 @@
+import type { CivilDate } from '../calendar/calendar';
+import type { Pin, Sex } from '../pin/pin';
+
+export interface PersonName {
+  readonly familyName: string;
+  readonly middleName: string | null;
+  readonly givenName: string;
+}
+
+/** A place of birth or death: the province (administrative unit) and free text. */
+export interface Place {
+  readonly provinceCode: string;
+  readonly detail: string | null;
+}
+
+/** A residence address: commune/ward within a province, and the street line. */
+export interface Address {
+  readonly provinceCode: string;
+  readonly communeCode: string | null;
+  readonly line: string;
+}
+
+export type CancellationReason = 'deceased' | 'moved_abroad' | 'absent_12_months' | 'other';
+
+export interface BirthRegistered {
+  readonly type: 'BirthRegistered';
+  readonly data: {
+    readonly pin: Pin;
+    readonly name: PersonName;
+    readonly sex: Sex;
+    readonly dateOfBirth: CivilDate;
+    readonly placeOfBirth: Place;
+    readonly nationality: string;
+    readonly ethnicity: string | null;
+    readonly motherPin: Pin | null;
+    readonly fatherPin: Pin | null;
+    readonly registrationProvinceCode: string;
+    /** The address in the application; the birth procedure registers it as the first residence. */
+    readonly permanentResidence: Address | null;
+  };
+}
+
+export interface PermanentResidenceRegistered {
+  readonly type: 'PermanentResidenceRegistered';
+  readonly data: {
+    readonly pin: Pin;
+    readonly address: Address;
+    readonly effectiveDate: CivilDate;
+    /** The residence this one ends (on the day before `effectiveDate`), if any. */
+    readonly previous: { readonly address: Address; readonly since: CivilDate } | null;
+  };
+}
+
+export interface TemporaryResidenceRegistered {
+  readonly type: 'TemporaryResidenceRegistered';
+  readonly data: { readonly pin: Pin; readonly address: Address; readonly from: CivilDate; readonly until: CivilDate };
+}
+
+export interface TemporaryResidenceEnded {
+  readonly type: 'TemporaryResidenceEnded';
+  readonly data: { readonly pin: Pin; readonly address: Address; readonly endedOn: CivilDate; readonly reason: string };
+}
+
+export interface PermanentResidenceCancelled {
+  readonly type: 'PermanentResidenceCancelled';
+  readonly data: {
+    readonly pin: Pin;
+    readonly address: Address;
+    readonly reason: CancellationReason;
+    readonly effectiveDate: CivilDate;
+    readonly note: string | null;
+  };
+}
+
+export interface DeathRegistered {
+  readonly type: 'DeathRegistered';
+  readonly data: {
+    readonly pin: Pin;
+    readonly dateOfDeath: CivilDate;
+    readonly placeOfDeath: Place;
+    readonly certificateNumber: string;
+  };
+}
+
+export type CitizenEvent =
+  | BirthRegistered
+  | PermanentResidenceRegistered
+  | TemporaryResidenceRegistered
+  | TemporaryResidenceEnded
+  | PermanentResidenceCancelled
+  | DeathRegistered;
+
+export type CitizenEventType = CitizenEvent['type'];
+
+export const CITIZEN_EVENT_TYPES: readonly CitizenEventType[] = [
+  'BirthRegistered',
+  'PermanentResidenceRegistered',
+  'TemporaryResidenceRegistered',
+  'TemporaryResidenceEnded',
+  'PermanentResidenceCancelled',
+  'DeathRegistered',
+];
+
+/** The valid-time date of each event: when the fact happened in the world. */
+export function effectiveDateOf(event: CitizenEvent): CivilDate {
+  switch (event.type) {
+    case 'BirthRegistered':
+      return event.data.dateOfBirth;
+    case 'PermanentResidenceRegistered':
+    case 'PermanentResidenceCancelled':
+      return event.data.effectiveDate;
+    case 'TemporaryResidenceRegistered':
+      return event.data.from;
+    case 'TemporaryResidenceEnded':
+      return event.data.endedOn;
+    case 'DeathRegistered':
+      return event.data.dateOfDeath;
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { CivilDate } from '../calendar/calendar';
+import type { Pin, Sex } from '../pin/pin';
+import type { Address, CitizenEvent, PersonName, Place } from './citizen.events';
+
+export interface CitizenRecord {
+  readonly pin: Pin;
+  readonly name: PersonName;
+  readonly sex: Sex;
+  readonly dateOfBirth: CivilDate;
+  readonly placeOfBirth: Place;
+  readonly nationality: string;
+  readonly ethnicity: string | null;
+  readonly motherPin: Pin | null;
+  readonly fatherPin: Pin | null;
+  readonly status: 'alive' | 'deceased';
+  readonly dateOfDeath: CivilDate | null;
+  readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
+  readonly temporaryResidence: { readonly address: Address; readonly from: CivilDate; readonly until: CivilDate } | null;
+}
+
+/** A citizen's state as folded from the stream; `null` before the first event. */
+export type CitizenState = CitizenRecord | null;
+
+export function initialCitizenState(): CitizenState {
+  return null;
+}
+
+export function evolveCitizen(state: CitizenState, event: CitizenEvent): CitizenState {
+  if (event.type === 'BirthRegistered') return bornCitizen(event.data);
+  if (state === null) return state; // a stream always starts with its birth
+  switch (event.type) {
+    case 'PermanentResidenceRegistered':
+      return { ...state, permanentResidence: { address: event.data.address, since: event.data.effectiveDate } };
+    case 'PermanentResidenceCancelled':
+      return { ...state, permanentResidence: null };
+    case 'TemporaryResidenceRegistered':
+      return { ...state, temporaryResidence: { ...event.data } };
+    case 'TemporaryResidenceEnded':
+      return { ...state, temporaryResidence: null };
+    case 'DeathRegistered':
+      return { ...state, status: 'deceased', dateOfDeath: event.data.dateOfDeath };
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['data']): CitizenRecord {
+  return {
+    pin: data.pin,
+    name: data.name,
+    sex: data.sex,
+    dateOfBirth: data.dateOfBirth,
+    placeOfBirth: data.placeOfBirth,
+    nationality: data.nationality,
+    ethnicity: data.ethnicity,
+    motherPin: data.motherPin,
+    fatherPin: data.fatherPin,
+    status: 'alive',
+    dateOfDeath: null,
+    permanentResidence: null,
+    temporaryResidence: null,
+  };
+}
+
+export function foldCitizen(events: readonly CitizenEvent[]): CitizenState {
+  return events.reduce(evolveCitizen, initialCitizenState());
+}

@@ -1,0 +1,26 @@
+import { provinceValidOn } from '../provinces/provinces';
+import {
+  CitizenDeceased,
+  EffectiveDateBeforeBirth,
+  EffectiveDateInFuture,
+  UnknownAdministrativeUnit,
+} from '../errors';
+import type { CivilDate } from '../calendar/calendar';
+import type { CitizenRecord, CitizenState } from './citizen.state';
+
+/** Rules shared by every event recorded on a living citizen (nothing but corrections after death). */
+export function requireLiving(state: CitizenState): CitizenRecord {
+  if (state === null) throw new Error('A citizen command needs a registered citizen'); // the handler answers 404 first
+  if (state.status === 'deceased') throw new CitizenDeceased(state.pin);
+  return state;
+}
+
+/** The fact's date lies within the citizen's life and not after today. */
+export function requireDateInLife(citizen: CitizenRecord, date: CivilDate, today: CivilDate): void {
+  if (date < citizen.dateOfBirth) throw new EffectiveDateBeforeBirth(date, citizen.dateOfBirth);
+  if (date > today) throw new EffectiveDateInFuture(date, today);
+}
+
+export function requireProvinceOn(code: string, date: CivilDate): void {
+  if (!provinceValidOn(code, date)) throw new UnknownAdministrativeUnit(code, date);
+}

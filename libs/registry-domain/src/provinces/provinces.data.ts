@@ -1,0 +1,78 @@
+/**
+ * Provinces with their validity periods. Facts copied from the national reference list,
+ * including the 2025 reform: 29 provinces ended on 2025-06-30 and merged into a successor.
+ * `validTo` is the last day a province existed (inclusive); null means it still exists.
+ */
+export interface ProvinceFact {
+  readonly code: string;
+  readonly name: string;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+  readonly successorCode: string | null;
+}
+
+export const PROVINCES: readonly ProvinceFact[] = [
+  { code: '001', name: 'Hà Nội', validFrom: null, validTo: null, successorCode: null },
+  { code: '002', name: 'Hà Giang', validFrom: null, validTo: '2025-06-30', successorCode: '008' },
+  { code: '004', name: 'Cao Bằng', validFrom: null, validTo: null, successorCode: null },
+  { code: '006', name: 'Bắc Kạn', validFrom: null, validTo: '2025-06-30', successorCode: '019' },
+  { code: '008', name: 'Tuyên Quang', validFrom: null, validTo: null, successorCode: null },
+  { code: '010', name: 'Lào Cai', validFrom: null, validTo: null, successorCode: null },
+  { code: '011', name: 'Điện Biên', validFrom: null, validTo: null, successorCode: null },
+  { code: '012', name: 'Lai Châu', validFrom: null, validTo: null, successorCode: null },
+  { code: '014', name: 'Sơn La', validFrom: null, validTo: null, successorCode: null },
+  { code: '015', name: 'Yên Bái', validFrom: null, validTo: '2025-06-30', successorCode: '010' },
+  { code: '017', name: 'Hòa Bình', validFrom: null, validTo: '2025-06-30', successorCode: '025' },
+  { code: '019', name: 'Thái Nguyên', validFrom: null, validTo: null, successorCode: null },
+  { code: '020', name: 'Lạng Sơn', validFrom: null, validTo: null, successorCode: null },
+  { code: '022', name: 'Quảng Ninh', validFrom: null, validTo: null, successorCode: null },
+  { code: '024', name: 'Bắc Giang', validFrom: null, validTo: '2025-06-30', successorCode: '027' },
+  { code: '025', name: 'Phú Thọ', validFrom: null, validTo: null, successorCode: null },
+  { code: '026', name: 'Vĩnh Phúc', validFrom: null, validTo: '2025-06-30', successorCode: '025' },
+  { code: '027', name: 'Bắc Ninh', validFrom: null, validTo: null, successorCode: null },
+  { code: '030', name: 'Hải Dương', validFrom: null, validTo: '2025-06-30', successorCode: '031' },
+  { code: '031', name: 'Hải Phòng', validFrom: null, validTo: null, successorCode: null },
+  { code: '033', name: 'Hưng Yên', validFrom: null, validTo: null, successorCode: null },
+  { code: '034', name: 'Thái Bình', validFrom: null, validTo: '2025-06-30', successorCode: '033' },
+  { code: '035', name: 'Hà Nam', validFrom: null, validTo: '2025-06-30', successorCode: '037' },
+  { code: '036', name: 'Nam Định', validFrom: null, validTo: '2025-06-30', successorCode: '037' },
+  { code: '037', name: 'Ninh Bình', validFrom: null, validTo: null, successorCode: null },
+  { code: '038', name: 'Thanh Hóa', validFrom: null, validTo: null, successorCode: null },
+  { code: '040', name: 'Nghệ An', validFrom: null, validTo: null, successorCode: null },
+  { code: '042', name: 'Hà Tĩnh', validFrom: null, validTo: null, successorCode: null },
+  { code: '044', name: 'Quảng Bình', validFrom: null, validTo: '2025-06-30', successorCode: '045' },
+  { code: '045', name: 'Quảng Trị', validFrom: null, validTo: null, successorCode: null },
+  { code: '046', name: 'Huế', validFrom: null, validTo: null, successorCode: null },
+  { code: '048', name: 'Đà Nẵng', validFrom: null, validTo: null, successorCode: null },
+  { code: '049', name: 'Quảng Nam', validFrom: null, validTo: '2025-06-30', successorCode: '048' },
+  { code: '051', name: 'Quảng Ngãi', validFrom: null, validTo: null, successorCode: null },
+  { code: '052', name: 'Bình Định', validFrom: null, validTo: '2025-06-30', successorCode: '064' },
+  { code: '054', name: 'Phú Yên', validFrom: null, validTo: '2025-06-30', successorCode: '066' },
+  { code: '056', name: 'Khánh Hòa', validFrom: null, validTo: null, successorCode: null },
+  { code: '058', name: 'Ninh Thuận', validFrom: null, validTo: '2025-06-30', successorCode: '056' },
+  { code: '060', name: 'Bình Thuận', validFrom: null, validTo: '2025-06-30', successorCode: '068' },
+  { code: '062', name: 'Kon Tum', validFrom: null, validTo: '2025-06-30', successorCode: '051' },
+  { code: '064', name: 'Gia Lai', validFrom: null, validTo: null, successorCode: null },
+  { code: '066', name: 'Đắk Lắk', validFrom: null, validTo: null, successorCode: null },
+  { code: '067', name: 'Đắk Nông', validFrom: null, validTo: '2025-06-30', successorCode: '068' },
+  { code: '068', name: 'Lâm Đồng', validFrom: null, validTo: null, successorCode: null },
+  { code: '070', name: 'Bình Phước', validFrom: null, validTo: '2025-06-30', successorCode: '075' },
+  { code: '072', name: 'Tây Ninh', validFrom: null, validTo: null, successorCode: null },
+  { code: '074', name: 'Bình Dương', validFrom: null, validTo: '2025-06-30', successorCode: '079' },
+  { code: '075', name: 'Đồng Nai', validFrom: null, validTo: null, successorCode: null },
+  { code: '077', name: 'Bà Rịa - Vũng Tàu', validFrom: null, validTo: '2025-06-30', successorCode: '079' },
+  { code: '079', name: 'Hồ Chí Minh', validFrom: null, validTo: null, successorCode: null },
+  { code: '080', name: 'Long An', validFrom: null, validTo: '2025-06-30', successorCode: '072' },
+  { code: '082', name: 'Tiền Giang', validFrom: null, validTo: '2025-06-30', successorCode: '087' },
+  { code: '083', name: 'Bến Tre', validFrom: null, validTo: '2025-06-30', successorCode: '086' },
+  { code: '084', name: 'Trà Vinh', validFrom: null, validTo: '2025-06-30', successorCode: '086' },
+  { code: '086', name: 'Vĩnh Long', validFrom: null, validTo: null, successorCode: null },
+  { code: '087', name: 'Đồng Tháp', validFrom: null, validTo: null, successorCode: null },
+  { code: '089', name: 'An Giang', validFrom: null, validTo: null, successorCode: null },
+  { code: '091', name: 'Kiên Giang', validFrom: null, validTo: '2025-06-30', successorCode: '089' },
+  { code: '092', name: 'Cần Thơ', validFrom: null, validTo: null, successorCode: null },
+  { code: '093', name: 'Hậu Giang', validFrom: null, validTo: '2025-06-30', successorCode: '092' },
+  { code: '094', name: 'Sóc Trăng', validFrom: null, validTo: '2025-06-30', successorCode: '092' },
+  { code: '095', name: 'Bạc Liêu', validFrom: null, validTo: '2025-06-30', successorCode: '096' },
+  { code: '096', name: 'Cà Mau', validFrom: null, validTo: null, successorCode: null },
+];
