@@ -37,6 +37,12 @@ export class CitizenDeceased extends RegistryRuleBroken {
   }
 }
 
+export class CitizenNotDeceased extends RegistryRuleBroken {
+  constructor(pin: string) {
+    super('CITIZEN_NOT_DECEASED', `Citizen ${pin} has no registered death; the reason cannot be "deceased"`);
+  }
+}
+
 export class CitizenAlreadyRegistered extends RegistryRuleBroken {
   constructor(pin: string) {
     super('CITIZEN_ALREADY_REGISTERED', `Citizen ${pin} is already registered`);

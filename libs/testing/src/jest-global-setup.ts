@@ -1,6 +1,6 @@
 import { ensureDatabase, testDatabaseUrl } from './database';
 
-/** Every `npm test` starts from an empty test database. */
+/** Creates the test database when missing; TEST_FRESH_DATABASE=1 starts from an empty one. */
 export default async function globalSetup(): Promise<void> {
-  await ensureDatabase(testDatabaseUrl(), true);
+  await ensureDatabase(testDatabaseUrl(), process.env.TEST_FRESH_DATABASE === "1");
 }

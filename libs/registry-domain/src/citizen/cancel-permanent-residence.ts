@@ -1,4 +1,4 @@
-import { CitizenDeceased, NoPermanentResidence, ResidenceDateBeforeCurrent } from '../errors';
+import { CitizenDeceased, CitizenNotDeceased, NoPermanentResidence, ResidenceDateBeforeCurrent } from '../errors';
 import type { PermanentResidenceCancelled } from './citizen.events';
 import type { CancelPermanentResidence, DecisionContext } from './citizen.commands';
 import type { CitizenState } from './citizen.state';
@@ -16,6 +16,7 @@ export function cancelPermanentResidence(
   if (state === null) throw new Error('A citizen command needs a registered citizen');
   const { reason, effectiveDate, note } = command.data;
   if (state.status === 'deceased' && reason !== 'deceased') throw new CitizenDeceased(state.pin);
+  if (state.status === 'alive' && reason === 'deceased') throw new CitizenNotDeceased(state.pin);
   const current = state.permanentResidence;
   if (!current) throw new NoPermanentResidence(state.pin);
   requireDateInLife(state, effectiveDate, today);

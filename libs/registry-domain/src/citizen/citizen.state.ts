@@ -34,7 +34,10 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'PermanentResidenceCancelled':
       return { ...state, permanentResidence: null };
     case 'TemporaryResidenceRegistered':
-      return { ...state, temporaryResidence: { ...event.data } };
+      return {
+        ...state,
+        temporaryResidence: { address: event.data.address, from: event.data.from, until: event.data.until },
+      };
     case 'TemporaryResidenceEnded':
       return { ...state, temporaryResidence: null };
     case 'DeathRegistered':

@@ -1,8 +1,9 @@
-import { pinPrefix } from '../pin/pin';
+import { pinInconsistency, pinPrefix } from '../pin/pin';
 import { provinceValidOn } from '../provinces/provinces';
 import {
   BirthDateInFuture,
   CitizenAlreadyRegistered,
+  PinInconsistent,
   MotherDeceasedBeforeBirth,
   ParentBornAfterChild,
   ParentNotFound,
@@ -24,13 +25,16 @@ export function registerBirth(
   const birthplace = child.placeOfBirth.provinceCode;
   if (!provinceValidOn(birthplace, child.dateOfBirth)) throw new UnknownAdministrativeUnit(birthplace, child.dateOfBirth);
   const residence = command.data.permanentResidence;
-  if (residence && !provinceValidOn(residence.provinceCode, today)) {
-    throw new UnknownAdministrativeUnit(residence.provinceCode, today);
+  // The child's first residence starts on the date of birth.
+  if (residence && !provinceValidOn(residence.provinceCode, child.dateOfBirth)) {
+    throw new UnknownAdministrativeUnit(residence.provinceCode, child.dateOfBirth);
   }
   checkParent('mother', command.data.motherPin, command.data.mother, child.dateOfBirth);
   checkParent('father', command.data.fatherPin, command.data.father, child.dateOfBirth);
 
   const pin = `${pinPrefix(office, child.sex, child.dateOfBirth)}${command.data.uniqueDigits}`;
+  const inconsistency = pinInconsistency(pin, child.sex, child.dateOfBirth);
+  if (inconsistency) throw new PinInconsistent(pin, inconsistency);
   if (state !== null) throw new CitizenAlreadyRegistered(state.pin);
   return [
     {

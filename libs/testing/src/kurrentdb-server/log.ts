@@ -4,6 +4,7 @@
  * (expected revision, idempotent retries, soft-deleted and tombstoned streams) so clients see
  * the same outcomes as against a real node.
  */
+import { randomUUID } from 'node:crypto';
 
 /** `EventNumber.DeletedStream` (long.MaxValue): the revision of a tombstone record. */
 export const TOMBSTONE_REVISION = (1n << 63n) - 1n;
@@ -112,10 +113,8 @@ export class InMemoryLog {
       // the first new -> a normal append; a partial overlap -> rejected.
       const found = events.map((event) => this.committed.get(event.eventId));
       if (found.length > 0 && found[0]?.streamId === streamId) {
-        if (found.every((hit, i) => hit?.streamId === streamId && (i === 0 || hit.revision === found[i - 1]!.revision + 1n))) {
-          return this.idempotent(state!, found[found.length - 1]!.revision);
-        }
-        return wrong();
+        const last = found[found.length - 1]!;
+        return found.every((hit) => hit?.streamId === streamId) ? this.idempotent(state!, last.revision) : wrong();
       }
       return this.write(streamId, events);
     }
@@ -158,7 +157,7 @@ export class InMemoryLog {
     const state = this.ensureStream(streamId);
     state.tombstoned = true;
     const record = this.record(streamId, TOMBSTONE_REVISION, {
-      eventId: crypto.randomUUID(),
+      eventId: randomUUID(),
       type: '$streamDeleted',
       contentType: 'application/octet-stream',
       data: new Uint8Array(),
@@ -238,7 +237,7 @@ export class InMemoryLog {
   private writeSystem(streamId: string, type: string, data: string): StoredEvent {
     const state = this.ensureStream(streamId);
     const record = this.record(streamId, BigInt(state.events.length), {
-      eventId: crypto.randomUUID(),
+      eventId: randomUUID(),
       type,
       contentType: 'application/json',
       data: json(data),

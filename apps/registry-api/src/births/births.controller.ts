@@ -1,0 +1,52 @@
+import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RegisterBirthCommand, type WriteResult } from '@registry/app';
+import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
+import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
+import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
+import { toAddress, toPlace } from '../http/common.dto';
+import { BirthRegisteredAnswer, RegisterBirthDto } from './register-birth.dto';
+
+@ApiTags('births')
+@ApiBearerAuth()
+@Controller('v1/births')
+@UseInterceptors(IdempotencyInterceptor)
+export class BirthsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('officer')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: BirthRegisteredAnswer })
+  async register(
+    @Body() body: RegisterBirthDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BirthRegisteredAnswer> {
+    const envelope = envelopeOf(request, principal);
+    requireJurisdiction(principal, body.registrationProvinceCode, envelope.now);
+    const { child } = body;
+    const application = {
+      child: {
+        name: { familyName: child.familyName, middleName: child.middleName ?? null, givenName: child.givenName },
+        sex: child.sex,
+        dateOfBirth: child.dateOfBirth,
+        placeOfBirth: toPlace(child.placeOfBirth),
+        nationality: child.nationality ?? 'VN',
+        ethnicity: child.ethnicity ?? null,
+      },
+      motherPin: body.motherPin ?? null,
+      fatherPin: body.fatherPin ?? null,
+      registrationProvinceCode: body.registrationProvinceCode,
+      permanentResidence: body.permanentResidence ? toAddress(body.permanentResidence) : null,
+    };
+    const result: WriteResult = await this.commands.execute(new RegisterBirthCommand(application, envelope));
+    answerRevision(reply, result.revision);
+    void reply.header('location', `/v1/citizens/${result.pin}`);
+    return { pin: result.pin, revision: result.revision };
+  }
+}

@@ -1,0 +1,55 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { civilDateIn, commandIdFor, type CommandEnvelope } from '@registry/app';
+import { findProvince, provinceAnsweringFor } from '@registry/domain';
+import { HttpProblem, type Principal } from '@registry/platform';
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** Builds a command's envelope from the request: the idempotency key decides the command id. */
+export function envelopeOf(request: FastifyRequest, principal: Principal): CommandEnvelope {
+  const key = header(request, 'idempotency-key');
+  const correlation = header(request, 'x-correlation-id');
+  const commandId = commandIdFor(principal.sub, key);
+  return {
+    commandId,
+    correlationId: correlation && REQUEST_ID.test(correlation) ? correlation : commandId,
+    causationId: commandId,
+    actor: { sub: principal.sub, office: principal.office, roles: principal.roles },
+    now: new Date(),
+  };
+}
+
+/** `If-Match: "3"` (or W/"3", or 3) -> 3; absent -> undefined. */
+export function ifMatchOf(request: FastifyRequest): number | undefined {
+  const value = header(request, 'if-match');
+  if (value === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value.trim());
+  if (!match) {
+    throw new HttpProblem(400, 'VALIDATION_FAILED', 'If-Match must be a revision such as "3"', [
+      { field: 'If-Match', problems: ['must be a quoted revision number'] },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+export function answerRevision(reply: FastifyReply, revision: number): void {
+  void reply.header('etag', `"${revision}"`);
+}
+
+/**
+ * An officer records events only for the province of their office. A province merged in 2025
+ * is served by the office of its successor.
+ */
+export function requireJurisdiction(principal: Principal, provinceCode: string, now: Date): void {
+  const today = civilDateIn(now);
+  const office = principal.office;
+  if (!findProvince(provinceCode)) return; // not a province at all: the domain answers 422
+  if (office && (office === provinceCode || office === provinceAnsweringFor(provinceCode, today))) return;
+  throw new HttpProblem(403, 'JURISDICTION_DENIED', `An officer of office ${office ?? 'none'} may not record events for province ${provinceCode}`);
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+

@@ -1,0 +1,45 @@
+import { Module, type OnModuleInit, Inject } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { RegistryAppModule } from '@registry/app';
+import { migrate } from '@registry/event-store';
+import {
+  AuthModule,
+  DatabaseModule,
+  EventStoreModule,
+  LoggingModule,
+  PG_POOL,
+  RegistryConfigModule,
+  RegistryExceptionFilter,
+} from '@registry/platform';
+import { BirthsController } from './births/births.controller';
+import { CitizenReadsController } from './citizens/citizen-reads.controller';
+import { CitizenWritesController } from './citizens/citizen-writes.controller';
+import { HealthController } from './health/health.controller';
+import { IdempotencyStore } from './http/idempotency-store';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+
+export const API_MIGRATIONS = { dir: join(__dirname, '..', 'migrations'), table: 'pgmigrations_api' };
+
+@Module({
+  imports: [
+    RegistryConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    EventStoreModule,
+    AuthModule,
+    TerminusModule,
+    RegistryAppModule,
+  ],
+  controllers: [BirthsController, CitizenWritesController, CitizenReadsController, HealthController],
+  providers: [IdempotencyStore, IdempotencyInterceptor, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
+})
+export class RegistryApiModule implements OnModuleInit {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async onModuleInit(): Promise<void> {
+    await migrate(this.pool, API_MIGRATIONS);
+  }
+}

@@ -1,0 +1,2 @@
+export { KurrentDbEventStore } from './kurrentdb-event-store';
+export { KurrentDbSubscription } from './kurrentdb-subscription';

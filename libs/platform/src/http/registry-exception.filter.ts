@@ -1,0 +1,61 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { RegistryRuleBroken } from '@registry/domain';
+import { errorBody, HttpProblem, type ErrorBody } from './error-body';
+
+/** Status of each request-level code (registry rules are all 422). */
+const STATUS_OF_CODE: Record<string, number> = {
+  CITIZEN_NOT_FOUND: 404,
+  REVISION_MISMATCH: 412,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  WRITE_CONTENTION: 409,
+  PIN_SPACE_EXHAUSTED: 503,
+  PIN_REPLACED: 422,
+};
+
+interface CodedError {
+  code: string;
+  message: string;
+  details?: readonly unknown[];
+}
+
+function isCoded(error: unknown): error is CodedError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^[A-Z_]+$/.test((error as unknown as CodedError).code);
+}
+
+/** Maps every failure to API.md's error body. Personal data never reaches the log: only codes. */
+@Catch()
+export class RegistryExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const [status, body, headers] = this.answer(exception);
+    void reply.status(status).headers(headers).send(body);
+  }
+
+  answer(exception: unknown): [number, ErrorBody, Record<string, string>] {
+    if (exception instanceof HttpProblem) {
+      return [exception.status, errorBody(exception.code, exception.message, exception.details), exception.headers];
+    }
+    if (exception instanceof RegistryRuleBroken) {
+      return [422, errorBody(exception.code, exception.message, exception.details), {}];
+    }
+    if (isCoded(exception) && STATUS_OF_CODE[exception.code]) {
+      return [STATUS_OF_CODE[exception.code], errorBody(exception.code, exception.message, exception.details ?? []), {}];
+    }
+    if (exception instanceof HttpException) return this.fromFramework(exception);
+    const fastifyStatus = (exception as { statusCode?: number }).statusCode;
+    if (fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return [400, errorBody('VALIDATION_FAILED', 'The request body is not valid JSON', [{ reason: (exception as Error).message }]), {}];
+    }
+    this.logger.error({ err: exception instanceof Error ? { name: exception.name, stack: exception.stack } : String(exception) }, 'unhandled error');
+    return [500, errorBody('INTERNAL_ERROR', 'The registry could not complete the request'), {}];
+  }
+
+  private fromFramework(exception: HttpException): [number, ErrorBody, Record<string, string>] {
+    const status = exception.getStatus();
+    const codes: Record<number, string> = { 400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+    return [status, errorBody(codes[status] ?? `HTTP_${status}`, exception.message), {}];
+  }
+}

@@ -1,0 +1,49 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+/** Who caused a command: recorded in the metadata of every event it produces. */
+export interface Actor {
+  readonly sub: string;
+  readonly office: string | null;
+  readonly roles: readonly string[];
+}
+
+/** Everything a command carries besides its data: identity, causation, time. */
+export interface CommandEnvelope {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly actor: Actor;
+  /** Transaction-time "now" as the API saw it; the store stamps the authoritative recordedAt. */
+  readonly now: Date;
+}
+
+/** Formats 16 hash bytes as an RFC 4122 name-based UUID (version 5 layout). */
+function uuidFromHash(input: string): string {
+  const bytes = createHash('sha1').update(input).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Event ids are derived from the command, so a retried command appends the very same ids. */
+export function eventIdFor(commandId: string, index: number): string {
+  return uuidFromHash(`event:${commandId}:${index}`);
+}
+
+/** A retried request with the same idempotency key becomes the same command. */
+export function commandIdFor(scope: string, idempotencyKey: string | undefined): string {
+  return idempotencyKey ? uuidFromHash(`command:${scope}:${idempotencyKey}`) : randomUUID();
+}
+
+/** A command caused by an event (a procedure step) gets an id derived from that event. */
+export function commandIdCausedBy(eventId: string, step: string): string {
+  return uuidFromHash(`caused:${eventId}:${step}`);
+}
+
+export const REGISTRY_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+/** Today's civil date where the registry keeps its books. */
+export function civilDateIn(now: Date, timeZone = REGISTRY_TIME_ZONE): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

@@ -1,0 +1,1 @@
+export { startKurrentDbTestServer, type KurrentDbTestServer, type KurrentDbTestServerOptions } from './server';
