@@ -3,6 +3,7 @@ export * from './config/config.module';
 export * from './config/development-secret';
 export * from './database/database.module';
 export * from './database/event-store.module';
+export * from './database/ensure-database';
 export * from './http/error-body';
 export * from './http/registry-exception.filter';
 export * from './http/validation';

@@ -31,6 +31,24 @@ import { KurrentDbSubscription } from './kurrentdb-subscription';
 
 const DEFAULT_READ_ALL = 1000;
 const MAX_READ_ALL = 10_000;
+const APPEND_ATTEMPTS = 6;
+
+/**
+ * An append cut off by a dropped connection may or may not have been written. Sending it again
+ * is safe: the event ids are deterministic and the server recognises a repeated append, so a
+ * second write returns the first one's result instead of duplicating it.
+ */
+async function retryOnConnectionLoss<T>(append: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await append();
+    } catch (error) {
+      const type = errorType(error);
+      if (attempt >= APPEND_ATTEMPTS || (type !== 'unavailable' && type !== 'cancelled')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1)));
+    }
+  }
+}
 
 /**
  * The event store on KurrentDB (DESIGN.md §4): streams are KurrentDB streams, positions are its
@@ -52,12 +70,9 @@ export class KurrentDbEventStore implements EventStore {
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     const streamState: AppendStreamState = typeof expected === 'number' ? BigInt(expected) : expected;
+    const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata }));
     try {
-      const result = await this.client.appendToStream(
-        streamId,
-        events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
-        { streamState },
-      );
+      const result = await retryOnConnectionLoss(() => this.client.appendToStream(streamId, proposed, { streamState }));
       if (!result.position) throw new Error(`Append to ${streamId} returned no position`);
       return { nextRevision: Number(result.nextExpectedRevision), position: toPosition(result.position) };
     } catch (error) {

@@ -315,8 +315,8 @@ export class ConsumerGroup {
     this.generation++;
 
     if (this.members.size === 0) {
+      // The protocol type stays for listing, as in Kafka; an empty group accepts any type.
       this.currentState = 'Empty';
-      this.protocolType = null;
       this.protocolName = null;
       this.leaderId = null;
       return;

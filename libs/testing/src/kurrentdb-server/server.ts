@@ -31,6 +31,8 @@ export interface KurrentDbTestServer {
   stop(): Promise<void>;
   /** stop() then listen again on the same port with the same in-memory data. */
   restart(): Promise<void>;
+  /** Calls received so far, by `Service/Method` (e.g. `Streams/BatchAppend`); subscriptions count as `Streams/Subscribe`. */
+  callCount(method: string): number;
 }
 
 const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
@@ -43,6 +45,15 @@ export async function startKurrentDbTestServer(options: KurrentDbTestServerOptio
   const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
   let port = options.port ?? 0;
   let server: Server | undefined;
+  const calls = new Map<string, number>();
+  type Request = { getOptions?(): { hasSubscription?(): boolean } | undefined };
+  const counted = <H extends (...args: never[]) => void>(service: string, method: string, handler: H): H =>
+    ((...args: Parameters<H>) => {
+      const request = (args[0] as { request?: Request }).request;
+      const name = `${service}/${method === 'Read' && request?.getOptions?.()?.hasSubscription?.() ? 'Subscribe' : method}`;
+      calls.set(name, (calls.get(name) ?? 0) + 1);
+      handler(...args);
+    }) as H;
 
   const listen = async (): Promise<void> => {
     const next = new Server({
@@ -50,14 +61,16 @@ export async function startKurrentDbTestServer(options: KurrentDbTestServerOptio
       'grpc.max_send_message_length': 32 * 1024 * 1024,
     });
     next.addService(StreamsService, {
-      read: read({ log, active }),
-      append: append({ log, maxAppendSize }),
-      batchAppend: batchAppend({ log, maxAppendSize }),
-      delete: deleteStream(log),
-      tombstone: tombstoneStream(log),
+      read: counted('Streams', 'Read', read({ log, active })),
+      append: counted('Streams', 'Append', append({ log, maxAppendSize })),
+      batchAppend: counted('Streams', 'BatchAppend', batchAppend({ log, maxAppendSize })),
+      delete: counted('Streams', 'Delete', deleteStream(log)),
+      tombstone: counted('Streams', 'Tombstone', tombstoneStream(log)),
     });
-    next.addService(ServerFeaturesService, { getSupportedMethods: getSupportedMethods({ batchAppend: batch }) });
-    next.addService(GossipService, { read: readGossip(() => ({ host, port })) });
+    next.addService(ServerFeaturesService, {
+      getSupportedMethods: counted('ServerFeatures', 'GetSupportedMethods', getSupportedMethods({ batchAppend: batch })),
+    });
+    next.addService(GossipService, { read: counted('Gossip', 'Read', readGossip(() => ({ host, port }))) });
     port = await bindWithRetry(next, `${host.includes(':') ? `[${host}]` : host}:${port}`);
     server = next;
   };
@@ -79,6 +92,7 @@ export async function startKurrentDbTestServer(options: KurrentDbTestServerOptio
       await stop();
       await listen();
     },
+    callCount: (method) => calls.get(method) ?? 0,
   };
 }
 
