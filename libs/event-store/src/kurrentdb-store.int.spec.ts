@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { startKurrentDbTestServer, type KurrentDbTestServer } from '@registry/testing/kurrentdb-server';
 import { describeEventStoreContract, newEvent, newStreamId } from './contract/event-store.contract';
 import type { EventStore, RecordedEvent } from './event-store.port';
+import { InvalidEventStoreRequestError, StreamDeletedError, StreamNotFoundError } from './errors';
 import { KurrentDbEventStore } from './kurrentdb';
 
 const realServer = process.env.KURRENTDB_CONNECTION_STRING;
@@ -34,12 +35,15 @@ if (realServer) {
   describeEventStoreContract('kurrentdb (classic append)', harness(false));
 }
 
-(realServer ? describe.skip : describe)('kurrentdb adapter across a server restart', () => {
+(realServer ? describe.skip : describe).each([
+  ['batch append', true],
+  ['classic append', false],
+])('kurrentdb adapter across a server restart (%s)', (_label, batchAppend) => {
   let server: KurrentDbTestServer;
   let store: KurrentDbEventStore;
 
   beforeAll(async () => {
-    server = await startKurrentDbTestServer();
+    server = await startKurrentDbTestServer({ batchAppend });
     store = KurrentDbEventStore.connect(server.connectionString);
   });
   afterAll(async () => {
@@ -92,5 +96,72 @@ if (realServer) {
     await server.restart();
     await store.append(stream, [newEvent('After')], 0);
     expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['Before', 'After']);
+  });
+});
+
+(realServer ? describe.skip : describe)('kurrentdb adapter specifics', () => {
+  let server: KurrentDbTestServer;
+  let store: KurrentDbEventStore;
+
+  beforeAll(async () => {
+    server = await startKurrentDbTestServer({ maxAppendSize: 64 * 1024 });
+    store = KurrentDbEventStore.connect(server.connectionString);
+  });
+  afterAll(async () => {
+    await store.close();
+    await server.stop();
+  });
+
+  it('maps the server refusing an append over its MaxAppendSize to InvalidEventStoreRequestError', async () => {
+    const stream = newStreamId();
+    const big = Array.from({ length: 4 }, () => newEvent('Big', { blob: 'x'.repeat(20 * 1024) }));
+    await expect(store.append(stream, big, 'no_stream')).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
+    await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('maps a tombstoned stream to StreamDeletedError', async () => {
+    const stream = newStreamId();
+    await store.append(stream, [newEvent()], 'no_stream');
+    await store.client.tombstoneStream(stream);
+    await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamDeletedError);
+    await expect(store.append(stream, [newEvent()], 'any')).rejects.toBeInstanceOf(StreamDeletedError);
+  });
+
+  it('never returns system records from readAll or a subscription', async () => {
+    const stream = newStreamId();
+    await store.append(stream, [newEvent('Mine')], 'no_stream');
+    await store.client.deleteStream(stream); // writes a $metadata record to $$stream
+    const all = await store.readAll({ maxCount: 10_000 });
+    expect(all.some((e) => e.type.startsWith('$') || e.streamId.startsWith('$'))).toBe(false);
+    expect(all.some((e) => e.streamId === stream)).toBe(true);
+    const subscription = store.subscribeToAll();
+    const first = await subscription[Symbol.asyncIterator]().next();
+    await subscription.close();
+    expect(first.value.type.startsWith('$')).toBe(false);
+  });
+
+  it('gives an event the same recordedAt on every read path', async () => {
+    const prefix = `time${randomUUID().slice(0, 8)}`;
+    const stream = newStreamId(prefix);
+    await store.append(stream, [newEvent()], 'no_stream');
+    const [viaStream] = await store.readStream(stream);
+    const [viaAll] = await store.readAll({ filter: { streamPrefixes: [prefix] } });
+    const subscription = store.subscribeToAll({ filter: { streamPrefixes: [prefix] } });
+    const viaSubscription = (await subscription[Symbol.asyncIterator]().next()).value as RecordedEvent;
+    await subscription.close();
+    expect(viaAll).toEqual(viaStream);
+    expect(viaSubscription).toEqual(viaStream);
+  });
+
+  it('filters on stream prefix and exact event type together', async () => {
+    const prefix = `both${randomUUID().slice(0, 8)}`;
+    await store.append(
+      newStreamId(prefix),
+      [newEvent('Wanted'), newEvent('WantedNot'), newEvent('Other')],
+      'no_stream',
+    );
+    await store.append(newStreamId('elsewhere'), [newEvent('Wanted')], 'no_stream');
+    const found = await store.readAll({ filter: { streamPrefixes: [prefix], eventTypes: ['Wanted'] } });
+    expect(found.map((e) => [e.type, e.streamId.startsWith(prefix)])).toEqual([['Wanted', true]]);
   });
 });

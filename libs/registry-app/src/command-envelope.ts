@@ -43,7 +43,15 @@ export function commandIdCausedBy(eventId: string, step: string): string {
 
 export const REGISTRY_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
+// Building an Intl formatter is costly; one per time zone is enough.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's civil date where the registry keeps its books. */
 export function civilDateIn(now: Date, timeZone = REGISTRY_TIME_ZONE): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, format);
+  }
+  return format.format(now);
 }

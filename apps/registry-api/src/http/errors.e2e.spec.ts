@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 async function expectRefused(
-  call: () => Promise<{ status: number; body: any }>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  call: () => Promise<{ status: number; body: any }>,  
   status: number,
   code: string,
 ) {

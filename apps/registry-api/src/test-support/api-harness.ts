@@ -8,7 +8,7 @@ import { createRegistryApi } from '../bootstrap';
 
 export interface Answer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;  
   headers: Record<string, string | string[] | number | undefined>;
 }
 

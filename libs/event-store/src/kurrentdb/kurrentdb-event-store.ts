@@ -19,14 +19,17 @@ import type {
   RecordedEvent,
   SubscribeOptions,
 } from '../event-store.port';
-import {
-  InvalidEventStoreRequestError,
-  PartialRetryError,
-  WrongExpectedRevisionError,
-} from '../errors';
+import { InvalidEventStoreRequestError, PartialRetryError, WrongExpectedRevisionError } from '../errors';
 import { comparePositions } from '../position';
 import { validateAppend } from '../validation';
-import { compileFilter, errorType, toClientPosition, toPortError, toPosition, toRecordedEvent } from './kurrentdb-mapping';
+import {
+  compileFilter,
+  errorType,
+  toClientPosition,
+  toPortError,
+  toPosition,
+  toRecordedEvent,
+} from './kurrentdb-mapping';
 import { KurrentDbSubscription } from './kurrentdb-subscription';
 
 const DEFAULT_READ_ALL = 1000;
@@ -175,4 +178,3 @@ export class KurrentDbEventStore implements EventStore {
     if (this.ownsClient) await this.client.dispose();
   }
 }
-

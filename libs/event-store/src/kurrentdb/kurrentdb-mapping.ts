@@ -8,12 +8,7 @@ import {
   type RecordedEvent as ClientRecordedEvent,
 } from '@kurrent/kurrentdb-client';
 import type { EventFilter, JsonObject, Position, RecordedEvent } from '../event-store.port';
-import {
-  EventStoreError,
-  InvalidEventStoreRequestError,
-  StreamDeletedError,
-  StreamNotFoundError,
-} from '../errors';
+import { EventStoreError, InvalidEventStoreRequestError, StreamDeletedError, StreamNotFoundError } from '../errors';
 
 /** The client types int64 values as bigint but has returned plain numbers for some of them. */
 export function toPosition(position: { commit: bigint | number; prepare: bigint | number }): Position {
@@ -38,8 +33,18 @@ export function toRecordedEvent(event: ClientRecordedEvent, position: Position):
     position,
     data: toJsonObject(event.data),
     metadata: toJsonObject(event.metadata),
-    recordedAt: event.created instanceof Date ? event.created : new Date(event.created as unknown as number),
+    recordedAt: toRecordedAt(event.created),
   };
+}
+
+/**
+ * Whole seconds: the client's native reader (readStream/readAll) drops the sub-second part of
+ * `created`, while subscriptions (grpc-js) keep it. Truncating here gives one event one time on
+ * every path.
+ */
+function toRecordedAt(created: Date | number | string): Date {
+  const ms = new Date(created).getTime();
+  return new Date(ms - (((ms % 1000) + 1000) % 1000));
 }
 
 /** JSON events arrive parsed; anything else (another writer's binary event) is parsed here if it can be. */

@@ -1,7 +1,19 @@
-import { START, type AllStreamResolvedEvent, type AllStreamSubscription, type KurrentDBClient } from '@kurrent/kurrentdb-client';
+import {
+  START,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 import type { EventSubscription, Position, RecordedEvent, SubscribeOptions } from '../event-store.port';
 import { comparePositions } from '../position';
-import { compileFilter, isTransient, toClientPosition, toPortError, toPosition, toRecordedEvent } from './kurrentdb-mapping';
+import {
+  compileFilter,
+  isTransient,
+  toClientPosition,
+  toPortError,
+  toPosition,
+  toRecordedEvent,
+} from './kurrentdb-mapping';
 
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
@@ -44,13 +56,11 @@ export class KurrentDbSubscription implements EventSubscription {
         });
         subscription.on('confirmation', () => (failures = 0));
         this.current = subscription;
-        const records = subscription[Symbol.asyncIterator]();
         try {
-          while (!this.closed) {
-            const next = await Promise.race([records.next(), this.closedSignal.then(() => undefined)]);
-            // Ended without an error: the server went away politely; treat it as a drop.
-            if (!next || next.done) break;
-            const { event } = next.value as AllStreamResolvedEvent;
+          // close() destroys the client's stream, which ends this loop; an end without close()
+          // (the server went away politely) counts as a drop like any other.
+          for await (const { event } of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+            if (this.closed) break;
             if (!event?.position) continue;
             const position = toPosition(event.position);
             if (after && comparePositions(position, after) <= 0) continue;

@@ -58,7 +58,7 @@ export function createFaultySockets(): FaultySockets {
         received = received.subarray(size);
         const drop = watched.get(frame.readInt32BE(4));
         if (drop) {
-          socket.destroy();
+          socket.destroy(new Error('response dropped by test'));
           drop.dropped();
           return true;
         }
@@ -74,7 +74,8 @@ export function createFaultySockets(): FaultySockets {
     socketFactory,
     kill() {
       killed = true;
-      for (const socket of open) socket.destroy();
+      // With an error, so kafkajs notices at once (a bare destroy() emits only 'close', which it ignores).
+      for (const socket of open) socket.destroy(new Error('connection lost: client killed by test'));
     },
     dropNextResponse(apiKey) {
       return new Promise((resolve) => {

@@ -23,13 +23,17 @@ export const streamDeleted = (streamName: string): GrpcError =>
   });
 
 export const wrongExpectedVersion = (streamName: string, expected: bigint, actual: bigint | 'no_stream'): GrpcError =>
-  withTrailers(status.FAILED_PRECONDITION, `Append failed due to WrongExpectedVersion. Stream: ${streamName}, Expected version: ${expected}, Actual version: ${actual === 'no_stream' ? -1 : actual}`, {
-    exception: 'wrong-expected-version',
-    'stream-name': streamName,
-    'expected-version': expected.toString(),
-    // The client reads a missing actual-version as "no stream".
-    ...(actual === 'no_stream' ? {} : { 'actual-version': actual.toString() }),
-  });
+  withTrailers(
+    status.FAILED_PRECONDITION,
+    `Append failed due to WrongExpectedVersion. Stream: ${streamName}, Expected version: ${expected}, Actual version: ${actual === 'no_stream' ? -1 : actual}`,
+    {
+      exception: 'wrong-expected-version',
+      'stream-name': streamName,
+      'expected-version': expected.toString(),
+      // The client reads a missing actual-version as "no stream".
+      ...(actual === 'no_stream' ? {} : { 'actual-version': actual.toString() }),
+    },
+  );
 
 export const maximumAppendSizeExceeded = (maxAppendSize: number): GrpcError =>
   withTrailers(status.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
@@ -78,7 +82,12 @@ export function batchWrongExpectedVersion(expected: ExpectedState, actual: bigin
   else if (expected.kind === 'no_stream') detail.setExpectedNoStream(empty());
   else if (expected.kind === 'stream_exists') detail.setExpectedStreamExists(empty());
   else detail.setExpectedStreamPosition(expected.revision.toString());
-  return packed(code.Code.FAILED_PRECONDITION, 'WrongExpectedVersion', detail, 'event_store.client.WrongExpectedVersion');
+  return packed(
+    code.Code.FAILED_PRECONDITION,
+    'WrongExpectedVersion',
+    detail,
+    'event_store.client.WrongExpectedVersion',
+  );
 }
 
 export function batchStreamDeleted(streamName: string): rpcStatus.Status {
@@ -86,13 +95,23 @@ export function batchStreamDeleted(streamName: string): rpcStatus.Status {
   const identifier = new shared.StreamIdentifier();
   identifier.setStreamName(Buffer.from(streamName, 'utf8'));
   detail.setStreamIdentifier(identifier);
-  return packed(code.Code.FAILED_PRECONDITION, `Event stream '${streamName}' is deleted.`, detail, 'event_store.client.StreamDeleted');
+  return packed(
+    code.Code.FAILED_PRECONDITION,
+    `Event stream '${streamName}' is deleted.`,
+    detail,
+    'event_store.client.StreamDeleted',
+  );
 }
 
 export function batchMaximumAppendSizeExceeded(maxAppendSize: number): rpcStatus.Status {
   const detail = new shared.MaximumAppendSizeExceeded();
   detail.setMaxappendsize(maxAppendSize);
-  return packed(code.Code.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, detail, 'event_store.client.MaximumAppendSizeExceeded');
+  return packed(
+    code.Code.INVALID_ARGUMENT,
+    `Maximum Append Size of ${maxAppendSize} Exceeded.`,
+    detail,
+    'event_store.client.MaximumAppendSizeExceeded',
+  );
 }
 
 export function batchBadRequest(message: string): rpcStatus.Status {

@@ -7,7 +7,9 @@ import type { handleUnaryCall } from '@grpc/grpc-js';
 import { gossip, type shared } from './proto';
 import { uuidMessage } from './messages';
 
-export function readGossip(endpoint: () => { host: string; port: number }): handleUnaryCall<shared.Empty, gossip.ClusterInfo> {
+export function readGossip(
+  endpoint: () => { host: string; port: number },
+): handleUnaryCall<shared.Empty, gossip.ClusterInfo> {
   const instanceId = randomUUID();
   return (_call, callback) => {
     const { host, port } = endpoint();

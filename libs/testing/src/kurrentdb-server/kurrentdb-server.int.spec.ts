@@ -102,7 +102,9 @@ describe.each([
       expect(again.position).toEqual(first.position);
       const anyAgain = await client.appendToStream(stream, batch, { streamState: 'any' });
       expect(anyAgain.nextExpectedRevision).toBe(1n);
-      const partial = await rejection(client.appendToStream(stream, [batch[0], event('X')], { streamState: 'no_stream' }));
+      const partial = await rejection(
+        client.appendToStream(stream, [batch[0], event('X')], { streamState: 'no_stream' }),
+      );
       expect(partial.type).toBe('wrong-expected-version');
       const partialAny = await rejection(client.appendToStream(stream, [batch[1], event('Y')], { streamState: 'any' }));
       expect(partialAny.type).toBe('wrong-expected-version');
@@ -119,7 +121,10 @@ describe.each([
 
     it('splits nothing: a batch of many events lands as one append', async () => {
       const stream = newStream();
-      const result = await client.appendToStream(stream, Array.from({ length: 300 }, (_, i) => event('E', { i })));
+      const result = await client.appendToStream(
+        stream,
+        Array.from({ length: 300 }, (_, i) => event('E', { i })),
+      );
       expect(result.nextExpectedRevision).toBe(299n);
       const events = await collect(client.readStream(stream));
       expect(events.map((e) => (e.event?.data as { i: number }).i)).toEqual(Array.from({ length: 300 }, (_, i) => i));
@@ -130,14 +135,31 @@ describe.each([
   describe('read a stream', () => {
     it('reads forwards and backwards, from a revision, up to a count, with data and metadata', async () => {
       const stream = newStream();
-      await client.appendToStream(stream, ['A', 'B', 'C', 'D'].map((t, i) => event(t, { i, text: 'Đức' })));
+      await client.appendToStream(
+        stream,
+        ['A', 'B', 'C', 'D'].map((t, i) => event(t, { i, text: 'Đức' })),
+      );
       const types = (events: ResolvedEvent[]) => events.map((e) => e.event?.type);
       expect(types(await collect(client.readStream(stream)))).toEqual(['A', 'B', 'C', 'D']);
       expect(types(await collect(client.readStream(stream, { fromRevision: 1n, maxCount: 2 })))).toEqual(['B', 'C']);
-      expect(types(await collect(client.readStream(stream, { direction: BACKWARDS, fromRevision: END })))).toEqual(['D', 'C', 'B', 'A']);
-      expect(types(await collect(client.readStream(stream, { direction: BACKWARDS, fromRevision: 1n })))).toEqual(['B', 'A']);
+      expect(types(await collect(client.readStream(stream, { direction: BACKWARDS, fromRevision: END })))).toEqual([
+        'D',
+        'C',
+        'B',
+        'A',
+      ]);
+      expect(types(await collect(client.readStream(stream, { direction: BACKWARDS, fromRevision: 1n })))).toEqual([
+        'B',
+        'A',
+      ]);
       const [first] = await collect(client.readStream(stream, { maxCount: 1 }));
-      expect(first.event).toMatchObject({ streamId: stream, revision: 0n, isJson: true, data: { i: 0, text: 'Đức' }, metadata: { by: 'test' } });
+      expect(first.event).toMatchObject({
+        streamId: stream,
+        revision: 0n,
+        isJson: true,
+        data: { i: 0, text: 'Đức' },
+        metadata: { by: 'test' },
+      });
       expect(first.event?.created).toBeInstanceOf(Date);
     });
 
@@ -194,7 +216,9 @@ describe.each([
       expect(mine.map((e) => e.event?.type)).toEqual(['A', 'B', 'C']);
       const fromB = await collect(client.readAll({ fromPosition: mine[1].event!.position, maxCount: 2 }));
       expect(fromB.map((e) => e.event?.type)).toEqual(['B', 'C']);
-      const beforeB = await collect(client.readAll({ direction: BACKWARDS, fromPosition: mine[1].event!.position, maxCount: 1 }));
+      const beforeB = await collect(
+        client.readAll({ direction: BACKWARDS, fromPosition: mine[1].event!.position, maxCount: 1 }),
+      );
       expect(beforeB.map((e) => e.event?.type)).toEqual(['A']);
       const last = await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }));
       expect(last[0].event?.type).toBe('C');
@@ -210,12 +234,17 @@ describe.each([
         `Apple${tag}`,
         `Banana${tag}`,
       ]);
-      expect(types(await collect(client.readAll({ filter: eventTypeFilter({ prefixes: ['Ap'] }) }))).filter((t) => t?.endsWith(tag))).toEqual([
-        `Apple${tag}`,
-        `Apricot${tag}`,
+      expect(
+        types(await collect(client.readAll({ filter: eventTypeFilter({ prefixes: ['Ap'] }) }))).filter((t) =>
+          t?.endsWith(tag),
+        ),
+      ).toEqual([`Apple${tag}`, `Apricot${tag}`]);
+      expect(types(await collect(client.readAll({ filter: eventTypeFilter({ regex: `^Ban.*${tag}$` }) })))).toEqual([
+        `Banana${tag}`,
       ]);
-      expect(types(await collect(client.readAll({ filter: eventTypeFilter({ regex: `^Ban.*${tag}$` }) })))).toEqual([`Banana${tag}`]);
-      const counted = await collect(client.readAll({ filter: streamNameFilter({ prefixes: [`a${tag}`, `b${tag}`] }), maxCount: 2 }));
+      const counted = await collect(
+        client.readAll({ filter: streamNameFilter({ prefixes: [`a${tag}`, `b${tag}`] }), maxCount: 2 }),
+      );
       expect(types(counted)).toEqual([`Apple${tag}`, `Banana${tag}`]);
     });
   });
@@ -240,11 +269,17 @@ describe.each([
       const first = await client.appendToStream(newStream(prefix), event('First'));
       await client.appendToStream(newStream(prefix), event('Second'));
       // Unmatched records still advance the filter's search window and so produce checkpoints.
-      await client.appendToStream(newStream('noise'), Array.from({ length: 70 }, () => event('Noise')));
+      await client.appendToStream(
+        newStream('noise'),
+        Array.from({ length: 70 }, () => event('Noise')),
+      );
       const checkpoints: Position[] = [];
       const subscription = client.subscribeToAll({
         fromPosition: first.position,
-        filter: streamNameFilter({ prefixes: [prefix], checkpointReached: (_s, position) => void checkpoints.push(position) }),
+        filter: streamNameFilter({
+          prefixes: [prefix],
+          checkpointReached: (_s, position) => void checkpoints.push(position),
+        }),
       });
       const caughtUp = new Promise((resolve) => subscription.once('caughtUp', resolve));
       setTimeout(() => void caughtUp.then(() => client.appendToStream(newStream(prefix), event('Live'))), 0);

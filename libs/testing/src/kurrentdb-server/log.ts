@@ -74,7 +74,11 @@ export class InMemoryLog {
     if (options.systemEvents !== false) {
       this.writeSystem('$$$scavenges', '$metadata', '{"$maxAge":2592000}');
       this.writeSystem('$users', '$UserCreated', '"admin"');
-      this.writeSystem('$user-admin', '$User', '{"loginName":"admin","fullName":"KurrentDB Administrator","groups":["$admins"]}');
+      this.writeSystem(
+        '$user-admin',
+        '$User',
+        '{"loginName":"admin","fullName":"KurrentDB Administrator","groups":["$admins"]}',
+      );
     }
   }
 
@@ -84,7 +88,12 @@ export class InMemoryLog {
     return () => this.listeners.delete(listener);
   }
 
-  stream(streamId: string): { events: readonly StoredEvent[]; visibleFrom: bigint; tombstoned: boolean; exists: boolean } {
+  stream(streamId: string): {
+    events: readonly StoredEvent[];
+    visibleFrom: bigint;
+    tombstoned: boolean;
+    exists: boolean;
+  } {
     const state = this.streams.get(streamId);
     if (!state) return { events: [], visibleFrom: 0n, tombstoned: false, exists: false };
     const lastRevision = BigInt(state.events.length) - 1n;
@@ -130,7 +139,8 @@ export class InMemoryLog {
         if (expected.kind === 'no_stream' && state!.softDeleted) return this.write(streamId, events);
         return wrong();
       }
-      if (events.length === 0) return expected.kind === 'no_stream' && state!.softDeleted ? this.write(streamId, events) : wrong();
+      if (events.length === 0)
+        return expected.kind === 'no_stream' && state!.softDeleted ? this.write(streamId, events) : wrong();
       return this.idempotent(state!, revision);
     }
     if (expectedRevision > current) return wrong();
@@ -156,13 +166,18 @@ export class InMemoryLog {
     if (check) return check;
     const state = this.ensureStream(streamId);
     state.tombstoned = true;
-    const record = this.record(streamId, TOMBSTONE_REVISION, {
-      eventId: randomUUID(),
-      type: '$streamDeleted',
-      contentType: 'application/octet-stream',
-      data: new Uint8Array(),
-      customMetadata: new Uint8Array(),
-    }, undefined);
+    const record = this.record(
+      streamId,
+      TOMBSTONE_REVISION,
+      {
+        eventId: randomUUID(),
+        type: '$streamDeleted',
+        contentType: 'application/octet-stream',
+        data: new Uint8Array(),
+        customMetadata: new Uint8Array(),
+      },
+      undefined,
+    );
     this.all.push(record);
     this.notify();
     return { kind: 'deleted', position: record };
@@ -230,19 +245,26 @@ export class InMemoryLog {
     return {
       kind: 'written',
       revision: BigInt(state.events.length) - 1n,
-      position: last ? { commit: last.commit, prepare: last.prepare } : { commit: this.nextOffset, prepare: this.nextOffset },
+      position: last
+        ? { commit: last.commit, prepare: last.prepare }
+        : { commit: this.nextOffset, prepare: this.nextOffset },
     };
   }
 
   private writeSystem(streamId: string, type: string, data: string): StoredEvent {
     const state = this.ensureStream(streamId);
-    const record = this.record(streamId, BigInt(state.events.length), {
-      eventId: randomUUID(),
-      type,
-      contentType: 'application/json',
-      data: json(data),
-      customMetadata: new Uint8Array(),
-    }, undefined);
+    const record = this.record(
+      streamId,
+      BigInt(state.events.length),
+      {
+        eventId: randomUUID(),
+        type,
+        contentType: 'application/json',
+        data: json(data),
+        customMetadata: new Uint8Array(),
+      },
+      undefined,
+    );
     state.events.push(record);
     this.all.push(record);
     this.notify();
@@ -253,9 +275,19 @@ export class InMemoryLog {
    * Events of one append share the commit position (the transaction's first record) and each
    * has its own prepare position, so (commit, prepare) orders $all like the real log does.
    */
-  private record(streamId: string, revision: bigint, event: ProposedEvent, transaction: bigint | undefined): StoredEvent {
+  private record(
+    streamId: string,
+    revision: bigint,
+    event: ProposedEvent,
+    transaction: bigint | undefined,
+  ): StoredEvent {
     const prepare = this.nextOffset;
-    const size = 96 + encoder.encode(streamId).length + encoder.encode(event.type).length + event.data.length + event.customMetadata.length;
+    const size =
+      96 +
+      encoder.encode(streamId).length +
+      encoder.encode(event.type).length +
+      event.data.length +
+      event.customMetadata.length;
     this.nextOffset += BigInt(size);
     return { ...event, streamId, revision, created: this.ticks(), commit: transaction ?? prepare, prepare };
   }

@@ -42,11 +42,14 @@ export function uuidMessage(id: string, structured: boolean): shared.UUID {
 }
 
 /** The oneof every request uses for an expected revision, read through the generated case enum. */
-export function expectedState(options: {
-  hasAny(): boolean;
-  hasNoStream(): boolean;
-  hasStreamExists(): boolean;
-}, revision: () => string | undefined): ExpectedState {
+export function expectedState(
+  options: {
+    hasAny(): boolean;
+    hasNoStream(): boolean;
+    hasStreamExists(): boolean;
+  },
+  revision: () => string | undefined,
+): ExpectedState {
   if (options.hasNoStream()) return { kind: 'no_stream' };
   if (options.hasStreamExists()) return { kind: 'stream_exists' };
   const exact = revision();

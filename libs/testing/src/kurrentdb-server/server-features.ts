@@ -18,7 +18,9 @@ const method = (serviceName: string, methodName: string, featureList: string[] =
   return supported;
 };
 
-export function getSupportedMethods(options: { batchAppend: boolean }): handleUnaryCall<shared.Empty, features.SupportedMethods> {
+export function getSupportedMethods(options: {
+  batchAppend: boolean;
+}): handleUnaryCall<shared.Empty, features.SupportedMethods> {
   return (_call, callback) => {
     const streams = 'event_store.client.streams.Streams';
     const methods = [

@@ -3,6 +3,7 @@
  * opens its own HTTP/2 connection, so nothing in-process would do) serving the client's own
  * generated service definitions over an in-memory log.
  */
+import type { Server as NetServer, Socket } from 'node:net';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { readGossip } from './gossip';
 import { InMemoryLog } from './log';
@@ -68,10 +69,21 @@ export async function startKurrentDbTestServer(options: KurrentDbTestServerOptio
       tombstone: counted('Streams', 'Tombstone', tombstoneStream(log)),
     });
     next.addService(ServerFeaturesService, {
-      getSupportedMethods: counted('ServerFeatures', 'GetSupportedMethods', getSupportedMethods({ batchAppend: batch })),
+      getSupportedMethods: counted(
+        'ServerFeatures',
+        'GetSupportedMethods',
+        getSupportedMethods({ batchAppend: batch }),
+      ),
     });
-    next.addService(GossipService, { read: counted('Gossip', 'Read', readGossip(() => ({ host, port }))) });
+    next.addService(GossipService, {
+      read: counted(
+        'Gossip',
+        'Read',
+        readGossip(() => ({ host, port })),
+      ),
+    });
     port = await bindWithRetry(next, `${host.includes(':') ? `[${host}]` : host}:${port}`);
+    disableNagle(next);
     server = next;
   };
 
@@ -96,12 +108,27 @@ export async function startKurrentDbTestServer(options: KurrentDbTestServerOptio
   };
 }
 
+/**
+ * Node's HTTP/2 server leaves Nagle's algorithm on, which holds small responses back ~40 ms
+ * against the client's delayed ACKs; KurrentDB (Kestrel) sends with TCP_NODELAY. grpc-js has no
+ * option for it, so reach its listening servers (a private field; skipped if it ever changes).
+ */
+function disableNagle(server: Server): void {
+  const listeners = (server as unknown as { http2Servers?: Map<NetServer, unknown> }).http2Servers;
+  if (!(listeners instanceof Map)) return;
+  for (const listener of listeners.keys()) {
+    listener.on('connection', (socket: Socket) => socket.setNoDelay(true));
+  }
+}
+
 /** Rebinding the port a moment after a shutdown can race the old listener's close. */
 async function bindWithRetry(server: Server, address: string): Promise<number> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await new Promise<number>((resolve, reject) =>
-        server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+        server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
+          error ? reject(error) : resolve(port),
+        ),
       );
     } catch (error) {
       if (attempt >= 50) throw error;

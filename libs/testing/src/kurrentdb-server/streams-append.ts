@@ -49,7 +49,8 @@ export function append(context: AppendContext): handleClientStreamingCall<stream
       const message = request.getProposedMessage();
       if (!message) return;
       size += message.serializeBinary().length;
-      const event = size > context.maxAppendSize ? errors.maximumAppendSizeExceeded(context.maxAppendSize) : toEvent(message);
+      const event =
+        size > context.maxAppendSize ? errors.maximumAppendSizeExceeded(context.maxAppendSize) : toEvent(message);
       if (event instanceof Error) failure = event;
       else events.push(event);
     });
@@ -66,7 +67,10 @@ export function append(context: AppendContext): handleClientStreamingCall<stream
   };
 }
 
-function appendResponse(outcome: Exclude<AppendOutcome, { kind: 'stream_deleted' }>, expected: ExpectedState): streams.AppendResp {
+function appendResponse(
+  outcome: Exclude<AppendOutcome, { kind: 'stream_deleted' }>,
+  expected: ExpectedState,
+): streams.AppendResp {
   const response = new streams.AppendResp();
   if (outcome.kind === 'wrong_expected_version') {
     // Since 21.10 a wrong expected version is a normal response, not an error status.
@@ -96,7 +100,9 @@ interface PendingBatch {
   failure?: errors.GrpcError;
 }
 
-export function batchAppend(context: AppendContext): handleBidiStreamingCall<streams.BatchAppendReq, streams.BatchAppendResp> {
+export function batchAppend(
+  context: AppendContext,
+): handleBidiStreamingCall<streams.BatchAppendReq, streams.BatchAppendResp> {
   return (call) => {
     // A large append arrives in several requests sharing a correlation id; the last is final.
     const pending = new Map<string, PendingBatch>();
@@ -113,7 +119,10 @@ export function batchAppend(context: AppendContext): handleBidiStreamingCall<str
       for (const message of request.getProposedMessagesList()) {
         if (batch.failure) break;
         batch.size += message.serializeBinary().length;
-        const event = batch.size > context.maxAppendSize ? errors.maximumAppendSizeExceeded(context.maxAppendSize) : toEvent(message);
+        const event =
+          batch.size > context.maxAppendSize
+            ? errors.maximumAppendSizeExceeded(context.maxAppendSize)
+            : toEvent(message);
         if (event instanceof Error) batch.failure = event;
         else batch.events.push(event);
       }
@@ -126,14 +135,21 @@ export function batchAppend(context: AppendContext): handleBidiStreamingCall<str
   };
 }
 
-function batchResponse(context: AppendContext, correlationId: shared.UUID | undefined, batch: PendingBatch): streams.BatchAppendResp {
+function batchResponse(
+  context: AppendContext,
+  correlationId: shared.UUID | undefined,
+  batch: PendingBatch,
+): streams.BatchAppendResp {
   const response = new streams.BatchAppendResp();
   response.setCorrelationId(correlationId);
   const options = batch.options;
-  if (!options) return response.setError(errors.batchBadRequest('The first request of an append must carry its options.'));
+  if (!options)
+    return response.setError(errors.batchBadRequest('The first request of an append must carry its options.'));
   const streamName = streamNameOf(options.getStreamIdentifier());
   response.setStreamIdentifier(streamIdentifier(streamName));
-  const expected = expectedState(options, () => (options.hasStreamPosition() ? options.getStreamPosition() : undefined));
+  const expected = expectedState(options, () =>
+    options.hasStreamPosition() ? options.getStreamPosition() : undefined,
+  );
   if (expected.kind === 'revision') response.setStreamPosition(expected.revision.toString());
   else if (expected.kind === 'no_stream') response.setNoStream(new GoogleEmpty());
   else if (expected.kind === 'stream_exists') response.setStreamExists(new GoogleEmpty());
@@ -152,7 +168,8 @@ function batchResponse(context: AppendContext, correlationId: shared.UUID | unde
 
   const outcome = context.log.append(streamName, expected, batch.events);
   if (outcome.kind === 'stream_deleted') return response.setError(errors.batchStreamDeleted(streamName));
-  if (outcome.kind === 'wrong_expected_version') return response.setError(errors.batchWrongExpectedVersion(expected, outcome.current));
+  if (outcome.kind === 'wrong_expected_version')
+    return response.setError(errors.batchWrongExpectedVersion(expected, outcome.current));
   const success = new streams.BatchAppendResp.Success();
   if (outcome.revision < 0n) success.setNoStream(new GoogleEmpty());
   else success.setCurrentRevision(outcome.revision.toString());

@@ -63,7 +63,12 @@ async function send(call: Call, message: streams.ReadResp): Promise<boolean> {
 
 const structuredIds = (options: Options) => options.getUuidOption()?.hasStructured() ?? false;
 
-async function readOnce(log: InMemoryLog, call: Call, options: Options, filter: RecordFilter | undefined): Promise<void> {
+async function readOnce(
+  log: InMemoryLog,
+  call: Call,
+  options: Options,
+  filter: RecordFilter | undefined,
+): Promise<void> {
   const backwards = options.getReadDirection() === BACKWARDS;
   let remaining = BigInt(options.getCount() || '0');
   const structured = structuredIds(options);
@@ -117,7 +122,12 @@ async function readOnce(log: InMemoryLog, call: Call, options: Options, filter: 
   call.end();
 }
 
-async function subscribe(context: ReadContext, call: Call, options: Options, filter: RecordFilter | undefined): Promise<void> {
+async function subscribe(
+  context: ReadContext,
+  call: Call,
+  options: Options,
+  filter: RecordFilter | undefined,
+): Promise<void> {
   const { log } = context;
   const structured = structuredIds(options);
   let stopped = false;
@@ -185,7 +195,11 @@ function streamSource(log: InMemoryLog, options: streams.ReadReq.Options.StreamO
   const initial = log.stream(name);
   if (initial.tombstoned) return errors.streamDeleted(name);
   // From a revision is exclusive: the subscriber already has that event.
-  let next = options.hasRevision() ? BigInt(options.getRevision()) + 1n : options.hasEnd() ? BigInt(initial.events.length) : 0n;
+  let next = options.hasRevision()
+    ? BigInt(options.getRevision()) + 1n
+    : options.hasEnd()
+      ? BigInt(initial.events.length)
+      : 0n;
   const source = () => {
     const stream = log.stream(name);
     if (stream.tombstoned) return errors.streamDeleted(name);
@@ -204,7 +218,11 @@ function streamSource(log: InMemoryLog, options: streams.ReadReq.Options.StreamO
 
 function allSource(log: InMemoryLog, options: streams.ReadReq.Options.AllOptions | undefined): Source {
   // From a position is exclusive for subscriptions (unlike reads).
-  let next = options?.hasPosition() ? log.indexAfter(positionOf(options.getPosition()!)) : options?.hasEnd() ? log.all.length : 0;
+  let next = options?.hasPosition()
+    ? log.indexAfter(positionOf(options.getPosition()!))
+    : options?.hasEnd()
+      ? log.all.length
+      : 0;
   const source = () => {
     const batch = log.all.slice(next, next + 500);
     next += batch.length;
