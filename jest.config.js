@@ -11,7 +11,9 @@ module.exports = {
   rootDir: '.',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testRegex: '.*\\.spec\\.ts$',
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
+  // content-disposition (under @fastify/static, for the OpenAPI UI) ships only as ESM.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testEnvironment: 'node',

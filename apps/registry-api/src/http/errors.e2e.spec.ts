@@ -130,6 +130,9 @@ describe('OpenAPI and health', () => {
     const answer = await api.call('GET', '/docs-json', { token: null });
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body.paths)).toEqual(expect.arrayContaining(['/v1/births', '/v1/citizens/{pin}/death']));
+    const ui = await api.call('GET', '/docs', { token: null });
+    expect(ui.status).toBe(200);
+    expect(String(ui.body)).toContain('swagger-ui');
   });
 
   it('reports health without a token', async () => {

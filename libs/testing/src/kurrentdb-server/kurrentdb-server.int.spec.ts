@@ -293,6 +293,29 @@ describe.each([
       expect(typeof checkpoints[0].commit).toBe('bigint');
     });
 
+    it('to a stream that is soft-deleted and written again: delivers the new events', async () => {
+      const stream = newStream();
+      await client.appendToStream(stream, event('A'));
+      const subscription = client.subscribeToStream(stream, { fromRevision: START });
+      const caughtUp = new Promise((resolve) => subscription.once('caughtUp', resolve));
+      setTimeout(
+        () =>
+          void caughtUp
+            .then(() => client.deleteStream(stream))
+            .then(() => client.appendToStream(stream, event('B'), { streamState: 'no_stream' })),
+        0,
+      );
+      const seen: Array<[string, bigint]> = [];
+      for await (const { event: e } of subscription) {
+        seen.push([e!.type, e!.revision]);
+        if (seen.length === 2) break;
+      }
+      expect(seen).toEqual([
+        ['A', 0n],
+        ['B', 1n],
+      ]);
+    });
+
     it('to a tombstoned stream fails with StreamDeleted', async () => {
       const stream = newStream();
       await client.appendToStream(stream, event('A'));

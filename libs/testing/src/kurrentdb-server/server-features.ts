@@ -9,6 +9,7 @@ import { features, type shared } from './proto';
 /** A version the clients accept as "modern" (caught-up messages, log positions on stream reads). */
 export const SERVER_VERSION = '24.10.0';
 
+/** Feature flags (the `features` list) matter only to persistent subscriptions, which are not served. */
 const method = (serviceName: string, methodName: string, featureList: string[] = []) => {
   const supported = new features.SupportedMethod();
   supported.setServiceName(serviceName);
@@ -24,7 +25,7 @@ export function getSupportedMethods(options: {
   return (_call, callback) => {
     const streams = 'event_store.client.streams.Streams';
     const methods = [
-      method(streams, 'read', ['position', 'events']),
+      method(streams, 'read'),
       method(streams, 'append'),
       method(streams, 'delete'),
       method(streams, 'tombstone'),

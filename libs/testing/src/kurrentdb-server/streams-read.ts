@@ -203,7 +203,8 @@ function streamSource(log: InMemoryLog, options: streams.ReadReq.Options.StreamO
   const source = () => {
     const stream = log.stream(name);
     if (stream.tombstoned) return errors.streamDeleted(name);
-    if (next < stream.visibleFrom) next = stream.visibleFrom;
+    // Skip what a soft delete hid, but never past the end: a revived stream continues from there.
+    if (next < stream.visibleFrom) next = bigMin(stream.visibleFrom, BigInt(stream.events.length));
     const batch = stream.events.slice(Number(next), Number(next) + 500);
     next += BigInt(batch.length);
     return batch;
@@ -215,6 +216,8 @@ function streamSource(log: InMemoryLog, options: streams.ReadReq.Options.StreamO
     },
   });
 }
+
+const bigMin = (a: bigint, b: bigint) => (a < b ? a : b);
 
 function allSource(log: InMemoryLog, options: streams.ReadReq.Options.AllOptions | undefined): Source {
   // From a position is exclusive for subscriptions (unlike reads).

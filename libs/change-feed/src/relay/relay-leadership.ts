@@ -1,0 +1,87 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** Class id of the registry's advisory locks held by change-feed relays (the other key is the relay name). */
+const LOCK_CLASS = 0x4346; // "CF"
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * At most one relay of a name runs at a time: the embedded registry in several API replicas, or
+ * an API beside the standalone apps/change-feed, would otherwise produce every event twice. The
+ * holder keeps a PostgreSQL session advisory lock; when its process dies the session ends and
+ * the lock passes to a waiting relay.
+ */
+export class RelayLeadership {
+  private client: PoolClient | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private rejectLost: ((error: Error) => void) | null = null;
+  /** Rejects when a held leadership is lost (session gone); never resolves. */
+  lost: Promise<never> = new Promise(() => undefined);
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly relayName: string,
+  ) {}
+
+  /** Waits until this process holds the lock (true) or `shouldStop()` (false). */
+  async acquire(shouldStop: () => boolean, onWaiting: () => void, retryMs = 2_000): Promise<boolean> {
+    const client = await this.pool.connect();
+    let held = false;
+    try {
+      let announced = false;
+      while (!shouldStop()) {
+        const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS held', [
+          LOCK_CLASS,
+          this.relayName,
+        ]);
+        if (rows[0].held) {
+          held = true;
+          this.hold(client);
+          return true;
+        }
+        if (!announced) onWaiting();
+        announced = true;
+        await sleepUnless(retryMs, shouldStop);
+      }
+      return false;
+    } finally {
+      if (!held) client.release();
+    }
+  }
+
+  private hold(client: PoolClient): void {
+    this.client = client;
+    this.lost = new Promise<never>((_, reject) => (this.rejectLost = reject));
+    this.lost.catch(() => undefined); // observed by the relay through Promise.race
+    const lose = (error: Error) => {
+      this.rejectLost?.(new Error(`change feed leadership lost: ${error.message}`));
+      this.rejectLost = null;
+    };
+    client.on('error', lose);
+    this.heartbeat = setInterval(() => {
+      client.query('SELECT 1').catch(lose);
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async release(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.rejectLost = null;
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    try {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, this.relayName]);
+      client.release();
+    } catch {
+      client.release(true); // a broken session: discard it (its locks went with it)
+    }
+  }
+}
+
+async function sleepUnless(ms: number, shouldStop: () => boolean): Promise<void> {
+  const step = Math.min(ms, 100);
+  for (let waited = 0; waited < ms && !shouldStop(); waited += step) {
+    await new Promise((resolve) => setTimeout(resolve, step));
+  }
+}
