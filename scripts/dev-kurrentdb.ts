@@ -3,7 +3,7 @@
  * real server's default port). Data lives until the process exits.
  *   node -r @swc-node/register scripts/dev-kurrentdb.ts   (PORT, HOST, BATCH_APPEND=0 to override)
  */
-import { startKurrentDbTestServer } from '../libs/testing/src/kurrentdb-server';
+import { startKurrentDbTestServer } from '@registry/testing/kurrentdb-server';
 
 async function main(): Promise<void> {
   const server = await startKurrentDbTestServer({

@@ -1,10 +1,10 @@
-import { Module, type OnModuleInit, Inject } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { RegistryAppModule } from '@registry/app';
-import { migrate } from '@registry/event-store';
+import { locateMigrations, migrate } from '@registry/event-store';
 import {
   AuthModule,
   DatabaseModule,
@@ -21,7 +21,10 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 
-export const API_MIGRATIONS = { dir: join(__dirname, '..', 'migrations'), table: 'pgmigrations_api' };
+export const API_MIGRATIONS = {
+  dir: locateMigrations(join(__dirname, '..', 'migrations'), 'apps/registry-api/migrations'),
+  table: 'pgmigrations_api',
+};
 
 @Module({
   imports: [

@@ -3,4 +3,4 @@ export * from './errors';
 export * from './position';
 export * from './validation';
 export { PostgresEventStore } from './postgres/postgres-event-store';
-export { migrate, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';
+export { migrate, locateMigrations, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';

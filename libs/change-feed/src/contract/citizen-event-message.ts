@@ -1,9 +1,12 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { encodeCitizenEvent, type CitizenEventInit } from '@registry/contracts';
+import { encodeCitizenEvent, type CitizenEvent, type CitizenEventInit } from '@registry/contracts';
 import type { RecordedEvent } from '@registry/event-store';
 import type { AgencyEntitlement } from '../entitlements/agency-entitlements';
 import { CITIZEN_STREAM_PREFIX } from '../topics';
 import { payloadInit, PAYLOAD_CONTRACTS, type DroppedField } from './payload-contracts';
+
+/** The envelope fields of a CitizenEvent init (everything but the payload). */
+type EnvelopeInit = Partial<Omit<Exclude<CitizenEventInit, CitizenEvent>, 'payload' | '$typeName' | '$unknown'>>;
 
 export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
 
@@ -37,7 +40,7 @@ export function feedHeaders(event: RecordedEvent): Record<string, string> {
  * get nothing more of the envelope; the officer, office, roles and correlation ids are the
  * registry's own business (DESIGN §9).
  */
-function minimalEnvelope(event: RecordedEvent): CitizenEventInit {
+function minimalEnvelope(event: RecordedEvent): EnvelopeInit {
   return {
     eventId: event.eventId,
     type: event.type,
@@ -49,7 +52,7 @@ function minimalEnvelope(event: RecordedEvent): CitizenEventInit {
   };
 }
 
-function registryEnvelope(event: RecordedEvent): CitizenEventInit {
+function registryEnvelope(event: RecordedEvent): EnvelopeInit {
   const metadata = event.metadata;
   const actor = (typeof metadata.actor === 'object' && metadata.actor !== null ? metadata.actor : {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -78,23 +81,24 @@ export class CitizenEventEncoder {
 
   /** The whole event, for `registry.citizen-events.v1`. */
   forRegistry(event: RecordedEvent): Uint8Array {
-    return encodeCitizenEvent({ ...registryEnvelope(event), payload: this.payload(event.type, event.data) });
+    return encodeCitizenEvent({ ...registryEnvelope(event), payload: this.payload(event.type, event.data) } as CitizenEventInit);
   }
 
   /** The event reduced to the agency's entitlement, or null when the agency does not get the type. */
   forAgency(agency: AgencyEntitlement, event: RecordedEvent): Uint8Array | null {
     const view = agency.view(event.type, event.data);
     if (view === null) return null;
-    return encodeCitizenEvent({ ...minimalEnvelope(event), payload: this.payload(event.type, view) });
+    return encodeCitizenEvent({ ...minimalEnvelope(event), payload: this.payload(event.type, view) } as CitizenEventInit);
   }
 
-  private payload(type: string, data: Record<string, unknown>): CitizenEventInit['payload'] {
+  /** The oneof init; its value's shape was checked field by field against the descriptor. */
+  private payload(type: string, data: Record<string, unknown>): { case: string; value: Record<string, unknown> } | undefined {
     const contract = PAYLOAD_CONTRACTS.get(type);
     if (!contract) return undefined;
     const dropped: DroppedField[] = [];
     // The PIN travels in the envelope only (events.proto: payloads do not repeat it).
     const value = payloadInit(contract.message, data, dropped, new Set(['pin']));
     for (const field of dropped) this.report(type, field);
-    return { case: contract.oneofCase, value } as CitizenEventInit['payload'];
+    return { case: contract.oneofCase, value };
   }
 }

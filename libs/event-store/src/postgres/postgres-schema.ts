@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type { Pool } from 'pg';
@@ -8,8 +9,16 @@ export interface MigrationSet {
   readonly table: string;
 }
 
+/**
+ * Migrations next to the source when running from it; relative to the working directory (the
+ * repository or the deployed folder) when running from a bundle in dist/.
+ */
+export function locateMigrations(besideSource: string, fromRoot: string): string {
+  return existsSync(besideSource) ? besideSource : join(process.cwd(), fromRoot);
+}
+
 export const EVENT_STORE_MIGRATIONS: MigrationSet = {
-  dir: join(__dirname, '..', '..', 'migrations'),
+  dir: locateMigrations(join(__dirname, '..', '..', 'migrations'), 'libs/event-store/migrations'),
   table: 'pgmigrations_event_store',
 };
 

@@ -11,6 +11,7 @@ test('scratch: assorted kafkajs features', async () => {
   await admin.connect();
 
   // auto-creation through metadata, plain producer, acks 1 and 0, gzip
+  console.log('T', Date.now() % 100000, '// auto-creation through metadata, plain producer, acks 1 and 0, gzip');
   const producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();
   await producer.send({ topic: 'auto', acks: 1, messages: [{ value: 'one', timestamp: '1000' }] });
@@ -22,6 +23,7 @@ test('scratch: assorted kafkajs features', async () => {
   console.log('by ts', JSON.stringify(await admin.fetchTopicOffsetsByTimestamp('auto', 2500)));
 
   // big message over the per-partition fetch limit
+  console.log('T', Date.now() % 100000, '// big message over the per-partition fetch limit');
   await admin.createTopics({ topics: [{ topic: 'big', numPartitions: 1 }] });
   await producer.send({ topic: 'big', messages: [{ value: Buffer.alloc(2 * 1024 * 1024, 1) }, { value: 'small' }] });
 
@@ -42,7 +44,9 @@ test('scratch: assorted kafkajs features', async () => {
   console.log('seen', seen);
   console.log('describe', JSON.stringify((await admin.describeGroups(['scratch-group'])).groups.map((g) => ({ ...g, members: g.members.map((m) => ({ id: m.memberId, c: m.clientId, a: m.memberAssignment.length })) }))));
   console.log('list', JSON.stringify(await admin.listGroups()));
+  console.log('T', Date.now() % 100000, 'before disconnect');
   await consumer.disconnect();
+  console.log('T', Date.now() % 100000, 'after disconnect');
 
   await admin.resetOffsets({ groupId: 'scratch-group', topic: 'big', earliest: true });
   console.log('after reset', JSON.stringify(await admin.fetchOffsets({ groupId: 'scratch-group', topics: ['big'] })));
@@ -51,6 +55,7 @@ test('scratch: assorted kafkajs features', async () => {
   console.log('fetch all offsets', JSON.stringify(await admin.fetchOffsets({ groupId: 'scratch-group' })));
 
   // consumer starting at latest
+  console.log('T', Date.now() % 100000, '// consumer starting at latest');
   const late = kafka.consumer({ groupId: 'late', maxWaitTimeInMs: 300 });
   await late.connect();
   await late.subscribe({ topic: 'big', fromBeginning: false });
@@ -63,7 +68,8 @@ test('scratch: assorted kafkajs features', async () => {
   await late.disconnect();
 
   // transactional producer is refused
-  const tx = kafka.producer({ transactionalId: 'tx', idempotent: true, maxInFlightRequests: 1, retry: { retries: 0 } });
+  console.log('T', Date.now() % 100000, '// transactional producer is refused');
+  const tx = kafka.producer({ transactionalId: 'tx', idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 50 } });
   await tx.connect();
   console.log('tx', await tx.transaction().then(() => 'ok', (e: Error) => e.message));
   await tx.disconnect();

@@ -1,0 +1,87 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { EventToAppend, RecordedEvent } from '@registry/event-store';
+import type { CitizenEvent } from '@registry/domain';
+
+/**
+ * Test data: short lives of citizens as domain events (typed against the domain, so a change of
+ * the events' shape fails to compile here), for the mapping tests, the kill test and the bench.
+ */
+export function lifeOf(pin: string): CitizenEvent[] {
+  const home = { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' };
+  const next = { provinceCode: '079', communeCode: '26734', line: '5 Lê Lợi' };
+  return [
+    {
+      type: 'BirthRegistered',
+      data: {
+        pin,
+        name: { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' },
+        sex: 'male',
+        dateOfBirth: '2024-03-05',
+        placeOfBirth: { provinceCode: '001', detail: 'Bệnh viện Bạch Mai' },
+        nationality: 'VN',
+        ethnicity: 'Kinh',
+        motherPin: '001190012345',
+        fatherPin: null,
+        registrationProvinceCode: '001',
+        permanentResidence: home,
+      },
+    },
+    { type: 'PermanentResidenceRegistered', data: { pin, address: home, effectiveDate: '2024-03-05', previous: null } },
+    { type: 'TemporaryResidenceRegistered', data: { pin, address: next, from: '2024-06-01', until: '2025-06-01' } },
+    { type: 'TemporaryResidenceEnded', data: { pin, address: next, endedOn: '2024-09-01', reason: 'moved back' } },
+    {
+      type: 'PermanentResidenceRegistered',
+      data: { pin, address: next, effectiveDate: '2024-10-01', previous: { address: home, since: '2024-03-05' } },
+    },
+    { type: 'PermanentResidenceCancelled', data: { pin, address: next, reason: 'moved_abroad', effectiveDate: '2024-12-01', note: 'Hồ sơ 17' } },
+    {
+      type: 'DeathRegistered',
+      data: { pin, dateOfDeath: '2025-01-02', placeOfDeath: { provinceCode: '079', detail: null }, certificateNumber: 'KT-2025-000001' },
+    },
+  ];
+}
+
+const EFFECTIVE: Record<CitizenEvent['type'], (event: never) => string> = {
+  BirthRegistered: (e: { data: { dateOfBirth: string } }) => e.data.dateOfBirth,
+  PermanentResidenceRegistered: (e: { data: { effectiveDate: string } }) => e.data.effectiveDate,
+  PermanentResidenceCancelled: (e: { data: { effectiveDate: string } }) => e.data.effectiveDate,
+  TemporaryResidenceRegistered: (e: { data: { from: string } }) => e.data.from,
+  TemporaryResidenceEnded: (e: { data: { endedOn: string } }) => e.data.endedOn,
+  DeathRegistered: (e: { data: { dateOfDeath: string } }) => e.data.dateOfDeath,
+};
+
+/** The event as the write side appends it (metadata of DESIGN §3). */
+export function toAppend(event: CitizenEvent, actorSub = 'officer-test'): EventToAppend {
+  const commandId = randomUUID();
+  return {
+    eventId: randomUUID(),
+    type: event.type,
+    data: event.data as unknown as Record<string, unknown>,
+    metadata: {
+      commandId,
+      correlationId: commandId,
+      causationId: commandId,
+      actor: { sub: actorSub, office: '001', roles: ['officer'] },
+      effectiveAt: EFFECTIVE[event.type](event as never),
+      schemaVersion: 1,
+    },
+  };
+}
+
+/** A recorded event for tests that need no store. */
+export function recorded(event: CitizenEvent, revision = 0): RecordedEvent {
+  const appended = toAppend(event);
+  return {
+    ...appended,
+    streamId: `citizen-${(event.data as { pin: string }).pin}`,
+    revision,
+    position: { commit: 1000n, prepare: BigInt(revision + 1) },
+    recordedAt: new Date('2025-07-01T08:30:00.123Z'),
+  };
+}
+
+/** Distinct well-formed PINs (province 001, male born 2024) unlikely to meet another run's. */
+export function freshPins(count: number): string[] {
+  const start = randomInt(0, 1_000_000 - count);
+  return Array.from({ length: count }, (_, i) => `001224${String(start + i).padStart(6, '0')}`);
+}
