@@ -18,6 +18,7 @@ import { BirthsController } from './births/births.controller';
 import { CitizenReadsController } from './citizens/citizen-reads.controller';
 import { CitizenWritesController } from './citizens/citizen-writes.controller';
 import { HealthController } from './health/health.controller';
+import { CorrectionsController } from './corrections/corrections.controller';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 
@@ -36,7 +37,7 @@ export const API_MIGRATIONS = {
     TerminusModule,
     RegistryAppModule,
   ],
-  controllers: [BirthsController, CitizenWritesController, CitizenReadsController, HealthController],
+  controllers: [BirthsController, CitizenWritesController, CorrectionsController, CitizenReadsController, HealthController],
   providers: [IdempotencyStore, IdempotencyInterceptor, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
 })
 export class RegistryApiModule implements OnModuleInit {

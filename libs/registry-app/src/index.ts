@@ -4,3 +4,5 @@ export * from './citizens/citizen-streams';
 export * from './citizens/change-citizen-record.handler';
 export * from './births/register-birth.handler';
 export * from './registry-app.module';
+export * from './corrections/correct-record.handler';
+export * from './citizens/citizen-chain';

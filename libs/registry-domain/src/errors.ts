@@ -119,3 +119,26 @@ export class PinInconsistent extends RegistryRuleBroken {
     super('PIN_INCONSISTENT', `PIN ${pin} is not consistent: ${reason}`, [{ field: 'pin', value: pin }]);
   }
 }
+
+export class PinReplaced extends RegistryRuleBroken {
+  constructor(
+    pin: string,
+    readonly newPin: string,
+  ) {
+    super('PIN_REPLACED', `PIN ${pin} was re-established as ${newPin}; record events under the new PIN`, [
+      { field: 'pin', value: pin, newPin },
+    ]);
+  }
+}
+
+export class CorrectionChangesNothing extends RegistryRuleBroken {
+  constructor(field: string) {
+    super('CORRECTION_CHANGES_NOTHING', `The corrected ${field} equals the recorded one`);
+  }
+}
+
+export class NameUnchanged extends RegistryRuleBroken {
+  constructor() {
+    super('NAME_UNCHANGED', 'The new name equals the current one');
+  }
+}

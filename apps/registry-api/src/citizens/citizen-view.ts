@@ -25,6 +25,7 @@ export function citizenView(record: CitizenRecord, revision: number) {
 export function timelineEntry(event: RecordedEvent) {
   const metadata = event.metadata as { effectiveAt?: string; correlationId?: string; causationId?: string; actor?: { sub?: string; office?: string | null } };
   return {
+    pin: event.streamId.replace(/^citizen-/, ''),
     eventId: event.eventId,
     type: event.type,
     revision: event.revision,

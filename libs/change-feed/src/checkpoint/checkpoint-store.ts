@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { formatPosition, parsePosition, type MigrationSet, type Position } from '@registry/event-store';
+import { formatPosition, locateMigrations, parsePosition, type MigrationSet, type Position } from '@registry/event-store';
 
 export const CHANGE_FEED_MIGRATIONS: MigrationSet = {
-  dir: join(__dirname, '..', '..', 'migrations'),
+  dir: locateMigrations(join(__dirname, '..', '..', 'migrations'), 'libs/change-feed/migrations'),
   table: 'pgmigrations_change_feed',
 };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DescMessage } from '@bufbuild/protobuf';
-import { fieldNamed, PAYLOAD_CONTRACTS } from '../contract/payload-contracts';
+import { fieldNamed, PAYLOAD_CONTRACTS } from '../protobuf/payload-contracts';
 import { agencyTopic } from '../topics';
 
 /**
@@ -45,7 +45,25 @@ export class AgencyEntitlement {
    */
   view(type: string, data: Record<string, unknown>): Record<string, unknown> | null {
     const tree = this.fields.get(type);
-    return tree ? pick(data, tree) : null;
+    if (!tree) return null;
+    if (type === 'RecordCorrected' && !this.entitledToFact(data.field)) return null;
+    return pick(data, tree);
+  }
+
+  /**
+   * A correction carries the old and new value of one birth fact (name, sex, date or place of
+   * birth, ethnicity): an agency gets it only when it is entitled to the whole fact in
+   * BirthRegistered, or a correction of ethnicity would hand ethnicity to an agency that may
+   * never see it.
+   */
+  private entitledToFact(field: unknown): boolean {
+    if (typeof field !== 'string') return false;
+    let node: FieldTree | true | undefined = this.fields.get('BirthRegistered');
+    for (const segment of field.split('.')) {
+      if (node === undefined || node === true) break;
+      node = node[segment];
+    }
+    return node === true;
   }
 }
 

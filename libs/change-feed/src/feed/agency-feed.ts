@@ -1,5 +1,5 @@
 import { formatPosition, type EventStore, type Position } from '@registry/event-store';
-import { effectiveAtOf, pinOf } from '../contract/citizen-event-message';
+import { agencyView, effectiveAtOf, pinOf } from '../protobuf/citizen-event-message';
 import type { AgencyEntitlement } from '../entitlements/agency-entitlements';
 import { CITIZEN_STREAM_PREFIX } from '../topics';
 
@@ -41,7 +41,7 @@ export class AgencyFeed {
       filter: { eventTypes: agency.eventTypes, streamPrefixes: [CITIZEN_STREAM_PREFIX] },
     });
     const events = recorded.flatMap((event): AgencyFeedEvent[] => {
-      const data = agency.view(event.type, event.data);
+      const data = agencyView(agency, event);
       if (data === null) return [];
       return [
         {

@@ -2,7 +2,7 @@ import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { comparePositions, formatPosition, type EventStore, type EventSubscription, type Position, type RecordedEvent } from '@registry/event-store';
 import { CheckpointStore } from '../checkpoint/checkpoint-store';
-import { CitizenEventEncoder, feedHeaders, pinOf } from '../contract/citizen-event-message';
+import { CitizenEventEncoder, feedHeaders, pinOf } from '../protobuf/citizen-event-message';
 import type { AgencyEntitlement, AgencyEntitlements } from '../entitlements/agency-entitlements';
 import { CITIZEN_EVENTS_TOPIC, CITIZEN_STREAM_PREFIX } from '../topics';
 import { EventQueue } from './event-queue';

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { EventToAppend, RecordedEvent } from '@registry/event-store';
-import type { CitizenEvent } from '@registry/domain';
+import { effectiveDateOf, type CitizenEvent } from '@registry/domain';
 
 /**
  * Test data: short lives of citizens as domain events (typed against the domain, so a change of
@@ -41,14 +41,22 @@ export function lifeOf(pin: string): CitizenEvent[] {
   ];
 }
 
-const EFFECTIVE: Record<CitizenEvent['type'], (event: never) => string> = {
-  BirthRegistered: (e: { data: { dateOfBirth: string } }) => e.data.dateOfBirth,
-  PermanentResidenceRegistered: (e: { data: { effectiveDate: string } }) => e.data.effectiveDate,
-  PermanentResidenceCancelled: (e: { data: { effectiveDate: string } }) => e.data.effectiveDate,
-  TemporaryResidenceRegistered: (e: { data: { from: string } }) => e.data.from,
-  TemporaryResidenceEnded: (e: { data: { endedOn: string } }) => e.data.endedOn,
-  DeathRegistered: (e: { data: { dateOfDeath: string } }) => e.data.dateOfDeath,
-};
+/** Name change, corrections and a PIN re-establishment (the events that differ from the contract's shape). */
+export function correctionsOf(pin: string, newPin: string): CitizenEvent[] {
+  const name = { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' };
+  return [
+    { type: 'NameChanged', data: { pin, previousName: name, name: { ...name, givenName: 'Bình' }, effectiveDate: '2024-05-01', reason: 'đổi tên' } },
+    {
+      type: 'RecordCorrected',
+      data: { pin, field: 'ethnicity', oldValue: 'Kinh', newValue: 'Tày', reason: 'lỗi ghi chép', legalBasis: 'QĐ 12/2024', effectiveDate: '2024-03-05' },
+    },
+    {
+      type: 'RecordCorrected',
+      data: { pin, field: 'dateOfBirth', oldValue: '2024-03-05', newValue: '2024-03-04', reason: 'lỗi ghi chép', legalBasis: 'QĐ 13/2024', effectiveDate: '2024-03-04' },
+    },
+    { type: 'PinReestablished', data: { pin, newPin, correctedField: 'sex', effectiveDate: '2024-03-04' } },
+  ];
+}
 
 /** The event as the write side appends it (metadata of DESIGN §3). */
 export function toAppend(event: CitizenEvent, actorSub = 'officer-test'): EventToAppend {
@@ -62,7 +70,7 @@ export function toAppend(event: CitizenEvent, actorSub = 'officer-test'): EventT
       correlationId: commandId,
       causationId: commandId,
       actor: { sub: actorSub, office: '001', roles: ['officer'] },
-      effectiveAt: EFFECTIVE[event.type](event as never),
+      effectiveAt: effectiveDateOf(event),
       schemaVersion: 1,
     },
   };

@@ -14,7 +14,7 @@ import { PG_POOL } from './database.module';
 async function createEventStore(config: RegistryConfig, pool: Pool): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
     // Loaded lazily: the embedded default never needs the gRPC client.
-    const { KurrentDbEventStore } = await import('@registry/event-store/kurrentdb/kurrentdb-event-store');
+    const { KurrentDbEventStore } = await import('@registry/event-store/kurrentdb');
     return KurrentDbEventStore.connect(config.kurrentDbConnectionString!);
   }
   await migrate(pool, EVENT_STORE_MIGRATIONS);

@@ -33,6 +33,8 @@ export interface CitizenHistory {
 export interface ExecuteOptions {
   readonly ifMatch?: number;
   readonly authorize?: (citizen: CitizenRecord) => void;
+  /** A step that must succeed before the events are appended (e.g. opening a re-established PIN). */
+  readonly beforeAppend?: (events: readonly CitizenEvent[], citizen: CitizenRecord) => Promise<void>;
 }
 
 export interface WriteResult {
@@ -68,7 +70,7 @@ export class CitizenStreams {
     pin: string,
     command: CitizenCommand,
     envelope: CommandEnvelope,
-    { ifMatch, authorize }: ExecuteOptions = {},
+    { ifMatch, authorize, beforeAppend }: ExecuteOptions = {},
   ): Promise<WriteResult> {
     for (let attempt = 1; ; attempt++) {
       const history = await this.load(pin);
@@ -78,6 +80,7 @@ export class CitizenStreams {
       authorize?.(history.state);
       if (ifMatch !== undefined && ifMatch !== history.revision) throw new RevisionMismatch(ifMatch, history.revision);
       const events = decideCitizen(command, history.state, { today: civilDateIn(envelope.now) });
+      await beforeAppend?.(events, history.state);
       try {
         const result = await this.store.append(citizenStream(pin), toAppend(events, envelope), history.revision);
         return { pin, revision: result.nextRevision, events };

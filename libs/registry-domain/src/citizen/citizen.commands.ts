@@ -1,6 +1,6 @@
 import type { CivilDate } from '../calendar/calendar';
 import type { Pin, Sex } from '../pin/pin';
-import type { Address, CancellationReason, PersonName, Place } from './citizen.events';
+import type { Address, CancellationReason, CorrectableField, PersonName, Place } from './citizen.events';
 import type { CitizenRecord } from './citizen.state';
 
 /** What the registry knows of a parent named in a birth application: null when not found. */
@@ -48,12 +48,32 @@ export interface RegisterDeath {
   readonly data: { readonly dateOfDeath: CivilDate; readonly placeOfDeath: Place; readonly certificateNumber: string };
 }
 
+export interface ChangeName {
+  readonly type: 'ChangeName';
+  readonly data: { readonly name: PersonName; readonly effectiveDate: CivilDate; readonly reason: string };
+}
+
+export interface CorrectRecord {
+  readonly type: 'CorrectRecord';
+  readonly data: {
+    readonly field: CorrectableField;
+    /** The new value in the field's own shape (a date, a name, a sex, a place, an ethnicity). */
+    readonly value: unknown;
+    readonly reason: string;
+    readonly legalBasis: string;
+    /** Six digits for a re-established PIN, drawn by the caller, used only when the PIN changes. */
+    readonly uniqueDigits: string;
+  };
+}
+
 export type CitizenCommand =
   | RegisterBirth
   | RegisterPermanentResidence
   | RegisterTemporaryResidence
   | CancelPermanentResidence
-  | RegisterDeath;
+  | RegisterDeath
+  | ChangeName
+  | CorrectRecord;
 
 /** Inputs every decision needs from outside the domain. */
 export interface DecisionContext {

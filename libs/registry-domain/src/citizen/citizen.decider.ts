@@ -5,12 +5,16 @@ import { registerBirth } from './register-birth';
 import { registerPermanentResidence, registerTemporaryResidence } from './register-residence';
 import { cancelPermanentResidence } from './cancel-permanent-residence';
 import { registerDeath } from './register-death';
+import { changeName } from './change-name';
+import { correctRecord } from './correct-record';
+import { PinReplaced } from '../errors';
 
 export function decideCitizen(
   command: CitizenCommand,
   state: CitizenState,
   context: DecisionContext,
 ): CitizenEvent[] {
+  if (state?.replacedBy) throw new PinReplaced(state.pin, state.replacedBy);
   switch (command.type) {
     case 'RegisterBirth':
       return registerBirth(command, state, context);
@@ -22,6 +26,10 @@ export function decideCitizen(
       return cancelPermanentResidence(command, state, context);
     case 'RegisterDeath':
       return registerDeath(command, state, context);
+    case 'ChangeName':
+      return changeName(command, state, context);
+    case 'CorrectRecord':
+      return correctRecord(command, state, context);
     default: {
       const unknown: never = command;
       throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);

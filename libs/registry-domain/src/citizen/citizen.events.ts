@@ -82,8 +82,68 @@ export interface DeathRegistered {
   };
 }
 
+export interface NameChanged {
+  readonly type: 'NameChanged';
+  readonly data: {
+    readonly pin: Pin;
+    readonly previousName: PersonName;
+    readonly name: PersonName;
+    readonly effectiveDate: CivilDate;
+    readonly reason: string;
+  };
+}
+
+/** The facts a correction may fix; each says the recorded value was wrong all along. */
+export type CorrectableField = 'dateOfBirth' | 'name' | 'sex' | 'placeOfBirth' | 'ethnicity';
+
+export interface RecordCorrected {
+  readonly type: 'RecordCorrected';
+  readonly data: {
+    readonly pin: Pin;
+    readonly field: CorrectableField;
+    readonly oldValue: unknown;
+    readonly newValue: unknown;
+    readonly reason: string;
+    readonly legalBasis: string;
+    /** Valid time of the corrected fact: it has held since the (corrected) date of birth. */
+    readonly effectiveDate: CivilDate;
+  };
+}
+
+/** Closes a stream whose PIN a correction re-established; points to the new PIN. */
+export interface PinReestablished {
+  readonly type: 'PinReestablished';
+  readonly data: { readonly pin: Pin; readonly newPin: Pin; readonly correctedField: CorrectableField; readonly effectiveDate: CivilDate };
+}
+
+/** Opens the stream of a re-established PIN with the record as corrected; points back. */
+export interface CitizenContinued {
+  readonly type: 'CitizenContinued';
+  readonly data: { readonly pin: Pin; readonly previousPin: Pin; readonly record: CitizenSnapshot; readonly effectiveDate: CivilDate };
+}
+
+/** The record carried over to a re-established PIN (the shape of the citizen state). */
+export interface CitizenSnapshot {
+  readonly name: PersonName;
+  readonly sex: Sex;
+  readonly dateOfBirth: CivilDate;
+  readonly placeOfBirth: Place;
+  readonly nationality: string;
+  readonly ethnicity: string | null;
+  readonly motherPin: Pin | null;
+  readonly fatherPin: Pin | null;
+  readonly status: 'alive' | 'deceased';
+  readonly dateOfDeath: CivilDate | null;
+  readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
+  readonly temporaryResidence: { readonly address: Address; readonly from: CivilDate; readonly until: CivilDate } | null;
+}
+
 export type CitizenEvent =
   | BirthRegistered
+  | NameChanged
+  | RecordCorrected
+  | PinReestablished
+  | CitizenContinued
   | PermanentResidenceRegistered
   | TemporaryResidenceRegistered
   | TemporaryResidenceEnded
@@ -99,6 +159,10 @@ export const CITIZEN_EVENT_TYPES: readonly CitizenEventType[] = [
   'TemporaryResidenceEnded',
   'PermanentResidenceCancelled',
   'DeathRegistered',
+  'NameChanged',
+  'RecordCorrected',
+  'PinReestablished',
+  'CitizenContinued',
 ];
 
 /** The valid-time date of each event: when the fact happened in the world. */
@@ -108,6 +172,10 @@ export function effectiveDateOf(event: CitizenEvent): CivilDate {
       return event.data.dateOfBirth;
     case 'PermanentResidenceRegistered':
     case 'PermanentResidenceCancelled':
+    case 'NameChanged':
+    case 'RecordCorrected':
+    case 'PinReestablished':
+    case 'CitizenContinued':
       return event.data.effectiveDate;
     case 'TemporaryResidenceRegistered':
       return event.data.from;

@@ -1,6 +1,6 @@
 import type { CivilDate } from '../calendar/calendar';
 import type { Pin, Sex } from '../pin/pin';
-import type { Address, CitizenEvent, PersonName, Place } from './citizen.events';
+import type { Address, CitizenEvent, CitizenSnapshot, PersonName, Place, RecordCorrected } from './citizen.events';
 
 export interface CitizenRecord {
   readonly pin: Pin;
@@ -16,6 +16,8 @@ export interface CitizenRecord {
   readonly dateOfDeath: CivilDate | null;
   readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
   readonly temporaryResidence: { readonly address: Address; readonly from: CivilDate; readonly until: CivilDate } | null;
+  /** Set when a correction re-established the PIN: this stream is closed, the citizen lives on there. */
+  readonly replacedBy: Pin | null;
 }
 
 /** A citizen's state as folded from the stream; `null` before the first event. */
@@ -27,6 +29,11 @@ export function initialCitizenState(): CitizenState {
 
 export function evolveCitizen(state: CitizenState, event: CitizenEvent): CitizenState {
   if (event.type === 'BirthRegistered') return bornCitizen(event.data);
+  if (event.type === 'CitizenContinued') {
+    // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
+    const from = state ?? { ...event.data.record, pin: event.data.pin, replacedBy: null };
+    return { ...from, pin: event.data.pin, replacedBy: null };
+  }
   if (state === null) return state; // a stream always starts with its birth
   switch (event.type) {
     case 'PermanentResidenceRegistered':
@@ -42,6 +49,12 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
       return { ...state, temporaryResidence: null };
     case 'DeathRegistered':
       return { ...state, status: 'deceased', dateOfDeath: event.data.dateOfDeath };
+    case 'NameChanged':
+      return { ...state, name: event.data.name };
+    case 'RecordCorrected':
+      return corrected(state, event.data);
+    case 'PinReestablished':
+      return { ...state, replacedBy: event.data.newPin };
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
@@ -64,7 +77,18 @@ function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['d
     dateOfDeath: null,
     permanentResidence: null,
     temporaryResidence: null,
+    replacedBy: null,
   };
+}
+
+function corrected(state: CitizenRecord, data: RecordCorrected['data']): CitizenRecord {
+  return { ...state, [data.field]: data.newValue };
+}
+
+/** What a re-established PIN's stream starts from. */
+export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
+  const { pin: _pin, replacedBy: _replacedBy, ...snapshot } = record;
+  return snapshot;
 }
 
 export function foldCitizen(events: readonly CitizenEvent[]): CitizenState {

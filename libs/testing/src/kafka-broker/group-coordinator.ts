@@ -33,7 +33,7 @@ export class GroupCoordinator {
     return this.groups.get(groupId);
   }
 
-  groupForJoin(groupId: string): ConsumerGroup {
+  findOrCreate(groupId: string): ConsumerGroup {
     let group = this.groups.get(groupId);
     if (!group) {
       group = new ConsumerGroup(groupId);
@@ -42,7 +42,7 @@ export class GroupCoordinator {
     return group;
   }
 
-  /** Groups with members or committed offsets, like Kafka lists them. */
+  /** Every group that was joined or committed to; Kafka lists empty groups too. */
   groupIds(): string[] {
     return [...new Set([...this.groups.keys(), ...this.offsets.keys()])].sort();
   }
@@ -53,7 +53,7 @@ export class GroupCoordinator {
     if (!group) {
       // A commit without group management creates the (empty) group; anything else is stale.
       if (generationId >= 0) return offsets.map(() => ErrorCode.ILLEGAL_GENERATION);
-      group = this.groupForJoin(groupId);
+      group = this.findOrCreate(groupId);
     }
     const groupError = group.checkCommit(memberId, generationId);
     if (groupError !== ErrorCode.NONE) return offsets.map(() => groupError);

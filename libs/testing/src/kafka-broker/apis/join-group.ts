@@ -24,7 +24,7 @@ export const joinGroupApi: Api = {
     const result =
       groupId === ''
         ? { errorCode: ErrorCode.INVALID_GROUP_ID, generationId: -1, protocolName: '', leaderId: '', memberId, members: [] }
-        : await broker.groups.groupForJoin(groupId).join({
+        : await broker.groups.findOrCreate(groupId).join({
             memberId,
             groupInstanceId,
             clientId,

@@ -3,6 +3,7 @@ import { encodeCitizenEvent, type CitizenEvent, type CitizenEventInit } from '@r
 import type { RecordedEvent } from '@registry/event-store';
 import type { AgencyEntitlement } from '../entitlements/agency-entitlements';
 import { CITIZEN_STREAM_PREFIX } from '../topics';
+import { contractShaped } from './contract-shape';
 import { payloadInit, PAYLOAD_CONTRACTS, type DroppedField } from './payload-contracts';
 
 /** The envelope fields of a CitizenEvent init (everything but the payload). */
@@ -68,6 +69,16 @@ function registryEnvelope(event: RecordedEvent): EnvelopeInit {
   };
 }
 
+/**
+ * The event's data as an agency may see it: in the contract's shape, reduced to its entitled
+ * fields; null when the agency does not get the event. Kafka payloads and the HTTP feed are both
+ * built from this alone.
+ */
+export function agencyView(agency: AgencyEntitlement, event: RecordedEvent): Record<string, unknown> | null {
+  if (!agency.entitles(event.type)) return null;
+  return agency.view(event.type, contractShaped(event.type, event.data));
+}
+
 /** Reports a domain value the contract could not carry (once per type and field: see the relay). */
 export type DroppedFieldReport = (type: string, dropped: DroppedField) => void;
 
@@ -81,12 +92,13 @@ export class CitizenEventEncoder {
 
   /** The whole event, for `registry.citizen-events.v1`. */
   forRegistry(event: RecordedEvent): Uint8Array {
-    return encodeCitizenEvent({ ...registryEnvelope(event), payload: this.payload(event.type, event.data) } as CitizenEventInit);
+    const data = contractShaped(event.type, event.data);
+    return encodeCitizenEvent({ ...registryEnvelope(event), payload: this.payload(event.type, data) } as CitizenEventInit);
   }
 
   /** The event reduced to the agency's entitlement, or null when the agency does not get the type. */
   forAgency(agency: AgencyEntitlement, event: RecordedEvent): Uint8Array | null {
-    const view = agency.view(event.type, event.data);
+    const view = agencyView(agency, event);
     if (view === null) return null;
     return encodeCitizenEvent({ ...minimalEnvelope(event), payload: this.payload(event.type, view) } as CitizenEventInit);
   }

@@ -1,0 +1,25 @@
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { readChangeFeedConfig } from '@registry/change-feed';
+import { ChangeFeedAppModule } from './change-feed-app.module';
+
+/**
+ * The change feeds as their own process (`npm run start:change-feed`), for deployments that
+ * scale it apart from the API (which then runs with CHANGE_FEED_RELAY=off). Stops on SIGTERM
+ * after the batch in flight; a SIGKILL at any point loses nothing (at least once, DESIGN §6).
+ */
+async function main(): Promise<void> {
+  if (!readChangeFeedConfig().brokers) {
+    console.error('apps/change-feed relays to Kafka: set KAFKA_BROKERS (host:port,...)');
+    process.exit(2);
+  }
+  const app = await NestFactory.createApplicationContext(ChangeFeedAppModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

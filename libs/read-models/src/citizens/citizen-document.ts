@@ -1,0 +1,72 @@
+import type { Address, CitizenRecord, PersonName, Place } from '@registry/domain';
+
+/** The body of `GET /v1/citizens/{pin}` (API.md), stored as served. */
+export interface CitizenDocument {
+  readonly pin: string;
+  readonly name: PersonName;
+  readonly sex: CitizenRecord['sex'];
+  readonly dateOfBirth: string;
+  readonly placeOfBirth: Place;
+  readonly nationality: string;
+  readonly ethnicity: string | null;
+  readonly status: CitizenRecord['status'];
+  readonly dateOfDeath: string | null;
+  readonly motherPin: string | null;
+  readonly fatherPin: string | null;
+  readonly permanentResidence: CitizenRecord['permanentResidence'];
+  readonly temporaryResidence: CitizenRecord['temporaryResidence'];
+  readonly revision: number;
+}
+
+/**
+ * Builds every object with its keys in API.md's order, whatever order the event data came in
+ * (jsonb reorders keys): the stored text is then the same however the record was reached.
+ */
+export function citizenDocument(record: CitizenRecord, revision: number): CitizenDocument {
+  return {
+    pin: record.pin,
+    name: nameOf(record.name),
+    sex: record.sex,
+    dateOfBirth: record.dateOfBirth,
+    placeOfBirth: placeOf(record.placeOfBirth),
+    nationality: record.nationality,
+    ethnicity: record.ethnicity ?? null,
+    status: record.status,
+    dateOfDeath: record.dateOfDeath ?? null,
+    motherPin: record.motherPin ?? null,
+    fatherPin: record.fatherPin ?? null,
+    permanentResidence: record.permanentResidence
+      ? { address: addressOf(record.permanentResidence.address), since: record.permanentResidence.since }
+      : null,
+    temporaryResidence: record.temporaryResidence
+      ? {
+          address: addressOf(record.temporaryResidence.address),
+          from: record.temporaryResidence.from,
+          until: record.temporaryResidence.until,
+        }
+      : null,
+    revision,
+  };
+}
+
+/** The domain's record inside a stored document (the document is the record plus its revision). */
+export function recordOf(document: CitizenDocument): CitizenRecord {
+  const { revision: _revision, ...record } = document;
+  return record;
+}
+
+export function fullNameOf(name: PersonName): string {
+  return [name.familyName, name.middleName, name.givenName].filter((part) => part).join(' ');
+}
+
+function nameOf(name: PersonName): PersonName {
+  return { familyName: name.familyName, middleName: name.middleName ?? null, givenName: name.givenName };
+}
+
+function placeOf(place: Place): Place {
+  return { provinceCode: place.provinceCode, detail: place.detail ?? null };
+}
+
+export function addressOf(address: Address): Address {
+  return { provinceCode: address.provinceCode, communeCode: address.communeCode ?? null, line: address.line };
+}

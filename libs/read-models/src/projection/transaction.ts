@@ -1,0 +1,24 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Runs `work` in one transaction. Commits of read models need not wait for the WAL flush
+ * (synchronous_commit off): a crash of PostgreSQL loses rows and checkpoint together, and the
+ * projector simply projects those events again. Atomicity, which is what matters, is unchanged.
+ */
+export async function inReadModelTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+  const tx = await pool.connect();
+  let broken = false;
+  try {
+    await tx.query('BEGIN; SET LOCAL synchronous_commit = off');
+    const result = await work(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    tx.release(broken);
+  }
+}

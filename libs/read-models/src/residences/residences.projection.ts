@@ -1,0 +1,146 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@registry/event-store';
+import type { Address, CitizenEvent } from '@registry/domain';
+import { addressOf } from '../citizens/citizen-document';
+import { asCitizenEvent } from '../projection/citizen-events';
+import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
+import { dayAfter, period, ResidenceLedger, type Fact, type ResidenceVersion, type ValidPeriod } from './residence-ledger';
+
+/**
+ * Residence history with valid time and recorded time, for residents of a province and the
+ * population on a date (as known at an instant). A death ends the residences the day after it:
+ * the population counts the living.
+ */
+export const residencesProjection: Projection = {
+  name: 'residences',
+  tables: ['residence_history'],
+  schema: { create: 'create_residence_tables', index: 'index_residence_tables' },
+  project: projectResidences,
+};
+
+async function projectResidences(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
+  const ledger = new ResidenceLedger(await loadCurrent(tx, target, pinsSeenBefore(events)));
+  for (const event of events) {
+    const pin = pinOfStream(event.streamId);
+    const known = asCitizenEvent(event);
+    if (pin === undefined || !known) continue;
+    record(ledger, known, { pin, revision: event.revision, recordedAt: event.recordedAt, type: event.type });
+  }
+  const { inserts, updates } = ledger.changes();
+  await updateVersions(tx, target, updates);
+  await insertVersions(tx, target, inserts);
+}
+
+function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void {
+  switch (event.type) {
+    case 'BirthRegistered':
+      return; // the application's address becomes a residence when it is registered
+    case 'PermanentResidenceRegistered':
+      return ledger.register('permanent', fact, addressOf(event.data.address), period(event.data.effectiveDate, null));
+    case 'PermanentResidenceCancelled':
+      return ledger.end('permanent', fact, event.data.effectiveDate);
+    case 'TemporaryResidenceRegistered': {
+      const { from, until } = event.data; // `until` is the last day of the stay
+      return ledger.register('temporary', fact, addressOf(event.data.address), period(from, dayAfter(until)));
+    }
+    case 'TemporaryResidenceEnded':
+      return ledger.end('temporary', fact, event.data.endedOn);
+    case 'DeathRegistered': {
+      const dayAfterDeath = dayAfter(event.data.dateOfDeath);
+      ledger.end('permanent', fact, dayAfterDeath);
+      return ledger.end('temporary', fact, dayAfterDeath);
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+interface VersionRow {
+  pin: string;
+  kind: ResidenceVersion['kind'];
+  registered_by: number;
+  asserted_by: number;
+  address: Address;
+  valid_from: string | null;
+  valid_to: string | null;
+  is_empty: boolean;
+  recorded_from: Date;
+  ended_by: string | null;
+}
+
+/** Each citizen's latest residence per kind, in its version the registry currently holds. */
+async function loadCurrent(tx: PoolClient, target: TableSet, pins: string[]): Promise<ResidenceVersion[]> {
+  if (pins.length === 0) return [];
+  const { rows } = await tx.query<VersionRow>(
+    `SELECT DISTINCT ON (pin, kind) pin, kind, registered_by, asserted_by, address,
+            lower(valid)::text AS valid_from, upper(valid)::text AS valid_to, isempty(valid) AS is_empty,
+            lower(recorded) AS recorded_from, ended_by
+       FROM ${tableName('residence_history', target)}
+      WHERE pin = ANY($1) AND upper_inf(recorded)
+      ORDER BY pin, kind, registered_by DESC`,
+    [pins],
+  );
+  return rows.map((row) => ({
+    pin: row.pin,
+    kind: row.kind,
+    registeredBy: row.registered_by,
+    assertedBy: row.asserted_by,
+    address: row.address,
+    valid: row.is_empty ? 'empty' : { from: row.valid_from!, to: row.valid_to },
+    recordedFrom: row.recorded_from,
+    recordedTo: null,
+    endedBy: row.ended_by,
+  }));
+}
+
+async function insertVersions(tx: PoolClient, target: TableSet, versions: readonly ResidenceVersion[]): Promise<void> {
+  if (versions.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tableName('residence_history', target)}
+            (pin, kind, registered_by, asserted_by, province_code, address, valid, recorded, ended_by)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::text[], $6::json[],
+                          $7::daterange[], $8::tstzrange[], $9::text[])`,
+    [
+      versions.map((v) => v.pin),
+      versions.map((v) => v.kind),
+      versions.map((v) => v.registeredBy),
+      versions.map((v) => v.assertedBy),
+      versions.map((v) => v.address.provinceCode),
+      versions.map((v) => JSON.stringify(v.address)),
+      versions.map((v) => rangeText(v.valid)),
+      versions.map((v) => recordedText(v)),
+      versions.map((v) => v.endedBy),
+    ],
+  );
+}
+
+/** Only `valid`, `recorded` and `ended_by` of a stored version ever change. */
+async function updateVersions(tx: PoolClient, target: TableSet, versions: readonly ResidenceVersion[]): Promise<void> {
+  if (versions.length === 0) return;
+  await tx.query(
+    `UPDATE ${tableName('residence_history', target)} AS h
+        SET valid = u.valid, recorded = u.recorded, ended_by = u.ended_by
+       FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::daterange[], $6::tstzrange[], $7::text[])
+            AS u(pin, kind, registered_by, asserted_by, valid, recorded, ended_by)
+      WHERE h.pin = u.pin AND h.kind = u.kind AND h.registered_by = u.registered_by AND h.asserted_by = u.asserted_by`,
+    [
+      versions.map((v) => v.pin),
+      versions.map((v) => v.kind),
+      versions.map((v) => v.registeredBy),
+      versions.map((v) => v.assertedBy),
+      versions.map((v) => rangeText(v.valid)),
+      versions.map((v) => recordedText(v)),
+      versions.map((v) => v.endedBy),
+    ],
+  );
+}
+
+function rangeText(valid: ValidPeriod): string {
+  return valid === 'empty' ? 'empty' : `[${valid.from},${valid.to ?? ''})`;
+}
+
+function recordedText(version: ResidenceVersion): string {
+  return `[${version.recordedFrom.toISOString()},${version.recordedTo?.toISOString() ?? ''})`;
+}

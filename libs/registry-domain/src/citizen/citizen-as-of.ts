@@ -1,0 +1,35 @@
+import type { CivilDate } from '../calendar/calendar';
+import { effectiveDateOf, type CitizenEvent } from './citizen.events';
+import { evolveCitizen, type CitizenRecord, type CitizenState } from './citizen.state';
+
+/** An event with its transaction time: when the registry recorded it (ISO-8601 instant). */
+export interface KnownCitizenEvent {
+  readonly event: CitizenEvent;
+  readonly recordedAt: string;
+}
+
+/**
+ * The record as it stood on `validAt` (valid time) according to what had been recorded by
+ * `knownAt` (transaction time). Corrections and PIN links hold from the start; other facts
+ * count from their effective date. Null when the person was not yet born (or not yet known).
+ */
+export function citizenAsOf(events: readonly KnownCitizenEvent[], validAt: CivilDate, knownAt: string): CitizenRecord | null {
+  const known = events.filter((e) => e.recordedAt <= knownAt).map((e) => e.event);
+  const state = known.filter((event) => holdsOn(event, validAt)).reduce<CitizenState>(evolveCitizen, null);
+  if (state === null || state.dateOfBirth > validAt) return null;
+  const temporary = state.temporaryResidence;
+  return temporary && temporary.until < validAt ? { ...state, temporaryResidence: null } : state;
+}
+
+/** Whether an event counts for the record on `validAt` (corrections and PIN links always do). */
+export function holdsOn(event: CitizenEvent, validAt: CivilDate): boolean {
+  switch (event.type) {
+    case 'BirthRegistered':
+    case 'RecordCorrected':
+    case 'PinReestablished':
+    case 'CitizenContinued':
+      return true;
+    default:
+      return effectiveDateOf(event) <= validAt;
+  }
+}

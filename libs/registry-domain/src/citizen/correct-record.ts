@@ -1,0 +1,70 @@
+import { yearOf } from '../calendar/calendar';
+import {
+  BirthDateInFuture,
+  CorrectionChangesNothing,
+  DeathBeforeBirth,
+  EffectiveDateBeforeBirth,
+  PinInconsistent,
+} from '../errors';
+import { pinInconsistency, sexCenturyDigit } from '../pin/pin';
+import type { CitizenContinued, PinReestablished, RecordCorrected } from './citizen.events';
+import type { CorrectRecord, DecisionContext } from './citizen.commands';
+import { evolveCitizen, snapshotOf, type CitizenRecord, type CitizenState } from './citizen.state';
+import { requireProvinceOn } from './living-citizen';
+
+/**
+ * A correction says the recorded value was wrong all along: it is valid from the date of birth.
+ * It is the one kind of event accepted after death. Where it changes the digits the PIN is built
+ * from (sex, birth year), the law re-establishes the PIN: this stream closes with a pointer to it.
+ */
+export function correctRecord(
+  command: CorrectRecord,
+  state: CitizenState,
+  { today }: DecisionContext,
+): Array<RecordCorrected | PinReestablished> {
+  if (state === null) throw new Error('A citizen command needs a registered citizen');
+  const { field, value, reason, legalBasis, uniqueDigits } = command.data;
+  const oldValue = state[field];
+  if (JSON.stringify(oldValue) === JSON.stringify(value)) throw new CorrectionChangesNothing(field);
+  const corrected = { ...state, [field]: value } as CitizenRecord;
+  checkCorrectedRecord(corrected, today);
+  const effectiveDate = corrected.dateOfBirth;
+  const correction: RecordCorrected = {
+    type: 'RecordCorrected',
+    data: { pin: state.pin, field, oldValue, newValue: value, reason, legalBasis, effectiveDate },
+  };
+  const digits = pinDigitsFor(corrected);
+  if (state.pin.slice(3, 6) === digits) return [correction];
+  const newPin = `${state.pin.slice(0, 3)}${digits}${uniqueDigits}`;
+  const inconsistency = pinInconsistency(newPin, corrected.sex, corrected.dateOfBirth);
+  if (inconsistency) throw new PinInconsistent(newPin, inconsistency);
+  return [correction, { type: 'PinReestablished', data: { pin: state.pin, newPin, correctedField: field, effectiveDate } }];
+}
+
+/** The first event of the re-established PIN's stream, from the closed stream's record. */
+export function continueCitizen(closed: CitizenRecord): CitizenContinued {
+  const newPin = closed.replacedBy!;
+  return {
+    type: 'CitizenContinued',
+    data: { pin: newPin, previousPin: closed.pin, record: snapshotOf(closed), effectiveDate: closed.dateOfBirth },
+  };
+}
+
+/** Applies the correction's events to the state, to know the record the new stream continues. */
+export function afterCorrection(state: CitizenRecord, events: ReadonlyArray<RecordCorrected | PinReestablished>): CitizenRecord {
+  return events.reduce<CitizenState>(evolveCitizen, state)!;
+}
+
+function pinDigitsFor(record: CitizenRecord): string {
+  return `${sexCenturyDigit(record.sex, yearOf(record.dateOfBirth))}${record.dateOfBirth.slice(2, 4)}`;
+}
+
+function checkCorrectedRecord(record: CitizenRecord, today: string): void {
+  if (record.dateOfBirth > today) throw new BirthDateInFuture(record.dateOfBirth, today);
+  if (record.dateOfDeath && record.dateOfDeath < record.dateOfBirth) {
+    throw new DeathBeforeBirth(record.dateOfDeath, record.dateOfBirth);
+  }
+  const since = record.permanentResidence?.since;
+  if (since && since < record.dateOfBirth) throw new EffectiveDateBeforeBirth(since, record.dateOfBirth);
+  requireProvinceOn(record.placeOfBirth.provinceCode, record.dateOfBirth);
+}
