@@ -28,6 +28,7 @@ describe('citizen state', () => {
       dateOfDeath: null,
       permanentResidence: null,
       temporaryResidence: null,
+      replacedBy: null,
     });
   });
 

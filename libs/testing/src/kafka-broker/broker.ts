@@ -55,9 +55,6 @@ class Broker implements BrokerState {
   constructor(private readonly options: KafkaTestBrokerOptions) {
     this.autoCreateTopics = options.autoCreateTopics ?? false;
     this.defaultPartitions = options.defaultPartitions ?? 3;
-    if (!Number.isInteger(this.defaultPartitions) || this.defaultPartitions < 1) {
-      throw new Error(`defaultPartitions must be a positive integer, got ${this.defaultPartitions}`);
-    }
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -107,8 +104,17 @@ class Broker implements BrokerState {
 
 /** Starts an in-process broker speaking the Kafka protocol, for tests with the real kafkajs client. */
 export async function startKafkaTestBroker(options: KafkaTestBrokerOptions = {}): Promise<KafkaTestBroker> {
+  const defaultPartitions = options.defaultPartitions ?? 3;
+  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
+    throw new Error(`defaultPartitions must be a positive integer, got ${defaultPartitions}`);
+  }
   const broker = new Broker(options);
-  await broker.listen();
+  try {
+    await broker.listen();
+  } catch (error) {
+    await broker.stop(); // releases the group expiry timer
+    throw error;
+  }
   const { host, port } = broker.node;
   const store = broker.topics;
   return {
