@@ -3,6 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { testDatabaseUrl } from '@registry/testing';
+import { startKurrentDbTestServer, type KurrentDbTestServer } from '@registry/testing/kurrentdb-server';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@registry/event-store';
 import type { Role } from '@registry/platform';
 import { createRegistryApi } from '../bootstrap';
 
@@ -11,6 +13,8 @@ export interface Answer {
   body: any;  
   headers: Record<string, string | string[] | number | undefined>;
 }
+
+export type StoreName = 'postgresql' | 'kurrentdb';
 
 export interface TokenClaims {
   roles: Role[];
@@ -28,20 +32,33 @@ export class ApiHarness {
   private readonly jwt: JwtService;
   readonly pool = new Pool({ connectionString: testDatabaseUrl(), max: 4 });
 
+  private readonly store: EventStore;
+
   private constructor(
     readonly app: NestFastifyApplication,
     secret: string,
+    readonly storeName: StoreName,
+    private readonly kurrentDb?: KurrentDbTestServer,
   ) {
     this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn: '1h' } });
+    this.store = app.get(EVENT_STORE);
   }
 
-  static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
+  /**
+   * The API on the given event store: PostgreSQL, or KurrentDB through the real client and the
+   * wire-level test server (or the real server named by KURRENTDB_CONNECTION_STRING).
+   */
+  static async start(storeName: StoreName = 'postgresql'): Promise<ApiHarness> {
     const secret = randomBytes(32).toString('hex');
-    Object.assign(process.env, { DATABASE_URL: testDatabaseUrl(), REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...env });
+    const kurrentDb = storeName === 'kurrentdb' && !process.env.KURRENTDB_CONNECTION_STRING ? await startKurrentDbTestServer() : undefined;
+    const store = storeName === 'kurrentdb'
+      ? { EVENT_STORE: 'kurrentdb', KURRENTDB_CONNECTION_STRING: kurrentDb?.connectionString ?? process.env.KURRENTDB_CONNECTION_STRING! }
+      : { EVENT_STORE: 'postgresql' };
+    Object.assign(process.env, { DATABASE_URL: testDatabaseUrl(), REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...store });
     const app = await createRegistryApi({ logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new ApiHarness(app, secret);
+    return new ApiHarness(app, secret, storeName, kurrentDb);
   }
 
   token(claims: TokenClaims = { roles: ['officer'], office: '001' }): string {
@@ -66,20 +83,36 @@ export class ApiHarness {
     return { status: response.statusCode, headers: response.headers, body: text ? safeJson(text) : undefined };
   }
 
-  /** Events caused by this harness's tokens: the store itself, not the HTTP answer. */
+  /** Events caused by this harness's tokens, counted in the event store itself, not from HTTP answers. */
   async eventsWritten(): Promise<number> {
-    const { rows } = await this.pool.query("SELECT count(*)::int AS n FROM es_events WHERE metadata->'actor'->>'sub' = $1", [this.sub]);
-    return rows[0].n;
+    if (this.storeName === 'postgresql') {
+      const { rows } = await this.pool.query("SELECT count(*)::int AS n FROM es_events WHERE metadata->'actor'->>'sub' = $1", [this.sub]);
+      return rows[0].n;
+    }
+    return (await this.allEvents()).filter((e) => (e.metadata.actor as { sub?: string } | undefined)?.sub === this.sub).length;
   }
 
   async streamTypes(pin: string): Promise<string[]> {
-    const { rows } = await this.pool.query('SELECT type FROM es_events WHERE stream_id = $1 ORDER BY revision', [`citizen-${pin}`]);
-    return rows.map((r) => r.type);
+    return (await this.streamEvents(pin)).map((e) => e.type);
+  }
+
+  streamEvents(pin: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(`citizen-${pin}`);
+  }
+
+  private async allEvents(): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    for (;;) {
+      const page = await this.store.readAll({ after: events.at(-1)?.position, maxCount: 1000 });
+      events.push(...page);
+      if (page.length < 1000) return events;
+    }
   }
 
   async stop(): Promise<void> {
     await this.app.close();
     await this.pool.end();
+    await this.kurrentDb?.stop();
   }
 }
 

@@ -100,14 +100,6 @@ export class ConsumerGroup {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get state(): GroupState {
-    return this.currentState;
-  }
-
-  get generationId(): number {
-    return this.generation;
-  }
-
   join(request: JoinRequest): Promise<JoinResult> {
     if (request.sessionTimeoutMs <= 0) return Promise.resolve(failedJoin(ErrorCode.INVALID_SESSION_TIMEOUT, request.memberId));
     if (!this.acceptsProtocols(request)) {
@@ -217,6 +209,7 @@ export class ConsumerGroup {
     };
   }
 
+  /** The protocol type of the members ("consumer" for kafkajs); empty for offset-only groups. */
   get type(): string {
     return this.protocolType ?? '';
   }

@@ -1,0 +1,229 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client, Pool } from 'pg';
+import { AgencyEntitlements, CITIZEN_EVENTS_TOPIC, ensureTopics } from '@registry/change-feed';
+import { freshPins, lifeOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
+import { byEventId, consumeFeed, pinsOutOfOrder, startTestKafka, type FeedConsumer, type TestKafka } from '@registry/change-feed/test-support/test-kafka';
+import type { CitizenEvent } from '@registry/domain';
+import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
+import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+
+/**
+ * DESIGN §6 under crashes: the change-feed process (apps/change-feed, a child process) is killed
+ * with SIGKILL at random points, 10 times, while 10,000 events flow into the store. Every event
+ * must reach Kafka at least once, each citizen's events in order, and every duplicate must be
+ * recognisable by its `event-id` header. Runs on a database of its own, created and dropped here.
+ */
+const ROOT = join(__dirname, '..', '..', '..');
+const CITIZENS = 1_000;
+const KILLS = 10; // one chunk of CITIZENS events (one more revision of each citizen) per life
+const KILL_DB = (() => {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${decodeURIComponent(url.pathname.slice(1))}_change_feed_kill`;
+  return url.toString();
+})();
+const entitlements = AgencyEntitlements.fromFile(join(ROOT, 'config', 'entitlements.json'));
+const VSS_TOPIC = entitlements.get('vss')!.topic;
+
+/** Ten events per citizen (revisions 0-9), one revision per life of the relay. */
+function tenEventsOf(pin: string): CitizenEvent[] {
+  const [birth, residence, temporary, ended, moved, cancelled, death] = lifeOf(pin);
+  return [birth, residence, temporary, ended, moved, temporary, ended, residence, cancelled, death];
+}
+
+let kafka: TestKafka;
+let pool: Pool;
+let store: PostgresEventStore;
+let consumer: FeedConsumer;
+const pins = freshPins(CITIZENS);
+const pinSet = new Set(pins);
+
+interface Life {
+  readonly mode: 'while relaying' | 'at a random time after start';
+  readonly killedAfterMs: number;
+  readonly relayedBeforeKill: boolean;
+  readonly writtenAtKill: number;
+  readonly onTopicAtKill: number;
+}
+
+class RelayProcess {
+  readonly child: ChildProcess;
+  readonly started = Date.now();
+  readonly relaying: Promise<void>;
+  private stderr = '';
+
+  constructor() {
+    this.child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/change-feed/src/main.ts'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: KILL_DB,
+        DATABASE_POOL_SIZE: '4',
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_CLIENT_ID: 'change-feed-kill-test',
+        KAFKA_TOPIC_PARTITIONS: '3',
+        CHANGE_FEED_NAME: 'kill-test',
+        REGISTRY_JWT_SECRET: 'unused-by-the-change-feed',
+        LOG_LEVEL: 'info',
+      },
+    });
+    this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
+    const lines = createInterface({ input: this.child.stdout! });
+    this.relaying = new Promise((resolve, reject) => {
+      lines.on('line', (line) => {
+        if (/change feed kill-test relaying/.test(line)) resolve();
+      });
+      this.child.once('exit', (code, signal) => reject(new Error(`change feed exited (${code ?? signal}) before relaying: ${this.stderr}`)));
+    });
+    this.relaying.catch(() => undefined);
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`change feed died on its own: ${this.stderr}`);
+    const exited = once(this.child, 'exit');
+    this.child.kill(signal);
+    const [code] = (await exited) as [number | null];
+    return code;
+  }
+}
+
+async function recordsOnTopic(topic: string): Promise<number> {
+  const admin = kafka.client().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+  } catch {
+    return 0; // not created yet
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min));
+
+/** Appends revision `revision` of every citizen, paced over about a second so events flow. */
+async function writeChunk(revision: number, written: { count: number }): Promise<void> {
+  const slices = 20;
+  const perSlice = CITIZENS / slices;
+  for (let slice = 0; slice < slices; slice++) {
+    const batch = pins.slice(slice * perSlice, (slice + 1) * perSlice);
+    for (let i = 0; i < batch.length; i += 10) {
+      await Promise.all(
+        batch.slice(i, i + 10).map(async (pin) => {
+          await store.append(`citizen-${pin}`, [toAppend(tenEventsOf(pin)[revision])], revision === 0 ? 'no_stream' : revision - 1);
+          written.count += 1;
+        }),
+      );
+    }
+    await sleep(30);
+  }
+}
+
+beforeAll(async () => {
+  kafka = await startTestKafka();
+  await ensureDatabase(KILL_DB, true);
+  pool = new Pool({ connectionString: KILL_DB, max: 12 });
+  await migrate(pool, EVENT_STORE_MIGRATIONS);
+  store = new PostgresEventStore(pool);
+  // The consumer subscribes before the first relay creates the topics: create them as it would.
+  const admin = kafka.client().admin();
+  await admin.connect();
+  const topics = [CITIZEN_EVENTS_TOPIC, ...entitlements.all().map((agency) => agency.topic)];
+  await ensureTopics(admin, topics, { partitions: 3, replicationFactor: -1, retentionMs: 3_600_000 });
+  await admin.disconnect();
+  consumer = await consumeFeed(kafka.client('kill-test-consumer'), [CITIZEN_EVENTS_TOPIC, VSS_TOPIC], (record) => pinSet.has(record.key));
+}, 30_000);
+
+afterAll(async () => {
+  await consumer?.stop();
+  await store?.close();
+  await pool?.end();
+  await kafka?.stop();
+  const admin = new URL(KILL_DB);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(new URL(KILL_DB).pathname.slice(1))}" WITH (FORCE)`);
+  await client.end();
+});
+
+it(`loses nothing and keeps per-PIN order through ${KILLS} SIGKILLs while ${KILLS * CITIZENS} events flow`, async () => {
+  const written = { count: 0 };
+  const lives: Life[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  for (let revision = 0; revision < KILLS; revision++) {
+    await writing; // revision r of a stream needs r - 1
+    const relay = new RelayProcess();
+    const whileRelaying = Math.random() < 0.7;
+    let relayedBeforeKill = false;
+    if (whileRelaying) {
+      await relay.relaying;
+      relayedBeforeKill = true;
+      writing = writeChunk(revision, written);
+      await sleep(random(50, 700));
+    } else {
+      writing = writeChunk(revision, written);
+      relay.relaying.then(() => (relayedBeforeKill = true), () => undefined);
+      await sleep(random(0, 1_500)); // during boot, topic setup, catch-up or relaying
+    }
+    const writtenAtKill = written.count;
+    await relay.kill('SIGKILL');
+    lives.push({
+      mode: whileRelaying ? 'while relaying' : 'at a random time after start',
+      killedAfterMs: Date.now() - relay.started,
+      relayedBeforeKill,
+      writtenAtKill,
+      onTopicAtKill: await recordsOnTopic(CITIZEN_EVENTS_TOPIC),
+    });
+  }
+  await writing;
+  expect(written.count).toBe(KILLS * CITIZENS);
+
+  const last = new RelayProcess();
+  const vss = entitlements.get('vss')!;
+  const vssExpected = pins.length * tenEventsOf(pins[0]).filter((event) => vss.entitles(event.type)).length;
+  const uniqueOn = (records: typeof consumer.records, topic: string) => new Set(records.filter((r) => r.topic === topic).map((r) => r.headers['event-id'])).size;
+  const records = await consumer.until(
+    (seen) => uniqueOn(seen, CITIZEN_EVENTS_TOPIC) >= KILLS * CITIZENS && uniqueOn(seen, VSS_TOPIC) >= vssExpected,
+    60_000,
+  );
+  expect(await last.kill('SIGTERM')).toBe(0); // a graceful stop after all that
+
+  const { rows } = await pool.query<{ event_id: string }>('SELECT event_id FROM es_events');
+  const main = records.filter((r) => r.topic === CITIZEN_EVENTS_TOPIC);
+  const occurrences = byEventId(main);
+  // every event at least once
+  expect(rows.every((row) => occurrences.has(row.event_id))).toBe(true);
+  expect(occurrences.size).toBe(KILLS * CITIZENS);
+  // duplicates exactly detectable: a repeated event-id is the same event, byte for byte
+  for (const copies of occurrences.values()) {
+    for (const copy of copies.slice(1)) {
+      expect(copy.value.equals(copies[0].value)).toBe(true);
+      expect(copy.key).toBe(copies[0].key);
+    }
+  }
+  expect(pinsOutOfOrder(main, { contiguous: true })).toEqual([]);
+  const vssRecords = records.filter((r) => r.topic === VSS_TOPIC);
+  expect(uniqueOn(vssRecords, VSS_TOPIC)).toBe(vssExpected);
+  expect(vssRecords.every((r) => vss.entitles(r.event.type))).toBe(true);
+  expect(pinsOutOfOrder(vssRecords, { contiguous: false })).toEqual([]);
+
+  const duplicates = main.length - occurrences.size;
+  console.log(
+    [
+      `change feed kill test against ${kafka.description}:`,
+      ...lives.map(
+        (life, i) =>
+          `  kill ${i + 1}: SIGKILL ${life.mode}, ${life.killedAfterMs} ms after start` +
+          `${life.relayedBeforeKill ? '' : ' (before it relayed)'}; ${life.writtenAtKill} events written, ${life.onTopicAtKill} records on the topic`,
+      ),
+      `  ${KILLS * CITIZENS} events, ${main.length} records on ${CITIZEN_EVENTS_TOPIC}: ${duplicates} duplicates (${((100 * duplicates) / occurrences.size).toFixed(1)} %), ` +
+        `all recognised by event-id; ${vssRecords.length - vssExpected} duplicates on ${VSS_TOPIC}`,
+    ].join('\n'),
+  );
+}, 120_000);

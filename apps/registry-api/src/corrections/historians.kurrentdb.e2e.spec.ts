@@ -1,0 +1,4 @@
+import { historiansSuite } from './historians.e2e';
+
+// The same end-to-end suite with KurrentDB as the event store, through the real client.
+historiansSuite('kurrentdb');

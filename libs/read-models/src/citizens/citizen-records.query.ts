@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'pg';
+import { PG_POOL } from '@registry/platform';
+
+/** A citizen record as stored: the API body as JSON text, and its revision for ETag and minRevision. */
+export interface StoredCitizen {
+  readonly revision: number;
+  readonly json: string;
+}
+
+export type RevisionLookup =
+  | { readonly outcome: 'found'; readonly citizen: StoredCitizen }
+  | { readonly outcome: 'behind'; readonly revision: number | null };
+
+/** How long a read-your-writes lookup waits for the projector (API.md: 2 s). */
+export const READ_YOUR_WRITES_WAIT_MS = 2000;
+const POLL_MS = [5, 10, 20, 40, 50];
+
+/** Lookups by PIN: one primary-key read of the current record table. */
+@Injectable()
+export class CitizenRecords {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async find(pin: string): Promise<StoredCitizen | undefined> {
+    const { rows } = await this.pool.query<StoredCitizen>({
+      name: 'read_model_citizen_record',
+      text: 'SELECT revision, record::text AS json FROM citizen_records WHERE pin = $1',
+      values: [pin],
+    });
+    return rows[0];
+  }
+
+  /**
+   * Read-your-writes: the record at `minRevision` or later, waiting for the projector up to
+   * `waitMs`. Polling a primary key is cheap, and only clients that just wrote wait.
+   */
+  async findAtLeast(pin: string, minRevision: number, waitMs = READ_YOUR_WRITES_WAIT_MS): Promise<RevisionLookup> {
+    const deadline = Date.now() + waitMs;
+    for (let attempt = 0; ; attempt++) {
+      const citizen = await this.find(pin);
+      if (citizen && citizen.revision >= minRevision) return { outcome: 'found', citizen };
+      const left = deadline - Date.now();
+      if (left <= 0) return { outcome: 'behind', revision: citizen?.revision ?? null };
+      await sleep(Math.min(left, POLL_MS[Math.min(attempt, POLL_MS.length - 1)]));
+    }
+  }
+}
