@@ -9,7 +9,8 @@ import { startKafkaTestBroker } from '@registry/testing/kafka-broker';
 
 async function main(): Promise<void> {
   const port = Number(process.env.KAFKA_TEST_BROKER_PORT ?? 9092);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid KAFKA_TEST_BROKER_PORT: ${process.env.KAFKA_TEST_BROKER_PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`invalid KAFKA_TEST_BROKER_PORT: ${process.env.KAFKA_TEST_BROKER_PORT}`);
   const host = process.env.KAFKA_TEST_BROKER_HOST ?? '127.0.0.1';
 
   const broker = await startKafkaTestBroker({ host, port });

@@ -30,12 +30,15 @@ CREATE TABLE projection_checkpoints (
 
 -- Current citizen record: `record` is the body of GET /v1/citizens/{pin} (API.md) as served,
 -- revision included; `json`, not `jsonb`, so a lookup sends the stored text without re-encoding.
--- citizen_names is the narrow table that search scans (its trigram recheck touches small rows).
+-- `replaced_by`: the PIN a correction re-established (the old PIN answers 301).
+-- citizen_names is the narrow table that search scans (its trigram recheck touches small rows);
+-- a replaced PIN has no name row, so search finds the person once, under the current PIN.
 CREATE FUNCTION create_citizen_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format('CREATE TABLE %1$I (
       pin text NOT NULL,
       revision integer NOT NULL,
+      replaced_by text,
       record json NOT NULL,
       CONSTRAINT %2$I PRIMARY KEY (pin))',
     'citizen_records' || suffix, 'citizen_records' || suffix || '_pkey');
@@ -89,6 +92,8 @@ BEGIN
 END $$;
 
 -- Births and deaths per month (first day of the month) and province of the event.
+-- births_counted remembers where and when each birth was counted, so that a correction of the
+-- date or place of birth moves it (the events carry the corrected field only).
 CREATE FUNCTION create_vital_statistics_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format('CREATE TABLE %1$I (
@@ -98,6 +103,12 @@ BEGIN
       deaths integer NOT NULL DEFAULT 0,
       CONSTRAINT %2$I PRIMARY KEY (province_code, month))',
     'vital_statistics' || suffix, 'vital_statistics' || suffix || '_pkey');
+  EXECUTE format('CREATE TABLE %1$I (
+      pin text NOT NULL,
+      province_code text NOT NULL,
+      date_of_birth date NOT NULL,
+      CONSTRAINT %2$I PRIMARY KEY (pin))',
+    'births_counted' || suffix, 'births_counted' || suffix || '_pkey');
 END $$;
 
 CREATE FUNCTION index_vital_statistics_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
@@ -129,8 +140,8 @@ SELECT create_vital_statistics_tables(''), index_vital_statistics_tables('');
 INSERT INTO projection_checkpoints (projection) VALUES ('citizens'), ('residences'), ('vital-statistics');
 
 -- Down Migration
-DROP TABLE IF EXISTS citizen_records, citizen_names, residence_history, vital_statistics,
-  citizen_records_next, citizen_names_next, residence_history_next, vital_statistics_next;
+DROP TABLE IF EXISTS citizen_records, citizen_names, residence_history, vital_statistics, births_counted,
+  citizen_records_next, citizen_names_next, residence_history_next, vital_statistics_next, births_counted_next;
 DROP TABLE projection_checkpoints;
 DROP FUNCTION swap_in_read_model_tables(text[], text);
 DROP FUNCTION index_vital_statistics_tables(text);

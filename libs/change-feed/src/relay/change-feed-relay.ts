@@ -110,6 +110,8 @@ export class ChangeFeedRelay {
     await this.subscription?.close();
     await this.running;
     this.running = null;
+    const at = this.acknowledged ? formatPosition(this.acknowledged) : 'nothing yet';
+    this.deps.logger.log(`change feed ${this.options.relayName} stopped; acknowledged up to ${at}`);
   }
 
   status(): RelayStatus {

@@ -49,10 +49,10 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
   };
 }
 
-/** The domain's record inside a stored document (the document is the record plus its revision). */
-export function recordOf(document: CitizenDocument): CitizenRecord {
+/** The domain's record from a stored document (the record's fields, its revision) and `replaced_by`. */
+export function recordOf(document: CitizenDocument, replacedBy: string | null): CitizenRecord {
   const { revision: _revision, ...record } = document;
-  return record;
+  return { ...record, replacedBy };
 }
 
 export function fullNameOf(name: PersonName): string {

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@registry/event-store';
-import { evolveCitizen } from '@registry/domain';
+import { evolveCitizen, type CitizenRecord } from '@registry/domain';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
 import { citizenDocument, fullNameOf, recordOf, type CitizenDocument } from './citizen-document';
@@ -17,52 +17,65 @@ export const citizensProjection: Projection = {
   project: projectCitizens,
 };
 
+/** A citizen as this projection keeps it: the domain record and the stream revision. */
+interface Citizen {
+  readonly record: CitizenRecord;
+  readonly revision: number;
+}
+
 async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
-  const documents = await loadDocuments(tx, target, pinsSeenBefore(events));
+  const citizens = await loadCitizens(tx, target, pinsSeenBefore(events));
   const changed = new Set<string>();
   for (const event of events) {
     const pin = pinOfStream(event.streamId);
     if (pin === undefined) continue;
-    const next = evolveDocument(documents.get(pin), event);
+    const next = evolve(citizens.get(pin), event);
     if (next) {
-      documents.set(pin, next);
+      citizens.set(pin, next);
       changed.add(pin);
     }
   }
-  const rows = [...changed].map((pin) => documents.get(pin)!);
+  const rows = [...changed].map((pin) => citizens.get(pin)!);
   await upsertRecords(tx, target, rows);
-  await upsertNames(tx, target, rows);
+  await upsertNames(tx, target, rows.filter((c) => c.record.replacedBy === null));
+  await removeNames(tx, target, rows.filter((c) => c.record.replacedBy !== null));
 }
 
 /** Every event of the stream moves the revision, even one this build does not fold. */
-function evolveDocument(current: CitizenDocument | undefined, event: RecordedEvent): CitizenDocument | undefined {
+function evolve(current: Citizen | undefined, event: RecordedEvent): Citizen | undefined {
   const known = asCitizenEvent(event);
-  const record = known ? evolveCitizen(current ? recordOf(current) : null, known) : current && recordOf(current);
-  return record ? citizenDocument(record, event.revision) : undefined;
+  const record = known ? evolveCitizen(current?.record ?? null, known) : current?.record;
+  return record ? { record, revision: event.revision } : undefined;
 }
 
-async function loadDocuments(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, CitizenDocument>> {
+async function loadCitizens(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, Citizen>> {
   if (pins.length === 0) return new Map();
-  const { rows } = await tx.query<{ pin: string; record: CitizenDocument }>(
-    `SELECT pin, record FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`,
+  const { rows } = await tx.query<{ pin: string; replaced_by: string | null; record: CitizenDocument }>(
+    `SELECT pin, replaced_by, record FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`,
     [pins],
   );
-  return new Map(rows.map((row) => [row.pin, row.record]));
+  return new Map(rows.map((row) => [row.pin, { record: recordOf(row.record, row.replaced_by), revision: row.record.revision }]));
 }
 
-async function upsertRecords(tx: PoolClient, target: TableSet, rows: readonly CitizenDocument[]): Promise<void> {
-  if (rows.length === 0) return;
+async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
+  if (citizens.length === 0) return;
   await tx.query(
-    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, record)
-     SELECT * FROM unnest($1::text[], $2::integer[], $3::json[])
-     ON CONFLICT (pin) DO UPDATE SET revision = excluded.revision, record = excluded.record`,
-    [rows.map((r) => r.pin), rows.map((r) => r.revision), rows.map((r) => JSON.stringify(r))],
+    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record)
+     SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::json[])
+     ON CONFLICT (pin) DO UPDATE
+       SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record`,
+    [
+      citizens.map((c) => c.record.pin),
+      citizens.map((c) => c.revision),
+      citizens.map((c) => c.record.replacedBy),
+      citizens.map((c) => JSON.stringify(citizenDocument(c.record, c.revision))),
+    ],
   );
 }
 
 /** Name rows change only with the name, birth date or residence: other events leave them be. */
-async function upsertNames(tx: PoolClient, target: TableSet, rows: readonly CitizenDocument[]): Promise<void> {
-  if (rows.length === 0) return;
+async function upsertNames(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
+  if (citizens.length === 0) return;
   const table = tableName('citizen_names', target);
   await tx.query(
     `INSERT INTO ${table} AS n (pin, full_name, date_of_birth, residence_province_code)
@@ -73,10 +86,16 @@ async function upsertNames(tx: PoolClient, target: TableSet, rows: readonly Citi
        WHERE (n.full_name, n.date_of_birth, n.residence_province_code)
              IS DISTINCT FROM (excluded.full_name, excluded.date_of_birth, excluded.residence_province_code)`,
     [
-      rows.map((r) => r.pin),
-      rows.map((r) => fullNameOf(r.name)),
-      rows.map((r) => r.dateOfBirth),
-      rows.map((r) => r.permanentResidence?.address.provinceCode ?? null),
+      citizens.map((c) => c.record.pin),
+      citizens.map((c) => fullNameOf(c.record.name)),
+      citizens.map((c) => c.record.dateOfBirth),
+      citizens.map((c) => c.record.permanentResidence?.address.provinceCode ?? null),
     ],
   );
+}
+
+/** A PIN a correction replaced is found under the new PIN only. */
+async function removeNames(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
+  if (citizens.length === 0) return;
+  await tx.query(`DELETE FROM ${tableName('citizen_names', target)} WHERE pin = ANY($1)`, [citizens.map((c) => c.record.pin)]);
 }

@@ -89,6 +89,21 @@ export class ResidenceLedger {
     });
   }
 
+  /**
+   * The registry no longer holds the current residence of that kind under this PIN (the PIN was
+   * re-established; the residence carries on under the new one). Its belief closes, no new one.
+   */
+  retract(kind: ResidenceKind, fact: Fact): void {
+    const k = key(fact.pin, kind);
+    const entry = this.current.get(k);
+    if (!entry) return;
+    const old = entry.version;
+    const closedAt = fact.recordedAt.getTime() <= old.recordedFrom.getTime() ? old.recordedFrom : fact.recordedAt;
+    entry.version = { ...old, recordedTo: closedAt };
+    entry.changed = true;
+    this.current.delete(k);
+  }
+
   /** Versions to insert, and stored versions to update. */
   changes(): { inserts: ResidenceVersion[]; updates: ResidenceVersion[] } {
     return {

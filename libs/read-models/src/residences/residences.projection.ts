@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@registry/event-store';
-import type { Address, CitizenEvent } from '@registry/domain';
+import type { Address, CitizenEvent, CitizenSnapshot } from '@registry/domain';
 import { addressOf } from '../citizens/citizen-document';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
@@ -50,10 +50,32 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
       ledger.end('permanent', fact, dayAfterDeath);
       return ledger.end('temporary', fact, dayAfterDeath);
     }
+    case 'PinReestablished':
+      // Earlier residences stay under the old PIN (the past is counted once, there); the current
+      // ones continue under the new PIN (CitizenContinued).
+      ledger.retract('permanent', fact);
+      return ledger.retract('temporary', fact);
+    case 'CitizenContinued':
+      return carryOver(ledger, event.data.record, fact);
+    case 'NameChanged':
+    case 'RecordCorrected':
+      return;
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
     }
+  }
+}
+
+/** The residences a re-established PIN starts with: those of the record it continues. */
+function carryOver(ledger: ResidenceLedger, record: CitizenSnapshot, fact: Fact): void {
+  const end = record.dateOfDeath === null ? null : dayAfter(record.dateOfDeath);
+  const permanent = record.permanentResidence;
+  if (permanent) ledger.register('permanent', fact, addressOf(permanent.address), period(permanent.since, end));
+  const temporary = record.temporaryResidence;
+  if (temporary) {
+    const until = dayAfter(temporary.until);
+    ledger.register('temporary', fact, addressOf(temporary.address), period(temporary.from, end !== null && end < until ? end : until));
   }
 }
 

@@ -70,7 +70,11 @@ class Broker implements BrokerState {
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('kafka test broker: no TCP address');
     const wildcard = host === '0.0.0.0' || host === '::';
-    this.node = { ...this.node, host: this.options.advertisedHost ?? (wildcard ? '127.0.0.1' : host), port: address.port };
+    this.node = {
+      ...this.node,
+      host: this.options.advertisedHost ?? (wildcard ? '127.0.0.1' : host),
+      port: address.port,
+    };
   }
 
   nextProducerId(): bigint {

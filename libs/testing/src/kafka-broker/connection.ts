@@ -64,17 +64,27 @@ export class ClientConnection {
     }
 
     try {
-      const body = await api.handle(request, { broker: this.broker, apiVersion, clientId, clientHost: this.socket.remoteAddress ?? '' });
+      const body = await api.handle(request, {
+        broker: this.broker,
+        apiVersion,
+        clientId,
+        clientHost: this.socket.remoteAddress ?? '',
+      });
       if (body) this.send(correlationId, body);
     } catch (error) {
-      this.broker.warn(`closing connection of '${clientId}': ${api.name} v${apiVersion} failed: ${(error as Error).stack ?? String(error)}`);
+      this.broker.warn(
+        `closing connection of '${clientId}': ${api.name} v${apiVersion} failed: ${(error as Error).stack ?? String(error)}`,
+      );
       this.close();
     }
   }
 
   private send(correlationId: number, body: Encoder): void {
     if (this.socket.destroyed) return;
-    const frame = newEncoder().writeInt32(body.size() + 4).writeInt32(correlationId).writeEncoder(body);
+    const frame = newEncoder()
+      .writeInt32(body.size() + 4)
+      .writeInt32(correlationId)
+      .writeEncoder(body);
     this.socket.write(frame.buffer);
   }
 }

@@ -101,7 +101,8 @@ export class ConsumerGroup {
   ) {}
 
   join(request: JoinRequest): Promise<JoinResult> {
-    if (request.sessionTimeoutMs <= 0) return Promise.resolve(failedJoin(ErrorCode.INVALID_SESSION_TIMEOUT, request.memberId));
+    if (request.sessionTimeoutMs <= 0)
+      return Promise.resolve(failedJoin(ErrorCode.INVALID_SESSION_TIMEOUT, request.memberId));
     if (!this.acceptsProtocols(request)) {
       return Promise.resolve(failedJoin(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId));
     }
@@ -362,7 +363,11 @@ export class ConsumerGroup {
       leaderId: this.leaderId ?? '',
       memberId: member.id,
       members: isLeader
-        ? [...this.members.values()].map((m) => ({ memberId: m.id, groupInstanceId: m.groupInstanceId, metadata: this.metadataOf(m) }))
+        ? [...this.members.values()].map((m) => ({
+            memberId: m.id,
+            groupInstanceId: m.groupInstanceId,
+            metadata: this.metadataOf(m),
+          }))
         : [],
     };
   }

@@ -74,10 +74,12 @@ export class GroupCoordinator {
   }
 
   committedPartitions(groupId: string): Array<{ topic: string; partitions: number[] }> {
-    return [...(this.offsets.get(groupId) ?? new Map<string, Map<number, CommittedOffset>>())].map(([topic, byPartition]) => ({
-      topic,
-      partitions: [...byPartition.keys()].sort((a, b) => a - b),
-    }));
+    return [...(this.offsets.get(groupId) ?? new Map<string, Map<number, CommittedOffset>>())].map(
+      ([topic, byPartition]) => ({
+        topic,
+        partitions: [...byPartition.keys()].sort((a, b) => a - b),
+      }),
+    );
   }
 
   /** Kafka drops the committed offsets of a deleted topic. */

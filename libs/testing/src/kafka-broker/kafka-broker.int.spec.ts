@@ -4,8 +4,11 @@ import { createFaultySockets, type KafkaTestBroker, startKafkaTestBroker } from 
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // kafkajs's own request encoders, to talk to the broker below the client's retry logic.
-const createRequest: (args: { request: unknown; correlationId: number; clientId: string }) => Promise<{ buffer: Buffer }> =
-  require('kafkajs/src/protocol/request');
+const createRequest: (args: {
+  request: unknown;
+  correlationId: number;
+  clientId: string;
+}) => Promise<{ buffer: Buffer }> = require('kafkajs/src/protocol/request');
 const produceV3Request: (args: object) => unknown = require('kafkajs/src/protocol/requests/produce/v3/request');
 const produceV3Response: {
   decode(body: Buffer): Promise<{ topics: Array<{ partitions: Array<{ errorCode: number; baseOffset: string }> }> }>;
@@ -74,7 +77,9 @@ describe('Kafka test broker, driven by the real kafkajs client over TCP', () => 
   const newAdmin = () => connected(kafka.admin());
 
   const newProducer = (client: Kafka = kafka) =>
-    connected(client.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }));
+    connected(
+      client.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }),
+    );
 
   async function createTopic(partitions: number): Promise<string> {
     const topic = uniqueName('topic');
@@ -115,7 +120,9 @@ describe('Kafka test broker, driven by the real kafkajs client over TCP', () => 
 
     expect(await admin.createTopics({ topics: [{ topic: four, numPartitions: 4 }, { topic: standard }] })).toBe(true);
     expect(await admin.createTopics({ topics: [{ topic: four, numPartitions: 4 }] })).toBe(false); // already exists
-    await expect(admin.createTopics({ topics: [{ topic: uniqueName('admin'), replicationFactor: 3 }] })).rejects.toThrow();
+    await expect(
+      admin.createTopics({ topics: [{ topic: uniqueName('admin'), replicationFactor: 3 }] }),
+    ).rejects.toThrow();
 
     expect(await admin.listTopics()).toEqual(expect.arrayContaining([four, standard]));
     const { topics } = await admin.fetchTopicMetadata({ topics: [four, standard] });
@@ -205,14 +212,23 @@ describe('Kafka test broker, driven by the real kafkajs client over TCP', () => 
     expect(sorted([...one.assigned(), ...two.assigned()])).toEqual([0, 1, 2, 3]);
 
     const producer = await newProducer();
-    await producer.send({ topic, messages: [0, 1, 2, 3].map((partition) => ({ partition, value: `before-${partition}` })) });
+    await producer.send({
+      topic,
+      messages: [0, 1, 2, 3].map((partition) => ({ partition, value: `before-${partition}` })),
+    });
     await waitFor('both consume', () => one.received.length + two.received.length === 4);
     expect(one.received.map((m) => m.partition).sort()).toEqual(one.assigned());
 
     await two.consumer.disconnect();
     await waitFor('survivor owns all partitions', () => one.assigned().length === 4, 10000);
-    await producer.send({ topic, messages: [0, 1, 2, 3].map((partition) => ({ partition, value: `after-${partition}` })) });
-    await waitFor('survivor consumes everything', () => one.received.filter((m) => m.value.startsWith('after')).length === 4);
+    await producer.send({
+      topic,
+      messages: [0, 1, 2, 3].map((partition) => ({ partition, value: `after-${partition}` })),
+    });
+    await waitFor(
+      'survivor consumes everything',
+      () => one.received.filter((m) => m.value.startsWith('after')).length === 4,
+    );
   });
 
   it('evicts a member that vanished without LeaveGroup once its session times out', async () => {
@@ -229,7 +245,11 @@ describe('Kafka test broker, driven by the real kafkajs client over TCP', () => 
 
     const survivor = await startConsumer(topic, { groupId });
     await waitFor('first member assigned', () => survivor.assigned().length === 4);
-    const doomed = await startConsumer(topic, { groupId, retry: { retries: 0, restartOnFailure: async () => false } }, doomedClient);
+    const doomed = await startConsumer(
+      topic,
+      { groupId, retry: { retries: 0, restartOnFailure: async () => false } },
+      doomedClient,
+    );
     await waitFor('partitions split', () => survivor.assigned().length === 2 && doomed.assigned().length === 2);
 
     faults.kill();
@@ -240,7 +260,10 @@ describe('Kafka test broker, driven by the real kafkajs client over TCP', () => 
     expect(takeoverMs).toBeGreaterThan(4000);
 
     const producer = await newProducer();
-    await producer.send({ topic, messages: [0, 1, 2, 3].map((partition) => ({ partition, value: `after-${partition}` })) });
+    await producer.send({
+      topic,
+      messages: [0, 1, 2, 3].map((partition) => ({ partition, value: `after-${partition}` })),
+    });
     await waitFor('survivor consumes everything', () => survivor.received.length === 4);
   });
 
@@ -272,7 +295,12 @@ describe('Kafka test broker, driven by the real kafkajs client over TCP', () => 
   it('stores a produce retried by kafkajs after a lost response only once', async () => {
     const topic = await createTopic(1);
     const faults = createFaultySockets();
-    const client = new Kafka({ clientId: 'retrying', brokers: broker.brokers, logLevel: logLevel.NOTHING, socketFactory: faults.socketFactory });
+    const client = new Kafka({
+      clientId: 'retrying',
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+      socketFactory: faults.socketFactory,
+    });
     const producer = await newProducer(client);
 
     const dropped = faults.dropNextResponse(PRODUCE_API_KEY);
@@ -307,7 +335,9 @@ describe('Kafka test broker, driven by the real kafkajs client over TCP', () => 
         timeout: 1000,
         producerId: 4242,
         producerEpoch: 0,
-        topicData: [{ topic, partitions: [{ partition: 0, firstSequence, messages: values.map((value) => ({ value })) }] }],
+        topicData: [
+          { topic, partitions: [{ partition: 0, firstSequence, messages: values.map((value) => ({ value })) }] },
+        ],
       });
       return (await createRequest({ request, correlationId: ++correlationId, clientId: 'raw' })).buffer;
     }

@@ -1,5 +1,12 @@
 import { ErrorCode } from './protocol';
-import { addToSequence, type BatchHeader, decodeBatchRecords, readBatchHeader, setBaseOffset, type StoredRecord } from './record-batch';
+import {
+  addToSequence,
+  type BatchHeader,
+  decodeBatchRecords,
+  readBatchHeader,
+  setBaseOffset,
+  type StoredRecord,
+} from './record-batch';
 
 interface StoredBatch {
   readonly baseOffset: number;
@@ -57,7 +64,12 @@ export class PartitionLog {
 
     const baseOffset = this.nextOffset;
     setBaseOffset(batch, baseOffset);
-    this.batches.push({ baseOffset, lastOffset: baseOffset + header.lastOffsetDelta, maxTimestamp: header.maxTimestamp, bytes: batch });
+    this.batches.push({
+      baseOffset,
+      lastOffset: baseOffset + header.lastOffsetDelta,
+      maxTimestamp: header.maxTimestamp,
+      bytes: batch,
+    });
     this.nextOffset = baseOffset + header.lastOffsetDelta + 1;
 
     if (header.producerId >= 0n) this.rememberSequence(header, lastSequence, baseOffset);
@@ -80,7 +92,9 @@ export class PartitionLog {
     if (header.producerEpoch > state.epoch) {
       return header.baseSequence === 0 ? accept : { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 };
     }
-    const duplicate = state.recent.find((s) => s.baseSequence === header.baseSequence && s.lastSequence === lastSequence);
+    const duplicate = state.recent.find(
+      (s) => s.baseSequence === header.baseSequence && s.lastSequence === lastSequence,
+    );
     if (duplicate) return { errorCode: ErrorCode.NONE, baseOffset: duplicate.baseOffset };
     if (header.baseSequence !== addToSequence(state.lastSequence, 1)) {
       return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 };

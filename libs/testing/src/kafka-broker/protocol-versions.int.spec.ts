@@ -8,7 +8,6 @@ import { type KafkaTestBroker, startKafkaTestBroker } from './index';
  */
 
 // kafkajs internals have no types; responses are checked field by field below.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Decoded = Record<string, any>;
 interface Protocol {
   request: { apiKey: number; expectResponse?: () => boolean };
@@ -22,8 +21,11 @@ interface Definition {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { requests }: { requests: Record<string, Definition> } = require('kafkajs/src/protocol/requests');
 const apiKeys: Record<string, number> = require('kafkajs/src/protocol/requests/apiKeys');
-const createRequest: (args: { request: unknown; correlationId: number; clientId: string }) => Promise<{ buffer: Buffer }> =
-  require('kafkajs/src/protocol/request');
+const createRequest: (args: {
+  request: unknown;
+  correlationId: number;
+  clientId: string;
+}) => Promise<{ buffer: Buffer }> = require('kafkajs/src/protocol/request');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const EXPECTED_VERSIONS: Record<string, [number, number]> = {
@@ -108,7 +110,11 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
     broker = await startKafkaTestBroker({ defaultPartitions: 2 });
     broker.createTopic('data', 1);
     raw = await RawConnection.open(broker);
-    await raw.call('Produce', 7, { acks: -1, timeout: 1000, topicData: [{ topic: 'data', partitions: [{ partition: 0, messages: [{ key: 'k', value: 'stored' }] }] }] });
+    await raw.call('Produce', 7, {
+      acks: -1,
+      timeout: 1000,
+      topicData: [{ topic: 'data', partitions: [{ partition: 0, messages: [{ key: 'k', value: 'stored' }] }] }],
+    });
   });
 
   afterAll(async () => {
@@ -142,7 +148,10 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
     for (const version of cases('ApiVersions')) {
       const { apiVersions } = await raw.call('ApiVersions', version);
       const advertised = Object.fromEntries(
-        apiVersions.map((v: Decoded) => [Object.keys(apiKeys).find((name) => apiKeys[name] === v.apiKey), [v.minVersion, v.maxVersion]]),
+        apiVersions.map((v: Decoded) => [
+          Object.keys(apiKeys).find((name) => apiKeys[name] === v.apiKey),
+          [v.minVersion, v.maxVersion],
+        ]),
       );
       expect(advertised).toEqual(EXPECTED_VERSIONS);
     }
@@ -153,14 +162,23 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
     expect(all.topicMetadata.map((t: Decoded) => t.topic)).toContain('data');
     const one = await raw.call('Metadata', version, { topics: ['data'], allowAutoTopicCreation: false });
     expect(one.brokers).toEqual([expect.objectContaining({ nodeId: 0, host: broker.host, port: broker.port })]);
-    expect(one.topicMetadata).toEqual([expect.objectContaining({ topic: 'data', partitionMetadata: [expect.objectContaining({ leader: 0 })] })]);
-    await expect(raw.call('Metadata', version, { topics: ['missing'] })).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    expect(one.topicMetadata).toEqual([
+      expect.objectContaining({ topic: 'data', partitionMetadata: [expect.objectContaining({ leader: 0 })] }),
+    ]);
+    await expect(raw.call('Metadata', version, { topics: ['missing'] })).rejects.toMatchObject({
+      type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    });
   });
 
   it.each(cases('CreateTopics'))('CreateTopics v%i', async (version) => {
-    await raw.call('CreateTopics', version, { topics: [{ topic: `created-${version}`, numPartitions: 4 }], timeout: 1000 });
+    await raw.call('CreateTopics', version, {
+      topics: [{ topic: `created-${version}`, numPartitions: 4 }],
+      timeout: 1000,
+    });
     expect(broker.endOffsets(`created-${version}`)).toEqual([0, 0, 0, 0]);
-    await expect(raw.call('CreateTopics', version, { topics: [{ topic: `created-${version}` }], timeout: 1000 })).rejects.toThrow();
+    await expect(
+      raw.call('CreateTopics', version, { topics: [{ topic: `created-${version}` }], timeout: 1000 }),
+    ).rejects.toThrow();
   });
 
   it.each(cases('DeleteTopics'))('DeleteTopics v%i', async (version) => {
@@ -171,7 +189,11 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
 
   it.each(cases('CreatePartitions'))('CreatePartitions v%i', async (version) => {
     broker.createTopic(`grown-${version}`, 1);
-    await raw.call('CreatePartitions', version, { topicPartitions: [{ topic: `grown-${version}`, count: 3 }], validateOnly: false, timeout: 1000 });
+    await raw.call('CreatePartitions', version, {
+      topicPartitions: [{ topic: `grown-${version}`, count: 3 }],
+      validateOnly: false,
+      timeout: 1000,
+    });
     expect(broker.endOffsets(`grown-${version}`)).toHaveLength(3);
   });
 
@@ -179,7 +201,11 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
     const topic = `produced-${version}`;
     broker.createTopic(topic, 1);
     const messages = [{ key: 'a', value: `one-${version}`, headers: { h: 'x' } }, { value: `two-${version}` }];
-    const { topics } = await raw.call('Produce', version, { acks: -1, timeout: 1000, topicData: [{ topic, partitions: [{ partition: 0, messages }] }] });
+    const { topics } = await raw.call('Produce', version, {
+      acks: -1,
+      timeout: 1000,
+      topicData: [{ topic, partitions: [{ partition: 0, messages }] }],
+    });
     expect(topics[0].partitions[0]).toMatchObject({ errorCode: 0, baseOffset: '0' });
     expect((await broker.records(topic)).map((r) => r.value?.toString())).toEqual([`one-${version}`, `two-${version}`]);
   });
@@ -195,7 +221,9 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
       });
     const { responses } = await fetchData('0');
     expect(responses[0].partitions[0]).toMatchObject({ errorCode: 0, highWatermark: '1' });
-    expect(responses[0].partitions[0].messages.map((m: Decoded) => [m.offset, m.key.toString(), m.value.toString()])).toEqual([['0', 'k', 'stored']]);
+    expect(
+      responses[0].partitions[0].messages.map((m: Decoded) => [m.offset, m.key.toString(), m.value.toString()]),
+    ).toEqual([['0', 'k', 'stored']]);
     await expect(fetchData('7')).rejects.toMatchObject({ type: 'OFFSET_OUT_OF_RANGE' });
   });
 
@@ -231,12 +259,16 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
         groupProtocols: [{ name: 'assigner', metadata: Buffer.from('meta') }],
       });
     const joined =
-      version >= 4 ? await join('').catch((error: { type: string; memberId: string }) => {
-        expect(error.type).toBe('MEMBER_ID_REQUIRED');
-        return join(error.memberId);
-      }) : await join('');
+      version >= 4
+        ? await join('').catch((error: { type: string; memberId: string }) => {
+            expect(error.type).toBe('MEMBER_ID_REQUIRED');
+            return join(error.memberId);
+          })
+        : await join('');
     expect(joined).toMatchObject({ generationId: 1, groupProtocol: 'assigner', leaderId: joined.memberId });
-    expect(joined.members).toEqual([expect.objectContaining({ memberId: joined.memberId, memberMetadata: Buffer.from('meta') })]);
+    expect(joined.members).toEqual([
+      expect.objectContaining({ memberId: joined.memberId, memberMetadata: Buffer.from('meta') }),
+    ]);
   });
 
   it.each(cases('SyncGroup'))('SyncGroup v%i', async (version) => {
@@ -260,11 +292,17 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
 
   it.each(cases('Heartbeat'))('Heartbeat v%i', async (version) => {
     const { groupId, memberId, generationId } = await stableGroup();
-    await expect(raw.call('Heartbeat', version, { groupId, groupGenerationId: generationId, memberId })).resolves.toMatchObject({ errorCode: 0 });
-    await expect(raw.call('Heartbeat', version, { groupId, groupGenerationId: generationId + 1, memberId })).rejects.toMatchObject({
+    await expect(
+      raw.call('Heartbeat', version, { groupId, groupGenerationId: generationId, memberId }),
+    ).resolves.toMatchObject({ errorCode: 0 });
+    await expect(
+      raw.call('Heartbeat', version, { groupId, groupGenerationId: generationId + 1, memberId }),
+    ).rejects.toMatchObject({
       type: 'ILLEGAL_GENERATION',
     });
-    await expect(raw.call('Heartbeat', version, { groupId, groupGenerationId: generationId, memberId: 'stranger' })).rejects.toMatchObject({
+    await expect(
+      raw.call('Heartbeat', version, { groupId, groupGenerationId: generationId, memberId: 'stranger' }),
+    ).rejects.toMatchObject({
       type: 'UNKNOWN_MEMBER_ID',
     });
   });
@@ -278,7 +316,8 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
 
   it.each(cases('OffsetCommit'))('OffsetCommit v%i and OffsetFetch', async (version) => {
     // v0 has no generation: it is the "simple" commit, only allowed for groups without members.
-    const { groupId, memberId, generationId } = version === 0 ? { groupId: `simple-${version}`, memberId: '', generationId: -1 } : await stableGroup();
+    const { groupId, memberId, generationId } =
+      version === 0 ? { groupId: `simple-${version}`, memberId: '', generationId: -1 } : await stableGroup();
     await raw.call('OffsetCommit', version, {
       groupId,
       groupGenerationId: generationId,
@@ -286,7 +325,10 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
       topics: [{ topic: 'data', partitions: [{ partition: 0, offset: '1', metadata: 'note' }] }],
     });
     for (const fetchVersion of cases('OffsetFetch')) {
-      const { responses } = await raw.call('OffsetFetch', fetchVersion, { groupId, topics: [{ topic: 'data', partitions: [{ partition: 0 }] }] });
+      const { responses } = await raw.call('OffsetFetch', fetchVersion, {
+        groupId,
+        topics: [{ topic: 'data', partitions: [{ partition: 0 }] }],
+      });
       expect(responses[0].partitions[0]).toMatchObject({ partition: 0, offset: '1', metadata: 'note' });
     }
     await expect(
@@ -304,7 +346,12 @@ describe('Kafka test broker protocol versions, checked with kafkajs encoders and
     const { groups: described } = await raw.call('DescribeGroups', version, { groupIds: [groupId, 'never-seen'] });
     expect(described[0]).toMatchObject({ groupId, state: 'Stable', protocolType: 'consumer', protocol: 'assigner' });
     expect(described[0].members).toEqual([
-      expect.objectContaining({ memberId, clientId: 'raw-spec', memberMetadata: Buffer.from('meta'), memberAssignment: Buffer.from('assignment') }),
+      expect.objectContaining({
+        memberId,
+        clientId: 'raw-spec',
+        memberMetadata: Buffer.from('meta'),
+        memberAssignment: Buffer.from('assignment'),
+      }),
     ]);
     expect(described[1]).toMatchObject({ groupId: 'never-seen', state: 'Dead' });
     const { groups: listed } = await raw.call('ListGroups', version);

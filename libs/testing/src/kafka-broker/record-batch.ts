@@ -82,8 +82,9 @@ interface DecodedRecord {
   headers: Record<string, Buffer | Buffer[] | undefined>;
 }
 
+type BatchDecoder = (decoder: Decoder) => Promise<{ records: DecodedRecord[] }>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const decodeRecordBatch: (decoder: Decoder) => Promise<{ records: DecodedRecord[] }> = require('kafkajs/src/protocol/recordBatch/v0/decoder');
+const decodeRecordBatch: BatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder');
 
 /** Decodes the records of one stored batch with kafkajs's decoder (which also decompresses). */
 export async function decodeBatchRecords(batch: Buffer): Promise<StoredRecord[]> {

@@ -36,7 +36,11 @@ export class TopicStore {
   }
 
   create(name: string, partitionCount: number, configs: ReadonlyMap<string, string | null> = new Map()): Topic {
-    const topic: Topic = { name, partitions: Array.from({ length: partitionCount }, () => new PartitionLog()), configs };
+    const topic: Topic = {
+      name,
+      partitions: Array.from({ length: partitionCount }, () => new PartitionLog()),
+      configs,
+    };
     this.topics.set(name, topic);
     return topic;
   }

@@ -16,7 +16,9 @@ export function createApiVersionsApi(supported: () => readonly Api[]): Api {
       const tooNew = apiVersion > 2;
       const response = newEncoder().writeInt16(tooNew ? ErrorCode.UNSUPPORTED_VERSION : ErrorCode.NONE);
       const apis = [...supported()].sort((a, b) => a.key - b.key);
-      writeArray(response, apis, (e, api) => e.writeInt16(api.key).writeInt16(api.minVersion).writeInt16(api.maxVersion));
+      writeArray(response, apis, (e, api) =>
+        e.writeInt16(api.key).writeInt16(api.minVersion).writeInt16(api.maxVersion),
+      );
       if (apiVersion >= 1 && !tooNew) response.writeInt32(0);
       return response;
     },

@@ -31,7 +31,11 @@ export const createPartitionsApi: Api = {
   },
 };
 
-function grow(broker: BrokerState, { name, count, assignments }: Increase, validateOnly: boolean): { errorCode: number; message: string | null } {
+function grow(
+  broker: BrokerState,
+  { name, count, assignments }: Increase,
+  validateOnly: boolean,
+): { errorCode: number; message: string | null } {
   const topic = broker.topics.get(name);
   if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `Topic '${name}' does not exist.` };
   const current = topic.partitions.length;
@@ -42,8 +46,14 @@ function grow(broker: BrokerState, { name, count, assignments }: Increase, valid
     };
   }
   const node = broker.node.nodeId;
-  if (assignments && (assignments.length !== count - current || !assignments.every((r) => r.length === 1 && r[0] === node))) {
-    return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, message: `New partitions can only be placed on broker ${node}.` };
+  if (
+    assignments &&
+    (assignments.length !== count - current || !assignments.every((r) => r.length === 1 && r[0] === node))
+  ) {
+    return {
+      errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+      message: `New partitions can only be placed on broker ${node}.`,
+    };
   }
   if (!validateOnly) broker.topics.addPartitions(name, count);
   return { errorCode: ErrorCode.NONE, message: null };

@@ -40,7 +40,10 @@ export const createTopicsApi: Api = {
     writeArray(response, topics, (e, topic) => {
       const outcome: Outcome =
         (seen.get(topic.name) ?? 0) > 1
-          ? { errorCode: ErrorCode.INVALID_REQUEST, message: `Topic '${topic.name}' appears more than once in the request.` }
+          ? {
+              errorCode: ErrorCode.INVALID_REQUEST,
+              message: `Topic '${topic.name}' appears more than once in the request.`,
+            }
           : create(broker, topic, validateOnly);
       e.writeString(topic.name).writeInt16(outcome.errorCode);
       if (v >= 1) e.writeString(outcome.message);
@@ -52,12 +55,16 @@ export const createTopicsApi: Api = {
 function create(broker: BrokerState, topic: TopicRequest, validateOnly: boolean): Outcome {
   const fail = (errorCode: number, message: string): Outcome => ({ errorCode, message });
   if (!isValidTopicName(topic.name)) return fail(ErrorCode.INVALID_TOPIC, `Topic name '${topic.name}' is illegal.`);
-  if (broker.topics.get(topic.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${topic.name}' already exists.`);
+  if (broker.topics.get(topic.name))
+    return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${topic.name}' already exists.`);
 
   let partitions: number;
   if (topic.assignments.length > 0) {
     if (topic.numPartitions !== -1 || topic.replicationFactor !== -1) {
-      return fail(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set.');
+      return fail(
+        ErrorCode.INVALID_REQUEST,
+        'Both numPartitions or replicationFactor and replicasAssignments were set.',
+      );
     }
     const count = topic.assignments.length;
     const ids = new Set(topic.assignments.map((a) => a.partition));
@@ -65,7 +72,11 @@ function create(broker: BrokerState, topic: TopicRequest, validateOnly: boolean)
       ids.size === count &&
       [...ids].every((id) => id >= 0 && id < count) &&
       topic.assignments.every((a) => a.replicas.length === 1 && a.replicas[0] === broker.node.nodeId);
-    if (!valid) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Partitions must be 0..n-1, each on broker ${broker.node.nodeId} only.`);
+    if (!valid)
+      return fail(
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        `Partitions must be 0..n-1, each on broker ${broker.node.nodeId} only.`,
+      );
     partitions = topic.assignments.length;
   } else {
     partitions = topic.numPartitions === -1 ? broker.defaultPartitions : topic.numPartitions;

@@ -23,7 +23,14 @@ export const joinGroupApi: Api = {
 
     const result =
       groupId === ''
-        ? { errorCode: ErrorCode.INVALID_GROUP_ID, generationId: -1, protocolName: '', leaderId: '', memberId, members: [] }
+        ? {
+            errorCode: ErrorCode.INVALID_GROUP_ID,
+            generationId: -1,
+            protocolName: '',
+            leaderId: '',
+            memberId,
+            members: [],
+          }
         : await broker.groups.findOrCreate(groupId).join({
             memberId,
             groupInstanceId,

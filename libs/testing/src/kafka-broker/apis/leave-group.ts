@@ -17,7 +17,10 @@ export const leaveGroupApi: Api = {
     const members = readArray(request, (d) => ({ memberId: readText(d), groupInstanceId: d.readString() }));
     response.writeInt16(ErrorCode.NONE);
     return writeArray(response, members, (e, member) =>
-      e.writeString(member.memberId).writeString(member.groupInstanceId).writeInt16(leave(broker, groupId, member.memberId)),
+      e
+        .writeString(member.memberId)
+        .writeString(member.groupInstanceId)
+        .writeInt16(leave(broker, groupId, member.memberId)),
     );
   },
 };

@@ -38,13 +38,20 @@ export const listOffsetsApi: Api = {
     if (v >= 2) response.writeInt32(0);
     writeArray(response, answers, (e, topic) => {
       e.writeString(topic.name);
-      writeArray(e, topic.partitions, (p, a) => p.writeInt32(a.partition).writeInt16(a.errorCode).writeInt64(a.timestamp).writeInt64(a.offset));
+      writeArray(e, topic.partitions, (p, a) =>
+        p.writeInt32(a.partition).writeInt16(a.errorCode).writeInt64(a.timestamp).writeInt64(a.offset),
+      );
     });
     return response;
   },
 };
 
-async function lookUp(broker: BrokerState, topic: string, partition: number, timestamp: number): Promise<Omit<Answer, 'partition'>> {
+async function lookUp(
+  broker: BrokerState,
+  topic: string,
+  partition: number,
+  timestamp: number,
+): Promise<Omit<Answer, 'partition'>> {
   const log = broker.topics.partition(topic, partition);
   if (!log) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1 };
   if (timestamp === LATEST) return { errorCode: ErrorCode.NONE, timestamp: -1, offset: log.endOffset };

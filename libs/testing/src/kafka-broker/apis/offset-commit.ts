@@ -29,7 +29,9 @@ export const offsetCommitApi: Api = {
 
     const all = topics.flatMap((t) => t.offsets);
     const errors =
-      groupId === '' ? all.map(() => ErrorCode.INVALID_GROUP_ID) : broker.groups.commit(groupId, generationId, memberId, all);
+      groupId === ''
+        ? all.map(() => ErrorCode.INVALID_GROUP_ID)
+        : broker.groups.commit(groupId, generationId, memberId, all);
 
     const response = newEncoder();
     if (v >= 3) response.writeInt32(0);

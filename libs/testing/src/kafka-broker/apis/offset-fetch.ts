@@ -9,7 +9,10 @@ export const offsetFetchApi: Api = {
   maxVersion: 4,
   handle(request, { apiVersion: v, broker }) {
     const groupId = readText(request);
-    const requested = readNullableArray(request, (d) => ({ topic: readText(d), partitions: readArray(d, (p) => p.readInt32()) }));
+    const requested = readNullableArray(request, (d) => ({
+      topic: readText(d),
+      partitions: readArray(d, (p) => p.readInt32()),
+    }));
     const topics = requested ?? (v >= 2 ? broker.groups.committedPartitions(groupId) : []);
 
     const response = newEncoder();

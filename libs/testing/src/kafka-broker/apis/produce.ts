@@ -31,7 +31,9 @@ export const produceApi: Api = {
       name: topic.name,
       partitions: topic.partitions.map((data) => ({
         partition: data.partition,
-        ...(validAcks ? append(broker, topic.name, data) : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1 }),
+        ...(validAcks
+          ? append(broker, topic.name, data)
+          : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1 }),
       })),
     }));
     if (acks === 0) return null;
@@ -56,7 +58,8 @@ function append(broker: BrokerState, topic: string, { partition, records }: Part
   if (!log) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
 
   const split = splitRecordSet(records ?? Buffer.alloc(0));
-  if ('error' in split) return fail(split.error === 'old-format' ? ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT : ErrorCode.INVALID_RECORD);
+  if ('error' in split)
+    return fail(split.error === 'old-format' ? ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT : ErrorCode.INVALID_RECORD);
   // Like Kafka, v3+ takes exactly one batch per partition, which keeps idempotence checks simple.
   if (split.batches.length !== 1) return fail(ErrorCode.INVALID_RECORD);
   const [batch] = split.batches;
