@@ -73,6 +73,7 @@ class RelayProcess {
     });
     this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
     const lines = createInterface({ input: this.child.stdout! });
+    if (process.env.DEBUG_KILL_TEST) lines.on('line', (line) => process.stderr.write(`[child ${this.child.pid}] ${line.slice(0, 300)}\n`));
     this.relaying = new Promise((resolve, reject) => {
       lines.on('line', (line) => {
         if (/change feed kill-test relaying/.test(line)) resolve();
