@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test-support/**', 'bench/**'],
+    files: ['**/*.spec.ts', '**/*.e2e.ts', '**/test-support/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -1,6 +1,15 @@
 // Test level shows in the file name: *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
 // Integration and e2e suites share one PostgreSQL, so they run in band (see package.json).
-const libs = ['registry-domain:domain', 'registry-app:app', 'event-store', 'read-models', 'contracts', 'platform', 'testing', 'change-feed'];
+const libs = [
+  'registry-domain:domain',
+  'registry-app:app',
+  'event-store',
+  'read-models',
+  'contracts',
+  'platform',
+  'testing',
+  'change-feed',
+];
 const moduleNameMapper = {};
 for (const entry of libs) {
   const [dir, alias = dir] = entry.split(':');

@@ -18,6 +18,11 @@ const { values } = parseArgs({
 
 const secret = process.env.REGISTRY_JWT_SECRET ?? developmentJwtSecret();
 const roles = values.role!.flatMap((r) => r.split(','));
-const claims = { sub: values.sub, roles, ...(values.office ? { office: values.office } : {}), ...(values.agency ? { agency: values.agency } : {}) };
+const claims = {
+  sub: values.sub,
+  roles,
+  ...(values.office ? { office: values.office } : {}),
+  ...(values.agency ? { agency: values.agency } : {}),
+};
 const jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn: values.expires as never } });
 process.stdout.write(`${jwt.sign(claims)}\n`);

@@ -16,7 +16,10 @@ const { values } = parseArgs({
   options: {
     appends: { type: 'string', default: '5000' },
     batches: { type: 'string', default: '300' },
-    database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_append' },
+    database: {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_append',
+    },
   },
 });
 const APPENDS = Number(values.appends);
@@ -32,15 +35,35 @@ const payload = () => ({
   dateOfBirth: '2024-03-05',
   placeOfBirth: { provinceCode: '001', detail: 'Bệnh viện Bạch Mai' },
 });
-const metadata = () => ({ commandId: randomUUID(), correlationId: randomUUID(), actor: { sub: 'bench', office: '001' }, schemaVersion: 1 });
+const metadata = () => ({
+  commandId: randomUUID(),
+  correlationId: randomUUID(),
+  actor: { sub: 'bench', office: '001' },
+  schemaVersion: 1,
+});
 
 async function ours(url: string): Promise<{ append: Append; close: () => Promise<void> }> {
   const pool = new Pool({ connectionString: url, max: POOL_SIZE });
   await migrate(pool, EVENT_STORE_MIGRATIONS);
   const store = new PostgresEventStore(pool);
   const append: Append = (stream, n) =>
-    store.append(stream, Array.from({ length: n }, () => ({ eventId: randomUUID(), type: 'BirthRegistered', data: payload(), metadata: metadata() })), 'no_stream');
-  return { append, close: async () => { await store.close(); await pool.end(); } };
+    store.append(
+      stream,
+      Array.from({ length: n }, () => ({
+        eventId: randomUUID(),
+        type: 'BirthRegistered',
+        data: payload(),
+        metadata: metadata(),
+      })),
+      'no_stream',
+    );
+  return {
+    append,
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
 }
 
 async function emmett(url: string): Promise<{ append: Append; close: () => Promise<void> }> {
@@ -48,10 +71,20 @@ async function emmett(url: string): Promise<{ append: Append; close: () => Promi
   const store = getPostgreSQLEventStore(url, { connectionOptions: { pool, pooled: true } });
   await store.schema.migrate();
   const append: Append = (stream, n) =>
-    store.appendToStream(stream, Array.from({ length: n }, () => ({ type: 'BirthRegistered', data: payload(), metadata: metadata() })), {
-      expectedStreamVersion: STREAM_DOES_NOT_EXIST,
-    });
-  return { append, close: async () => { await store.close(); await pool.end(); } };
+    store.appendToStream(
+      stream,
+      Array.from({ length: n }, () => ({ type: 'BirthRegistered', data: payload(), metadata: metadata() })),
+      {
+        expectedStreamVersion: STREAM_DOES_NOT_EXIST,
+      },
+    );
+  return {
+    append,
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
 }
 
 interface Scenario {
@@ -62,7 +95,12 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'single-event appends, concurrency 1', concurrency: 1, operations: Math.ceil(APPENDS / 4), eventsPerAppend: 1 },
+  {
+    name: 'single-event appends, concurrency 1',
+    concurrency: 1,
+    operations: Math.ceil(APPENDS / 4),
+    eventsPerAppend: 1,
+  },
   { name: 'single-event appends, concurrency 16', concurrency: 16, operations: APPENDS, eventsPerAppend: 1 },
   { name: '100-event batch appends, concurrency 1', concurrency: 1, operations: BATCHES, eventsPerAppend: 100 },
   { name: '100-event batch appends, concurrency 4', concurrency: 4, operations: BATCHES, eventsPerAppend: 100 },
@@ -71,7 +109,9 @@ const SCENARIOS: Scenario[] = [
 async function measure(append: Append, scenario: Scenario): Promise<number> {
   const prefix = `citizen-${randomUUID()}`;
   await drive(50, scenario.concurrency, (i) => append(`${prefix}-warm-${i}`, scenario.eventsPerAppend));
-  const seconds = await drive(scenario.operations, scenario.concurrency, (i) => append(`${prefix}-${i}`, scenario.eventsPerAppend));
+  const seconds = await drive(scenario.operations, scenario.concurrency, (i) =>
+    append(`${prefix}-${i}`, scenario.eventsPerAppend),
+  );
   return scenario.operations / seconds;
 }
 
@@ -80,9 +120,17 @@ async function main(): Promise<void> {
   const stores = { registry: await ours(values.database!), emmett: await emmett(values.database!) };
   console.log('bench/append: appends per second to distinct new streams');
   console.log(machineLine());
-  console.log(`database: PostgreSQL at ${new URL(values.database!).host}, synchronous_commit on, pool ${POOL_SIZE} connections each`);
+  console.log(
+    `database: PostgreSQL at ${new URL(values.database!).host}, synchronous_commit on, pool ${POOL_SIZE} connections each`,
+  );
   console.log(`peer: @event-driven-io/emmett-postgresql 0.42.0 on the same database, same run (alternating)\n`);
-  console.log('scenario'.padEnd(42), 'registry/s'.padStart(12), 'emmett/s'.padStart(12), 'ratio'.padStart(8), 'registry events/s'.padStart(18));
+  console.log(
+    'scenario'.padEnd(42),
+    'registry/s'.padStart(12),
+    'emmett/s'.padStart(12),
+    'ratio'.padStart(8),
+    'registry events/s'.padStart(18),
+  );
   for (const scenario of SCENARIOS) {
     const registry = await measure(stores.registry.append, scenario);
     const peer = await measure(stores.emmett.append, scenario);

@@ -15,14 +15,23 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
-    database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_births' },
+    database: {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_births',
+    },
   },
 });
 
 const body = JSON.stringify({
   child: {
-    familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An', sex: 'male', dateOfBirth: '2024-03-05',
-    placeOfBirth: { provinceCode: '001', detail: 'Bệnh viện Bạch Mai' }, nationality: 'VN', ethnicity: 'Kinh',
+    familyName: 'Nguyễn',
+    middleName: 'Văn',
+    givenName: 'An',
+    sex: 'male',
+    dateOfBirth: '2024-03-05',
+    placeOfBirth: { provinceCode: '001', detail: 'Bệnh viện Bạch Mai' },
+    nationality: 'VN',
+    ethnicity: 'Kinh',
   },
   registrationProvinceCode: '001',
 });
@@ -31,7 +40,11 @@ async function main(): Promise<void> {
   await ensureDatabase(values.database!, true);
   const secret = randomBytes(32).toString('hex');
   const port = 3100 + Math.floor(Math.random() * 500);
-  const server = await startServer('apps/registry-api/src/main.ts', { DATABASE_URL: values.database!, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn' }, port);
+  const server = await startServer(
+    'apps/registry-api/src/main.ts',
+    { DATABASE_URL: values.database!, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
+    port,
+  );
   const token = new JwtService({ secret }).sign({ sub: 'bench-officer', roles: ['officer'], office: '001' });
   try {
     const result = await autocannon({
@@ -45,9 +58,15 @@ async function main(): Promise<void> {
     const ok = result['2xx'];
     console.log('bench/register-birth: POST /v1/births (new citizen each request, PIN assigned, one event)');
     console.log(machineLine());
-    console.log(`server: registry-api in its own process (Fastify, embedded PostgreSQL event store), client autocannon in this process`);
-    console.log(`load: ${values.connections} connections for ${values.seconds} s; database ${new URL(values.database!).pathname.slice(1)} (fresh)`);
-    console.log(`requests/s: ${(ok / result.duration).toFixed(0)} (201s: ${ok}, non-2xx: ${result.non2xx}, errors: ${result.errors}, timeouts: ${result.timeouts})`);
+    console.log(
+      `server: registry-api in its own process (Fastify, embedded PostgreSQL event store), client autocannon in this process`,
+    );
+    console.log(
+      `load: ${values.connections} connections for ${values.seconds} s; database ${new URL(values.database!).pathname.slice(1)} (fresh)`,
+    );
+    console.log(
+      `requests/s: ${(ok / result.duration).toFixed(0)} (201s: ${ok}, non-2xx: ${result.non2xx}, errors: ${result.errors}, timeouts: ${result.timeouts})`,
+    );
     console.log(`latency ms: p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`);
     console.log(`server peak RSS: ${peakRssMiB(server.pid!).toFixed(0)} MiB`);
   } finally {

@@ -12,7 +12,11 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `operation` from `concurrency` workers until `total` operations are done; returns seconds. */
-export async function drive(total: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<number> {
+export async function drive(
+  total: number,
+  concurrency: number,
+  operation: (i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(

@@ -19,7 +19,10 @@ const { values } = parseArgs({
     events: { type: 'string', default: '200' },
     connections: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '10' },
-    database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_timeline' },
+    database: {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_timeline',
+    },
   },
 });
 
@@ -31,14 +34,39 @@ function dayAfter(start: string, days: number): string {
 
 /** A birth in 1960 followed by moves every 60 days: a long, valid life in the registry. */
 function lifeOf(pin: string, count: number): EventToAppend[] {
-  const meta = (effectiveAt: string) => ({ commandId: randomUUID(), correlationId: randomUUID(), actor: { sub: 'bench', office: '001' }, effectiveAt, schemaVersion: 1 });
+  const meta = (effectiveAt: string) => ({
+    commandId: randomUUID(),
+    correlationId: randomUUID(),
+    actor: { sub: 'bench', office: '001' },
+    effectiveAt,
+    schemaVersion: 1,
+  });
   const name = { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' };
-  const birth = { pin, name, sex: 'male', dateOfBirth: '1960-01-01', placeOfBirth: { provinceCode: '001', detail: null }, nationality: 'VN', ethnicity: 'Kinh', motherPin: null, fatherPin: null, registrationProvinceCode: '001', permanentResidence: null };
-  const events: EventToAppend[] = [{ eventId: randomUUID(), type: 'BirthRegistered', data: birth, metadata: meta('1960-01-01') }];
+  const birth = {
+    pin,
+    name,
+    sex: 'male',
+    dateOfBirth: '1960-01-01',
+    placeOfBirth: { provinceCode: '001', detail: null },
+    nationality: 'VN',
+    ethnicity: 'Kinh',
+    motherPin: null,
+    fatherPin: null,
+    registrationProvinceCode: '001',
+    permanentResidence: null,
+  };
+  const events: EventToAppend[] = [
+    { eventId: randomUUID(), type: 'BirthRegistered', data: birth, metadata: meta('1960-01-01') },
+  ];
   for (let i = 1; i < count; i++) {
     const effectiveDate = dayAfter('1961-01-01', i * 60);
     const address = { provinceCode: '001', communeCode: '00004', line: `${i} Phố Huế` };
-    events.push({ eventId: randomUUID(), type: 'PermanentResidenceRegistered', data: { pin, address, effectiveDate, previous: null }, metadata: meta(effectiveDate) });
+    events.push({
+      eventId: randomUUID(),
+      type: 'PermanentResidenceRegistered',
+      data: { pin, address, effectiveDate, previous: null },
+      metadata: meta(effectiveDate),
+    });
   }
   return events;
 }
@@ -60,7 +88,11 @@ async function main(): Promise<void> {
   const pins = await seed(values.database!, citizens, events);
   const secret = randomBytes(32).toString('hex');
   const port = 3600 + Math.floor(Math.random() * 300);
-  const server = await startServer('apps/registry-api/src/main.ts', { DATABASE_URL: values.database!, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn' }, port);
+  const server = await startServer(
+    'apps/registry-api/src/main.ts',
+    { DATABASE_URL: values.database!, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
+    port,
+  );
   const token = new JwtService({ secret }).sign({ sub: 'bench-historian', roles: ['historian'] });
   const seconds = Number(values.seconds);
   const pick = () => pins[Math.floor(Math.random() * pins.length)];
@@ -72,11 +104,15 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     console.log(`bench/timeline: citizens with ${events} events each, read from their streams`);
     console.log(machineLine());
-    console.log(`server: registry-api in its own process, PostgreSQL event store; ${citizens} citizens (${citizens * events} events); ${seconds} s per line`);
+    console.log(
+      `server: registry-api in its own process, PostgreSQL event store; ${citizens} citizens (${citizens * events} events); ${seconds} s per line`,
+    );
     for (const connections of [1, Number(values.connections)]) {
       for (const [name, path] of Object.entries(reads)) {
         const r = await loadGet(base, token, path, { connections, seconds });
-        console.log(`${name.padEnd(12)} concurrency ${String(connections).padStart(2)}  requests/s ${r.requestsPerSecond.toFixed(0).padStart(6)}   p50 ${r.p50} ms   p99 ${r.p99} ms   errors ${r.errors}`);
+        console.log(
+          `${name.padEnd(12)} concurrency ${String(connections).padStart(2)}  requests/s ${r.requestsPerSecond.toFixed(0).padStart(6)}   p50 ${r.p50} ms   p99 ${r.p99} ms   errors ${r.errors}`,
+        );
       }
     }
   } finally {

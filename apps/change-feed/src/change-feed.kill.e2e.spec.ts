@@ -174,6 +174,11 @@ it(`loses nothing and keeps per-PIN order through ${KILLS} SIGKILLs while ${KILL
       await sleep(random(0, 1_500)); // during boot, topic setup, catch-up or relaying
     }
     const writtenAtKill = written.count;
+    if (process.env.DEBUG_KILL_TEST) {
+      const activity = await pool.query("select pid, datname, state, backend_xid::text, backend_xmin::text, now()-xact_start as age, left(query,60) q from pg_stat_activity where (backend_xid is not null or backend_xmin is not null) order by xact_start");
+      const snap = await pool.query('select pg_current_snapshot()::text s');
+      process.stderr.write(`activity ${snap.rows[0].s} ${JSON.stringify(activity.rows)}\n`);
+    }
     await relay.kill('SIGKILL');
     lives.push({
       mode: whileRelaying ? 'while relaying' : 'at a random time after start',

@@ -37,7 +37,13 @@ export const API_MIGRATIONS = {
     TerminusModule,
     RegistryAppModule,
   ],
-  controllers: [BirthsController, CitizenWritesController, CorrectionsController, CitizenReadsController, HealthController],
+  controllers: [
+    BirthsController,
+    CitizenWritesController,
+    CorrectionsController,
+    CitizenReadsController,
+    HealthController,
+  ],
   providers: [IdempotencyStore, IdempotencyInterceptor, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
 })
 export class RegistryApiModule implements OnModuleInit {

@@ -5,11 +5,7 @@ import { MAX_EVENT_BYTES } from './position';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks shared by every adapter, run before anything reaches the store. */
-export function validateAppend(
-  streamId: string,
-  events: readonly EventToAppend[],
-  expected: ExpectedRevision,
-): void {
+export function validateAppend(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): void {
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 200 || streamId.startsWith('$')) {
     throw new InvalidEventStoreRequestError(`Invalid stream name: ${JSON.stringify(streamId)}`);
   }

@@ -1,6 +1,5 @@
 import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
 
-
 /** Runs against each event store: see births.e2e.spec.ts and births.kurrentdb.e2e.spec.ts. */
 export function birthsSuite(store: StoreName): void {
   let api: ApiHarness;
@@ -35,7 +34,9 @@ export function birthsSuite(store: StoreName): void {
     });
 
     it('registers the permanent residence given in the application, from the date of birth', async () => {
-      const body = birthApplication({ permanentResidence: { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' } });
+      const body = birthApplication({
+        permanentResidence: { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' },
+      });
       const answer = await api.call('POST', '/v1/births', { body });
       expect(answer.status).toBe(201);
       expect(await api.streamTypes(answer.body.pin)).toEqual(['BirthRegistered', 'PermanentResidenceRegistered']);
@@ -47,7 +48,9 @@ export function birthsSuite(store: StoreName): void {
     });
 
     it('gives the sex and century digit of the PIN: female born 1999, male born 2000', async () => {
-      const female = await api.call('POST', '/v1/births', { body: birthApplication({}, { sex: 'female', dateOfBirth: '1999-12-31' }) });
+      const female = await api.call('POST', '/v1/births', {
+        body: birthApplication({}, { sex: 'female', dateOfBirth: '1999-12-31' }),
+      });
       const male = await api.call('POST', '/v1/births', { body: birthApplication({}, { dateOfBirth: '2000-01-01' }) });
       expect(female.body.pin).toMatch(/^001199\d{6}$/);
       expect(male.body.pin).toMatch(/^001200\d{6}$/);
@@ -55,7 +58,9 @@ export function birthsSuite(store: StoreName): void {
 
     it('gives 200 concurrent births in one province, same sex and year, 200 distinct PINs', async () => {
       const answers = await Promise.all(
-        Array.from({ length: 200 }, () => api.call('POST', '/v1/births', { body: birthApplication({}, { dateOfBirth: '2023-07-01' }) })),
+        Array.from({ length: 200 }, () =>
+          api.call('POST', '/v1/births', { body: birthApplication({}, { dateOfBirth: '2023-07-01' }) }),
+        ),
       );
       expect(answers.map((a) => a.status)).toEqual(Array(200).fill(201));
       const pins = answers.map((a) => a.body.pin as string);
@@ -64,7 +69,9 @@ export function birthsSuite(store: StoreName): void {
     });
 
     it('links parents that exist', async () => {
-      const mother = await api.call('POST', '/v1/births', { body: birthApplication({}, { sex: 'female', dateOfBirth: '1990-01-01' }) });
+      const mother = await api.call('POST', '/v1/births', {
+        body: birthApplication({}, { sex: 'female', dateOfBirth: '1990-01-01' }),
+      });
       const child = await api.call('POST', '/v1/births', { body: birthApplication({ motherPin: mother.body.pin }) });
       expect(child.status).toBe(201);
       const record = await api.call('GET', `/v1/citizens/${child.body.pin}`);
@@ -88,7 +95,9 @@ export function birthsSuite(store: StoreName): void {
     it('concurrent retries with one key create one person', async () => {
       const headers = { 'idempotency-key': `burst-${Date.now()}` };
       const before = await api.eventsWritten();
-      const answers = await Promise.all(Array.from({ length: 10 }, () => api.call('POST', '/v1/births', { body: birthApplication(), headers })));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => api.call('POST', '/v1/births', { body: birthApplication(), headers })),
+      );
       expect(new Set(answers.map((a) => a.body.pin)).size).toBe(1);
       expect(answers.every((a) => a.status === 201)).toBe(true);
       expect(await api.eventsWritten()).toBe(before + 1);
@@ -98,7 +107,10 @@ export function birthsSuite(store: StoreName): void {
       const headers = { 'idempotency-key': `reuse-${Date.now()}` };
       await api.call('POST', '/v1/births', { body: birthApplication(), headers });
       const before = await api.eventsWritten();
-      const other = await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName: 'Bình' }), headers });
+      const other = await api.call('POST', '/v1/births', {
+        body: birthApplication({}, { givenName: 'Bình' }),
+        headers,
+      });
       expect(other.status).toBe(409);
       expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
       expect(await api.eventsWritten()).toBe(before);

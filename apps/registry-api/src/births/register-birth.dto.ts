@@ -18,14 +18,21 @@ export class ChildDto extends PersonNameDto {
 
 export class RegisterBirthDto {
   @ApiProperty({ type: ChildDto }) @ValidateNested() @Type(() => ChildDto) child: ChildDto;
-  @ApiPropertyOptional({ example: '001190012345' }) @IsOptional() @Matches(PIN, { message: 'motherPin must be 12 digits' })
+  @ApiPropertyOptional({ example: '001190012345' })
+  @IsOptional()
+  @Matches(PIN, { message: 'motherPin must be 12 digits' })
   motherPin?: string;
-  @ApiPropertyOptional({ example: '001088054321' }) @IsOptional() @Matches(PIN, { message: 'fatherPin must be 12 digits' })
+  @ApiPropertyOptional({ example: '001088054321' })
+  @IsOptional()
+  @Matches(PIN, { message: 'fatherPin must be 12 digits' })
   fatherPin?: string;
   @ApiProperty({ example: '001' })
   @Matches(PROVINCE_CODE, { message: 'registrationProvinceCode must be 3 digits' })
   registrationProvinceCode: string;
-  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto)
+  @ApiPropertyOptional({ type: AddressDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
   permanentResidence?: AddressDto;
 }
 

@@ -9,7 +9,10 @@ export class CitizenReadQuery {
   @IsCivilDate()
   validAt?: string;
 
-  @ApiPropertyOptional({ description: 'Transaction time: as the registry knew it at this instant', example: '2025-01-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Transaction time: as the registry knew it at this instant',
+    example: '2025-01-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   knownAt?: string;

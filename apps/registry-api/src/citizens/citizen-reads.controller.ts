@@ -22,7 +22,11 @@ export class CitizenReadsController {
 
   @Get()
   @Roles('officer', 'supervisor', 'historian')
-  async citizen(@Param('pin', PinPipe) pin: string, @Query() query: CitizenReadQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  async citizen(
+    @Param('pin', PinPipe) pin: string,
+    @Query() query: CitizenReadQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (query.validAt || query.knownAt) return this.asOf(pin, query);
     const history = await this.streams.load(pin);
     if (history.state === null) throw new CitizenNotFound(pin);
@@ -56,12 +60,18 @@ export class CitizenReadsController {
   @Get('timeline')
   @Roles('historian', 'supervisor', 'officer')
   @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
-  async timeline(@Param('pin', PinPipe) pin: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async timeline(
+    @Param('pin', PinPipe) pin: string,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const chain = await this.chain.load(pin);
     if (!chain) throw new CitizenNotFound(pin);
     const events = chain.events.map(timelineEntry);
     if (accept?.includes('text/csv')) {
-      void reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="timeline-${pin}.csv"`);
+      void reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="timeline-${pin}.csv"`);
       return timelineAsCsv(events);
     }
     if (accept?.includes('application/x-ndjson')) {

@@ -23,7 +23,12 @@ export function citizenView(record: CitizenRecord, revision: number) {
 
 /** One entry of a timeline: the event with both time axes, actor and correlation. */
 export function timelineEntry(event: RecordedEvent) {
-  const metadata = event.metadata as { effectiveAt?: string; correlationId?: string; causationId?: string; actor?: { sub?: string; office?: string | null } };
+  const metadata = event.metadata as {
+    effectiveAt?: string;
+    correlationId?: string;
+    causationId?: string;
+    actor?: { sub?: string; office?: string | null };
+  };
   return {
     pin: event.streamId.replace(/^citizen-/, ''),
     eventId: event.eventId,

@@ -33,10 +33,16 @@ export class CitizenWritesController {
   @HttpCode(200)
   @ApiOkResponse({ type: RevisionAnswer })
   registerPermanentResidence(
-    @Param('pin', PinPipe) pin: string, @Body() body: PermanentResidenceDto,
-    @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: PermanentResidenceDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command: Command = { type: 'RegisterPermanentResidence', data: { address: toAddress(body.address), effectiveDate: body.effectiveDate } };
+    const command: Command = {
+      type: 'RegisterPermanentResidence',
+      data: { address: toAddress(body.address), effectiveDate: body.effectiveDate },
+    };
     return this.record(pin, command, () => body.address.provinceCode, { principal, request, reply });
   }
 
@@ -44,10 +50,16 @@ export class CitizenWritesController {
   @HttpCode(200)
   @ApiOkResponse({ type: RevisionAnswer })
   registerTemporaryResidence(
-    @Param('pin', PinPipe) pin: string, @Body() body: TemporaryResidenceDto,
-    @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: TemporaryResidenceDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command: Command = { type: 'RegisterTemporaryResidence', data: { address: toAddress(body.address), from: body.from, until: body.until } };
+    const command: Command = {
+      type: 'RegisterTemporaryResidence',
+      data: { address: toAddress(body.address), from: body.from, until: body.until },
+    };
     return this.record(pin, command, () => body.address.provinceCode, { principal, request, reply });
   }
 
@@ -55,12 +67,19 @@ export class CitizenWritesController {
   @HttpCode(200)
   @ApiOkResponse({ type: RevisionAnswer })
   cancelPermanentResidence(
-    @Param('pin', PinPipe) pin: string, @Body() body: ResidenceCancellationDto,
-    @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: ResidenceCancellationDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command: Command = { type: 'CancelPermanentResidence', data: { reason: body.reason, effectiveDate: body.effectiveDate, note: body.note ?? null } };
+    const command: Command = {
+      type: 'CancelPermanentResidence',
+      data: { reason: body.reason, effectiveDate: body.effectiveDate, note: body.note ?? null },
+    };
     // The office of the residence being cancelled (the domain answers when there is none).
-    const province = (citizen: CitizenRecord) => citizen.permanentResidence?.address.provinceCode ?? principal.office ?? '';
+    const province = (citizen: CitizenRecord) =>
+      citizen.permanentResidence?.address.provinceCode ?? principal.office ?? '';
     return this.record(pin, command, province, { principal, request, reply });
   }
 
@@ -68,18 +87,36 @@ export class CitizenWritesController {
   @HttpCode(200)
   @ApiOkResponse({ type: RevisionAnswer })
   registerDeath(
-    @Param('pin', PinPipe) pin: string, @Body() body: DeathDto,
-    @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: DeathDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command: Command = { type: 'RegisterDeath', data: { dateOfDeath: body.dateOfDeath, placeOfDeath: toPlace(body.placeOfDeath), certificateNumber: body.certificateNumber } };
+    const command: Command = {
+      type: 'RegisterDeath',
+      data: {
+        dateOfDeath: body.dateOfDeath,
+        placeOfDeath: toPlace(body.placeOfDeath),
+        certificateNumber: body.certificateNumber,
+      },
+    };
     return this.record(pin, command, () => body.placeOfDeath.provinceCode, { principal, request, reply });
   }
 
-  private async record(pin: string, command: Command, provinceOf: (citizen: CitizenRecord) => string, call: Call): Promise<RevisionAnswer> {
+  private async record(
+    pin: string,
+    command: Command,
+    provinceOf: (citizen: CitizenRecord) => string,
+    call: Call,
+  ): Promise<RevisionAnswer> {
     const envelope = envelopeOf(call.request, call.principal);
-    const authorize = (citizen: CitizenRecord) => requireJurisdiction(call.principal, provinceOf(citizen), envelope.now);
+    const authorize = (citizen: CitizenRecord) =>
+      requireJurisdiction(call.principal, provinceOf(citizen), envelope.now);
     const options = { ifMatch: ifMatchOf(call.request), authorize };
-    const result: WriteResult = await this.commands.execute(new ChangeCitizenRecordCommand(pin, command, envelope, options));
+    const result: WriteResult = await this.commands.execute(
+      new ChangeCitizenRecordCommand(pin, command, envelope, options),
+    );
     answerRevision(call.reply, result.revision);
     return { revision: result.revision };
   }

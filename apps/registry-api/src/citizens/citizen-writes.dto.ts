@@ -17,7 +17,9 @@ export class TemporaryResidenceDto {
 export const CANCELLATION_REASONS = ['deceased', 'moved_abroad', 'absent_12_months', 'other'] as const;
 
 export class ResidenceCancellationDto {
-  @ApiProperty({ enum: CANCELLATION_REASONS }) @IsIn(CANCELLATION_REASONS) reason: (typeof CANCELLATION_REASONS)[number];
+  @ApiProperty({ enum: CANCELLATION_REASONS })
+  @IsIn(CANCELLATION_REASONS)
+  reason: (typeof CANCELLATION_REASONS)[number];
   @ApiProperty({ example: '2024-07-01' }) @IsCivilDate() effectiveDate: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) note?: string;
 }

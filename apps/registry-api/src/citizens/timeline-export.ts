@@ -2,7 +2,18 @@ import type { timelineEntry } from './citizen-view';
 
 type Entry = ReturnType<typeof timelineEntry>;
 
-const COLUMNS = ['pin', 'revision', 'eventId', 'type', 'effectiveAt', 'recordedAt', 'actorSub', 'actorOffice', 'correlationId', 'data'] as const;
+const COLUMNS = [
+  'pin',
+  'revision',
+  'eventId',
+  'type',
+  'effectiveAt',
+  'recordedAt',
+  'actorSub',
+  'actorOffice',
+  'correlationId',
+  'data',
+] as const;
 
 /** One JSON object per line, for historians' tools that stream. */
 export function timelineAsNdjson(entries: readonly Entry[]): string {
@@ -12,7 +23,16 @@ export function timelineAsNdjson(entries: readonly Entry[]): string {
 /** RFC 4180 CSV with a header row; the event's data is one JSON column. */
 export function timelineAsCsv(entries: readonly Entry[]): string {
   const rows = entries.map((e) => [
-    e.pin, e.revision, e.eventId, e.type, e.effectiveAt, e.recordedAt, e.actor.sub, e.actor.office, e.correlationId, JSON.stringify(e.data),
+    e.pin,
+    e.revision,
+    e.eventId,
+    e.type,
+    e.effectiveAt,
+    e.recordedAt,
+    e.actor.sub,
+    e.actor.office,
+    e.correlationId,
+    JSON.stringify(e.data),
   ]);
   return [COLUMNS as readonly unknown[], ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -5,12 +5,24 @@ import { isCivilDate, type CorrectableField } from '@registry/domain';
 import { HttpProblem, fieldProblems } from '@registry/platform';
 import { IsCivilDate, PersonNameDto, PlaceDto, toPlace } from '../http/common.dto';
 
-export const CORRECTABLE_FIELDS: readonly CorrectableField[] = ['dateOfBirth', 'name', 'sex', 'placeOfBirth', 'ethnicity'];
+export const CORRECTABLE_FIELDS: readonly CorrectableField[] = [
+  'dateOfBirth',
+  'name',
+  'sex',
+  'placeOfBirth',
+  'ethnicity',
+];
 
 export class CorrectionDto {
   @ApiProperty({ enum: CORRECTABLE_FIELDS }) @IsIn(CORRECTABLE_FIELDS) field: CorrectableField;
-  @ApiProperty({ description: "The new value in the field's own shape", example: '2024-03-06' }) @IsDefined() value: unknown;
-  @ApiProperty({ example: 'Clerical error in the birth register' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
+  @ApiProperty({ description: "The new value in the field's own shape", example: '2024-03-06' })
+  @IsDefined()
+  value: unknown;
+  @ApiProperty({ example: 'Clerical error in the birth register' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason: string;
   @ApiProperty({ example: 'Decision no. 123/QĐ-UBND' }) @IsString() @IsNotEmpty() @MaxLength(500) legalBasis: string;
 }
 
@@ -28,7 +40,9 @@ export async function correctedValue(field: CorrectableField, value: unknown): P
     case 'sex':
       return value === 'male' || value === 'female' ? value : invalid('must be male or female');
     case 'ethnicity':
-      return typeof value === 'string' && value.trim() !== '' && value.length <= 100 ? value : invalid('must be a non-empty text');
+      return typeof value === 'string' && value.trim() !== '' && value.length <= 100
+        ? value
+        : invalid('must be a non-empty text');
     case 'name': {
       const name = await validObject(PersonNameDto, value);
       return { familyName: name.familyName, middleName: name.middleName ?? null, givenName: name.givenName };
@@ -49,5 +63,7 @@ async function validObject<T extends object>(type: new () => T, value: unknown):
 }
 
 function invalid(problem: string): never {
-  throw new HttpProblem(400, 'VALIDATION_FAILED', 'The corrected value is not valid', [{ field: 'value', problems: [problem] }]);
+  throw new HttpProblem(400, 'VALIDATION_FAILED', 'The corrected value is not valid', [
+    { field: 'value', problems: [problem] },
+  ]);
 }

@@ -2,7 +2,12 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } fr
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ChangeCitizenRecordCommand, CorrectRecordCommand, type CorrectionResult, type WriteResult } from '@registry/app';
+import {
+  ChangeCitizenRecordCommand,
+  CorrectRecordCommand,
+  type CorrectionResult,
+  type WriteResult,
+} from '@registry/app';
 import type { CitizenRecord } from '@registry/domain';
 import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
@@ -11,7 +16,8 @@ import { answerRevision, envelopeOf, ifMatchOf, requireJurisdiction } from '../h
 import { CorrectionDto, NameChangeDto, correctedValue } from './correction.dto';
 
 /** The office of the citizen's residence, or of the province that issued the PIN. */
-const provinceOfCitizen = (citizen: CitizenRecord) => citizen.permanentResidence?.address.provinceCode ?? citizen.pin.slice(0, 3);
+const provinceOfCitizen = (citizen: CitizenRecord) =>
+  citizen.permanentResidence?.address.provinceCode ?? citizen.pin.slice(0, 3);
 
 /** Corrections (the old value was wrong all along) and name changes (a new fact from a date). */
 @ApiTags('citizens')
@@ -27,12 +33,16 @@ export class CorrectionsController {
   @Post('corrections')
   @HttpCode(200)
   async correct(
-    @Param('pin', PinPipe) pin: string, @Body() body: CorrectionDto,
-    @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: CorrectionDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const value = await correctedValue(body.field, body.value);
     const envelope = envelopeOf(request, principal);
-    const authorize = (citizen: CitizenRecord) => requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
+    const authorize = (citizen: CitizenRecord) =>
+      requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
     const correction = { field: body.field, value, reason: body.reason, legalBasis: body.legalBasis };
     const command = new CorrectRecordCommand(pin, correction, envelope, { ifMatch: ifMatchOf(request), authorize });
     const result: CorrectionResult = await this.commands.execute(command);
@@ -44,15 +54,28 @@ export class CorrectionsController {
   @Post('name-changes')
   @HttpCode(200)
   async changeName(
-    @Param('pin', PinPipe) pin: string, @Body() body: NameChangeDto,
-    @CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: NameChangeDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const envelope = envelopeOf(request, principal);
-    const authorize = (citizen: CitizenRecord) => requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
-    const name = { familyName: body.name.familyName, middleName: body.name.middleName ?? null, givenName: body.name.givenName };
-    const command = { type: 'ChangeName' as const, data: { name, effectiveDate: body.effectiveDate, reason: body.reason } };
+    const authorize = (citizen: CitizenRecord) =>
+      requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
+    const name = {
+      familyName: body.name.familyName,
+      middleName: body.name.middleName ?? null,
+      givenName: body.name.givenName,
+    };
+    const command = {
+      type: 'ChangeName' as const,
+      data: { name, effectiveDate: body.effectiveDate, reason: body.reason },
+    };
     const options = { ifMatch: ifMatchOf(request), authorize };
-    const result: WriteResult = await this.commands.execute(new ChangeCitizenRecordCommand(pin, command, envelope, options));
+    const result: WriteResult = await this.commands.execute(
+      new ChangeCitizenRecordCommand(pin, command, envelope, options),
+    );
     answerRevision(reply, result.revision);
     return { revision: result.revision };
   }

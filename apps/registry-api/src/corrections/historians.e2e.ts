@@ -1,6 +1,5 @@
 import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
 
-
 /** Runs against each event store: see historians.e2e.spec.ts and historians.kurrentdb.e2e.spec.ts. */
 export function historiansSuite(store: StoreName): void {
   /** Scenarios of issue 6: corrections are history too, and every answer names its two time axes. */
@@ -18,7 +17,9 @@ export function historiansSuite(store: StoreName): void {
   const pause = () => new Promise((r) => setTimeout(r, store === 'kurrentdb' ? 1100 : 15));
 
   async function born(child: Record<string, unknown> = {}): Promise<string> {
-    const answer = await api.call('POST', '/v1/births', { body: birthApplication({}, { dateOfBirth: '1990-04-01', ...child }) });
+    const answer = await api.call('POST', '/v1/births', {
+      body: birthApplication({}, { dateOfBirth: '1990-04-01', ...child }),
+    });
     expect(answer.status).toBe(201);
     return answer.body.pin;
   }
@@ -53,10 +54,18 @@ export function historiansSuite(store: StoreName): void {
   describe('valid time of residences and names', () => {
     it('validAt before a move gives the earlier residence; before a name change, the earlier name', async () => {
       const pin = await born();
-      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, { body: { address: home, effectiveDate: '2000-01-01' } });
-      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, { body: { address: later, effectiveDate: '2015-06-01' } });
+      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
+        body: { address: home, effectiveDate: '2000-01-01' },
+      });
+      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
+        body: { address: later, effectiveDate: '2015-06-01' },
+      });
       const renamed = await api.call('POST', `/v1/citizens/${pin}/name-changes`, {
-        body: { name: { familyName: 'Trần', givenName: 'Bình' }, effectiveDate: '2018-03-01', reason: 'Decision on change of name' },
+        body: {
+          name: { familyName: 'Trần', givenName: 'Bình' },
+          effectiveDate: '2018-03-01',
+          reason: 'Decision on change of name',
+        },
       });
       expect(renamed.status).toBe(200);
 
@@ -73,7 +82,12 @@ export function historiansSuite(store: StoreName): void {
     it('a name correction, unlike a change, rewrites the name for every date', async () => {
       const pin = await born();
       await api.call('POST', `/v1/citizens/${pin}/corrections`, {
-        body: { field: 'name', value: { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'Ân' }, reason: 'Typo', legalBasis: 'Decision 7' },
+        body: {
+          field: 'name',
+          value: { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'Ân' },
+          reason: 'Typo',
+          legalBasis: 'Decision 7',
+        },
       });
       expect((await asOf(pin, '1991-01-01')).body.name.givenName).toBe('Ân');
     });
@@ -82,9 +96,16 @@ export function historiansSuite(store: StoreName): void {
   describe('a sex correction re-establishes the PIN', () => {
     it('opens a new PIN linked both ways; the old PIN answers 301 and refuses writes with PIN_REPLACED', async () => {
       const oldPin = await born({ sex: 'male', dateOfBirth: '1990-04-01' });
-      await api.call('POST', `/v1/citizens/${oldPin}/permanent-residence`, { body: { address: home, effectiveDate: '2000-01-01' } });
+      await api.call('POST', `/v1/citizens/${oldPin}/permanent-residence`, {
+        body: { address: home, effectiveDate: '2000-01-01' },
+      });
       const correction = await api.call('POST', `/v1/citizens/${oldPin}/corrections`, {
-        body: { field: 'sex', value: 'female', reason: 'Recorded wrongly at birth', legalBasis: 'Court decision 5/2025' },
+        body: {
+          field: 'sex',
+          value: 'female',
+          reason: 'Recorded wrongly at birth',
+          legalBasis: 'Court decision 5/2025',
+        },
       });
       expect(correction.status).toBe(200);
       const newPin = correction.body.pin;
@@ -96,19 +117,37 @@ export function historiansSuite(store: StoreName): void {
       expect(moved.status).toBe(301);
       expect(moved.headers.location).toBe(`/v1/citizens/${newPin}`);
       const current = await api.call('GET', `/v1/citizens/${newPin}`);
-      expect(current.body).toMatchObject({ pin: newPin, sex: 'female', permanentResidence: { address: home, since: '2000-01-01' } });
+      expect(current.body).toMatchObject({
+        pin: newPin,
+        sex: 'female',
+        permanentResidence: { address: home, since: '2000-01-01' },
+      });
 
-      const refused = await api.call('POST', `/v1/citizens/${oldPin}/permanent-residence`, { body: { address: later, effectiveDate: '2020-01-01' } });
+      const refused = await api.call('POST', `/v1/citizens/${oldPin}/permanent-residence`, {
+        body: { address: later, effectiveDate: '2020-01-01' },
+      });
       expect(refused.status).toBe(422);
       expect(refused.body.error.code).toBe('PIN_REPLACED');
       expect(refused.body.error.details[0]).toMatchObject({ newPin });
 
-      const expected = ['BirthRegistered', 'PermanentResidenceRegistered', 'RecordCorrected', 'PinReestablished', 'CitizenContinued'];
+      const expected = [
+        'BirthRegistered',
+        'PermanentResidenceRegistered',
+        'RecordCorrected',
+        'PinReestablished',
+        'CitizenContinued',
+      ];
       for (const pin of [oldPin, newPin]) {
         const timeline = await api.call('GET', `/v1/citizens/${pin}/timeline`, { token: historian });
         expect(timeline.body.currentPin).toBe(newPin);
         expect(timeline.body.events.map((e: { type: string }) => e.type)).toEqual(expected);
-        expect(timeline.body.events.map((e: { pin: string }) => e.pin)).toEqual([oldPin, oldPin, oldPin, oldPin, newPin]);
+        expect(timeline.body.events.map((e: { pin: string }) => e.pin)).toEqual([
+          oldPin,
+          oldPin,
+          oldPin,
+          oldPin,
+          newPin,
+        ]);
       }
     });
 
@@ -127,8 +166,12 @@ export function historiansSuite(store: StoreName): void {
   describe('corrections: rules and shapes', () => {
     it('is accepted after death, when nothing else is', async () => {
       const pin = await born();
-      await api.call('POST', `/v1/citizens/${pin}/death`, { body: { dateOfDeath: '2020-01-01', placeOfDeath: { provinceCode: '001' }, certificateNumber: 'KT-9' } });
-      const answer = await api.call('POST', `/v1/citizens/${pin}/corrections`, { body: { field: 'ethnicity', value: 'Tày', reason: 'r', legalBasis: 'l' } });
+      await api.call('POST', `/v1/citizens/${pin}/death`, {
+        body: { dateOfDeath: '2020-01-01', placeOfDeath: { provinceCode: '001' }, certificateNumber: 'KT-9' },
+      });
+      const answer = await api.call('POST', `/v1/citizens/${pin}/corrections`, {
+        body: { field: 'ethnicity', value: 'Tày', reason: 'r', legalBasis: 'l' },
+      });
       expect(answer.status).toBe(200);
     });
 
@@ -140,7 +183,9 @@ export function historiansSuite(store: StoreName): void {
     ])('refuses a value of the wrong shape %p with 400', async (correction, field) => {
       const pin = await born();
       const before = await api.eventsWritten();
-      const answer = await api.call('POST', `/v1/citizens/${pin}/corrections`, { body: { ...correction, reason: 'r', legalBasis: 'l' } });
+      const answer = await api.call('POST', `/v1/citizens/${pin}/corrections`, {
+        body: { ...correction, reason: 'r', legalBasis: 'l' },
+      });
       expect(answer.status).toBe(400);
       expect(answer.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
       expect(await api.eventsWritten()).toBe(before);
@@ -148,7 +193,9 @@ export function historiansSuite(store: StoreName): void {
 
     it('refuses a correction that changes nothing with 422 CORRECTION_CHANGES_NOTHING', async () => {
       const pin = await born();
-      const answer = await api.call('POST', `/v1/citizens/${pin}/corrections`, { body: { field: 'ethnicity', value: 'Kinh', reason: 'r', legalBasis: 'l' } });
+      const answer = await api.call('POST', `/v1/citizens/${pin}/corrections`, {
+        body: { field: 'ethnicity', value: 'Kinh', reason: 'r', legalBasis: 'l' },
+      });
       expect(answer.status).toBe(422);
       expect(answer.body.error.code).toBe('CORRECTION_CHANGES_NOTHING');
     });
@@ -157,15 +204,26 @@ export function historiansSuite(store: StoreName): void {
   describe('timeline export', () => {
     it('exports CSV with a header row and JSON lines', async () => {
       const pin = await born();
-      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, { body: { address: home, effectiveDate: '2000-01-01' } });
-      const csv = await api.call('GET', `/v1/citizens/${pin}/timeline`, { token: historian, headers: { accept: 'text/csv' } });
+      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
+        body: { address: home, effectiveDate: '2000-01-01' },
+      });
+      const csv = await api.call('GET', `/v1/citizens/${pin}/timeline`, {
+        token: historian,
+        headers: { accept: 'text/csv' },
+      });
       expect(csv.headers['content-type']).toContain('text/csv');
       const lines = String(csv.body).trim().split('\r\n');
       expect(lines[0]).toBe('pin,revision,eventId,type,effectiveAt,recordedAt,actorSub,actorOffice,correlationId,data');
       expect(lines).toHaveLength(3);
       expect(lines[2]).toContain('PermanentResidenceRegistered');
-      const ndjson = await api.call('GET', `/v1/citizens/${pin}/timeline`, { token: historian, headers: { accept: 'application/x-ndjson' } });
-      const objects = String(ndjson.body).trim().split('\n').map((l) => JSON.parse(l));
+      const ndjson = await api.call('GET', `/v1/citizens/${pin}/timeline`, {
+        token: historian,
+        headers: { accept: 'application/x-ndjson' },
+      });
+      const objects = String(ndjson.body)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(objects.map((o) => o.type)).toEqual(['BirthRegistered', 'PermanentResidenceRegistered']);
     });
   });

@@ -32,13 +32,17 @@ export class PersonNameDto {
 }
 
 export class PlaceDto {
-  @ApiProperty({ example: '001' }) @IsString() @Matches(PROVINCE_CODE, { message: 'provinceCode must be 3 digits' })
+  @ApiProperty({ example: '001' })
+  @IsString()
+  @Matches(PROVINCE_CODE, { message: 'provinceCode must be 3 digits' })
   provinceCode: string;
   @ApiPropertyOptional({ example: 'Bệnh viện Bạch Mai' }) @IsOptional() @IsString() @MaxLength(500) detail?: string;
 }
 
 export class AddressDto {
-  @ApiProperty({ example: '079' }) @IsString() @Matches(PROVINCE_CODE, { message: 'provinceCode must be 3 digits' })
+  @ApiProperty({ example: '079' })
+  @IsString()
+  @Matches(PROVINCE_CODE, { message: 'provinceCode must be 3 digits' })
   provinceCode: string;
   @ApiPropertyOptional({ example: '26734' })
   @IsOptional()

@@ -22,7 +22,13 @@ export class IdempotencyStore {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async claim(scope: string, key: string, requestHash: string): Promise<Claim> {
-    const { rows } = await this.pool.query<{ inserted: boolean; request_hash: string; status: number | null; body: unknown; headers: Record<string, string> | null }>({
+    const { rows } = await this.pool.query<{
+      inserted: boolean;
+      request_hash: string;
+      status: number | null;
+      body: unknown;
+      headers: Record<string, string> | null;
+    }>({
       name: 'idempotency_claim',
       text: `WITH inserted AS (
                INSERT INTO api_idempotency (scope, key, request_hash) VALUES ($1, $2, $3)

@@ -26,7 +26,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.once(request, http.getResponse<FastifyReply>(), String(key), next));
   }
 
-  private async once(request: FastifyRequest & { principal?: Principal }, reply: FastifyReply, key: string, next: CallHandler) {
+  private async once(
+    request: FastifyRequest & { principal?: Principal },
+    reply: FastifyReply,
+    key: string,
+    next: CallHandler,
+  ) {
     if (!KEY.test(key)) {
       throw new HttpProblem(400, 'VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
     }
@@ -69,13 +74,17 @@ function headersOf(reply: FastifyReply): Record<string, string> {
 
 /** Same method, path and JSON body (whatever the key order) hash the same. */
 function requestHash(request: FastifyRequest): string {
-  return createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

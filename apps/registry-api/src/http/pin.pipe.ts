@@ -7,7 +7,9 @@ import { HttpProblem } from '@registry/platform';
 export class PinPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!isPinShaped(value)) {
-      throw new HttpProblem(400, 'VALIDATION_FAILED', 'A PIN has 12 digits', [{ field: 'pin', problems: ['must be 12 digits'] }]);
+      throw new HttpProblem(400, 'VALIDATION_FAILED', 'A PIN has 12 digits', [
+        { field: 'pin', problems: ['must be 12 digits'] },
+      ]);
     }
     return value;
   }

@@ -45,11 +45,14 @@ export function requireJurisdiction(principal: Principal, provinceCode: string, 
   const office = principal.office;
   if (!findProvince(provinceCode)) return; // not a province at all: the domain answers 422
   if (office && (office === provinceCode || office === provinceAnsweringFor(provinceCode, today))) return;
-  throw new HttpProblem(403, 'JURISDICTION_DENIED', `An officer of office ${office ?? 'none'} may not record events for province ${provinceCode}`);
+  throw new HttpProblem(
+    403,
+    'JURISDICTION_DENIED',
+    `An officer of office ${office ?? 'none'} may not record events for province ${provinceCode}`,
+  );
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
-

@@ -10,7 +10,7 @@ import { createRegistryApi } from '../bootstrap';
 
 export interface Answer {
   status: number;
-  body: any;  
+  body: any;
   headers: Record<string, string | string[] | number | undefined>;
 }
 
@@ -50,11 +50,23 @@ export class ApiHarness {
    */
   static async start(storeName: StoreName = 'postgresql'): Promise<ApiHarness> {
     const secret = randomBytes(32).toString('hex');
-    const kurrentDb = storeName === 'kurrentdb' && !process.env.KURRENTDB_CONNECTION_STRING ? await startKurrentDbTestServer() : undefined;
-    const store = storeName === 'kurrentdb'
-      ? { EVENT_STORE: 'kurrentdb', KURRENTDB_CONNECTION_STRING: kurrentDb?.connectionString ?? process.env.KURRENTDB_CONNECTION_STRING! }
-      : { EVENT_STORE: 'postgresql' };
-    Object.assign(process.env, { DATABASE_URL: testDatabaseUrl(), REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...store });
+    const kurrentDb =
+      storeName === 'kurrentdb' && !process.env.KURRENTDB_CONNECTION_STRING
+        ? await startKurrentDbTestServer()
+        : undefined;
+    const store =
+      storeName === 'kurrentdb'
+        ? {
+            EVENT_STORE: 'kurrentdb',
+            KURRENTDB_CONNECTION_STRING: kurrentDb?.connectionString ?? process.env.KURRENTDB_CONNECTION_STRING!,
+          }
+        : { EVENT_STORE: 'postgresql' };
+    Object.assign(process.env, {
+      DATABASE_URL: testDatabaseUrl(),
+      REGISTRY_JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      ...store,
+    });
     const app = await createRegistryApi({ logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -71,7 +83,10 @@ export class ApiHarness {
     options: { body?: unknown; rawBody?: string; token?: string | null; headers?: Record<string, string> } = {},
   ): Promise<Answer> {
     const token = options.token === undefined ? this.token() : options.token;
-    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers };
+    const headers: Record<string, string> = {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
+    };
     if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
     const response = await this.app.inject({
       method,
@@ -86,10 +101,14 @@ export class ApiHarness {
   /** Events caused by this harness's tokens, counted in the event store itself, not from HTTP answers. */
   async eventsWritten(): Promise<number> {
     if (this.storeName === 'postgresql') {
-      const { rows } = await this.pool.query("SELECT count(*)::int AS n FROM es_events WHERE metadata->'actor'->>'sub' = $1", [this.sub]);
+      const { rows } = await this.pool.query(
+        "SELECT count(*)::int AS n FROM es_events WHERE metadata->'actor'->>'sub' = $1",
+        [this.sub],
+      );
       return rows[0].n;
     }
-    return (await this.allEvents()).filter((e) => (e.metadata.actor as { sub?: string } | undefined)?.sub === this.sub).length;
+    return (await this.allEvents()).filter((e) => (e.metadata.actor as { sub?: string } | undefined)?.sub === this.sub)
+      .length;
   }
 
   async streamTypes(pin: string): Promise<string[]> {

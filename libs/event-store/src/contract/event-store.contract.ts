@@ -99,7 +99,11 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
 
       it('reads backwards, from a revision and up to a count', async () => {
         const stream = newStreamId();
-        await store.append(stream, ['A', 'B', 'C', 'D'].map((t) => newEvent(t)), 'no_stream');
+        await store.append(
+          stream,
+          ['A', 'B', 'C', 'D'].map((t) => newEvent(t)),
+          'no_stream',
+        );
         const back = await store.readStream(stream, { direction: 'backwards', maxCount: 2 });
         expect(back.map((e) => e.type)).toEqual(['D', 'C']);
         const fwd = await store.readStream(stream, { fromRevision: 1, maxCount: 2 });
@@ -160,9 +164,9 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
       it('writes all events of a batch or none (an oversize event fails the whole batch)', async () => {
         const stream = newStreamId();
         const huge = newEvent('Huge', { blob: 'x'.repeat(MAX_EVENT_BYTES + 1) });
-        await expect(
-          store.append(stream, [newEvent('Fine'), huge], 'no_stream'),
-        ).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
+        await expect(store.append(stream, [newEvent('Fine'), huge], 'no_stream')).rejects.toBeInstanceOf(
+          InvalidEventStoreRequestError,
+        );
         await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamNotFoundError);
       });
 
@@ -195,9 +199,7 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         await store.append(stream, [a, newEvent('B')], 'no_stream');
         const error = await store.append(stream, [a, newEvent('X')], 'no_stream').catch((e: unknown) => e);
         expect(error).toBeInstanceOf(Error);
-        expect(
-          error instanceof PartialRetryError || error instanceof WrongExpectedRevisionError,
-        ).toBe(true);
+        expect(error instanceof PartialRetryError || error instanceof WrongExpectedRevisionError).toBe(true);
         expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B']);
       });
     });
@@ -232,9 +234,7 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         const prefix = `gap${randomUUID().slice(0, 8)}`;
         const filter = { streamPrefixes: [prefix] };
         const slowStream = newStreamId(prefix);
-        const held = harness.holdOpenAppend
-          ? await harness.holdOpenAppend(slowStream, [newEvent('Slow')])
-          : undefined;
+        const held = harness.holdOpenAppend ? await harness.holdOpenAppend(slowStream, [newEvent('Slow')]) : undefined;
         await store.append(newStreamId(prefix), [newEvent('Fast1')], 'no_stream');
         await store.append(newStreamId(prefix), [newEvent('Fast2')], 'no_stream');
 
@@ -293,16 +293,10 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
 
       it('an empty batch, an empty stream name or a malformed event id is rejected', async () => {
         const stream = newStreamId();
-        await expect(store.append(stream, [], 'no_stream')).rejects.toBeInstanceOf(
-          InvalidEventStoreRequestError,
-        );
-        await expect(store.append('', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(
-          InvalidEventStoreRequestError,
-        );
+        await expect(store.append(stream, [], 'no_stream')).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
+        await expect(store.append('', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
         const badId = { ...newEvent(), eventId: 'not-a-uuid' };
-        await expect(store.append(stream, [badId], 'no_stream')).rejects.toBeInstanceOf(
-          InvalidEventStoreRequestError,
-        );
+        await expect(store.append(stream, [badId], 'no_stream')).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
         await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamNotFoundError);
       });
     });

@@ -48,11 +48,7 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(new Pool({ connectionString, max: maxConnections }), true);
   }
 
-  async append(
-    streamId: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     const code = typeof expected === 'number' ? expected : EXPECTED_CODES[expected];
     const { rows } = await this.pool.query<AppendRow>({

@@ -13,7 +13,10 @@ function jwtOptions(config: RegistryConfig): JwtModuleOptions {
   const { secret, publicKey, issuer } = config.jwt;
   const verify = { issuer: issuer ?? undefined };
   if (publicKey) {
-    return { publicKey: createPublicKey(publicKey) as never, verifyOptions: { ...verify, algorithms: ['RS256', 'ES256'] } };
+    return {
+      publicKey: createPublicKey(publicKey) as never,
+      verifyOptions: { ...verify, algorithms: ['RS256', 'ES256'] },
+    };
   }
   const key = createSecretKey(Buffer.from(secret!)) as never;
   return { secret: key, signOptions: { algorithm: 'HS256' }, verifyOptions: { ...verify, algorithms: ['HS256'] } };

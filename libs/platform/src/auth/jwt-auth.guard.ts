@@ -28,7 +28,8 @@ export class JwtAuthGuard implements CanActivate {
 
   private async authenticate(header: unknown): Promise<Principal> {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new HttpProblem(401, 'UNAUTHENTICATED', 'A bearer token is required', [], { 'www-authenticate': 'Bearer' });
+    if (!match)
+      throw new HttpProblem(401, 'UNAUTHENTICATED', 'A bearer token is required', [], { 'www-authenticate': 'Bearer' });
     try {
       return toPrincipal(await this.jwt.verifyAsync(match[1]));
     } catch {

@@ -44,6 +44,7 @@ function jwtConfig(env: Env): RegistryConfig['jwt'] {
 
 function positiveInteger(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigurationError(`${name} must be a positive integer, not ${value}`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new ConfigurationError(`${name} must be a positive integer, not ${value}`);
   return n;
 }

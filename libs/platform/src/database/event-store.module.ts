@@ -23,9 +23,7 @@ async function createEventStore(config: RegistryConfig, pool: Pool): Promise<Eve
 
 @Global()
 @Module({
-  providers: [
-    { provide: EVENT_STORE, inject: [REGISTRY_CONFIG, PG_POOL], useFactory: createEventStore },
-  ],
+  providers: [{ provide: EVENT_STORE, inject: [REGISTRY_CONFIG, PG_POOL], useFactory: createEventStore }],
   exports: [EVENT_STORE],
 })
 export class EventStoreModule implements OnApplicationShutdown {

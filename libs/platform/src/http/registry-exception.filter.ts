@@ -20,7 +20,11 @@ interface CodedError {
 }
 
 function isCoded(error: unknown): error is CodedError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^[A-Z_]+$/.test((error as unknown as CodedError).code);
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    /^[A-Z_]+$/.test((error as unknown as CodedError).code)
+  );
 }
 
 /** Maps every failure to API.md's error body. Personal data never reaches the log: only codes. */
@@ -42,20 +46,41 @@ export class RegistryExceptionFilter implements ExceptionFilter {
       return [422, errorBody(exception.code, exception.message, exception.details), {}];
     }
     if (isCoded(exception) && STATUS_OF_CODE[exception.code]) {
-      return [STATUS_OF_CODE[exception.code], errorBody(exception.code, exception.message, exception.details ?? []), {}];
+      return [
+        STATUS_OF_CODE[exception.code],
+        errorBody(exception.code, exception.message, exception.details ?? []),
+        {},
+      ];
     }
     if (exception instanceof HttpException) return this.fromFramework(exception);
     const fastifyStatus = (exception as { statusCode?: number }).statusCode;
     if (fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return [400, errorBody('VALIDATION_FAILED', 'The request body is not valid JSON', [{ reason: (exception as Error).message }]), {}];
+      return [
+        400,
+        errorBody('VALIDATION_FAILED', 'The request body is not valid JSON', [
+          { reason: (exception as Error).message },
+        ]),
+        {},
+      ];
     }
-    this.logger.error({ err: exception instanceof Error ? { name: exception.name, stack: exception.stack } : String(exception) }, 'unhandled error');
+    this.logger.error(
+      { err: exception instanceof Error ? { name: exception.name, stack: exception.stack } : String(exception) },
+      'unhandled error',
+    );
     return [500, errorBody('INTERNAL_ERROR', 'The registry could not complete the request'), {}];
   }
 
   private fromFramework(exception: HttpException): [number, ErrorBody, Record<string, string>] {
     const status = exception.getStatus();
-    const codes: Record<number, string> = { 400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+    const codes: Record<number, string> = {
+      400: 'VALIDATION_FAILED',
+      401: 'UNAUTHENTICATED',
+      403: 'FORBIDDEN',
+      404: 'NOT_FOUND',
+      405: 'METHOD_NOT_ALLOWED',
+      413: 'PAYLOAD_TOO_LARGE',
+      415: 'UNSUPPORTED_MEDIA_TYPE',
+    };
     return [status, errorBody(codes[status] ?? `HTTP_${status}`, exception.message), {}];
   }
 }

@@ -40,8 +40,12 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
 
   async execute({ pin, correction, envelope, options }: CorrectRecordCommand): Promise<CorrectionResult> {
     for (let k = 0; k < PIN_CANDIDATES; k++) {
-      const command = { type: 'CorrectRecord' as const, data: { ...correction, uniqueDigits: uniqueDigitsFor(envelope.commandId, k) } };
-      const beforeAppend = (events: readonly CitizenEvent[], citizen: CitizenRecord) => this.openNewPin(events, citizen, envelope);
+      const command = {
+        type: 'CorrectRecord' as const,
+        data: { ...correction, uniqueDigits: uniqueDigitsFor(envelope.commandId, k) },
+      };
+      const beforeAppend = (events: readonly CitizenEvent[], citizen: CitizenRecord) =>
+        this.openNewPin(events, citizen, envelope);
       try {
         const result = await this.streams.execute(pin, command, envelope, { ...options, beforeAppend });
         return this.answer(result);
@@ -70,5 +74,9 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
 /** The new stream's first event is caused by the correction, with an id derived from it. */
 function continuation(envelope: CommandEnvelope): CommandEnvelope {
   const correctionEventId = eventIdFor(envelope.commandId, 0);
-  return { ...envelope, commandId: commandIdCausedBy(correctionEventId, 'continue-citizen'), causationId: correctionEventId };
+  return {
+    ...envelope,
+    commandId: commandIdCausedBy(correctionEventId, 'continue-citizen'),
+    causationId: correctionEventId,
+  };
 }

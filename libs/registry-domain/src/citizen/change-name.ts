@@ -14,5 +14,7 @@ export function changeName(command: ChangeName, state: CitizenState, { today }: 
 }
 
 function sameName(a: ChangeName['data']['name'], b: ChangeName['data']['name']): boolean {
-  return a.familyName === b.familyName && (a.middleName ?? null) === (b.middleName ?? null) && a.givenName === b.givenName;
+  return (
+    a.familyName === b.familyName && (a.middleName ?? null) === (b.middleName ?? null) && a.givenName === b.givenName
+  );
 }

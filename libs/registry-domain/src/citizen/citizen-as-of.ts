@@ -13,7 +13,11 @@ export interface KnownCitizenEvent {
  * `knownAt` (transaction time). Corrections and PIN links hold from the start; other facts
  * count from their effective date. Null when the person was not yet born (or not yet known).
  */
-export function citizenAsOf(events: readonly KnownCitizenEvent[], validAt: CivilDate, knownAt: string): CitizenRecord | null {
+export function citizenAsOf(
+  events: readonly KnownCitizenEvent[],
+  validAt: CivilDate,
+  knownAt: string,
+): CitizenRecord | null {
   const known = events.filter((e) => e.recordedAt <= knownAt).map((e) => e.event);
   const state = known.filter((event) => holdsOn(event, validAt)).reduce<CitizenState>(evolveCitizen, null);
   if (state === null || state.dateOfBirth > validAt) return null;

@@ -5,7 +5,15 @@ import { PIN, address, born, died, residedPermanently } from './citizen.fixtures
 const at = (event: CitizenEvent, recordedAt: string): KnownCitizenEvent => ({ event, recordedAt });
 const correction: CitizenEvent = {
   type: 'RecordCorrected',
-  data: { pin: PIN, field: 'dateOfBirth', oldValue: '1990-01-15', newValue: '1990-01-25', reason: 'r', legalBasis: 'l', effectiveDate: '1990-01-25' },
+  data: {
+    pin: PIN,
+    field: 'dateOfBirth',
+    oldValue: '1990-01-15',
+    newValue: '1990-01-25',
+    reason: 'r',
+    legalBasis: 'l',
+    effectiveDate: '1990-01-25',
+  },
 };
 
 const history = [

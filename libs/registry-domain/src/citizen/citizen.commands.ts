@@ -40,7 +40,11 @@ export interface RegisterTemporaryResidence {
 
 export interface CancelPermanentResidence {
   readonly type: 'CancelPermanentResidence';
-  readonly data: { readonly reason: CancellationReason; readonly effectiveDate: CivilDate; readonly note: string | null };
+  readonly data: {
+    readonly reason: CancellationReason;
+    readonly effectiveDate: CivilDate;
+    readonly note: string | null;
+  };
 }
 
 export interface RegisterDeath {

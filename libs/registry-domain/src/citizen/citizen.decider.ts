@@ -9,11 +9,7 @@ import { changeName } from './change-name';
 import { correctRecord } from './correct-record';
 import { PinReplaced } from '../errors';
 
-export function decideCitizen(
-  command: CitizenCommand,
-  state: CitizenState,
-  context: DecisionContext,
-): CitizenEvent[] {
+export function decideCitizen(command: CitizenCommand, state: CitizenState, context: DecisionContext): CitizenEvent[] {
   if (state?.replacedBy) throw new PinReplaced(state.pin, state.replacedBy);
   switch (command.type) {
     case 'RegisterBirth':

@@ -113,13 +113,23 @@ export interface RecordCorrected {
 /** Closes a stream whose PIN a correction re-established; points to the new PIN. */
 export interface PinReestablished {
   readonly type: 'PinReestablished';
-  readonly data: { readonly pin: Pin; readonly newPin: Pin; readonly correctedField: CorrectableField; readonly effectiveDate: CivilDate };
+  readonly data: {
+    readonly pin: Pin;
+    readonly newPin: Pin;
+    readonly correctedField: CorrectableField;
+    readonly effectiveDate: CivilDate;
+  };
 }
 
 /** Opens the stream of a re-established PIN with the record as corrected; points back. */
 export interface CitizenContinued {
   readonly type: 'CitizenContinued';
-  readonly data: { readonly pin: Pin; readonly previousPin: Pin; readonly record: CitizenSnapshot; readonly effectiveDate: CivilDate };
+  readonly data: {
+    readonly pin: Pin;
+    readonly previousPin: Pin;
+    readonly record: CitizenSnapshot;
+    readonly effectiveDate: CivilDate;
+  };
 }
 
 /** The record carried over to a re-established PIN (the shape of the citizen state). */
@@ -135,7 +145,11 @@ export interface CitizenSnapshot {
   readonly status: 'alive' | 'deceased';
   readonly dateOfDeath: CivilDate | null;
   readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
-  readonly temporaryResidence: { readonly address: Address; readonly from: CivilDate; readonly until: CivilDate } | null;
+  readonly temporaryResidence: {
+    readonly address: Address;
+    readonly from: CivilDate;
+    readonly until: CivilDate;
+  } | null;
 }
 
 export type CitizenEvent =

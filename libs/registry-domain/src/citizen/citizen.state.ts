@@ -15,7 +15,11 @@ export interface CitizenRecord {
   readonly status: 'alive' | 'deceased';
   readonly dateOfDeath: CivilDate | null;
   readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
-  readonly temporaryResidence: { readonly address: Address; readonly from: CivilDate; readonly until: CivilDate } | null;
+  readonly temporaryResidence: {
+    readonly address: Address;
+    readonly from: CivilDate;
+    readonly until: CivilDate;
+  } | null;
   /** Set when a correction re-established the PIN: this stream is closed, the citizen lives on there. */
   readonly replacedBy: Pin | null;
 }

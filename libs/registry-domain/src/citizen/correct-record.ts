@@ -38,7 +38,10 @@ export function correctRecord(
   const newPin = `${state.pin.slice(0, 3)}${digits}${uniqueDigits}`;
   const inconsistency = pinInconsistency(newPin, corrected.sex, corrected.dateOfBirth);
   if (inconsistency) throw new PinInconsistent(newPin, inconsistency);
-  return [correction, { type: 'PinReestablished', data: { pin: state.pin, newPin, correctedField: field, effectiveDate } }];
+  return [
+    correction,
+    { type: 'PinReestablished', data: { pin: state.pin, newPin, correctedField: field, effectiveDate } },
+  ];
 }
 
 /** The first event of the re-established PIN's stream, from the closed stream's record. */
@@ -51,7 +54,10 @@ export function continueCitizen(closed: CitizenRecord): CitizenContinued {
 }
 
 /** Applies the correction's events to the state, to know the record the new stream continues. */
-export function afterCorrection(state: CitizenRecord, events: ReadonlyArray<RecordCorrected | PinReestablished>): CitizenRecord {
+export function afterCorrection(
+  state: CitizenRecord,
+  events: ReadonlyArray<RecordCorrected | PinReestablished>,
+): CitizenRecord {
   return events.reduce<CitizenState>(evolveCitizen, state)!;
 }
 

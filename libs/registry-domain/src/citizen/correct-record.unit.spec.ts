@@ -13,18 +13,28 @@ import { foldCitizen } from './citizen.state';
 import { PIN, born, died, given, place, record } from './citizen.fixtures';
 
 const correct = (field: string, value: unknown): CitizenCommand =>
-  ({ type: 'CorrectRecord', data: { field, value, reason: 'Clerical error', legalBasis: 'Decision 1', uniqueDigits: '777777' } }) as CitizenCommand;
+  ({
+    type: 'CorrectRecord',
+    data: { field, value, reason: 'Clerical error', legalBasis: 'Decision 1', uniqueDigits: '777777' },
+  }) as CitizenCommand;
 
 const corrected = (field: string, oldValue: unknown, newValue: unknown, effectiveDate = '1990-01-15'): CitizenEvent =>
-  ({ type: 'RecordCorrected', data: { pin: PIN, field, oldValue, newValue, reason: 'Clerical error', legalBasis: 'Decision 1', effectiveDate } }) as CitizenEvent;
+  ({
+    type: 'RecordCorrected',
+    data: { pin: PIN, field, oldValue, newValue, reason: 'Clerical error', legalBasis: 'Decision 1', effectiveDate },
+  }) as CitizenEvent;
 
 describe('CorrectRecord', () => {
   it('corrects the ethnicity: one event, valid from the date of birth', () => {
-    given([born()]).when(correct('ethnicity', 'Tày')).then([corrected('ethnicity', 'Kinh', 'Tày')]);
+    given([born()])
+      .when(correct('ethnicity', 'Tày'))
+      .then([corrected('ethnicity', 'Kinh', 'Tày')]);
   });
 
   it('corrects the day of birth without touching the PIN (same year)', () => {
-    given([born()]).when(correct('dateOfBirth', '1990-02-01')).then([corrected('dateOfBirth', '1990-01-15', '1990-02-01', '1990-02-01')]);
+    given([born()])
+      .when(correct('dateOfBirth', '1990-02-01'))
+      .then([corrected('dateOfBirth', '1990-01-15', '1990-02-01', '1990-02-01')]);
   });
 
   it('re-establishes the PIN when the sex changes: province kept, new sex digit, the given six digits', () => {
@@ -32,7 +42,10 @@ describe('CorrectRecord', () => {
       .when(correct('sex', 'female'))
       .then([
         corrected('sex', 'male', 'female'),
-        { type: 'PinReestablished', data: { pin: PIN, newPin: '001190777777', correctedField: 'sex', effectiveDate: '1990-01-15' } },
+        {
+          type: 'PinReestablished',
+          data: { pin: PIN, newPin: '001190777777', correctedField: 'sex', effectiveDate: '1990-01-15' },
+        },
       ]);
   });
 
@@ -41,53 +54,107 @@ describe('CorrectRecord', () => {
       .when(correct('dateOfBirth', '2001-01-15'))
       .then([
         corrected('dateOfBirth', '1990-01-15', '2001-01-15', '2001-01-15'),
-        { type: 'PinReestablished', data: { pin: PIN, newPin: '001201777777', correctedField: 'dateOfBirth', effectiveDate: '2001-01-15' } },
+        {
+          type: 'PinReestablished',
+          data: { pin: PIN, newPin: '001201777777', correctedField: 'dateOfBirth', effectiveDate: '2001-01-15' },
+        },
       ]);
   });
 
   it('is accepted after death', () => {
-    given([born(), died('2020-01-01')]).when(correct('placeOfBirth', place('079'))).then([corrected('placeOfBirth', place(), place('079'))]);
+    given([born(), died('2020-01-01')])
+      .when(correct('placeOfBirth', place('079')))
+      .then([corrected('placeOfBirth', place(), place('079'))]);
   });
 
   it.each([
-    ['a value equal to the recorded one', [born()], correct('ethnicity', 'Kinh'), CorrectionChangesNothing, 'CORRECTION_CHANGES_NOTHING'],
-    ['a birth date in the future', [born()], correct('dateOfBirth', '2027-01-01'), BirthDateInFuture, 'BIRTH_DATE_IN_FUTURE'],
-    ['a birth date after the death', [born(), died('2020-01-01')], correct('dateOfBirth', '2020-06-01'), DeathBeforeBirth, 'DEATH_BEFORE_BIRTH'],
+    [
+      'a value equal to the recorded one',
+      [born()],
+      correct('ethnicity', 'Kinh'),
+      CorrectionChangesNothing,
+      'CORRECTION_CHANGES_NOTHING',
+    ],
+    [
+      'a birth date in the future',
+      [born()],
+      correct('dateOfBirth', '2027-01-01'),
+      BirthDateInFuture,
+      'BIRTH_DATE_IN_FUTURE',
+    ],
+    [
+      'a birth date after the death',
+      [born(), died('2020-01-01')],
+      correct('dateOfBirth', '2020-06-01'),
+      DeathBeforeBirth,
+      'DEATH_BEFORE_BIRTH',
+    ],
     [
       'a stream closed by a re-established PIN',
-      [born(), { type: 'PinReestablished', data: { pin: PIN, newPin: '001190777777', correctedField: 'sex', effectiveDate: '1990-01-15' } }],
+      [
+        born(),
+        {
+          type: 'PinReestablished',
+          data: { pin: PIN, newPin: '001190777777', correctedField: 'sex', effectiveDate: '1990-01-15' },
+        },
+      ],
       correct('ethnicity', 'Tày'),
       PinReplaced,
       'PIN_REPLACED',
     ],
   ] as const)('refuses %s', (_, events, command, error, code) => {
-    given([...events] as CitizenEvent[]).when(command).thenThrows(error, code);
+    given([...events] as CitizenEvent[])
+      .when(command)
+      .thenThrows(error, code);
   });
 
   it('continues the citizen under the new PIN with the corrected record', () => {
     const state = record([born()]);
     const closed = afterCorrection(state, [
       corrected('sex', 'male', 'female') as never,
-      { type: 'PinReestablished', data: { pin: PIN, newPin: '001190777777', correctedField: 'sex', effectiveDate: '1990-01-15' } },
+      {
+        type: 'PinReestablished',
+        data: { pin: PIN, newPin: '001190777777', correctedField: 'sex', effectiveDate: '1990-01-15' },
+      },
     ]);
     const continued = continueCitizen(closed);
-    expect(continued.data).toMatchObject({ pin: '001190777777', previousPin: PIN, record: { sex: 'female', dateOfBirth: '1990-01-15' } });
+    expect(continued.data).toMatchObject({
+      pin: '001190777777',
+      previousPin: PIN,
+      record: { sex: 'female', dateOfBirth: '1990-01-15' },
+    });
     expect(foldCitizen([continued])).toMatchObject({ pin: '001190777777', sex: 'female', replacedBy: null });
   });
 });
 
 describe('ChangeName', () => {
   const newName = { familyName: 'Trần', middleName: null, givenName: 'Bình' };
-  const changeName = (name = newName, effectiveDate = '2020-01-01'): CitizenCommand => ({ type: 'ChangeName', data: { name, effectiveDate, reason: 'Decision' } });
+  const changeName = (name = newName, effectiveDate = '2020-01-01'): CitizenCommand => ({
+    type: 'ChangeName',
+    data: { name, effectiveDate, reason: 'Decision' },
+  });
 
   it('records the new name from its date, keeping the previous one', () => {
     given([born()])
       .when(changeName())
-      .then([{ type: 'NameChanged', data: { pin: PIN, previousName: born().data.name, name: newName, effectiveDate: '2020-01-01', reason: 'Decision' } }]);
+      .then([
+        {
+          type: 'NameChanged',
+          data: {
+            pin: PIN,
+            previousName: born().data.name,
+            name: newName,
+            effectiveDate: '2020-01-01',
+            reason: 'Decision',
+          },
+        },
+      ]);
   });
 
   it('refuses the current name (NAME_UNCHANGED) and a deceased citizen (CITIZEN_DECEASED)', () => {
     given([born()]).when(changeName(born().data.name)).thenThrows(NameUnchanged, 'NAME_UNCHANGED');
-    given([born(), died('2019-01-01')]).when(changeName()).thenThrows(CitizenDeceased, 'CITIZEN_DECEASED');
+    given([born(), died('2019-01-01')])
+      .when(changeName())
+      .thenThrows(CitizenDeceased, 'CITIZEN_DECEASED');
   });
 });

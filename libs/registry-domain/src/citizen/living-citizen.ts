@@ -1,10 +1,5 @@
 import { provinceValidOn } from '../provinces/provinces';
-import {
-  CitizenDeceased,
-  EffectiveDateBeforeBirth,
-  EffectiveDateInFuture,
-  UnknownAdministrativeUnit,
-} from '../errors';
+import { CitizenDeceased, EffectiveDateBeforeBirth, EffectiveDateInFuture, UnknownAdministrativeUnit } from '../errors';
 import type { CivilDate } from '../calendar/calendar';
 import type { CitizenRecord, CitizenState } from './citizen.state';
 

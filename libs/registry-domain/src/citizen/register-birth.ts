@@ -23,7 +23,8 @@ export function registerBirth(
   if (child.dateOfBirth > today) throw new BirthDateInFuture(child.dateOfBirth, today);
   if (!provinceValidOn(office, today)) throw new UnknownAdministrativeUnit(office, today);
   const birthplace = child.placeOfBirth.provinceCode;
-  if (!provinceValidOn(birthplace, child.dateOfBirth)) throw new UnknownAdministrativeUnit(birthplace, child.dateOfBirth);
+  if (!provinceValidOn(birthplace, child.dateOfBirth))
+    throw new UnknownAdministrativeUnit(birthplace, child.dateOfBirth);
   const residence = command.data.permanentResidence;
   // The child's first residence starts on the date of birth.
   if (residence && !provinceValidOn(residence.provinceCode, child.dateOfBirth)) {

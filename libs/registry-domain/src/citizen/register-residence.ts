@@ -36,7 +36,12 @@ export function registerTemporaryResidence(
   requireProvinceOn(address.provinceCode, from);
   const current = citizen.temporaryResidence;
   const ended: TemporaryResidenceEnded[] = current
-    ? [{ type: 'TemporaryResidenceEnded', data: { pin: citizen.pin, address: current.address, endedOn: from, reason: 'replaced' } }]
+    ? [
+        {
+          type: 'TemporaryResidenceEnded',
+          data: { pin: citizen.pin, address: current.address, endedOn: from, reason: 'replaced' },
+        },
+      ]
     : [];
   return [...ended, { type: 'TemporaryResidenceRegistered', data: { pin: citizen.pin, address, from, until } }];
 }
