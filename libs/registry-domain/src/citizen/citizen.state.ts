@@ -1,25 +1,9 @@
-import type { CivilDate } from '../calendar/calendar';
-import type { Pin, Sex } from '../pin/pin';
-import type { Address, CitizenEvent, CitizenSnapshot, PersonName, Place, RecordCorrected } from './citizen.events';
+import type { Pin } from '../pin/pin';
+import type { CitizenEvent, CitizenSnapshot, RecordCorrected } from './citizen.events';
 
-export interface CitizenRecord {
+/** The citizen as folded from the stream: the record's facts, its PIN, and where it continues. */
+export interface CitizenRecord extends CitizenSnapshot {
   readonly pin: Pin;
-  readonly name: PersonName;
-  readonly sex: Sex;
-  readonly dateOfBirth: CivilDate;
-  readonly placeOfBirth: Place;
-  readonly nationality: string;
-  readonly ethnicity: string | null;
-  readonly motherPin: Pin | null;
-  readonly fatherPin: Pin | null;
-  readonly status: 'alive' | 'deceased';
-  readonly dateOfDeath: CivilDate | null;
-  readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
-  readonly temporaryResidence: {
-    readonly address: Address;
-    readonly from: CivilDate;
-    readonly until: CivilDate;
-  } | null;
   /** Set when a correction re-established the PIN: this stream is closed, the citizen lives on there. */
   readonly replacedBy: Pin | null;
 }

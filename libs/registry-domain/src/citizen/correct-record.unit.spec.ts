@@ -7,7 +7,7 @@ import {
   PinReplaced,
 } from '../errors';
 import type { CitizenCommand } from './citizen.commands';
-import type { CitizenEvent } from './citizen.events';
+import type { CitizenEvent, PersonName } from './citizen.events';
 import { afterCorrection, continueCitizen } from './correct-record';
 import { foldCitizen } from './citizen.state';
 import { PIN, born, died, given, place, record } from './citizen.fixtures';
@@ -128,7 +128,7 @@ describe('CorrectRecord', () => {
 });
 
 describe('ChangeName', () => {
-  const newName = { familyName: 'Trần', middleName: null, givenName: 'Bình' };
+  const newName: PersonName = { familyName: 'Trần', middleName: null, givenName: 'Bình' };
   const changeName = (name = newName, effectiveDate = '2020-01-01'): CitizenCommand => ({
     type: 'ChangeName',
     data: { name, effectiveDate, reason: 'Decision' },
