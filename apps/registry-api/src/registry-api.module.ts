@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { RegistryAppModule } from '@registry/app';
+import { ChangeFeedModule } from '@registry/change-feed';
 import { locateMigrations, migrate } from '@registry/event-store';
 import {
   AuthModule,
@@ -19,6 +20,7 @@ import { CitizenReadsController } from './citizens/citizen-reads.controller';
 import { CitizenWritesController } from './citizens/citizen-writes.controller';
 import { HealthController } from './health/health.controller';
 import { CorrectionsController } from './corrections/corrections.controller';
+import { FeedsModule } from './feeds/feeds.module';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 
@@ -36,6 +38,8 @@ export const API_MIGRATIONS = {
     AuthModule,
     TerminusModule,
     RegistryAppModule,
+    FeedsModule,
+    ChangeFeedModule,
   ],
   controllers: [
     BirthsController,

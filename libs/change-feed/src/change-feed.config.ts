@@ -29,6 +29,8 @@ export interface ChangeFeedConfig {
   readonly relayName: string;
   /** `CHANGE_FEED_BATCH_SIZE`: most events sent to Kafka in one request. */
   readonly batchSize: number;
+  /** `CHANGE_FEED_REPORT_MS`: interval of the progress line in the log (0: none). */
+  readonly reportEveryMs: number;
 }
 
 export const CHANGE_FEED_CONFIG = Symbol('CHANGE_FEED_CONFIG');
@@ -51,7 +53,8 @@ export function readChangeFeedConfig(env: Env = process.env, cwd = process.cwd()
     }
   }
   const relay = env.CHANGE_FEED_RELAY ?? 'on';
-  if (relay !== 'on' && relay !== 'off') throw new ChangeFeedConfigurationError(`CHANGE_FEED_RELAY must be on or off, not ${relay}`);
+  if (relay !== 'on' && relay !== 'off')
+    throw new ChangeFeedConfigurationError(`CHANGE_FEED_RELAY must be on or off, not ${relay}`);
   const relayName = env.CHANGE_FEED_NAME ?? 'change-feed';
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(relayName)) {
     throw new ChangeFeedConfigurationError(`CHANGE_FEED_NAME must be 1-100 of [A-Za-z0-9._-], not ${relayName}`);
@@ -69,7 +72,8 @@ export function readChangeFeedConfig(env: Env = process.env, cwd = process.cwd()
     entitlementsFile: resolve(cwd, env.AGENCY_ENTITLEMENTS_FILE ?? 'config/entitlements.json'),
     relayEnabled: relay === 'on',
     relayName,
-    batchSize: positive(env.CHANGE_FEED_BATCH_SIZE ?? '2000', 'CHANGE_FEED_BATCH_SIZE'),
+    batchSize: positive(env.CHANGE_FEED_BATCH_SIZE ?? '1000', 'CHANGE_FEED_BATCH_SIZE'),
+    reportEveryMs: integer(env.CHANGE_FEED_REPORT_MS ?? '60000', 'CHANGE_FEED_REPORT_MS'),
   };
 }
 

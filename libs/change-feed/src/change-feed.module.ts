@@ -43,7 +43,9 @@ export class ChangeFeedRunner implements OnApplicationBootstrap, OnModuleDestroy
   async onApplicationBootstrap(): Promise<void> {
     const { brokers } = this.config;
     if (!brokers) {
-      this.logger.log('KAFKA_BROKERS is not set: the registry runs without Kafka; change feeds are served over HTTP only');
+      this.logger.log(
+        'KAFKA_BROKERS is not set: the registry runs without Kafka; change feeds are served over HTTP only',
+      );
       return;
     }
     if (!this.config.relayEnabled) {
@@ -52,12 +54,21 @@ export class ChangeFeedRunner implements OnApplicationBootstrap, OnModuleDestroy
     }
     await migrate(this.pool, CHANGE_FEED_MIGRATIONS);
     const agencies = this.entitlements.all().map((agency) => agency.agencyId);
-    this.logger.log(`relaying change feeds to Kafka at ${brokers.join(',')} for agencies ${agencies.join(', ') || '(none)'}`);
+    this.logger.log(
+      `relaying change feeds to Kafka at ${brokers.join(',')} for agencies ${agencies.join(', ') || '(none)'}`,
+    );
     this.relay = new ChangeFeedRelay(
-      { store: this.store, pool: this.pool, kafka: createKafka({ brokers, clientId: this.config.clientId }, this.logger), entitlements: this.entitlements, logger: this.logger },
+      {
+        store: this.store,
+        pool: this.pool,
+        kafka: createKafka({ brokers, clientId: this.config.clientId }, this.logger),
+        entitlements: this.entitlements,
+        logger: this.logger,
+      },
       {
         relayName: this.config.relayName,
         batchSize: this.config.batchSize,
+        reportEveryMs: this.config.reportEveryMs,
         topics: {
           partitions: this.config.topicPartitions,
           replicationFactor: this.config.replicationFactor,

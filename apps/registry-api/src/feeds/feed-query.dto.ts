@@ -6,7 +6,10 @@ export const DEFAULT_FEED_LIMIT = 100;
 export const MAX_FEED_LIMIT = 1000;
 
 export class FeedQueryDto {
-  @ApiPropertyOptional({ description: 'Opaque position: the `position` of an event or the `next` of a page. Omitted: from the beginning.', example: '1042-5310' })
+  @ApiPropertyOptional({
+    description: 'Opaque position: the `position` of an event or the `next` of a page. Omitted: from the beginning.',
+    example: '1042-5310',
+  })
   @IsOptional()
   @IsString()
   after?: string;
@@ -34,7 +37,11 @@ export class FeedEventAnswer {
 
 export class FeedPageAnswer {
   @ApiProperty({ type: [FeedEventAnswer] }) events: FeedEventAnswer[];
-  @ApiProperty({ nullable: true, description: 'Pass as `after` for the next page (null: nothing read yet)', type: String })
+  @ApiProperty({
+    nullable: true,
+    description: 'Pass as `after` for the next page (null: nothing read yet)',
+    type: String,
+  })
   next: string | null;
   @ApiProperty({ description: 'The page reached the end of the log as it stood' }) caughtUp: boolean;
 }

@@ -24,7 +24,11 @@ export class FeedsController {
   @Get(':agencyId/events')
   @Roles('agency')
   @ApiOkResponse({ type: FeedPageAnswer })
-  async events(@Param('agencyId') agencyId: string, @Query() query: FeedQueryDto, @CurrentPrincipal() principal: Principal): Promise<FeedPageAnswer> {
+  async events(
+    @Param('agencyId') agencyId: string,
+    @Query() query: FeedQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<FeedPageAnswer> {
     if (principal.agency !== agencyId) throw new HttpProblem(403, 'FORBIDDEN', 'An agency may read its own feed only');
     const agency = this.entitlements.get(agencyId);
     if (!agency) throw new HttpProblem(403, 'AGENCY_NOT_ENTITLED', 'No entitlement is configured for this agency');

@@ -9,7 +9,14 @@ import {
   CITIZEN_EVENTS_TOPIC,
   CheckpointStore,
 } from '@registry/change-feed';
-import { byEventId, consumeFeed, pinsOutOfOrder, startTestKafka, type FeedRecord, type TestKafka } from '@registry/change-feed/test-support/test-kafka';
+import {
+  byEventId,
+  consumeFeed,
+  pinsOutOfOrder,
+  startTestKafka,
+  type FeedRecord,
+  type TestKafka,
+} from '@registry/change-feed/test-support/test-kafka';
 import { EVENT_STORE_MIGRATIONS, migrate, parsePosition } from '@registry/event-store';
 import { testDatabaseUrl } from '@registry/testing';
 import { FeedsApi } from './test-support/feeds-api';
@@ -57,7 +64,14 @@ async function registerCitizens(): Promise<string[]> {
   const officer = api.officerToken();
   const residence = { provinceCode: '001', communeCode: '00004', line: HOME };
   const birth = (sex: string, dateOfBirth: string, extra: Record<string, unknown> = {}) => ({
-    child: { familyName: 'Lò', givenName: 'Thị Mai', sex, dateOfBirth, placeOfBirth: { provinceCode: '001', detail: BIRTH_PLACE }, ethnicity: ETHNICITY },
+    child: {
+      familyName: 'Lò',
+      givenName: 'Thị Mai',
+      sex,
+      dateOfBirth,
+      placeOfBirth: { provinceCode: '001', detail: BIRTH_PLACE },
+      ethnicity: ETHNICITY,
+    },
     registrationProvinceCode: '001',
     permanentResidence: residence,
     ...extra,
@@ -65,15 +79,31 @@ async function registerCitizens(): Promise<string[]> {
   const mother = await api.call('POST', '/v1/births', officer, birth('female', '1990-01-01'));
   expect(mother.status).toBe(201);
   const children = await Promise.all(
-    [0, 1, 2, 3].map(() => api.call('POST', '/v1/births', officer, birth('male', '2024-03-05', { motherPin: mother.body.pin }))),
+    [0, 1, 2, 3].map(() =>
+      api.call('POST', '/v1/births', officer, birth('male', '2024-03-05', { motherPin: mother.body.pin })),
+    ),
   );
   expect(children.map((c) => c.status)).toEqual([201, 201, 201, 201]);
   const [a, b, c, d] = children.map((child) => child.body.pin as string);
   const after = await Promise.all([
-    api.call('POST', `/v1/citizens/${a}/temporary-residence`, officer, { address: residence, from: '2024-06-01', until: '2025-06-01' }),
-    api.call('POST', `/v1/citizens/${b}/permanent-residence`, officer, { address: { ...residence, line: '9 Hàng Bông' }, effectiveDate: '2024-07-01' }),
-    api.call('POST', `/v1/citizens/${c}/death`, officer, { dateOfDeath: '2024-08-01', placeOfDeath: { provinceCode: '001' }, certificateNumber: 'KT-2024-000777' }),
-    api.call('POST', `/v1/citizens/${d}/permanent-residence/cancellation`, officer, { reason: 'moved_abroad', effectiveDate: '2024-09-01' }),
+    api.call('POST', `/v1/citizens/${a}/temporary-residence`, officer, {
+      address: residence,
+      from: '2024-06-01',
+      until: '2025-06-01',
+    }),
+    api.call('POST', `/v1/citizens/${b}/permanent-residence`, officer, {
+      address: { ...residence, line: '9 Hàng Bông' },
+      effectiveDate: '2024-07-01',
+    }),
+    api.call('POST', `/v1/citizens/${c}/death`, officer, {
+      dateOfDeath: '2024-08-01',
+      placeOfDeath: { provinceCode: '001' },
+      certificateNumber: 'KT-2024-000777',
+    }),
+    api.call('POST', `/v1/citizens/${d}/permanent-residence/cancellation`, officer, {
+      reason: 'moved_abroad',
+      effectiveDate: '2024-09-01',
+    }),
   ]);
   expect(after.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
   return [mother.body.pin, a, b, c, d];
@@ -85,8 +115,13 @@ beforeAll(async () => {
   await migrate(pool, EVENT_STORE_MIGRATIONS);
   await migrate(pool, CHANGE_FEED_MIGRATIONS);
   head = await headPosition();
-  if (head) await new CheckpointStore(pool, relayName).save(new Map(TOPICS.map((topic) => [topic, parsePosition(head!)])));
-  api = await FeedsApi.start({ KAFKA_BROKERS: kafka.brokers.join(','), CHANGE_FEED_NAME: relayName, KAFKA_TOPIC_PARTITIONS: '3' });
+  if (head)
+    await new CheckpointStore(pool, relayName).save(new Map(TOPICS.map((topic) => [topic, parsePosition(head!)])));
+  api = await FeedsApi.start({
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    CHANGE_FEED_NAME: relayName,
+    KAFKA_TOPIC_PARTITIONS: '3',
+  });
   pins = await registerCitizens();
   const { rows } = await pool.query<StoredEvent>(
     `SELECT event_id, stream_id, revision::text, type, transaction_id::text || '-' || global_position AS position
@@ -97,7 +132,12 @@ beforeAll(async () => {
   const consumer = await consumeFeed(kafka.client(), TOPICS, (record) => pins.includes(record.key));
   const wanted = new Map(TOPICS.map((topic) => [topic, expectedOn(topic).length]));
   feedRecords = await consumer.until(
-    (records) => TOPICS.every((topic) => new Set(records.filter((r) => r.topic === topic).map((r) => r.headers['event-id'])).size >= wanted.get(topic)!),
+    (records) =>
+      TOPICS.every(
+        (topic) =>
+          new Set(records.filter((r) => r.topic === topic).map((r) => r.headers['event-id'])).size >=
+          wanted.get(topic)!,
+      ),
     30_000,
   );
   await consumer.stop();
@@ -105,6 +145,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
+  await pool?.query('DELETE FROM change_feed_checkpoints WHERE relay = $1', [relayName]); // this suite's own rows
   await pool?.end();
   await kafka?.stop();
 });
@@ -145,7 +186,12 @@ describe(`registry.citizen-events.v1`, () => {
         'content-type': 'application/x-protobuf',
       });
       expect(record.key).toBe(stored.stream_id.slice('citizen-'.length));
-      expect(record.event).toMatchObject({ eventId: stored.event_id, type: stored.type, pin: record.key, revision: BigInt(stored.revision) });
+      expect(record.event).toMatchObject({
+        eventId: stored.event_id,
+        type: stored.type,
+        pin: record.key,
+        revision: BigInt(stored.revision),
+      });
       expect(record.event.payload.case).toBeDefined();
     }
   });
@@ -160,17 +206,27 @@ describe(`registry.citizen-events.v1`, () => {
     const birth = on(CITIZEN_EVENTS_TOPIC).find((r) => r.key === pins[1] && r.event.type === 'BirthRegistered')!.event;
     expect(birth.actorSub).toBe(api.sub);
     if (birth.payload.case !== 'birthRegistered') throw new Error('not a birth');
-    expect(birth.payload.value).toMatchObject({ ethnicity: ETHNICITY, sex: Sex.MALE, motherPin: pins[0], placeOfBirth: { detail: BIRTH_PLACE } });
+    expect(birth.payload.value).toMatchObject({
+      ethnicity: ETHNICITY,
+      sex: Sex.MALE,
+      motherPin: pins[0],
+      placeOfBirth: { detail: BIRTH_PLACE },
+    });
   });
 });
 
 describe('agency topics registry.agency.<id>.v1', () => {
-  it.each(entitlements.all().map((agency) => [agency.agencyId, agency] as const))('%s gets exactly its entitled event types, in order', (_, agency) => {
-    const records = on(agency.topic);
-    expect(new Set(records.map((r) => r.headers['event-id']))).toEqual(new Set(expectedOn(agency.topic).map((e) => e.event_id)));
-    expect(records.every((r) => agency.entitles(r.event.type))).toBe(true);
-    expect(pinsOutOfOrder(records, { contiguous: false })).toEqual([]);
-  });
+  it.each(entitlements.all().map((agency) => [agency.agencyId, agency] as const))(
+    '%s gets exactly its entitled event types, in order',
+    (_, agency) => {
+      const records = on(agency.topic);
+      expect(new Set(records.map((r) => r.headers['event-id']))).toEqual(
+        new Set(expectedOn(agency.topic).map((e) => e.event_id)),
+      );
+      expect(records.every((r) => agency.entitles(r.event.type))).toBe(true);
+      expect(pinsOutOfOrder(records, { contiguous: false })).toEqual([]);
+    },
+  );
 
   it('vss: births without ethnicity or place of birth: the fields are absent from the bytes', () => {
     const births = on('registry.agency.vss.v1').filter((r) => r.event.type === 'BirthRegistered');
@@ -234,7 +290,9 @@ describe('GET /v1/feeds/:agencyId/events', () => {
     const topic = on(agency.topic);
     for (const pin of pins) {
       const firstOnTopic = [...byEventId(topic.filter((r) => r.key === pin)).values()].map((list) => list[0]);
-      expect(events.filter((e) => e.pin === pin).map((e) => e.eventId)).toEqual(firstOnTopic.map((r) => r.headers['event-id']));
+      expect(events.filter((e) => e.pin === pin).map((e) => e.eventId)).toEqual(
+        firstOnTopic.map((r) => r.headers['event-id']),
+      );
     }
     const birth = events.find((e) => e.type === 'BirthRegistered' && e.pin === pins[1]);
     expect(birth).toEqual({
@@ -245,7 +303,13 @@ describe('GET /v1/feeds/:agencyId/events', () => {
       revision: 0,
       effectiveAt: '2024-03-05',
       recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      data: { name: { familyName: 'Lò', middleName: null, givenName: 'Thị Mai' }, sex: 'male', dateOfBirth: '2024-03-05', motherPin: pins[0], fatherPin: null },
+      data: {
+        name: { familyName: 'Lò', middleName: null, givenName: 'Thị Mai' },
+        sex: 'male',
+        dateOfBirth: '2024-03-05',
+        motherPin: pins[0],
+        fatherPin: null,
+      },
     });
   });
 
@@ -255,7 +319,9 @@ describe('GET /v1/feeds/:agencyId/events', () => {
     const from = all[2];
     const page = await api.call('GET', `/v1/feeds/tax/events?after=${from.position}&limit=1000`, token);
     expect(page.status).toBe(200);
-    const ids = page.body.events.filter((e: { pin: string }) => pins.includes(e.pin)).map((e: { eventId: string }) => e.eventId);
+    const ids = page.body.events
+      .filter((e: { pin: string }) => pins.includes(e.pin))
+      .map((e: { eventId: string }) => e.eventId);
     expect(ids).toEqual(all.slice(3).map((e) => e.event_id));
     const end = page.body.next;
     const empty = await api.call('GET', `/v1/feeds/tax/events?after=${end}`, token);

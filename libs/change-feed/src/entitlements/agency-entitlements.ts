@@ -73,14 +73,17 @@ function pick(data: Record<string, unknown>, tree: FieldTree): Record<string, un
     if (!Object.prototype.hasOwnProperty.call(data, name)) continue;
     const value = data[name];
     if (wanted === true || value === null) picked[name] = value;
-    else if (typeof value === 'object' && !Array.isArray(value)) picked[name] = pick(value as Record<string, unknown>, wanted);
+    else if (typeof value === 'object' && !Array.isArray(value))
+      picked[name] = pick(value as Record<string, unknown>, wanted);
     // a subtree over a value that is not an object: nothing of it is entitled
   }
   return picked;
 }
 
 function paths(tree: FieldTree, prefix = ''): string[] {
-  return Object.entries(tree).flatMap(([name, sub]) => (sub === true ? [prefix + name] : paths(sub, `${prefix}${name}.`)));
+  return Object.entries(tree).flatMap(([name, sub]) =>
+    sub === true ? [prefix + name] : paths(sub, `${prefix}${name}.`),
+  );
 }
 
 export class EntitlementFileError extends Error {
@@ -158,7 +161,8 @@ function parseAgency(agencyId: string, entry: unknown, problems: string[]): Agen
     return null;
   }
   unknownKeys(entry, ['description', 'events'], at, problems);
-  if (entry.description !== undefined && typeof entry.description !== 'string') problems.push(`${at}.description must be a string`);
+  if (entry.description !== undefined && typeof entry.description !== 'string')
+    problems.push(`${at}.description must be a string`);
   if (!isObject(entry.events) || Object.keys(entry.events).length === 0) {
     problems.push(`${at}.events must list at least one event type`);
     return null;
@@ -197,7 +201,8 @@ function parseFields(at: string, type: string, listed: unknown, problems: string
 function addPath(tree: Record<string, unknown>, message: DescMessage, segments: string[]): string | null {
   const [name, ...rest] = segments;
   const field = fieldNamed(message, name);
-  if (!field) return `${message.name} has no field ${name} (fields: ${message.fields.map((f) => f.jsonName).join(', ')})`;
+  if (!field)
+    return `${message.name} has no field ${name} (fields: ${message.fields.map((f) => f.jsonName).join(', ')})`;
   if (rest.length === 0) {
     tree[name] = true;
     return null;
@@ -210,7 +215,8 @@ function addPath(tree: Record<string, unknown>, message: DescMessage, segments: 
 
 function unknownKeys(object: Record<string, unknown>, allowed: string[], at: string, problems: string[]): void {
   for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) problems.push(`${at ? `${at}.` : ''}${key}: unknown key (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      problems.push(`${at ? `${at}.` : ''}${key}: unknown key (allowed: ${allowed.join(', ')})`);
   }
 }
 

@@ -43,7 +43,12 @@ describe('AgencyEntitlement.view', () => {
   }).get('a')!;
 
   it('keeps the entitled fields only, nulls included, never the PIN', () => {
-    const data = { pin: '001224000001', name: { familyName: 'Lê', middleName: null, givenName: 'Bình' }, motherPin: null, ethnicity: 'Kinh' };
+    const data = {
+      pin: '001224000001',
+      name: { familyName: 'Lê', middleName: null, givenName: 'Bình' },
+      motherPin: null,
+      ethnicity: 'Kinh',
+    };
     expect(agency.view('BirthRegistered', data)).toEqual({ name: { givenName: 'Bình' }, motherPin: null });
   });
 
@@ -62,7 +67,9 @@ describe('AgencyEntitlements.parse refuses mistakes', () => {
       agency: {},
       agencies: {
         'Bad.Id': { events: { BirthRegistered: ['name'] } },
-        vss: { events: { BirthRegistred: ['name'], DeathRegistered: ['dateOfDeath', 'causeOfDeath'], BirthRegistered: [] } },
+        vss: {
+          events: { BirthRegistred: ['name'], DeathRegistered: ['dateOfDeath', 'causeOfDeath'], BirthRegistered: [] },
+        },
         tax: { events: { BirthRegistered: ['name.nickname', 'sex.code', '*'] }, topic: 'x' },
         none: { events: {} },
       },
@@ -71,7 +78,9 @@ describe('AgencyEntitlements.parse refuses mistakes', () => {
       'agency: unknown key (allowed: $schema, description, agencies)',
       'agencies.Bad.Id: an agency id is 1-40 of a-z, 0-9 and inner dashes',
       expect.stringContaining('agencies.vss.events.BirthRegistred: unknown event type'),
-      expect.stringContaining('agencies.vss.events.DeathRegistered: "causeOfDeath": DeathRegistered has no field causeOfDeath'),
+      expect.stringContaining(
+        'agencies.vss.events.DeathRegistered: "causeOfDeath": DeathRegistered has no field causeOfDeath',
+      ),
       'agencies.vss.events.BirthRegistered must be a non-empty array of field paths, or ["*"]',
       'agencies.tax.topic: unknown key (allowed: description, events)',
       'agencies.tax.events.BirthRegistered: "*" (every field) stands alone',

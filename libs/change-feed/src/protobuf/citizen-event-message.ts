@@ -1,19 +1,18 @@
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { encodeCitizenEvent, type CitizenEvent, type CitizenEventInit } from '@registry/contracts';
+import { CitizenEventSchema } from '@registry/contracts';
 import type { RecordedEvent } from '@registry/event-store';
 import type { AgencyEntitlement } from '../entitlements/agency-entitlements';
 import { CITIZEN_STREAM_PREFIX } from '../topics';
 import { contractShaped } from './contract-shape';
-import { payloadInit, PAYLOAD_CONTRACTS, type DroppedField } from './payload-contracts';
-
-/** The envelope fields of a CitizenEvent init (everything but the payload). */
-type EnvelopeInit = Partial<Omit<Exclude<CitizenEventInit, CitizenEvent>, 'payload' | '$typeName' | '$unknown'>>;
+import { PAYLOAD_CONTRACTS, writeFields, type DroppedField } from './payload-contracts';
+import { ProtoWriter, Wire } from './proto-writer';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
 
 /** The citizen's PIN: the stream is `citizen-<PIN>` (DESIGN §3). */
 export function pinOf(event: RecordedEvent): string {
-  return event.streamId.startsWith(CITIZEN_STREAM_PREFIX) ? event.streamId.slice(CITIZEN_STREAM_PREFIX.length) : event.streamId;
+  return event.streamId.startsWith(CITIZEN_STREAM_PREFIX)
+    ? event.streamId.slice(CITIZEN_STREAM_PREFIX.length)
+    : event.streamId;
 }
 
 /** The civil date the fact happened (metadata `effectiveAt`), or '' when an event lacks it. */
@@ -36,37 +35,71 @@ export function feedHeaders(event: RecordedEvent): Record<string, string> {
   };
 }
 
-/**
- * What every recipient gets: identity, place in the citizen's stream and the two times. Agencies
- * get nothing more of the envelope; the officer, office, roles and correlation ids are the
- * registry's own business (DESIGN §9).
- */
-function minimalEnvelope(event: RecordedEvent): EnvelopeInit {
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    pin: pinOf(event),
-    revision: BigInt(event.revision),
-    effectiveAt: effectiveAtOf(event),
-    recordedAt: timestampFromDate(event.recordedAt),
-    schemaVersion: schemaVersionOf(event),
-  };
+/** Field numbers of the envelope, from the generated descriptor (a renamed field fails at load). */
+const FIELD = Object.fromEntries(CitizenEventSchema.fields.map((field) => [field.localName, field.number])) as Record<
+  string,
+  number
+>;
+for (const name of [
+  'eventId',
+  'type',
+  'pin',
+  'revision',
+  'effectiveAt',
+  'recordedAt',
+  'actorOffice',
+  'actorSub',
+  'correlationId',
+  'causationId',
+  'schemaVersion',
+  'commandId',
+  'actorRole',
+]) {
+  if (FIELD[name] === undefined) throw new Error(`registry.v1.CitizenEvent has no field ${name}`);
 }
 
-function registryEnvelope(event: RecordedEvent): EnvelopeInit {
+/** A proto3 string without presence: absent when empty. */
+function text(writer: ProtoWriter, no: number, value: string): void {
+  if (value !== '') writer.tag(no, Wire.LengthDelimited).string(value);
+}
+
+/**
+ * The envelope, in field-number order with zero values left out. Agencies get identity, place in
+ * the citizen's stream, the two times and the schema version; the officer, office, roles and
+ * correlation ids are the registry's own business (DESIGN §9), on its own topic only.
+ */
+function writeEnvelope(writer: ProtoWriter, event: RecordedEvent, forRegistry: boolean): void {
+  text(writer, FIELD.eventId, event.eventId);
+  text(writer, FIELD.type, event.type);
+  text(writer, FIELD.pin, pinOf(event));
+  if (event.revision > 0) writer.tag(FIELD.revision, Wire.Varint).uint64(BigInt(event.revision));
+  text(writer, FIELD.effectiveAt, effectiveAtOf(event));
+  const ms = event.recordedAt.getTime();
+  const seconds = Math.floor(ms / 1000);
+  const nanos = (ms - seconds * 1000) * 1_000_000;
+  writer.tag(FIELD.recordedAt, Wire.LengthDelimited).fork(); // google.protobuf.Timestamp
+  if (seconds !== 0) writer.tag(1, Wire.Varint).int64(BigInt(seconds));
+  if (nanos !== 0) writer.tag(2, Wire.Varint).int32(nanos);
+  writer.join();
   const metadata = event.metadata;
-  const actor = (typeof metadata.actor === 'object' && metadata.actor !== null ? metadata.actor : {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  const roles = Array.isArray(actor.roles) ? actor.roles.filter((role): role is string => typeof role === 'string') : [];
-  return {
-    ...minimalEnvelope(event),
-    actorOffice: text(actor.office),
-    actorSub: text(actor.sub),
-    correlationId: text(metadata.correlationId),
-    causationId: text(metadata.causationId),
-    commandId: text(metadata.commandId),
-    ...(roles.length > 0 ? { actorRole: roles.join(',') } : {}),
-  };
+  const actor = (
+    forRegistry && typeof metadata.actor === 'object' && metadata.actor !== null ? metadata.actor : {}
+  ) as Record<string, unknown>;
+  const string = (value: unknown) => (typeof value === 'string' ? value : '');
+  if (forRegistry) {
+    text(writer, FIELD.actorOffice, string(actor.office));
+    text(writer, FIELD.actorSub, string(actor.sub));
+    text(writer, FIELD.correlationId, string(metadata.correlationId));
+    text(writer, FIELD.causationId, string(metadata.causationId));
+  }
+  writer.tag(FIELD.schemaVersion, Wire.Varint).uint32(schemaVersionOf(event));
+  if (forRegistry) {
+    text(writer, FIELD.commandId, string(metadata.commandId));
+    const roles = Array.isArray(actor.roles)
+      ? actor.roles.filter((role): role is string => typeof role === 'string')
+      : [];
+    if (roles.length > 0) writer.tag(FIELD.actorRole, Wire.LengthDelimited).string(roles.join(','));
+  }
 }
 
 /**
@@ -88,29 +121,37 @@ export type DroppedFieldReport = (type: string, dropped: DroppedField) => void;
  * and its `type`, as the contract's comment on `type` promises.
  */
 export class CitizenEventEncoder {
+  /** Reused: encoding is synchronous, one message at a time. */
+  private readonly writer = new ProtoWriter();
+
   constructor(private readonly report: DroppedFieldReport = () => undefined) {}
 
   /** The whole event, for `registry.citizen-events.v1`. */
-  forRegistry(event: RecordedEvent): Uint8Array {
-    const data = contractShaped(event.type, event.data);
-    return encodeCitizenEvent({ ...registryEnvelope(event), payload: this.payload(event.type, data) } as CitizenEventInit);
+  forRegistry(event: RecordedEvent): Buffer {
+    return this.encode(event, contractShaped(event.type, event.data), true);
   }
 
   /** The event reduced to the agency's entitlement, or null when the agency does not get the type. */
-  forAgency(agency: AgencyEntitlement, event: RecordedEvent): Uint8Array | null {
+  forAgency(agency: AgencyEntitlement, event: RecordedEvent): Buffer | null {
     const view = agencyView(agency, event);
-    if (view === null) return null;
-    return encodeCitizenEvent({ ...minimalEnvelope(event), payload: this.payload(event.type, view) } as CitizenEventInit);
+    return view === null ? null : this.encode(event, view, false);
   }
 
-  /** The oneof init; its value's shape was checked field by field against the descriptor. */
-  private payload(type: string, data: Record<string, unknown>): { case: string; value: Record<string, unknown> } | undefined {
-    const contract = PAYLOAD_CONTRACTS.get(type);
-    if (!contract) return undefined;
-    const dropped: DroppedField[] = [];
-    // The PIN travels in the envelope only (events.proto: payloads do not repeat it).
-    const value = payloadInit(contract.message, data, dropped, new Set(['pin']));
-    for (const field of dropped) this.report(type, field);
-    return { case: contract.oneofCase, value };
+  private encode(event: RecordedEvent, data: Record<string, unknown>, forRegistry: boolean): Buffer {
+    const writer = this.writer.reset();
+    writeEnvelope(writer, event, forRegistry);
+    const contract = PAYLOAD_CONTRACTS.get(event.type);
+    if (!contract) this.report(event.type, { path: '', reason: 'not in the contract' });
+    else {
+      // Payload numbers (100+) follow every envelope field (1-99, citizen_event.proto), so this is
+      // field-number order. The PIN travels in the envelope only (events.proto).
+      const dropped: DroppedField[] = [];
+      const { pin: _pin, ...payload } = data;
+      writer.tag(contract.field.number, Wire.LengthDelimited).fork();
+      writeFields(writer, contract.message, payload, dropped);
+      writer.join();
+      for (const field of dropped) this.report(event.type, field);
+    }
+    return writer.finish();
   }
 }

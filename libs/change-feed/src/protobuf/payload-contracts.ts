@@ -1,15 +1,17 @@
 import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { CitizenEventSchema } from '@registry/contracts';
+import { ProtoWriter, Wire } from './proto-writer';
 
 /**
  * What the generated contract knows about each event type: the `payload` oneof case and its
  * message. The mapping from the domain's JSON is driven by these descriptors, so an event type
- * the proto gained (NameChanged, RecordCorrected...) maps as soon as the domain emits it with the
- * field names of the contract (the convention of libs/contracts/README.md).
+ * the proto gained maps as soon as the domain emits it with the field names of the contract
+ * (the convention of libs/contracts/README.md; see contract-shape.ts for the exceptions).
  */
 export interface PayloadContract {
   readonly type: string;
-  readonly oneofCase: string;
+  /** The oneof member of CitizenEvent.payload. */
+  readonly field: DescField;
   readonly message: DescMessage;
 }
 
@@ -18,7 +20,7 @@ if (!payloadOneof) throw new Error('registry.v1.CitizenEvent has no payload oneo
 
 export const PAYLOAD_CONTRACTS: ReadonlyMap<string, PayloadContract> = new Map(
   payloadOneof.fields.flatMap((field) =>
-    field.message ? [[field.message.name, { type: field.message.name, oneofCase: field.localName, message: field.message }] as const] : [],
+    field.message ? [[field.message.name, { type: field.message.name, field, message: field.message }] as const] : [],
   ),
 );
 
@@ -29,58 +31,108 @@ export function fieldNamed(message: DescMessage, name: string): DescField | unde
 
 /** A domain value the contract could not take: reported, never sent. */
 export interface DroppedField {
+  /** Dotted path in the event's data; '' for the whole payload (a type the contract lacks). */
   readonly path: string;
   readonly reason: 'not in the contract' | 'wrong shape';
 }
 
+/** Writes one field's value with its tag; false when the value has the wrong shape (nothing written). */
+type FieldWriter = (writer: ProtoWriter, value: unknown, dropped: DroppedField[], path: string) => boolean;
+
+interface CompiledField {
+  readonly jsonName: string;
+  readonly write: FieldWriter;
+}
+
+interface CompiledMessage {
+  /** In field-number order, as protobuf-es writes them (same bytes for the same message). */
+  readonly fields: readonly CompiledField[];
+  readonly known: ReadonlySet<string>;
+}
+
+const compiled = new Map<DescMessage, CompiledMessage>();
+
+/** proto3 presence: a field without `optional` is absent when it holds its zero value. */
+const IMPLICIT_PRESENCE = 2; // google.protobuf.FeatureSet.FieldPresence.IMPLICIT
+
 /**
- * Builds the init object of `message` from domain JSON. `null` and absent values stay unset
- * (proto3 presence); domain keys the contract lacks are dropped and reported, as are values of
- * the wrong shape, so one odd event never stops the feed.
+ * Writes `data` (JSON keyed by the contract's JSON names) as the fields of `message`, straight
+ * from writers compiled once per message from the descriptors: no intermediate message objects
+ * (protobuf-es's create() + toBinary() allocate far more, and the relay encodes every event for
+ * every topic). The bytes equal protobuf-es's for the same message (checked by the unit tests).
+ * `null` and absent values stay unset; keys the contract lacks and values of the wrong shape are
+ * left out and reported, so one odd event never stops the feed.
  */
-export function payloadInit(
+export function writeFields(
+  writer: ProtoWriter,
   message: DescMessage,
   data: Record<string, unknown>,
   dropped: DroppedField[],
-  ignore: ReadonlySet<string> = new Set(),
   prefix = '',
-): Record<string, unknown> {
-  const init: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (ignore.has(key)) continue;
-    const path = prefix + key;
-    const field = fieldNamed(message, key);
-    if (!field) {
-      dropped.push({ path, reason: 'not in the contract' });
-      continue;
-    }
-    if (value === null || value === undefined) continue;
-    const converted = fieldValue(field, value, dropped, path);
-    if (converted === undefined) dropped.push({ path, reason: 'wrong shape' });
-    else init[field.localName] = converted;
+): void {
+  const plan = compiledMessage(message);
+  for (const key of Object.keys(data)) {
+    if (!plan.known.has(key)) dropped.push({ path: prefix + key, reason: 'not in the contract' });
   }
-  return init;
+  for (const field of plan.fields) {
+    const value = data[field.jsonName];
+    if (value === undefined || value === null) continue;
+    if (!field.write(writer, value, dropped, prefix + field.jsonName))
+      dropped.push({ path: prefix + field.jsonName, reason: 'wrong shape' });
+  }
 }
 
-function fieldValue(field: DescField, value: unknown, dropped: DroppedField[], path: string): unknown {
+/** Encodes one message on its own. */
+export function encodeFields(message: DescMessage, data: Record<string, unknown>, dropped: DroppedField[]): Buffer {
+  const writer = new ProtoWriter();
+  writeFields(writer, message, data, dropped);
+  return writer.finish();
+}
+
+function compiledMessage(message: DescMessage): CompiledMessage {
+  let plan = compiled.get(message);
+  if (!plan) {
+    plan = {
+      fields: [...message.fields]
+        .sort((a, b) => a.number - b.number)
+        .map((field) => ({ jsonName: field.jsonName, write: compileField(field) })),
+      known: new Set(message.fields.map((field) => field.jsonName)),
+    };
+    compiled.set(message, plan);
+  }
+  return plan;
+}
+
+function compileField(field: DescField): FieldWriter {
+  const no = field.number;
+  const implicit = field.presence === IMPLICIT_PRESENCE && !field.oneof;
   switch (field.fieldKind) {
     case 'scalar':
-      return scalarValue(field.scalar, value);
-    case 'enum':
-      return enumValue(field.enum.values, value);
-    case 'message':
-      return isObject(value) ? payloadInit(field.message, value, dropped, new Set(), `${path}.`) : undefined;
-    case 'list': {
-      if (!Array.isArray(value)) return undefined;
-      const items = value.map((item) => {
-        if (field.listKind === 'scalar') return scalarValue(field.scalar, item);
-        if (field.listKind === 'enum') return enumValue(field.enum.values, item);
-        return isObject(item) ? payloadInit(field.message, item, dropped, new Set(), `${path}[].`) : undefined;
-      });
-      return items.some((item) => item === undefined) ? undefined : items;
+      return compileScalar(no, field.scalar, implicit);
+    case 'enum': {
+      const byName = new Map(field.enum.values.filter((v) => v.number !== 0).map((v) => [v.localName, v.number]));
+      const zero = field.enum.values[0].number;
+      // The domain writes enums in lower snake case (`moved_abroad`); the contract's values are `..._MOVED_ABROAD`.
+      return (writer, value) => {
+        const number = typeof value === 'string' ? byName.get(value.toUpperCase()) : undefined;
+        if (number === undefined) return false;
+        if (!(implicit && number === zero)) writer.tag(no, Wire.Varint).int32(number);
+        return true;
+      };
     }
+    case 'message': {
+      const message = field.message;
+      return (writer, value, dropped, path) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+        writer.tag(no, Wire.LengthDelimited).fork();
+        writeFields(writer, message, value as Record<string, unknown>, dropped, `${path}.`);
+        writer.join();
+        return true;
+      };
+    }
+    case 'list':
     case 'map':
-      return undefined; // no payload has a map; refuse rather than guess
+      return () => false; // no payload has one yet; refuse rather than guess their JSON form
     default: {
       const unknown: never = field;
       return unknown;
@@ -88,43 +140,86 @@ function fieldValue(field: DescField, value: unknown, dropped: DroppedField[], p
   }
 }
 
-function scalarValue(type: ScalarType, value: unknown): unknown {
+function compileScalar(no: number, type: ScalarType, implicit: boolean): FieldWriter {
   switch (type) {
     case ScalarType.STRING:
-      return typeof value === 'string' ? value : undefined;
+      return (writer, value) => {
+        if (typeof value !== 'string') return false;
+        if (!(implicit && value === '')) writer.tag(no, Wire.LengthDelimited).string(value);
+        return true;
+      };
     case ScalarType.BOOL:
-      return typeof value === 'boolean' ? value : undefined;
+      return (writer, value) => {
+        if (typeof value !== 'boolean') return false;
+        if (!(implicit && !value)) writer.tag(no, Wire.Varint).bool(value);
+        return true;
+      };
     case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-      return typeof value === 'number' ? value : undefined;
+    case ScalarType.FLOAT: {
+      const double = type === ScalarType.DOUBLE;
+      return (writer, value) => {
+        if (typeof value !== 'number') return false;
+        if (implicit && Object.is(value, 0)) return true;
+        if (double) writer.tag(no, Wire.Bit64).double(value);
+        else writer.tag(no, Wire.Bit32).float(value);
+        return true;
+      };
+    }
     case ScalarType.INT32:
     case ScalarType.SINT32:
     case ScalarType.SFIXED32:
-      return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31 ? value : undefined;
     case ScalarType.UINT32:
-    case ScalarType.FIXED32:
-      return Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 32 ? value : undefined;
+    case ScalarType.FIXED32: {
+      const unsigned = type === ScalarType.UINT32 || type === ScalarType.FIXED32;
+      const [min, max] = unsigned ? [0, 2 ** 32] : [-(2 ** 31), 2 ** 31];
+      const put: (writer: ProtoWriter, n: number) => unknown =
+        type === ScalarType.INT32
+          ? (w, n) => w.tag(no, Wire.Varint).int32(n)
+          : type === ScalarType.SINT32
+            ? (w, n) => w.tag(no, Wire.Varint).sint32(n)
+            : type === ScalarType.UINT32
+              ? (w, n) => w.tag(no, Wire.Varint).uint32(n)
+              : type === ScalarType.FIXED32
+                ? (w, n) => w.tag(no, Wire.Bit32).fixed32(n)
+                : (w, n) => w.tag(no, Wire.Bit32).sfixed32(n);
+      return (writer, value) => {
+        if (!Number.isInteger(value) || (value as number) < min || (value as number) >= max) return false;
+        if (!(implicit && value === 0)) put(writer, value as number);
+        return true;
+      };
+    }
     case ScalarType.INT64:
     case ScalarType.SINT64:
     case ScalarType.SFIXED64:
     case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return Number.isSafeInteger(value) || (typeof value === 'string' && /^-?\d+$/.test(value)) ? BigInt(value as number | string) : undefined;
-    case ScalarType.BYTES:
-      return undefined; // the domain's JSON has no bytes
+    case ScalarType.FIXED64: {
+      const unsigned = type === ScalarType.UINT64 || type === ScalarType.FIXED64;
+      const [min, max] = unsigned ? [0n, 2n ** 64n] : [-(2n ** 63n), 2n ** 63n];
+      const put: (writer: ProtoWriter, n: bigint) => unknown =
+        type === ScalarType.INT64
+          ? (w, n) => w.tag(no, Wire.Varint).int64(n)
+          : type === ScalarType.SINT64
+            ? (w, n) => w.tag(no, Wire.Varint).sint64(n)
+            : type === ScalarType.UINT64
+              ? (w, n) => w.tag(no, Wire.Varint).uint64(n)
+              : type === ScalarType.FIXED64
+                ? (w, n) => w.tag(no, Wire.Bit64).fixed64(n)
+                : (w, n) => w.tag(no, Wire.Bit64).sfixed64(n);
+      return (writer, value) => {
+        const n = toBigInt(value);
+        if (n === null || n < min || n >= max) return false;
+        if (!(implicit && n === 0n)) put(writer, n);
+        return true;
+      };
+    }
     default:
-      return undefined;
+      return () => false; // bytes: the domain's JSON has none
   }
 }
 
-/** The domain writes enums in lower snake case (`moved_abroad`); the contract's values are `..._MOVED_ABROAD`. */
-function enumValue(values: ReadonlyArray<{ number: number; localName: string }>, value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const wanted = value.toUpperCase();
-  const found = values.find((candidate) => candidate.localName === wanted && candidate.number !== 0);
-  return found?.number;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function toBigInt(value: unknown): bigint | null {
+  if (typeof value === 'bigint') return value;
+  if (Number.isSafeInteger(value)) return BigInt(value as number);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return null;
 }

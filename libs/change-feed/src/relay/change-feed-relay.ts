@@ -1,11 +1,19 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type TopicMessages } from 'kafkajs';
 import type { Pool } from 'pg';
-import { comparePositions, formatPosition, type EventStore, type EventSubscription, type Position, type RecordedEvent } from '@registry/event-store';
+import {
+  comparePositions,
+  formatPosition,
+  type EventStore,
+  type EventSubscription,
+  type Position,
+  type RecordedEvent,
+} from '@registry/event-store';
 import { CheckpointStore } from '../checkpoint/checkpoint-store';
-import { CitizenEventEncoder, feedHeaders, pinOf } from '../protobuf/citizen-event-message';
 import type { AgencyEntitlement, AgencyEntitlements } from '../entitlements/agency-entitlements';
+import { CitizenEventEncoder, feedHeaders, pinOf, PROTOBUF_CONTENT_TYPE } from '../protobuf/citizen-event-message';
 import { CITIZEN_EVENTS_TOPIC, CITIZEN_STREAM_PREFIX } from '../topics';
 import { EventQueue } from './event-queue';
+import { Interruption } from './interruption';
 import { RelayLeadership } from './relay-leadership';
 import { ensureTopics, type TopicSettings } from './topic-setup';
 
@@ -17,6 +25,7 @@ export interface RelayLogger {
 
 export interface ChangeFeedRelayOptions {
   readonly relayName: string;
+  /** Most events in one produce request. */
   readonly batchSize: number;
   readonly topics: TopicSettings;
   /** Interval of the progress line in the log; 0 turns it off. */
@@ -35,8 +44,9 @@ export type RelayState = 'stopped' | 'waiting-for-leadership' | 'starting' | 're
 
 export interface RelayStatus {
   readonly state: RelayState;
-  /** Position of the last event Kafka acknowledged (all topics), when any. */
+  /** Position of the last event Kafka acknowledged on every topic, when any. */
   readonly position: string | null;
+  /** Events and Kafka records acknowledged since this process started. */
   readonly events: number;
   readonly records: number;
   readonly lastError: string | null;
@@ -49,8 +59,20 @@ interface Sink {
   after: Position | undefined;
 }
 
+/** A batch on its way to Kafka. */
+interface InFlight {
+  readonly events: readonly RecordedEvent[];
+  readonly records: number;
+  readonly acknowledged: Promise<unknown>;
+}
+
 const FIRST_RETRY_MS = 500;
+const FIRST_BATCH_SIZE = 50;
+/** How long stop() lets the request in flight be acknowledged and checkpointed (fewer duplicates). */
+const STOP_GRACE_MS = 5_000;
 const LAST_RETRY_MS = 30_000;
+
+class RelayStopped extends Error {}
 
 /**
  * Relays every citizen event from the event store to Kafka (DESIGN §6): the whole event on
@@ -60,19 +82,18 @@ const LAST_RETRY_MS = 30_000;
  * At least once: a topic's checkpoint is stored only after Kafka acknowledged everything up to
  * it; after a crash the relay resumes from the checkpoints and may produce again what was
  * acknowledged but not yet checkpointed. Consumers deduplicate by the `event-id` header.
+ * Per-PIN order: one produce request at a time (the idempotent producer's sequence numbers keep
+ * kafkajs's own retries in order), in the store's global order.
  */
 export class ChangeFeedRelay {
   private readonly encoder: CitizenEventEncoder;
-  private readonly checkpoints: CheckpointStore;
   private readonly leadership: RelayLeadership;
   private readonly reportedDrops = new Set<string>();
   private running: Promise<void> | null = null;
   private stopping = false;
   private wakeSleep: (() => void) | null = null;
-  /** Resolves with null on stop(), to abandon a send Kafka may retry for a long time. */
-  private stopped: Promise<null> = new Promise(() => undefined);
-  private signalStop: (() => void) | null = null;
-  private subscription: EventSubscription | null = null;
+  /** The current term's: stop() interrupts its waits. */
+  private interruption: Interruption | null = null;
   private queue: EventQueue<RecordedEvent> | null = null;
   private state: RelayState = 'stopped';
   private acknowledged: Position | null = null;
@@ -88,9 +109,12 @@ export class ChangeFeedRelay {
       const key = `${type}.${dropped.path}`;
       if (this.reportedDrops.has(key)) return;
       this.reportedDrops.add(key);
-      deps.logger.warn(`${type}.${dropped.path} is ${dropped.reason} of registry.v1.CitizenEvent: left out of the feeds`);
+      deps.logger.warn(
+        dropped.path === ''
+          ? `event type ${type} is not in the contract of registry.v1.CitizenEvent: relayed as an envelope without payload`
+          : `${type}.${dropped.path} is ${dropped.reason} of registry.v1.CitizenEvent: left out of the feeds`,
+      );
     });
-    this.checkpoints = new CheckpointStore(deps.pool, options.relayName);
     this.leadership = new RelayLeadership(deps.pool, options.relayName);
   }
 
@@ -98,17 +122,23 @@ export class ChangeFeedRelay {
   start(): void {
     if (this.running) return;
     this.stopping = false;
-    this.stopped = new Promise<null>((resolve) => (this.signalStop = () => resolve(null)));
     this.running = this.supervise();
   }
 
+  /**
+   * Ends after the request in flight is acknowledged and checkpointed, or abandoned after a grace
+   * period (then the next run sends it again: duplicates, never a loss).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.signalStop?.();
     this.wakeSleep?.();
-    this.queue?.end();
-    await this.subscription?.close();
-    await this.running;
+    this.queue?.end(); // wakes a relay waiting for events
+    const grace = setTimeout(() => this.interruption?.interrupt({ stop: true }), STOP_GRACE_MS);
+    try {
+      await this.running;
+    } finally {
+      clearTimeout(grace);
+    }
     this.running = null;
     const at = this.acknowledged ? formatPosition(this.acknowledged) : 'nothing yet';
     this.deps.logger.log(`change feed ${this.options.relayName} stopped; acknowledged up to ${at}`);
@@ -129,22 +159,29 @@ export class ChangeFeedRelay {
     const report = this.startReports();
     try {
       while (!this.stopping) {
+        const interruption = new Interruption();
+        this.interruption = interruption;
         try {
           const leader = await this.leadership.acquire(
             () => this.stopping,
             () => {
               this.state = 'waiting-for-leadership';
-              this.deps.logger.log(`change feed ${this.options.relayName}: another process relays; waiting to take over`);
+              this.deps.logger.log(
+                `change feed ${this.options.relayName}: another process relays; waiting to take over`,
+              );
             },
+            (error) => interruption.interrupt({ error }),
           );
           if (!leader) break;
-          await this.relay();
+          await this.relay(interruption);
           delay = FIRST_RETRY_MS;
         } catch (error) {
-          if (this.stopping) break;
+          if (this.stopping || error instanceof RelayStopped) break;
           this.state = 'retrying';
           this.lastError = describe(error);
-          this.deps.logger.error(`change feed ${this.options.relayName} failed (${this.lastError}); retrying in ${delay} ms`);
+          this.deps.logger.error(
+            `change feed ${this.options.relayName} failed (${this.lastError}); retrying in ${delay} ms`,
+          );
           await this.sleep(delay);
           delay = Math.min(delay * 2, LAST_RETRY_MS);
         } finally {
@@ -153,82 +190,109 @@ export class ChangeFeedRelay {
       }
     } finally {
       if (report) clearInterval(report);
+      this.interruption = null;
       this.state = 'stopped';
     }
   }
 
   /** One leadership term: topics, producer, subscription from the checkpoints, until a failure or stop. */
-  private async relay(): Promise<void> {
+  private async relay(interruption: Interruption): Promise<void> {
     this.state = 'starting';
+    const until = async <T>(work: Promise<T>): Promise<T> => {
+      const value = await interruption.race(work);
+      if (value === null) throw new RelayStopped();
+      return value;
+    };
     const sinks = this.sinks();
     const admin = this.deps.kafka.admin();
-    await this.unlessStopped(admin.connect());
     try {
-      const created = await this.unlessStopped(ensureTopics(admin, sinks.map((sink) => sink.topic), this.options.topics));
+      await until(admin.connect());
+      const created = await until(
+        ensureTopics(
+          admin,
+          sinks.map((sink) => sink.topic),
+          this.options.topics,
+        ),
+      );
       if (created.length > 0) this.deps.logger.log(`created topics ${created.join(', ')}`);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
 
-    const stored = await this.checkpoints.load(sinks.map((sink) => sink.topic));
+    const checkpoints = new CheckpointStore(this.leadership.session(), this.options.relayName);
+    const stored = await until(checkpoints.load(sinks.map((sink) => sink.topic)));
     for (const sink of sinks) sink.after = stored.get(sink.topic);
-    const from = sinks.some((sink) => !sink.after) ? undefined : sinks.map((sink) => sink.after!).sort(comparePositions)[0];
+    const from = sinks.some((sink) => !sink.after)
+      ? undefined
+      : sinks.map((sink) => sink.after!).sort(comparePositions)[0];
 
     const producer = this.deps.kafka.producer({
       idempotent: true,
-      maxInFlightRequests: 1, // what idempotence requires: batches of one partition never overtake each other
+      maxInFlightRequests: 1, // one request at a time: batches of a partition never overtake each other
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner, // murmur2 of the key, as Java clients place PINs
+      createPartitioner: Partitioners.DefaultPartitioner, // murmur2 of the key, where Java clients put the PIN too
     });
-    try {
-      await this.unlessStopped(producer.connect());
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    const subscription = this.deps.store.subscribeToAll({ after: from, filter: { streamPrefixes: [CITIZEN_STREAM_PREFIX] } });
+    const subscription = this.deps.store.subscribeToAll({
+      after: from,
+      filter: { streamPrefixes: [CITIZEN_STREAM_PREFIX] },
+    });
     const queue = new EventQueue<RecordedEvent>(this.options.batchSize * 4);
-    this.subscription = subscription;
+    const saver = new CheckpointSaver(checkpoints);
     this.queue = queue;
-    const filling = fill(queue, subscription);
-    const saver = new CheckpointSaver(this.checkpoints);
-    this.deps.logger.log(
-      `change feed ${this.options.relayName} relaying ${from ? `after ${formatPosition(from)}` : 'from the beginning'} to ${sinks.length} topics`,
-    );
-    this.state = 'relaying';
+    let filling: Promise<void> | null = null;
+    let inFlight: InFlight | null = null;
+    // Slow start: a term begins with small requests and doubles them with each acknowledgement,
+    // so a fresh process (cold code, a backlog after a crash) checkpoints early and often instead
+    // of spending its first second on one large request; fewer duplicates if it dies again.
+    let limit = Math.min(FIRST_BATCH_SIZE, this.options.batchSize);
+    /** Waits for Kafka's acknowledgement of the batch in flight, then checkpoints it. */
+    const settle = async (): Promise<void> => {
+      if (!inFlight) return;
+      await until(inFlight.acknowledged);
+      const { events, records } = inFlight;
+      inFlight = null;
+      const last = events[events.length - 1].position;
+      for (const sink of sinks) if (!sink.after || comparePositions(sink.after, last) < 0) sink.after = last;
+      this.acknowledged = last;
+      this.events += events.length;
+      this.records += records;
+      limit = Math.min(limit * 2, this.options.batchSize);
+      saver.request(new Map(sinks.map((sink) => [sink.topic, sink.after!])));
+    };
     try {
+      await until(producer.connect());
+      filling = fill(queue, subscription);
+      this.deps.logger.log(
+        `change feed ${this.options.relayName} relaying ${from ? `after ${formatPosition(from)}` : 'from the beginning'} to ${sinks.length} topics`,
+      );
+      this.state = 'relaying';
       while (!this.stopping) {
-        const batch = await Promise.race([queue.take(this.options.batchSize), this.leadership.lost, this.stopped]);
-        if (batch === null) break;
+        // Nothing more to encode meanwhile: checkpoint the batch in flight before waiting for events.
+        if (inFlight && queue.size === 0) await settle();
+        const { batch } = await until(queue.take(limit).then((taken) => ({ batch: taken })));
+        if (batch === null) break; // stopping, or the subscription ended (the store closed)
         saver.throwIfFailed();
-        const sent = await Promise.race([this.send(producer, sinks, batch).then(() => true), this.leadership.lost, this.stopped]);
-        if (sent === null) break; // stopping: this batch is not checkpointed, the next run sends it again
-        const last = batch[batch.length - 1].position;
-        for (const sink of sinks) if (!sink.after || comparePositions(sink.after, last) < 0) sink.after = last;
-        this.acknowledged = last;
-        this.events += batch.length;
-        saver.request(new Map(sinks.map((sink) => [sink.topic, sink.after!])));
+        const request = this.prepare(sinks, batch); // encodes while the previous batch is in flight
+        await settle();
+        const acknowledged =
+          request.length > 0 ? producer.sendBatch({ topicMessages: request, acks: -1 }) : Promise.resolve();
+        acknowledged.catch(() => undefined); // observed by settle(); an abandoned one must not crash the process
+        inFlight = {
+          events: batch,
+          records: request.reduce((sum, topic) => sum + topic.messages.length, 0),
+          acknowledged,
+        };
       }
+      await settle();
       await saver.flush();
     } finally {
+      this.queue = null;
       queue.end();
       await subscription.close();
       await filling;
-      this.subscription = null;
-      this.queue = null;
       await saver.settle();
       await producer.disconnect().catch(() => undefined);
     }
-  }
-
-  /** Kafka clients retry for long when the cluster is away; stop() must not wait for them. */
-  private async unlessStopped<T>(work: Promise<T>): Promise<T> {
-    const outcome = await Promise.race([work.then((value) => ({ value })), this.stopped]);
-    if (outcome === null) {
-      work.catch(() => undefined);
-      throw new Error('change feed relay stopped');
-    }
-    return outcome.value;
   }
 
   private sinks(): Sink[] {
@@ -238,21 +302,21 @@ export class ChangeFeedRelay {
     ];
   }
 
-  private async send(producer: Producer, sinks: readonly Sink[], batch: readonly RecordedEvent[]): Promise<void> {
-    const messages = new Map<string, Message[]>(sinks.map((sink) => [sink.topic, []]));
+  /** The produce request of a batch: per topic, the records it does not have yet. */
+  private prepare(sinks: readonly Sink[], batch: readonly RecordedEvent[]): TopicMessages[] {
+    const messages = sinks.map((): Message[] => []);
     for (const event of batch) {
-      const key = pinOf(event);
-      const headers = feedHeaders(event);
-      for (const sink of sinks) {
+      // One key and one set of headers per event, shared by its records on every topic.
+      const key = Buffer.from(pinOf(event));
+      const headers = feedHeaderBuffers(event);
+      for (let i = 0; i < sinks.length; i++) {
+        const sink = sinks[i];
         if (sink.after && comparePositions(event.position, sink.after) <= 0) continue; // that topic has it
         const value = sink.agency ? this.encoder.forAgency(sink.agency, event) : this.encoder.forRegistry(event);
-        if (value) messages.get(sink.topic)!.push({ key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength), headers });
+        if (value) messages[i].push({ key, value, headers });
       }
     }
-    const topicMessages = [...messages].filter(([, list]) => list.length > 0).map(([topic, list]) => ({ topic, messages: list }));
-    if (topicMessages.length === 0) return;
-    await producer.sendBatch({ topicMessages, acks: -1 });
-    for (const { messages: list } of topicMessages) this.records += list.length;
+    return sinks.flatMap((sink, i) => (messages[i].length > 0 ? [{ topic: sink.topic, messages: messages[i] }] : []));
   }
 
   private startReports(): NodeJS.Timeout | null {
@@ -281,6 +345,18 @@ export class ChangeFeedRelay {
     });
     this.wakeSleep = null;
   }
+}
+
+const CONTENT_TYPE = Buffer.from(PROTOBUF_CONTENT_TYPE);
+
+function feedHeaderBuffers(event: RecordedEvent): Record<string, Buffer> {
+  const text = feedHeaders(event);
+  return {
+    'event-id': Buffer.from(text['event-id']),
+    'event-type': Buffer.from(text['event-type']),
+    'schema-version': Buffer.from(text['schema-version']),
+    'content-type': CONTENT_TYPE,
+  };
 }
 
 async function fill(queue: EventQueue<RecordedEvent>, subscription: EventSubscription): Promise<void> {

@@ -12,6 +12,10 @@ export class EventQueue<T> {
 
   constructor(private readonly capacity: number) {}
 
+  get size(): number {
+    return this.items.length;
+  }
+
   /** Waits while the queue is full; returns false once the queue was closed. */
   async push(item: T): Promise<boolean> {
     while (this.items.length >= this.capacity && !this.ended) {

@@ -13,9 +13,8 @@ const HEARTBEAT_MS = 5_000;
 export class RelayLeadership {
   private client: PoolClient | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
-  private rejectLost: ((error: Error) => void) | null = null;
-  /** Rejects when a held leadership is lost (session gone); never resolves. */
-  lost: Promise<never> = new Promise(() => undefined);
+  private onLost: ((error: Error) => void) | null = null;
+  private onClientError: ((error: Error) => void) | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -23,19 +22,24 @@ export class RelayLeadership {
   ) {}
 
   /** Waits until this process holds the lock (true) or `shouldStop()` (false). */
-  async acquire(shouldStop: () => boolean, onWaiting: () => void, retryMs = 2_000): Promise<boolean> {
+  async acquire(
+    shouldStop: () => boolean,
+    onWaiting: () => void,
+    onLost: (error: Error) => void,
+    retryMs = 2_000,
+  ): Promise<boolean> {
     const client = await this.pool.connect();
     let held = false;
     try {
       let announced = false;
       while (!shouldStop()) {
-        const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS held', [
-          LOCK_CLASS,
-          this.relayName,
-        ]);
+        const { rows } = await client.query<{ held: boolean }>(
+          'SELECT pg_try_advisory_lock($1, hashtext($2)) AS held',
+          [LOCK_CLASS, this.relayName],
+        );
         if (rows[0].held) {
           held = true;
-          this.hold(client);
+          this.hold(client, onLost);
           return true;
         }
         if (!announced) onWaiting();
@@ -48,14 +52,14 @@ export class RelayLeadership {
     }
   }
 
-  private hold(client: PoolClient): void {
+  private hold(client: PoolClient, onLost: (error: Error) => void): void {
     this.client = client;
-    this.lost = new Promise<never>((_, reject) => (this.rejectLost = reject));
-    this.lost.catch(() => undefined); // observed by the relay through Promise.race
+    this.onLost = onLost;
     const lose = (error: Error) => {
-      this.rejectLost?.(new Error(`change feed leadership lost: ${error.message}`));
-      this.rejectLost = null;
+      this.onLost?.(new Error(`change feed leadership lost: ${error.message}`));
+      this.onLost = null;
     };
+    this.onClientError = lose;
     client.on('error', lose);
     this.heartbeat = setInterval(() => {
       client.query('SELECT 1').catch(lose);
@@ -63,13 +67,21 @@ export class RelayLeadership {
     this.heartbeat.unref();
   }
 
+  /** The session holding the lock (for the checkpoints: they move only while this process leads). */
+  session(): PoolClient {
+    if (!this.client) throw new Error('change feed leadership is not held');
+    return this.client;
+  }
+
   async release(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
-    this.rejectLost = null;
+    this.onLost = null;
     const client = this.client;
     this.client = null;
     if (!client) return;
+    if (this.onClientError) client.off('error', this.onClientError);
+    this.onClientError = null;
     try {
       await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, this.relayName]);
       client.release();

@@ -12,7 +12,11 @@ export interface TopicSettings {
  * topics are left as they are: partitions can only grow, and growing them moves PINs to other
  * partitions, which an operator must decide, not a restart.
  */
-export async function ensureTopics(admin: Admin, topics: readonly string[], settings: TopicSettings): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  settings: TopicSettings,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic));
   if (missing.length === 0) return [];

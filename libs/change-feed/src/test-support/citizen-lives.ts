@@ -33,10 +33,18 @@ export function lifeOf(pin: string): CitizenEvent[] {
       type: 'PermanentResidenceRegistered',
       data: { pin, address: next, effectiveDate: '2024-10-01', previous: { address: home, since: '2024-03-05' } },
     },
-    { type: 'PermanentResidenceCancelled', data: { pin, address: next, reason: 'moved_abroad', effectiveDate: '2024-12-01', note: 'Hồ sơ 17' } },
+    {
+      type: 'PermanentResidenceCancelled',
+      data: { pin, address: next, reason: 'moved_abroad', effectiveDate: '2024-12-01', note: 'Hồ sơ 17' },
+    },
     {
       type: 'DeathRegistered',
-      data: { pin, dateOfDeath: '2025-01-02', placeOfDeath: { provinceCode: '079', detail: null }, certificateNumber: 'KT-2025-000001' },
+      data: {
+        pin,
+        dateOfDeath: '2025-01-02',
+        placeOfDeath: { provinceCode: '079', detail: null },
+        certificateNumber: 'KT-2025-000001',
+      },
     },
   ];
 }
@@ -45,14 +53,39 @@ export function lifeOf(pin: string): CitizenEvent[] {
 export function correctionsOf(pin: string, newPin: string): CitizenEvent[] {
   const name = { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' };
   return [
-    { type: 'NameChanged', data: { pin, previousName: name, name: { ...name, givenName: 'Bình' }, effectiveDate: '2024-05-01', reason: 'đổi tên' } },
     {
-      type: 'RecordCorrected',
-      data: { pin, field: 'ethnicity', oldValue: 'Kinh', newValue: 'Tày', reason: 'lỗi ghi chép', legalBasis: 'QĐ 12/2024', effectiveDate: '2024-03-05' },
+      type: 'NameChanged',
+      data: {
+        pin,
+        previousName: name,
+        name: { ...name, givenName: 'Bình' },
+        effectiveDate: '2024-05-01',
+        reason: 'đổi tên',
+      },
     },
     {
       type: 'RecordCorrected',
-      data: { pin, field: 'dateOfBirth', oldValue: '2024-03-05', newValue: '2024-03-04', reason: 'lỗi ghi chép', legalBasis: 'QĐ 13/2024', effectiveDate: '2024-03-04' },
+      data: {
+        pin,
+        field: 'ethnicity',
+        oldValue: 'Kinh',
+        newValue: 'Tày',
+        reason: 'lỗi ghi chép',
+        legalBasis: 'QĐ 12/2024',
+        effectiveDate: '2024-03-05',
+      },
+    },
+    {
+      type: 'RecordCorrected',
+      data: {
+        pin,
+        field: 'dateOfBirth',
+        oldValue: '2024-03-05',
+        newValue: '2024-03-04',
+        reason: 'lỗi ghi chép',
+        legalBasis: 'QĐ 13/2024',
+        effectiveDate: '2024-03-04',
+      },
     },
     { type: 'PinReestablished', data: { pin, newPin, correctedField: 'sex', effectiveDate: '2024-03-04' } },
   ];
@@ -88,8 +121,11 @@ export function recorded(event: CitizenEvent, revision = 0): RecordedEvent {
   };
 }
 
-/** Distinct well-formed PINs (province 001, male born 2024) unlikely to meet another run's. */
-export function freshPins(count: number): string[] {
+/**
+ * Distinct PINs unlikely to meet another run's: by default province 001, male born 2024; give
+ * another prefix (e.g. a province the API refuses) where the API shares the database.
+ */
+export function freshPins(count: number, prefix = '001224'): string[] {
   const start = randomInt(0, 1_000_000 - count);
-  return Array.from({ length: count }, (_, i) => `001224${String(start + i).padStart(6, '0')}`);
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(start + i).padStart(6, '0')}`);
 }

@@ -17,13 +17,17 @@ export interface TestKafka {
 }
 
 export async function startTestKafka(): Promise<TestKafka> {
-  const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const external = process.env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const local = external?.length ? null : await startKafkaTestBroker({ defaultPartitions: 3 });
   const brokers = external?.length ? external : local!.brokers;
   return {
     brokers,
     local,
-    description: local ? `the in-process Kafka test broker (libs/testing) at ${brokers.join(',')}` : `Kafka at ${brokers.join(',')}`,
+    description: local
+      ? `the in-process Kafka test broker (libs/testing) at ${brokers.join(',')}`
+      : `Kafka at ${brokers.join(',')}`,
     client: (clientId = 'change-feed-test') => new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }),
     stop: async () => local?.stop(),
   };
@@ -50,8 +54,17 @@ export interface FeedConsumer {
 }
 
 /** A consumer group of its own on the topics, from the beginning. */
-export async function consumeFeed(kafka: Kafka, topics: string[], keep: (record: FeedRecord) => boolean = () => true): Promise<FeedConsumer> {
-  const consumer = kafka.consumer({ groupId: `feed-test-${randomUUID()}`, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+export async function consumeFeed(
+  kafka: Kafka,
+  topics: string[],
+  keep: (record: FeedRecord) => boolean = () => true,
+): Promise<FeedConsumer> {
+  const consumer = kafka.consumer({
+    groupId: `feed-test-${randomUUID()}`,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+  });
   const records: FeedRecord[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
@@ -82,7 +95,8 @@ export async function consumeFeed(kafka: Kafka, topics: string[], keep: (record:
     async until(done, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!done(records)) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms with ${records.length} records consumed`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out after ${timeoutMs} ms with ${records.length} records consumed`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       return records;
@@ -116,7 +130,8 @@ export function pinsOutOfOrder(
   const next = new Map<string, number>();
   const broken = new Set<string>();
   const ordered = [...records].sort(
-    (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+    (a, b) =>
+      a.topic.localeCompare(b.topic) || a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
   );
   for (const record of ordered) {
     const id = `${record.topic}/${record.headers['event-id']}`;

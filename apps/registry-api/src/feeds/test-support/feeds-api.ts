@@ -15,7 +15,7 @@ class RegistryApiWithFeedsModule {}
 
 export interface Answer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 /** Like ApiHarness (Fastify injection on the test database), with this folder's modules. */
@@ -29,8 +29,15 @@ export class FeedsApi {
 
   static async start(env: Record<string, string> = {}): Promise<FeedsApi> {
     const secret = randomBytes(32).toString('hex');
-    Object.assign(process.env, { DATABASE_URL: testDatabaseUrl(), REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...env });
-    const app = await NestFactory.create<NestFastifyApplication>(RegistryApiWithFeedsModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
+    Object.assign(process.env, {
+      DATABASE_URL: testDatabaseUrl(),
+      REGISTRY_JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      ...env,
+    });
+    const app = await NestFactory.create<NestFastifyApplication>(RegistryApiWithFeedsModule, new FastifyAdapter(), {
+      logger: ['error', 'warn'],
+    });
     app.useGlobalPipes(registryValidationPipe());
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -49,7 +56,10 @@ export class FeedsApi {
     const response = await this.app.inject({
       method,
       url,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       payload: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
