@@ -30,16 +30,17 @@ export class PostgresEventNotifier {
   }
 
   /** Resolves on the next notification or after `timeoutMs`, whichever comes first. */
-  async next(timeoutMs: number): Promise<void> {
+  async next(timeoutMs: number): Promise<'notified' | 'timeout'> {
     await this.listen();
-    await new Promise<void>((resolve) => {
-      const done = () => {
+    return new Promise((resolve) => {
+      const done = (how: 'notified' | 'timeout') => {
         clearTimeout(timer);
-        this.wake.off('events', done);
-        resolve();
+        this.wake.off('events', notified);
+        resolve(how);
       };
-      const timer = setTimeout(done, timeoutMs);
-      this.wake.on('events', done);
+      const notified = () => done('notified');
+      const timer = setTimeout(() => done('timeout'), timeoutMs);
+      this.wake.on('events', notified);
     });
   }
 

@@ -12,6 +12,10 @@ const MAX_FRAME_BYTES = 100 * 1024 * 1024;
  */
 export class ClientConnection {
   private received: Buffer = Buffer.alloc(0);
+  /** Chunks of a frame still incomplete: joined once it is whole, not on every chunk. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private needed = 0;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -30,6 +34,15 @@ export class ClientConnection {
   }
 
   private receive(chunk: Buffer): void {
+    if (this.needed > 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes < this.needed) return;
+      chunk = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.needed = 0;
+    }
     this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
     while (this.received.length >= 4) {
       const size = this.received.readInt32BE(0);
@@ -38,7 +51,13 @@ export class ClientConnection {
         this.close();
         return;
       }
-      if (this.received.length < 4 + size) return;
+      if (this.received.length < 4 + size) {
+        this.pending = [this.received];
+        this.pendingBytes = this.received.length;
+        this.needed = 4 + size;
+        this.received = Buffer.alloc(0);
+        return;
+      }
       const frame = this.received.subarray(4, 4 + size);
       this.received = this.received.subarray(4 + size);
       this.queue = this.queue.then(() => this.answer(frame));
