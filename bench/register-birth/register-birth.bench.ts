@@ -15,6 +15,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
+    workers: { type: 'string', default: '1' },
     database: {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_births',
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const port = 3100 + Math.floor(Math.random() * 500);
   const server = await startServer(
     'apps/registry-api/src/main.ts',
-    { DATABASE_URL: values.database!, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
+    { DATABASE_URL: values.database!, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', API_WORKERS: values.workers! },
     port,
   );
   const token = new JwtService({ secret }).sign({ sub: 'bench-officer', roles: ['officer'], office: '001' });
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
       `requests/s: ${(ok / result.duration).toFixed(0)} (201s: ${ok}, non-2xx: ${result.non2xx}, errors: ${result.errors}, timeouts: ${result.timeouts})`,
     );
     console.log(`latency ms: p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`);
-    console.log(`server peak RSS: ${peakRssMiB(server.pid!).toFixed(0)} MiB`);
+    console.log(`server peak RSS: ${peakRssMiB(server.pid!).toFixed(0)} MiB (all API processes together)`);
   } finally {
     server.kill('SIGTERM');
   }

@@ -20,9 +20,13 @@ export async function startServer(entry: string, env: Record<string, string>, po
   throw new Error(`${entry} did not become healthy`);
 }
 
-/** Peak resident set size of a process so far (VmHWM), in MiB. */
+/** Peak resident set size so far (VmHWM), in MiB, of a process and its children (API workers). */
 export function peakRssMiB(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return [pid, ...children.map(Number)].reduce((sum, p) => sum + ownPeakRss(p), 0);
+}
+
+function ownPeakRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return kib / 1024;
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }

@@ -1,14 +1,37 @@
+import cluster from 'node:cluster';
 import { REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
 import { createRegistryApi } from './bootstrap';
 
-/** The single-process default: the whole registry on PostgreSQL alone (`npm start`). */
-async function main(): Promise<void> {
+/**
+ * The single-process default: the whole registry on PostgreSQL alone (`npm start`).
+ * API_WORKERS=n forks n identical processes sharing the port (the API is stateless; the
+ * projector and the change feed elect one leader through PostgreSQL locks).
+ */
+async function serve(): Promise<void> {
   const app = await createRegistryApi();
   const config = app.get<RegistryConfig>(REGISTRY_CONFIG);
   await app.listen(config.port, '0.0.0.0');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+function supervise(workers: number): void {
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (signal === 'SIGTERM' || signal === 'SIGINT' || code === 0) return;
+    console.error(`API worker ${worker.process.pid} died (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  const stop = () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop).on('SIGINT', stop);
+}
+
+const workers = Number(process.env.API_WORKERS ?? '1');
+if (cluster.isPrimary && Number.isSafeInteger(workers) && workers > 1) {
+  supervise(workers);
+} else {
+  serve().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

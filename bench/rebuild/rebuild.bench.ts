@@ -1,0 +1,68 @@
+/**
+ * Seeds N citizens with realistic streams (births, first residences, moves, temporary stays,
+ * deaths and the cancellations that follow) and rebuilds every read model from position 0,
+ * as `npm run rebuild` does: prints events/s and the conditions.
+ *   npm run bench:rebuild [-- --citizens 1000000 --batch-size 5000]
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ALL_PROJECTIONS, ReadModelRebuild, type RebuildPhase } from '@registry/read-models';
+import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-progress';
+import { machineLine } from '../shared/conditions';
+import { databaseLine } from './bench-conditions';
+import { benchDatabase } from './bench-database';
+import { CpuMeter } from './cpu-meter';
+
+const GOAL_EVENTS_PER_SECOND = 20_000;
+
+const { values } = parseArgs({
+  options: { citizens: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '5000' } },
+});
+
+async function main(): Promise<void> {
+  const citizens = Number(values.citizens);
+  const batchSize = Number(values['batch-size']);
+  const db = await benchDatabase(citizens);
+  try {
+    const phases = new Map<RebuildPhase, number>();
+    const display = new RebuildProgressDisplay(db.events);
+    const cpu = new CpuMeter(db.pool);
+    await cpu.sample();
+    const report = await new ReadModelRebuild(db.pool, db.store, ALL_PROJECTIONS, {
+      batchSize,
+      onProgress: (progress) => {
+        if (!phases.has(progress.phase)) phases.set(progress.phase, performance.now());
+        display.update(progress);
+      },
+    }).run();
+    display.stop();
+    const used = await cpu.stop();
+    const seconds = (from: RebuildPhase, to: RebuildPhase) => ((phases.get(to)! - phases.get(from)!) / 1000).toFixed(1);
+    console.log('bench/rebuild: every read model (citizens, residences, vital-statistics) rebuilt from position 0');
+    console.log(machineLine());
+    console.log(await databaseLine(db.pool));
+    console.log(
+      `data: ${citizens} citizens, ${report.events} events` +
+        (db.seedSeconds ? ` (seeded in ${db.seedSeconds.toFixed(0)} s)` : ' (seed of an earlier run)') +
+        `; batch ${batchSize} events per transaction; projector and PostgreSQL on the same machine`,
+    );
+    console.log(
+      `phases: catch-up ${seconds('catch-up', 'indexes')} s, query indexes ${seconds('indexes', 'swap')} s, swap ${seconds('swap', 'done')} s`,
+    );
+    console.log(
+      `cpu: projector ${used.process.toFixed(1)} s, postgresql ${used.postgres.toFixed(1)} s; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(
+      `rebuild: ${report.seconds.toFixed(1)} s, ${Math.round(report.eventsPerSecond)} events/s (goal >= ${GOAL_EVENTS_PER_SECOND})`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
