@@ -2,7 +2,7 @@
  * Seeds N citizens with realistic streams (births, first residences, moves, temporary stays,
  * deaths and the cancellations that follow) and rebuilds every read model from position 0,
  * as `npm run rebuild` does: prints events/s and the conditions.
- *   npm run bench:rebuild [-- --citizens 1000000 --batch-size 5000]
+ *   npm run bench:rebuild [-- --citizens 1000000 --batch-size 10000]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,7 @@ import { CpuMeter } from './cpu-meter';
 const GOAL_EVENTS_PER_SECOND = 20_000;
 
 const { values } = parseArgs({
-  options: { citizens: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '5000' } },
+  options: { citizens: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '10000' } },
 });
 
 async function main(): Promise<void> {

@@ -21,6 +21,8 @@ import { CitizenWritesController } from './citizens/citizen-writes.controller';
 import { HealthController } from './health/health.controller';
 import { CorrectionsController } from './corrections/corrections.controller';
 import { FeedsModule } from './feeds/feeds.module';
+import { QueriesModule } from './queries/queries.module';
+import { ProjectorModule } from '@registry/read-models';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 
@@ -38,6 +40,8 @@ export const API_MIGRATIONS = {
     AuthModule,
     TerminusModule,
     RegistryAppModule,
+    QueriesModule,
+    ProjectorModule,
     FeedsModule,
     ChangeFeedModule,
   ],

@@ -30,9 +30,12 @@ CREATE TABLE projection_checkpoints (
 
 -- Current citizen record: `record` is the body of GET /v1/citizens/{pin} (API.md) as served,
 -- revision included; `json`, not `jsonb`, so a lookup sends the stored text without re-encoding.
+-- Each event rewrites its citizen's row: room left in each page keeps those updates on the page
+-- (HOT, no index entry).
 -- `replaced_by`: the PIN a correction re-established (the old PIN answers 301).
--- citizen_names is the narrow table that search scans (its trigram recheck touches small rows);
--- a replaced PIN has no name row, so search finds the person once, under the current PIN.
+-- citizen_names is the narrow table search reads; a replaced PIN has no name row, so search finds
+-- the person once, under the current PIN. search_name sorts bytewise (COLLATE "C"): names that
+-- start with the text asked are one range of the (search_name, pin) index, in answer order.
 CREATE FUNCTION create_citizen_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format('CREATE TABLE %1$I (
@@ -40,12 +43,12 @@ BEGIN
       revision integer NOT NULL,
       replaced_by text,
       record json NOT NULL,
-      CONSTRAINT %2$I PRIMARY KEY (pin))',
+      CONSTRAINT %2$I PRIMARY KEY (pin)) WITH (fillfactor = 80)',
     'citizen_records' || suffix, 'citizen_records' || suffix || '_pkey');
   EXECUTE format('CREATE TABLE %1$I (
       pin text NOT NULL,
       full_name text NOT NULL,
-      search_name text GENERATED ALWAYS AS (search_fold(full_name)) STORED,
+      search_name text COLLATE "C" GENERATED ALWAYS AS (search_fold(full_name)) STORED,
       date_of_birth date NOT NULL,
       residence_province_code text,
       CONSTRAINT %2$I PRIMARY KEY (pin))',
@@ -53,14 +56,17 @@ BEGIN
   EXECUTE format('ALTER TABLE %I ALTER COLUMN search_name SET STATISTICS 1000', 'citizen_names' || suffix);
 END $$;
 
--- Indexes only queries need: a rebuild creates them once, after the bulk of the rows.
-CREATE FUNCTION index_citizen_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE t text := 'citizen_names' || suffix;
-BEGIN
-  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I USING gin (search_name gin_trgm_ops)', t || '_search', t);
-  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (date_of_birth, pin)', t || '_birth', t);
-  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (residence_province_code, pin)', t || '_residence', t);
-END $$;
+-- Indexes only queries need, as statements: a rebuild runs them once, after the bulk of the rows,
+-- several at a time. Names that start with the text: a range of _name; names that contain it
+-- elsewhere: _search (trigrams).
+CREATE FUNCTION index_citizen_tables(suffix text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+  SELECT format(statement, 'citizen_names' || suffix) FROM unnest(ARRAY[
+    'CREATE INDEX IF NOT EXISTS %1$s_search ON %1$s USING gin (search_name gin_trgm_ops)',
+    'CREATE INDEX IF NOT EXISTS %1$s_name ON %1$s (search_name, pin)',
+    'CREATE INDEX IF NOT EXISTS %1$s_birth ON %1$s (date_of_birth, pin)',
+    'CREATE INDEX IF NOT EXISTS %1$s_residence ON %1$s (residence_province_code, pin)'
+  ]) AS statement
+$$;
 
 -- Residence history, bitemporal: `valid` is when the residence held in the world (days),
 -- `recorded` when the registry held that belief. A change never edits a belief another
@@ -84,37 +90,32 @@ BEGIN
 END $$;
 
 -- Residents of a province in PIN order, and the population count, read this index only.
-CREATE FUNCTION index_residence_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE t text := 'residence_history' || suffix;
-BEGIN
-  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (province_code, pin) INCLUDE (valid, recorded)
-                  WHERE kind = ''permanent''', t || '_residents', t);
-END $$;
+CREATE FUNCTION index_residence_tables(suffix text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+  SELECT format('CREATE INDEX IF NOT EXISTS %1$s_residents ON %1$s (province_code, pin) INCLUDE (valid, recorded)
+                 WHERE kind = ''permanent''', 'residence_history' || suffix)
+$$;
 
--- Births and deaths per month (first day of the month) and province of the event.
--- births_counted remembers where and when each birth was counted, so that a correction of the
--- date or place of birth moves it (the events carry the corrected field only).
+-- Births and deaths, one row per citizen: where and in which month (first day) each happened.
+-- Counting rows per month is cheap with the indexes, and a correction of the date or place of
+-- birth simply rewrites the row (per-month counters would need the old value to move a birth).
 CREATE FUNCTION create_vital_statistics_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format('CREATE TABLE %1$I (
-      province_code text NOT NULL,
-      month date NOT NULL,
-      births integer NOT NULL DEFAULT 0,
-      deaths integer NOT NULL DEFAULT 0,
-      CONSTRAINT %2$I PRIMARY KEY (province_code, month))',
-    'vital_statistics' || suffix, 'vital_statistics' || suffix || '_pkey');
-  EXECUTE format('CREATE TABLE %1$I (
       pin text NOT NULL,
-      province_code text NOT NULL,
-      date_of_birth date NOT NULL,
+      birth_province_code text NOT NULL,
+      birth_month date NOT NULL,
+      death_province_code text,
+      death_month date,
       CONSTRAINT %2$I PRIMARY KEY (pin))',
-    'births_counted' || suffix, 'births_counted' || suffix || '_pkey');
+    'vital_events' || suffix, 'vital_events' || suffix || '_pkey');
 END $$;
 
-CREATE FUNCTION index_vital_statistics_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  -- The primary key answers every query.
-END $$;
+CREATE FUNCTION index_vital_statistics_tables(suffix text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+  SELECT format(statement, 'vital_events' || suffix) FROM unnest(ARRAY[
+    'CREATE INDEX IF NOT EXISTS %1$s_births ON %1$s (birth_province_code, birth_month)',
+    'CREATE INDEX IF NOT EXISTS %1$s_deaths ON %1$s (death_province_code, death_month) WHERE death_province_code IS NOT NULL'
+  ]) AS statement
+$$;
 
 -- Replaces each live table by its rebuilt twin, indexes renamed to the live names. Called in the
 -- rebuild's final transaction, after it has locked the live projections' checkpoints.
@@ -134,14 +135,21 @@ BEGIN
   END LOOP;
 END $$;
 
-SELECT create_citizen_tables(''), index_citizen_tables('');
-SELECT create_residence_tables(''), index_residence_tables('');
-SELECT create_vital_statistics_tables(''), index_vital_statistics_tables('');
+SELECT create_citizen_tables(''), create_residence_tables(''), create_vital_statistics_tables('');
+DO $$
+DECLARE statement text;
+BEGIN
+  FOR statement IN
+    SELECT index_citizen_tables('') UNION ALL SELECT index_residence_tables('') UNION ALL SELECT index_vital_statistics_tables('')
+  LOOP
+    EXECUTE statement;
+  END LOOP;
+END $$;
 INSERT INTO projection_checkpoints (projection) VALUES ('citizens'), ('residences'), ('vital-statistics');
 
 -- Down Migration
-DROP TABLE IF EXISTS citizen_records, citizen_names, residence_history, vital_statistics, births_counted,
-  citizen_records_next, citizen_names_next, residence_history_next, vital_statistics_next, births_counted_next;
+DROP TABLE IF EXISTS citizen_records, citizen_names, residence_history, vital_events,
+  citizen_records_next, citizen_names_next, residence_history_next, vital_events_next;
 DROP TABLE projection_checkpoints;
 DROP FUNCTION swap_in_read_model_tables(text[], text);
 DROP FUNCTION index_vital_statistics_tables(text);

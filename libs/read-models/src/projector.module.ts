@@ -42,7 +42,10 @@ export class LiveProjector implements OnApplicationBootstrap, OnModuleDestroy {
     const elapsed = performance.now() - this.lastReport;
     if (elapsed < REPORT_EVERY_MS) return;
     const position = formatPosition(events[events.length - 1].position);
-    this.logger.log({ events: this.projected, perSecond: Math.round(this.projected / (elapsed / 1000)), position }, 'projected');
+    this.logger.log(
+      { events: this.projected, perSecond: Math.round(this.projected / (elapsed / 1000)), position },
+      'projected',
+    );
     this.projected = 0;
     this.lastReport = performance.now();
   }

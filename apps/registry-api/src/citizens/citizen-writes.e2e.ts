@@ -32,7 +32,7 @@ export function citizenWritesSuite(store: StoreName): void {
         body: { address: elsewhere, effectiveDate: '2020-06-01' },
       });
       expect(second.body).toEqual({ revision: 2 });
-      const citizen = await api.call('GET', `/v1/citizens/${pin}`);
+      const citizen = await api.call('GET', `/v1/citizens/${pin}?minRevision=2`);
       expect(citizen.body.permanentResidence).toEqual({ address: elsewhere, since: '2020-06-01' });
       const timeline = await api.call('GET', `/v1/citizens/${pin}/timeline`);
       expect(timeline.body.events[2].data.previous).toEqual({ address: home, since: '2010-01-01' });
@@ -48,7 +48,7 @@ export function citizenWritesSuite(store: StoreName): void {
       });
       expect(answer.status).toBe(200);
       expect(answer.body.revision).toBe(2);
-      expect((await api.call('GET', `/v1/citizens/${pin}`)).body.permanentResidence).toBeNull();
+      expect((await api.call('GET', `/v1/citizens/${pin}?minRevision=2`)).body.permanentResidence).toBeNull();
     });
   });
 
@@ -69,7 +69,7 @@ export function citizenWritesSuite(store: StoreName): void {
         'TemporaryResidenceEnded',
         'TemporaryResidenceRegistered',
       ]);
-      expect((await api.call('GET', `/v1/citizens/${pin}`)).body.temporaryResidence).toEqual({
+      expect((await api.call('GET', `/v1/citizens/${pin}?minRevision=3`)).body.temporaryResidence).toEqual({
         address: elsewhere,
         from: '2024-06-01',
         until: '2025-06-01',
@@ -91,7 +91,7 @@ export function citizenWritesSuite(store: StoreName): void {
         },
       });
       expect(death.status).toBe(200);
-      const citizen = await api.call('GET', `/v1/citizens/${pin}`);
+      const citizen = await api.call('GET', `/v1/citizens/${pin}?minRevision=${death.body.revision}`);
       expect(citizen.body).toMatchObject({ status: 'deceased', dateOfDeath: '2024-05-01' });
 
       const before = await api.eventsWritten();

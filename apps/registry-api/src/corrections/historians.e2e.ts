@@ -113,10 +113,10 @@ export function historiansSuite(store: StoreName): void {
       expect(newPin).not.toBe(oldPin);
       expect(correction.headers.location).toBe(`/v1/citizens/${newPin}`);
 
-      const moved = await api.call('GET', `/v1/citizens/${oldPin}`);
+      const moved = await api.call('GET', `/v1/citizens/${oldPin}?minRevision=3`);
       expect(moved.status).toBe(301);
       expect(moved.headers.location).toBe(`/v1/citizens/${newPin}`);
-      const current = await api.call('GET', `/v1/citizens/${newPin}`);
+      const current = await api.call('GET', `/v1/citizens/${newPin}?minRevision=0`);
       expect(current.body).toMatchObject({
         pin: newPin,
         sex: 'female',

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import { PG_POOL, Public } from '@registry/platform';
+import { ProjectorLag } from '@registry/read-models';
 
 @ApiTags('operations')
 @Controller('health')
@@ -11,16 +12,23 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly projector: ProjectorLag,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.database()]);
+    return this.health.check([() => this.database(), () => this.readModels()]);
   }
 
   private async database(): Promise<HealthIndicatorResult> {
     await this.pool.query('SELECT 1');
     return { database: { status: 'up' } };
+  }
+
+  /** How far the read models are behind the event store (reported, not a failure). */
+  private async readModels(): Promise<HealthIndicatorResult> {
+    const lag = await this.projector.lag();
+    return { projector: { status: 'up', lagEvents: lag.events, lagSeconds: lag.seconds } };
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { testDatabaseUrl } from '@registry/testing';
+import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { startKurrentDbTestServer, type KurrentDbTestServer } from '@registry/testing/kurrentdb-server';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@registry/event-store';
 import type { Role } from '@registry/platform';
@@ -30,7 +30,7 @@ export interface TokenClaims {
 export class ApiHarness {
   readonly sub = `officer-${randomUUID()}`;
   private readonly jwt: JwtService;
-  readonly pool = new Pool({ connectionString: testDatabaseUrl(), max: 4 });
+  readonly pool: Pool;
 
   private readonly store: EventStore;
 
@@ -38,8 +38,10 @@ export class ApiHarness {
     readonly app: NestFastifyApplication,
     secret: string,
     readonly storeName: StoreName,
+    private readonly databaseUrl: string,
     private readonly kurrentDb?: KurrentDbTestServer,
   ) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: 4 });
     this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn: '1h' } });
     this.store = app.get(EVENT_STORE);
   }
@@ -61,16 +63,13 @@ export class ApiHarness {
             KURRENTDB_CONNECTION_STRING: kurrentDb?.connectionString ?? process.env.KURRENTDB_CONNECTION_STRING!,
           }
         : { EVENT_STORE: 'postgresql' };
-    Object.assign(process.env, {
-      DATABASE_URL: testDatabaseUrl(),
-      REGISTRY_JWT_SECRET: secret,
-      LOG_LEVEL: 'warn',
-      ...store,
-    });
+    // Read-model checkpoints are positions of one store: a KurrentDB run gets a database of its own.
+    const databaseUrl = storeName === 'kurrentdb' ? await ownDatabase() : testDatabaseUrl();
+    Object.assign(process.env, { DATABASE_URL: databaseUrl, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...store });
     const app = await createRegistryApi({ logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new ApiHarness(app, secret, storeName, kurrentDb);
+    return new ApiHarness(app, secret, storeName, databaseUrl, kurrentDb);
   }
 
   token(claims: TokenClaims = { roles: ['officer'], office: '001' }): string {
@@ -132,7 +131,24 @@ export class ApiHarness {
     await this.app.close();
     await this.pool.end();
     await this.kurrentDb?.stop();
+    if (this.databaseUrl !== testDatabaseUrl()) await dropDatabase(this.databaseUrl);
   }
+}
+
+async function ownDatabase(): Promise<string> {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/registry_test_kurrentdb_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(url.toString(), true);
+  return url.toString();
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const pool = new Pool({ connectionString: admin.toString(), max: 1 });
+  await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await pool.end();
 }
 
 function safeJson(text: string): unknown {

@@ -6,6 +6,8 @@ import { PG_POOL } from '@registry/platform';
 /** A citizen record as stored: the API body as JSON text, and its revision for ETag and minRevision. */
 export interface StoredCitizen {
   readonly revision: number;
+  /** The PIN a correction re-established, when this one was replaced. */
+  readonly replacedBy: string | null;
   readonly json: string;
 }
 
@@ -25,7 +27,7 @@ export class CitizenRecords {
   async find(pin: string): Promise<StoredCitizen | undefined> {
     const { rows } = await this.pool.query<StoredCitizen>({
       name: 'read_model_citizen_record',
-      text: 'SELECT revision, record::text AS json FROM citizen_records WHERE pin = $1',
+      text: 'SELECT revision, replaced_by AS "replacedBy", record::text AS json FROM citizen_records WHERE pin = $1',
       values: [pin],
     });
     return rows[0];

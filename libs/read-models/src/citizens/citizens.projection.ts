@@ -17,10 +17,19 @@ export const citizensProjection: Projection = {
   project: projectCitizens,
 };
 
-/** A citizen as this projection keeps it: the domain record and the stream revision. */
+/** What search keeps of a citizen; none for a PIN a correction replaced (found under the new one). */
+interface NameRow {
+  readonly pin: string;
+  readonly full_name: string;
+  readonly date_of_birth: string;
+  readonly residence_province_code: string | null;
+}
+
+/** A citizen as this projection keeps it: the domain record, the stream revision, the stored name row. */
 interface Citizen {
   readonly record: CitizenRecord;
   readonly revision: number;
+  readonly storedName: NameRow | null;
 }
 
 async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
@@ -37,15 +46,24 @@ async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[],
   }
   const rows = [...changed].map((pin) => citizens.get(pin)!);
   await upsertRecords(tx, target, rows);
-  await upsertNames(tx, target, rows.filter((c) => c.record.replacedBy === null));
-  await removeNames(tx, target, rows.filter((c) => c.record.replacedBy !== null));
+  await saveNames(tx, target, rows);
 }
 
 /** Every event of the stream moves the revision, even one this build does not fold. */
 function evolve(current: Citizen | undefined, event: RecordedEvent): Citizen | undefined {
   const known = asCitizenEvent(event);
   const record = known ? evolveCitizen(current?.record ?? null, known) : current?.record;
-  return record ? { record, revision: event.revision } : undefined;
+  return record ? { record, revision: event.revision, storedName: current?.storedName ?? null } : undefined;
+}
+
+function nameRowOf(record: CitizenRecord): NameRow | null {
+  if (record.replacedBy !== null) return null;
+  return {
+    pin: record.pin,
+    full_name: fullNameOf(record.name),
+    date_of_birth: record.dateOfBirth,
+    residence_province_code: record.permanentResidence?.address.provinceCode ?? null,
+  };
 }
 
 async function loadCitizens(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, Citizen>> {
@@ -54,48 +72,66 @@ async function loadCitizens(tx: PoolClient, target: TableSet, pins: string[]): P
     `SELECT pin, replaced_by, record FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`,
     [pins],
   );
-  return new Map(rows.map((row) => [row.pin, { record: recordOf(row.record, row.replaced_by), revision: row.record.revision }]));
+  return new Map(
+    rows.map((row) => {
+      const record = recordOf(row.record, row.replaced_by);
+      return [row.pin, { record, revision: row.record.revision, storedName: nameRowOf(record) }];
+    }),
+  );
 }
 
+/**
+ * One JSON document for the whole batch: PostgreSQL parses it once, where array parameters
+ * would be escaped element by element on both sides.
+ */
 async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
   if (citizens.length === 0) return;
+  const rows = citizens.map((c) => ({
+    pin: c.record.pin,
+    revision: c.revision,
+    replaced_by: c.record.replacedBy,
+    record: citizenDocument(c.record, c.revision),
+  }));
   await tx.query(
     `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record)
-     SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::json[])
+     SELECT pin, revision, replaced_by, record FROM json_to_recordset($1::json)
+            AS r(pin text, revision integer, replaced_by text, record json)
      ON CONFLICT (pin) DO UPDATE
        SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record`,
-    [
-      citizens.map((c) => c.record.pin),
-      citizens.map((c) => c.revision),
-      citizens.map((c) => c.record.replacedBy),
-      citizens.map((c) => JSON.stringify(citizenDocument(c.record, c.revision))),
-    ],
+    [JSON.stringify(rows)],
   );
 }
 
-/** Name rows change only with the name, birth date or residence: other events leave them be. */
-async function upsertNames(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
-  if (citizens.length === 0) return;
+/**
+ * Name rows are written only when what search sees changed (name, birth date, residence
+ * province): most events (stays, deaths...) leave them be, and each write folds the name again.
+ */
+async function saveNames(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
+  const upserts: NameRow[] = [];
+  const removals: string[] = [];
+  for (const citizen of citizens) {
+    const row = nameRowOf(citizen.record);
+    if (row === null && citizen.storedName !== null) removals.push(citizen.storedName.pin);
+    if (row !== null && !sameNameRow(row, citizen.storedName)) upserts.push(row);
+  }
   const table = tableName('citizen_names', target);
-  await tx.query(
-    `INSERT INTO ${table} AS n (pin, full_name, date_of_birth, residence_province_code)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[])
-     ON CONFLICT (pin) DO UPDATE
-       SET full_name = excluded.full_name, date_of_birth = excluded.date_of_birth,
-           residence_province_code = excluded.residence_province_code
-       WHERE (n.full_name, n.date_of_birth, n.residence_province_code)
-             IS DISTINCT FROM (excluded.full_name, excluded.date_of_birth, excluded.residence_province_code)`,
-    [
-      citizens.map((c) => c.record.pin),
-      citizens.map((c) => fullNameOf(c.record.name)),
-      citizens.map((c) => c.record.dateOfBirth),
-      citizens.map((c) => c.record.permanentResidence?.address.provinceCode ?? null),
-    ],
-  );
+  if (upserts.length > 0) {
+    await tx.query(
+      `INSERT INTO ${table} (pin, full_name, date_of_birth, residence_province_code)
+       SELECT * FROM json_to_recordset($1::json) AS r(pin text, full_name text, date_of_birth date, residence_province_code text)
+       ON CONFLICT (pin) DO UPDATE SET full_name = excluded.full_name, date_of_birth = excluded.date_of_birth,
+                                       residence_province_code = excluded.residence_province_code`,
+      [JSON.stringify(upserts)],
+    );
+  }
+  if (removals.length > 0) await tx.query(`DELETE FROM ${table} WHERE pin = ANY($1)`, [removals]);
 }
 
-/** A PIN a correction replaced is found under the new PIN only. */
-async function removeNames(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
-  if (citizens.length === 0) return;
-  await tx.query(`DELETE FROM ${tableName('citizen_names', target)} WHERE pin = ANY($1)`, [citizens.map((c) => c.record.pin)]);
+function sameNameRow(a: NameRow, b: NameRow | null): boolean {
+  return (
+    b !== null &&
+    a.full_name === b.full_name &&
+    a.date_of_birth === b.date_of_birth &&
+    a.residence_province_code === b.residence_province_code
+  );
 }

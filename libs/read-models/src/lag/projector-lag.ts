@@ -39,7 +39,10 @@ export class ProjectorLag {
 
   /** The lag of the read model furthest behind. */
   async lag(): Promise<Lag> {
-    const positions = await readCheckpoints(this.pool, ALL_PROJECTIONS.map((p) => checkpointKey(p.name, LIVE)));
+    const positions = await readCheckpoints(
+      this.pool,
+      ALL_PROJECTIONS.map((p) => checkpointKey(p.name, LIVE)),
+    );
     return this.lagAfter(earliest(positions));
   }
 
@@ -69,4 +72,3 @@ export class ProjectorLag {
     return { events, seconds: Math.max(0, Math.round(waited * 1000) / 1000) };
   }
 }
-

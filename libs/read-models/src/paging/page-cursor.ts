@@ -2,8 +2,6 @@
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-const PIN = /^\d{12}$/;
-
 export class InvalidCursor extends Error {
   constructor() {
     super('The cursor is not one this registry gave out');
@@ -11,22 +9,40 @@ export class InvalidCursor extends Error {
 }
 
 /**
- * Pages run in PIN order and a cursor carries the last PIN of the page: stable under concurrent
- * writes (no offsets), and each page is an index range scan. Opaque to clients (base64url) so
- * its content may change.
+ * Pages continue after the last row of the previous page (keyset paging): stable under
+ * concurrent writes, each page an index range scan. A cursor carries those keys, opaque to
+ * clients (base64url) so its content may change.
  */
+export function encodeCursor(keys: object): string {
+  return Buffer.from(JSON.stringify(keys)).toString('base64url');
+}
+
+/** The keys of a cursor, when `accept` recognises them; InvalidCursor otherwise. */
+export function decodeCursor<T>(cursor: string, accept: (keys: unknown) => keys is T): T {
+  let keys: unknown;
+  try {
+    keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursor();
+  }
+  if (!accept(keys)) throw new InvalidCursor();
+  return keys;
+}
+
+const PIN = /^\d{12}$/;
+
+export function isPin(value: unknown): value is string {
+  return typeof value === 'string' && PIN.test(value);
+}
+
+/** Lists in PIN order (residents) continue after a PIN. */
 export function cursorAfter(pin: string): string {
-  return Buffer.from(JSON.stringify({ after: pin })).toString('base64url');
+  return encodeCursor({ after: pin });
 }
 
 export function pinAfterCursor(cursor: string): string {
-  try {
-    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof after === 'string' && PIN.test(after)) return after;
-  } catch {
-    // falls through: not a cursor of ours
-  }
-  throw new InvalidCursor();
+  return decodeCursor(cursor, (keys): keys is { after: string } => isPin((keys as { after?: unknown } | null)?.after))
+    .after;
 }
 
 /** Rows are fetched one beyond the page: its presence says there is a next page. */

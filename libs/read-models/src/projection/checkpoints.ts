@@ -28,11 +28,15 @@ export class CheckpointMoved extends Error {
 }
 
 export async function ensureCheckpoints(db: Queryable, keys: readonly string[]): Promise<void> {
-  await db.query('INSERT INTO projection_checkpoints (projection) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [keys]);
+  await db.query('INSERT INTO projection_checkpoints (projection) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [
+    keys,
+  ]);
 }
 
 export async function readCheckpoints(db: Queryable, keys: readonly string[]): Promise<Positions> {
-  const { rows } = await db.query<CheckpointRow>('SELECT * FROM projection_checkpoints WHERE projection = ANY($1)', [keys]);
+  const { rows } = await db.query<CheckpointRow>('SELECT * FROM projection_checkpoints WHERE projection = ANY($1)', [
+    keys,
+  ]);
   return toPositions(keys, rows);
 }
 
@@ -45,11 +49,14 @@ export async function lockCheckpoints(tx: PoolClient, keys: readonly string[]): 
   return toPositions(keys, rows);
 }
 
-/** Throws CheckpointMoved unless the stored positions are the ones this writer expects. */
+/** Throws CheckpointMoved unless the stored positions (of `stored`'s keys) are the ones expected. */
 export function requireUnmoved(stored: Positions, expected: Positions): void {
-  for (const [key, position] of expected) {
-    const actual = stored.get(key);
-    const same = actual === undefined || position === undefined ? actual === position : formatPosition(actual) === formatPosition(position);
+  for (const [key, actual] of stored) {
+    const position = expected.get(key);
+    const same =
+      actual === undefined || position === undefined
+        ? actual === position
+        : formatPosition(actual) === formatPosition(position);
     if (!same) throw new CheckpointMoved(key);
   }
 }

@@ -21,7 +21,9 @@ export class Leadership {
   static async tryAcquire(pool: Pool, key: string, onLost: () => void): Promise<Leadership | undefined> {
     const client = await pool.connect();
     try {
-      const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS held', [key]);
+      const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS held', [
+        key,
+      ]);
       if (rows[0].held) return new Leadership(client, key, onLost);
       client.release();
       return undefined;

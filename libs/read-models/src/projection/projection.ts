@@ -18,7 +18,10 @@ export interface Projection {
   readonly name: string;
   /** Live table names; a rebuild fills `<table>_next` and swaps them in. */
   readonly tables: readonly string[];
-  /** SQL functions of the read-model migration that create the tables and the query indexes. */
+  /**
+   * SQL functions of the read-model migration: `create(suffix)` creates the tables with the keys
+   * the projection writes by; `index(suffix)` returns the statements of the query indexes.
+   */
   readonly schema: { readonly create: string; readonly index: string };
   project(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void>;
 }

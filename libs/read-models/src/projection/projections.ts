@@ -4,7 +4,11 @@ import { vitalStatisticsProjection } from '../statistics/vital-statistics.projec
 import type { Projection } from './projection';
 
 /** Every read model the projector keeps. */
-export const ALL_PROJECTIONS: readonly Projection[] = [citizensProjection, residencesProjection, vitalStatisticsProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  citizensProjection,
+  residencesProjection,
+  vitalStatisticsProjection,
+];
 
 export class UnknownProjection extends Error {
   constructor(name: string) {

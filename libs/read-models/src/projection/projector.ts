@@ -57,7 +57,11 @@ export class Projector {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const leadership = await Leadership.tryAcquire(this.pool, PROJECTOR_LEADERSHIP, () => void this.subscription?.close());
+        const leadership = await Leadership.tryAcquire(
+          this.pool,
+          PROJECTOR_LEADERSHIP,
+          () => void this.subscription?.close(),
+        );
         if (!leadership) {
           await this.pause(this.options.retryMs);
           continue;

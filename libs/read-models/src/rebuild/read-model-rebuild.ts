@@ -42,6 +42,10 @@ export interface RebuildReport {
 }
 
 export const REBUILD_LOCK = 'registry.read-model-rebuild';
+const INDEX_BUILD_MEMORY = '256MB';
+const INDEX_BUILDERS = 3;
+/** Pages read but not yet written by every projection: a projection may run this far ahead. */
+const PAGES_IN_FLIGHT = 3;
 
 export class RebuildAlreadyRunning extends Error {
   constructor() {
@@ -57,6 +61,8 @@ export class RebuildAlreadyRunning extends Error {
  */
 export class ReadModelRebuild {
   private readonly writer: ProjectionWriter;
+  /** One writer per projection, for the catch-up (see catchUp). */
+  private readonly lanes: ProjectionWriter[];
   private processed = 0;
 
   constructor(
@@ -66,6 +72,7 @@ export class ReadModelRebuild {
     private readonly options: RebuildOptions,
   ) {
     this.writer = new ProjectionWriter(projections, NEXT);
+    this.lanes = projections.map((projection) => new ProjectionWriter([projection], NEXT));
   }
 
   async run(): Promise<RebuildReport> {
@@ -115,20 +122,53 @@ export class ReadModelRebuild {
     return rows[0].n === names.length && checkpoint.rowCount === 1;
   }
 
+  /**
+   * Each projection writes its own transactions (rows and its own checkpoint) on its own
+   * connection, over the same pages read once: while PostgreSQL writes one projection's batch,
+   * this process computes another's, so the two cores both work. A projection runs at most a
+   * few pages ahead of the slowest, which bounds the pages held in memory.
+   */
   private async catchUp(positions: Positions): Promise<void> {
+    let lanes = this.lanes.map(() => Promise.resolve());
+    const inFlight: Promise<unknown>[] = [];
     for await (const page of pagesOf(this.store, earliest(positions), this.options.batchSize)) {
-      await this.writer.commit(this.pool, page, positions);
-      this.processed += page.length;
-      this.report('catch-up');
+      lanes = lanes.map((lane, i) => lane.then(() => this.lanes[i].commit(this.pool, page, positions)));
+      const written = Promise.all(lanes).then(() => {
+        this.processed += page.length;
+        this.report('catch-up');
+      });
+      written.catch(() => undefined); // awaited below
+      inFlight.push(written);
+      if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
     }
+    await Promise.all(inFlight);
   }
 
-  /** Query indexes are built once over the whole table: cheaper than maintaining them row by row. */
+  /**
+   * Query indexes are built once over the whole table: cheaper than maintaining them row by row.
+   * Index builds and ANALYZE run a few at a time, each on its own connection, the longest first
+   * (a trigram index over millions of names also builds faster with room to sort in).
+   */
   private async createIndexes(): Promise<void> {
+    const jobs: string[] = [];
     for (const projection of this.projections) {
-      await this.pool.query(`SELECT ${projection.schema.index}($1)`, [NEXT.suffix]);
-      for (const table of projection.tables) await this.pool.query(`ANALYZE ${tableName(table, NEXT)}`);
+      const { rows } = await this.pool.query<{ statement: string }>(
+        `SELECT ${projection.schema.index}($1) AS statement`,
+        [NEXT.suffix],
+      );
+      jobs.push(...rows.map((row) => row.statement));
     }
+    jobs.push(...this.projections.flatMap((p) => p.tables.map((table) => `ANALYZE ${tableName(table, NEXT)}`)));
+    const next = () => jobs.shift();
+    const worker = async () => {
+      for (let job = next(); job !== undefined; job = next()) {
+        await inReadModelTransaction(this.pool, async (tx) => {
+          await tx.query(`SET LOCAL maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+          await tx.query(job);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: INDEX_BUILDERS }, worker));
   }
 
   private async swapIn(positions: Positions): Promise<void> {
@@ -140,7 +180,10 @@ export class ReadModelRebuild {
       await lockCheckpoints(tx, liveKeys);
       requireUnmoved(await lockCheckpoints(tx, this.writer.keys), positions);
       await this.projectTail(tx, positions);
-      await tx.query('SELECT swap_in_read_model_tables($1, $2)', [this.projections.flatMap((p) => p.tables), NEXT.suffix]);
+      await tx.query('SELECT swap_in_read_model_tables($1, $2)', [
+        this.projections.flatMap((p) => p.tables),
+        NEXT.suffix,
+      ]);
       for (const projection of this.projections) {
         await promoteCheckpoint(tx, checkpointKey(projection.name, NEXT), checkpointKey(projection.name, LIVE));
       }

@@ -83,7 +83,14 @@ export class ResidenceLedger {
     entry.version = { ...old, recordedTo: fact.recordedAt };
     entry.changed = true;
     this.track({
-      version: { ...old, assertedBy: fact.revision, valid, recordedFrom: fact.recordedAt, recordedTo: null, endedBy: fact.type },
+      version: {
+        ...old,
+        assertedBy: fact.revision,
+        valid,
+        recordedFrom: fact.recordedAt,
+        recordedTo: null,
+        endedBy: fact.type,
+      },
       stored: false,
       changed: true,
     });

@@ -4,7 +4,7 @@ import type { Address, CitizenEvent, CitizenSnapshot } from '@registry/domain';
 import { addressOf } from '../citizens/citizen-document';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
-import { dayAfter, period, ResidenceLedger, type Fact, type ResidenceVersion, type ValidPeriod } from './residence-ledger';
+import { dayAfter, period, ResidenceLedger, type Fact, type ResidenceVersion } from './residence-ledger';
 
 /**
  * Residence history with valid time and recorded time, for residents of a province and the
@@ -75,7 +75,12 @@ function carryOver(ledger: ResidenceLedger, record: CitizenSnapshot, fact: Fact)
   const temporary = record.temporaryResidence;
   if (temporary) {
     const until = dayAfter(temporary.until);
-    ledger.register('temporary', fact, addressOf(temporary.address), period(temporary.from, end !== null && end < until ? end : until));
+    ledger.register(
+      'temporary',
+      fact,
+      addressOf(temporary.address),
+      period(temporary.from, end !== null && end < until ? end : until),
+    );
   }
 }
 
@@ -88,7 +93,7 @@ interface VersionRow {
   valid_from: string | null;
   valid_to: string | null;
   is_empty: boolean;
-  recorded_from: Date;
+  recorded_from_ms: number;
   ended_by: string | null;
 }
 
@@ -98,7 +103,7 @@ async function loadCurrent(tx: PoolClient, target: TableSet, pins: string[]): Pr
   const { rows } = await tx.query<VersionRow>(
     `SELECT DISTINCT ON (pin, kind) pin, kind, registered_by, asserted_by, address,
             lower(valid)::text AS valid_from, upper(valid)::text AS valid_to, isempty(valid) AS is_empty,
-            lower(recorded) AS recorded_from, ended_by
+            floor(extract(epoch FROM lower(recorded)) * 1000)::float8 AS recorded_from_ms, ended_by
        FROM ${tableName('residence_history', target)}
       WHERE pin = ANY($1) AND upper_inf(recorded)
       ORDER BY pin, kind, registered_by DESC`,
@@ -111,30 +116,39 @@ async function loadCurrent(tx: PoolClient, target: TableSet, pins: string[]): Pr
     assertedBy: row.asserted_by,
     address: row.address,
     valid: row.is_empty ? 'empty' : { from: row.valid_from!, to: row.valid_to },
-    recordedFrom: row.recorded_from,
+    recordedFrom: new Date(row.recorded_from_ms),
     recordedTo: null,
     endedBy: row.ended_by,
   }));
 }
+
+/** The columns of a version as one JSON row (see upsertRecords in the citizens projection). */
+function rowsOf(versions: readonly ResidenceVersion[]) {
+  const instants = new InstantText();
+  return versions.map((v) => ({
+    pin: v.pin,
+    kind: v.kind,
+    registered_by: v.registeredBy,
+    asserted_by: v.assertedBy,
+    province_code: v.address.provinceCode,
+    address: v.address,
+    valid: v.valid === 'empty' ? 'empty' : `[${v.valid.from},${v.valid.to ?? ''})`,
+    recorded: `[${instants.of(v.recordedFrom)},${v.recordedTo ? instants.of(v.recordedTo) : ''})`,
+    ended_by: v.endedBy,
+  }));
+}
+
+const COLUMNS = `pin text, kind text, registered_by integer, asserted_by integer, province_code text, address json,
+                 valid daterange, recorded tstzrange, ended_by text`;
 
 async function insertVersions(tx: PoolClient, target: TableSet, versions: readonly ResidenceVersion[]): Promise<void> {
   if (versions.length === 0) return;
   await tx.query(
     `INSERT INTO ${tableName('residence_history', target)}
             (pin, kind, registered_by, asserted_by, province_code, address, valid, recorded, ended_by)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::text[], $6::json[],
-                          $7::daterange[], $8::tstzrange[], $9::text[])`,
-    [
-      versions.map((v) => v.pin),
-      versions.map((v) => v.kind),
-      versions.map((v) => v.registeredBy),
-      versions.map((v) => v.assertedBy),
-      versions.map((v) => v.address.provinceCode),
-      versions.map((v) => JSON.stringify(v.address)),
-      versions.map((v) => rangeText(v.valid)),
-      versions.map((v) => recordedText(v)),
-      versions.map((v) => v.endedBy),
-    ],
+     SELECT pin, kind, registered_by, asserted_by, province_code, address, valid, recorded, ended_by
+       FROM json_to_recordset($1::json) AS r(${COLUMNS})`,
+    [JSON.stringify(rowsOf(versions))],
   );
 }
 
@@ -144,25 +158,23 @@ async function updateVersions(tx: PoolClient, target: TableSet, versions: readon
   await tx.query(
     `UPDATE ${tableName('residence_history', target)} AS h
         SET valid = u.valid, recorded = u.recorded, ended_by = u.ended_by
-       FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::daterange[], $6::tstzrange[], $7::text[])
-            AS u(pin, kind, registered_by, asserted_by, valid, recorded, ended_by)
+       FROM json_to_recordset($1::json) AS u(${COLUMNS})
       WHERE h.pin = u.pin AND h.kind = u.kind AND h.registered_by = u.registered_by AND h.asserted_by = u.asserted_by`,
-    [
-      versions.map((v) => v.pin),
-      versions.map((v) => v.kind),
-      versions.map((v) => v.registeredBy),
-      versions.map((v) => v.assertedBy),
-      versions.map((v) => rangeText(v.valid)),
-      versions.map((v) => recordedText(v)),
-      versions.map((v) => v.endedBy),
-    ],
+    [JSON.stringify(rowsOf(versions))],
   );
 }
 
-function rangeText(valid: ValidPeriod): string {
-  return valid === 'empty' ? 'empty' : `[${valid.from},${valid.to ?? ''})`;
-}
+/** Events of one transaction share their instant: each is written out once. */
+class InstantText {
+  private readonly texts = new Map<number, string>();
 
-function recordedText(version: ResidenceVersion): string {
-  return `[${version.recordedFrom.toISOString()},${version.recordedTo?.toISOString() ?? ''})`;
+  of(instant: Date): string {
+    const ms = instant.getTime();
+    let text = this.texts.get(ms);
+    if (text === undefined) {
+      text = instant.toISOString();
+      this.texts.set(ms, text);
+    }
+    return text;
+  }
 }

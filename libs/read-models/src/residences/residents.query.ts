@@ -29,7 +29,13 @@ export class Residents {
 
   /** Up to `limit + 1` residents: the extra one tells the caller a next page exists. */
   async list(criteria: ResidentsCriteria): Promise<Resident[]> {
-    const { rows } = await this.pool.query<{ pin: string; name: PersonName; date_of_birth: string; address: Address; since: string }>({
+    const { rows } = await this.pool.query<{
+      pin: string;
+      name: PersonName;
+      date_of_birth: string;
+      address: Address;
+      since: string;
+    }>({
       name: 'read_model_residents',
       text: `SELECT h.pin, r.record->'name' AS name, r.record->>'dateOfBirth' AS date_of_birth,
                     h.address, lower(h.valid)::text AS since

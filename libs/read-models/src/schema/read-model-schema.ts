@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { migrate, type MigrationSet } from '@registry/event-store';
+import { locateMigrations, migrate, type MigrationSet } from '@registry/event-store';
 
 /** The read models keep their own migration history, apart from the event store's and the API's. */
 export const READ_MODEL_MIGRATIONS: MigrationSet = {
-  dir: join(__dirname, '..', '..', 'migrations'),
+  dir: locateMigrations(join(__dirname, '..', '..', 'migrations'), 'libs/read-models/migrations'),
   table: 'pgmigrations_read_models',
 };
 

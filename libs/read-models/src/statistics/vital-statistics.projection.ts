@@ -5,84 +5,89 @@ import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, tableName, type Projection, type TableSet } from '../projection/projection';
 
 /**
- * Births and deaths per month, counted where they happened (place of birth, place of death) and
- * in the month of the event's own date, not of its registration. A correction of the date or
- * place of birth moves the birth; a re-established PIN is the same person, not a new birth.
+ * Births and deaths: for each citizen where and in which month they were born and died (the
+ * place and date of the event itself, not of its registration). The statistics count these
+ * rows. A correction of the date or place of birth rewrites the row; a re-established PIN takes
+ * the row over, so the person is counted once.
  */
 export const vitalStatisticsProjection: Projection = {
   name: 'vital-statistics',
-  tables: ['vital_statistics', 'births_counted'],
+  tables: ['vital_events'],
   schema: { create: 'create_vital_statistics_tables', index: 'index_vital_statistics_tables' },
-  project: projectVitalStatistics,
+  project: projectVitalEvents,
 };
 
-/** Where and when a citizen's birth is counted. */
-interface CountedBirth {
-  readonly provinceCode: string;
-  readonly dateOfBirth: string;
+interface VitalRow {
+  readonly pin: string;
+  readonly birth_province_code: string;
+  readonly birth_month: string;
+  readonly death_province_code: string | null;
+  readonly death_month: string | null;
 }
 
-interface Tally {
-  readonly provinceCode: string;
-  readonly month: string;
-  births: number;
-  deaths: number;
-}
+/** The batch's rows: written, or removed (null). */
+class VitalRows {
+  readonly changed = new Map<string, VitalRow | null>();
 
-/** The batch's changes: tallies to add (zero ones too: batch boundaries must not matter). */
-class VitalChanges {
-  readonly tallies = new Map<string, Tally>();
-  readonly births = new Map<string, CountedBirth>();
+  constructor(private readonly stored: ReadonlyMap<string, VitalRow>) {}
 
-  constructor(readonly stored: ReadonlyMap<string, CountedBirth>) {}
-
-  count(provinceCode: string, date: string, field: 'births' | 'deaths', delta: number): void {
-    const month = `${date.slice(0, 7)}-01`;
-    const key = `${provinceCode}|${month}`;
-    const tally = this.tallies.get(key) ?? { provinceCode, month, births: 0, deaths: 0 };
-    tally[field] += delta;
-    this.tallies.set(key, tally);
+  get(pin: string): VitalRow | undefined {
+    const row = this.changed.get(pin);
+    return row === null ? undefined : (row ?? this.stored.get(pin));
   }
 
-  birthOf(pin: string): CountedBirth | undefined {
-    return this.births.get(pin) ?? this.stored.get(pin);
+  set(pin: string, row: VitalRow | null): void {
+    this.changed.set(pin, row);
   }
 }
 
-async function projectVitalStatistics(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
-  const changes = new VitalChanges(await loadBirths(tx, target, pinsWithBirthCorrections(events)));
+const NEEDS_ROW = new Set(['DeathRegistered', 'RecordCorrected', 'PinReestablished']);
+
+async function projectVitalEvents(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
+  const rows = new VitalRows(await loadRows(tx, target, pinsNeedingRows(events)));
   for (const event of events) {
     const pin = pinOfStream(event.streamId);
     const known = asCitizenEvent(event);
-    if (pin !== undefined && known) apply(changes, pin, known);
+    if (pin !== undefined && known) apply(rows, pin, known);
   }
-  await saveTallies(tx, target, [...changes.tallies.values()]);
-  await saveBirths(tx, target, changes.births);
+  await saveRows(tx, target, rows.changed);
 }
 
-function apply(changes: VitalChanges, pin: string, event: CitizenEvent): void {
+function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
   switch (event.type) {
     case 'BirthRegistered': {
-      const birth = { provinceCode: event.data.placeOfBirth.provinceCode, dateOfBirth: event.data.dateOfBirth };
-      changes.count(birth.provinceCode, birth.dateOfBirth, 'births', 1);
-      changes.births.set(pin, birth);
+      const { placeOfBirth, dateOfBirth } = event.data;
+      return rows.set(pin, {
+        pin,
+        birth_province_code: placeOfBirth.provinceCode,
+        birth_month: monthOf(dateOfBirth),
+        death_province_code: null,
+        death_month: null,
+      });
+    }
+    case 'DeathRegistered': {
+      const row = rows.get(pin);
+      if (row)
+        rows.set(pin, {
+          ...row,
+          death_province_code: event.data.placeOfDeath.provinceCode,
+          death_month: monthOf(event.data.dateOfDeath),
+        });
       return;
     }
-    case 'DeathRegistered':
-      return changes.count(event.data.placeOfDeath.provinceCode, event.data.dateOfDeath, 'deaths', 1);
     case 'RecordCorrected':
-      return moveBirth(changes, pin, event.data);
-    case 'CitizenContinued': {
-      const { placeOfBirth, dateOfBirth } = event.data.record;
-      changes.births.set(pin, { provinceCode: placeOfBirth.provinceCode, dateOfBirth });
-      return;
+      return correctBirth(rows, pin, event.data);
+    case 'PinReestablished': {
+      const row = rows.get(pin);
+      if (row) rows.set(event.data.newPin, { ...row, pin: event.data.newPin });
+      return rows.set(pin, null);
     }
+    case 'CitizenContinued': // the row arrives with the old stream's PinReestablished
     case 'PermanentResidenceRegistered':
     case 'PermanentResidenceCancelled':
     case 'TemporaryResidenceRegistered':
     case 'TemporaryResidenceEnded':
     case 'NameChanged':
-    case 'PinReestablished':
       return;
     default: {
       const unknown: never = event;
@@ -91,57 +96,55 @@ function apply(changes: VitalChanges, pin: string, event: CitizenEvent): void {
   }
 }
 
-function moveBirth(changes: VitalChanges, pin: string, correction: RecordCorrected['data']): void {
-  const before = changes.birthOf(pin);
-  if (!before || !isBirthCorrection(correction)) return;
-  const after: CountedBirth =
-    correction.field === 'dateOfBirth'
-      ? { ...before, dateOfBirth: correction.newValue as string }
-      : { ...before, provinceCode: (correction.newValue as Place).provinceCode };
-  changes.count(before.provinceCode, before.dateOfBirth, 'births', -1);
-  changes.count(after.provinceCode, after.dateOfBirth, 'births', 1);
-  changes.births.set(pin, after);
+function correctBirth(rows: VitalRows, pin: string, correction: RecordCorrected['data']): void {
+  const row = rows.get(pin);
+  if (!row) return;
+  if (correction.field === 'dateOfBirth')
+    rows.set(pin, { ...row, birth_month: monthOf(correction.newValue as string) });
+  if (correction.field === 'placeOfBirth')
+    rows.set(pin, { ...row, birth_province_code: (correction.newValue as Place).provinceCode });
 }
 
-function isBirthCorrection(correction: RecordCorrected['data']): boolean {
-  return correction.field === 'dateOfBirth' || correction.field === 'placeOfBirth';
+function monthOf(date: string): string {
+  return `${date.slice(0, 7)}-01`;
 }
 
-function pinsWithBirthCorrections(events: readonly RecordedEvent[]): string[] {
-  const pins = events
-    .filter((e) => e.type === 'RecordCorrected' && isBirthCorrection(e.data as RecordCorrected['data']))
-    .map((e) => pinOfStream(e.streamId))
-    .filter((pin): pin is string => pin !== undefined);
-  return [...new Set(pins)];
+function pinsNeedingRows(events: readonly RecordedEvent[]): string[] {
+  const pins = new Set<string>();
+  for (const event of events) {
+    const pin = pinOfStream(event.streamId);
+    if (pin !== undefined && NEEDS_ROW.has(event.type)) pins.add(pin);
+  }
+  return [...pins];
 }
 
-async function loadBirths(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, CountedBirth>> {
+async function loadRows(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, VitalRow>> {
   if (pins.length === 0) return new Map();
-  const { rows } = await tx.query<{ pin: string; province_code: string; date_of_birth: string }>(
-    `SELECT pin, province_code, date_of_birth::text FROM ${tableName('births_counted', target)} WHERE pin = ANY($1)`,
+  const { rows } = await tx.query<VitalRow>(
+    `SELECT pin, birth_province_code, birth_month::text, death_province_code, death_month::text
+       FROM ${tableName('vital_events', target)} WHERE pin = ANY($1)`,
     [pins],
   );
-  return new Map(rows.map((r) => [r.pin, { provinceCode: r.province_code, dateOfBirth: r.date_of_birth }]));
+  return new Map(rows.map((row) => [row.pin, row]));
 }
 
-async function saveTallies(tx: PoolClient, target: TableSet, tallies: readonly Tally[]): Promise<void> {
-  if (tallies.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${tableName('vital_statistics', target)} AS s (province_code, month, births, deaths)
-     SELECT * FROM unnest($1::text[], $2::date[], $3::integer[], $4::integer[])
-     ON CONFLICT (province_code, month) DO UPDATE
-       SET births = s.births + excluded.births, deaths = s.deaths + excluded.deaths`,
-    [tallies.map((t) => t.provinceCode), tallies.map((t) => t.month), tallies.map((t) => t.births), tallies.map((t) => t.deaths)],
-  );
-}
-
-async function saveBirths(tx: PoolClient, target: TableSet, births: ReadonlyMap<string, CountedBirth>): Promise<void> {
-  if (births.size === 0) return;
-  const rows = [...births];
-  await tx.query(
-    `INSERT INTO ${tableName('births_counted', target)} (pin, province_code, date_of_birth)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::date[])
-     ON CONFLICT (pin) DO UPDATE SET province_code = excluded.province_code, date_of_birth = excluded.date_of_birth`,
-    [rows.map(([pin]) => pin), rows.map(([, b]) => b.provinceCode), rows.map(([, b]) => b.dateOfBirth)],
-  );
+async function saveRows(
+  tx: PoolClient,
+  target: TableSet,
+  changed: ReadonlyMap<string, VitalRow | null>,
+): Promise<void> {
+  const table = tableName('vital_events', target);
+  const written = [...changed.values()].filter((row): row is VitalRow => row !== null);
+  const removed = [...changed].filter(([, row]) => row === null).map(([pin]) => pin);
+  if (written.length > 0) {
+    await tx.query(
+      `INSERT INTO ${table} (pin, birth_province_code, birth_month, death_province_code, death_month)
+       SELECT * FROM json_to_recordset($1::json)
+              AS r(pin text, birth_province_code text, birth_month date, death_province_code text, death_month date)
+       ON CONFLICT (pin) DO UPDATE SET birth_province_code = excluded.birth_province_code, birth_month = excluded.birth_month,
+         death_province_code = excluded.death_province_code, death_month = excluded.death_month`,
+      [JSON.stringify(written)],
+    );
+  }
+  if (removed.length > 0) await tx.query(`DELETE FROM ${table} WHERE pin = ANY($1)`, [removed]);
 }

@@ -25,8 +25,13 @@ export class VitalStatistics {
     const units = new Map(months.map((month) => [month, provincesCountedUnder(provinceCode, `${month}-01`)]));
     const { rows } = await this.pool.query<{ province_code: string; month: string; births: number; deaths: number }>({
       name: 'read_model_vital_statistics',
-      text: `SELECT province_code, to_char(month, 'YYYY-MM') AS month, births, deaths FROM vital_statistics
-              WHERE province_code = ANY($1::text[]) AND month BETWEEN $2::date AND $3::date`,
+      text: `SELECT province_code, month, sum(births)::int AS births, sum(deaths)::int AS deaths FROM (
+               SELECT birth_province_code AS province_code, to_char(birth_month, 'YYYY-MM') AS month, 1 AS births, 0 AS deaths
+                 FROM vital_events WHERE birth_province_code = ANY($1::text[]) AND birth_month BETWEEN $2::date AND $3::date
+               UNION ALL
+               SELECT death_province_code, to_char(death_month, 'YYYY-MM'), 0, 1
+                 FROM vital_events WHERE death_province_code = ANY($1::text[]) AND death_month BETWEEN $2::date AND $3::date
+             ) AS counted GROUP BY province_code, month`,
       values: [[...new Set([...units.values()].flat())], `${from}-01`, `${to}-01`],
     });
     return months.map((month) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, EventToAppend } from '@registry/event-store';
+import type { EventStore, EventToAppend, Position } from '@registry/event-store';
 import type { Address, CitizenEvent, PersonName, Place } from '@registry/domain';
 
 /** Event metadata as the API records it (DESIGN.md §3), for events written directly in tests. */
@@ -15,13 +15,34 @@ export function metadataFor(effectiveAt: string): Record<string, unknown> {
   };
 }
 
-export function toAppend(event: CitizenEvent | { type: string; data: Record<string, unknown> }, effectiveAt = '2024-01-01'): EventToAppend {
-  return { eventId: randomUUID(), type: event.type, data: event.data as Record<string, unknown>, metadata: metadataFor(effectiveAt) };
+export function toAppend(
+  event: CitizenEvent | { type: string; data: Record<string, unknown> },
+  effectiveAt = '2024-01-01',
+): EventToAppend {
+  return {
+    eventId: randomUUID(),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: metadataFor(effectiveAt),
+  };
 }
 
+/** The position of the last append through `record`: what the read models must reach. */
+export let lastAppended: Position | undefined;
+
 /** Appends one command's events to a citizen's stream, whatever its revision. */
-export async function record(store: EventStore, pin: string, ...events: Array<CitizenEvent | { type: string; data: Record<string, unknown> }>) {
-  return store.append(`citizen-${pin}`, events.map((e) => toAppend(e)), 'any');
+export async function record(
+  store: EventStore,
+  pin: string,
+  ...events: Array<CitizenEvent | { type: string; data: Record<string, unknown> }>
+) {
+  const result = await store.append(
+    `citizen-${pin}`,
+    events.map((e) => toAppend(e)),
+    'any',
+  );
+  lastAppended = result.position;
+  return result;
 }
 
 export const address = (provinceCode: string, line: string, communeCode: string | null = '00001'): Address => ({
@@ -34,7 +55,13 @@ export const place = (provinceCode: string, detail: string | null = null): Place
 
 export function birth(
   pin: string,
-  overrides: Partial<{ name: PersonName; sex: 'male' | 'female'; dateOfBirth: string; placeOfBirth: Place; motherPin: string | null }> = {},
+  overrides: Partial<{
+    name: PersonName;
+    sex: 'male' | 'female';
+    dateOfBirth: string;
+    placeOfBirth: Place;
+    motherPin: string | null;
+  }> = {},
 ): CitizenEvent {
   return {
     type: 'BirthRegistered',
@@ -67,18 +94,40 @@ export function temporaryResidenceEnded(pin: string, at: Address, endedOn: strin
   return { type: 'TemporaryResidenceEnded', data: { pin, address: at, endedOn, reason: 'replaced' } };
 }
 
-export function cancellation(pin: string, at: Address, effectiveDate: string, reason: 'deceased' | 'moved_abroad' = 'moved_abroad'): CitizenEvent {
+export function cancellation(
+  pin: string,
+  at: Address,
+  effectiveDate: string,
+  reason: 'deceased' | 'moved_abroad' = 'moved_abroad',
+): CitizenEvent {
   return { type: 'PermanentResidenceCancelled', data: { pin, address: at, reason, effectiveDate, note: null } };
 }
 
 export function death(pin: string, dateOfDeath: string, provinceCode = '001'): CitizenEvent {
-  return { type: 'DeathRegistered', data: { pin, dateOfDeath, placeOfDeath: place(provinceCode), certificateNumber: `KT-${pin}` } };
+  return {
+    type: 'DeathRegistered',
+    data: { pin, dateOfDeath, placeOfDeath: place(provinceCode), certificateNumber: `KT-${pin}` },
+  };
 }
 
-export function nameChange(pin: string, previousName: PersonName, name: PersonName, effectiveDate: string): CitizenEvent {
+export function nameChange(
+  pin: string,
+  previousName: PersonName,
+  name: PersonName,
+  effectiveDate: string,
+): CitizenEvent {
   return { type: 'NameChanged', data: { pin, previousName, name, effectiveDate, reason: 'request' } };
 }
 
-export function correction(pin: string, field: 'dateOfBirth' | 'placeOfBirth' | 'name' | 'sex' | 'ethnicity', oldValue: unknown, newValue: unknown, effectiveDate: string): CitizenEvent {
-  return { type: 'RecordCorrected', data: { pin, field, oldValue, newValue, reason: 'clerical error', legalBasis: 'decision 1/2025', effectiveDate } };
+export function correction(
+  pin: string,
+  field: 'dateOfBirth' | 'placeOfBirth' | 'name' | 'sex' | 'ethnicity',
+  oldValue: unknown,
+  newValue: unknown,
+  effectiveDate: string,
+): CitizenEvent {
+  return {
+    type: 'RecordCorrected',
+    data: { pin, field, oldValue, newValue, reason: 'clerical error', legalBasis: 'decision 1/2025', effectiveDate },
+  };
 }

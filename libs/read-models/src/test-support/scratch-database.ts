@@ -20,6 +20,7 @@ export class ScratchDatabase {
     url.pathname = `/registry_test_${purpose}_${randomBytes(4).toString('hex')}`;
     await ensureDatabase(url.toString(), true);
     const pool = new Pool({ connectionString: url.toString(), max: 10 });
+    pool.on('error', () => undefined); // an idle connection ended by the final DROP ... WITH (FORCE)
     await migrate(pool, EVENT_STORE_MIGRATIONS);
     await migrateReadModels(pool);
     return new ScratchDatabase(url.toString(), pool, new PostgresEventStore(pool));

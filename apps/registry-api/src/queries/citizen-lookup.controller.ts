@@ -1,0 +1,75 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CitizenNotFound } from '@registry/app';
+import { HttpProblem, Roles } from '@registry/platform';
+import { CitizenRecords, type StoredCitizen } from '@registry/read-models';
+import { PinPipe } from '../http/pin.pipe';
+import { CitizenAsOfReader } from './citizen-as-of.reader';
+import { LookupQueryPipe } from './lookup-query.pipe';
+import type { CitizenLookupQuery } from './query.dto';
+import { asJson } from './query-answers';
+
+/** The validated query, typed so that the global validation pipe leaves it to LookupQueryPipe. */
+type LookupQuery = Pick<CitizenLookupQuery, keyof CitizenLookupQuery>;
+
+/** `GET /v1/citizens/{pin}`: one primary-key read of the current-record read model. */
+@ApiTags('citizens')
+@ApiBearerAuth()
+@Controller('v1/citizens')
+export class CitizenLookupController {
+  constructor(
+    private readonly records: CitizenRecords,
+    private readonly asOf: CitizenAsOfReader,
+  ) {}
+
+  @Get(':pin')
+  @Roles('officer', 'supervisor', 'historian')
+  @ApiQuery({
+    name: 'minRevision',
+    required: false,
+    type: Number,
+    description: 'Read-your-writes: at least this revision (waits up to 2 s, then 503)',
+  })
+  @ApiQuery({
+    name: 'validAt',
+    required: false,
+    description: 'Valid time: the record as it stood on this date (YYYY-MM-DD)',
+  })
+  @ApiQuery({
+    name: 'knownAt',
+    required: false,
+    description: 'Transaction time: as the registry knew it at this instant',
+  })
+  async citizen(
+    @Param('pin', PinPipe) pin: string,
+    @Query(LookupQueryPipe) query: LookupQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (query.validAt !== undefined || query.knownAt !== undefined) return this.asOf.read(pin, query);
+    const citizen = await this.current(pin, query.minRevision);
+    if (citizen.replacedBy) {
+      void reply.status(301).header('location', `/v1/citizens/${citizen.replacedBy}`);
+      return { pin, replacedBy: citizen.replacedBy };
+    }
+    void reply.header('etag', `"${citizen.revision}"`);
+    return asJson(reply, citizen.json);
+  }
+
+  private async current(pin: string, minRevision: number | undefined): Promise<StoredCitizen> {
+    if (minRevision === undefined) {
+      const citizen = await this.records.find(pin);
+      if (!citizen) throw new CitizenNotFound(pin);
+      return citizen;
+    }
+    const lookup = await this.records.findAtLeast(pin, minRevision);
+    if (lookup.outcome === 'found') return lookup.citizen;
+    throw new HttpProblem(
+      503,
+      'READ_MODEL_BEHIND',
+      `Revision ${minRevision} of citizen ${pin} is not readable yet; retry shortly`,
+      [{ pin, minRevision, revision: lookup.revision }],
+      { 'retry-after': '1' },
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ScratchDatabase } from '../test-support/scratch-database';
+import { caughtUp, headPosition } from '../test-support/catch-up';
+import { birth, lastAppended, record } from '../test-support/citizen-events';
+import { CitizenRecords } from '../citizens/citizen-records.query';
+import { Projector } from './projector';
+import { ALL_PROJECTIONS } from './projections';
+
+let db: ScratchDatabase;
+let serial = 0;
+const newPin = () => `001224${String(++serial).padStart(6, '0')}`;
+const projectors: Projector[] = [];
+
+function startProjector(): Projector {
+  const projector = new Projector(db.pool, db.store, ALL_PROJECTIONS, { batchSize: 1000, retryMs: 50 });
+  projectors.push(projector);
+  projector.start();
+  return projector;
+}
+
+beforeAll(async () => {
+  db = await ScratchDatabase.create('projector');
+});
+afterAll(async () => {
+  await Promise.all(projectors.map((p) => p.stop()));
+  await db.drop();
+});
+
+describe('the live projector', () => {
+  it('projects an event moments after it is appended (subscription, not a poll of the tables)', async () => {
+    startProjector();
+    const records = new CitizenRecords(db.pool);
+    const pin = newPin();
+    await record(db.store, pin, birth(pin));
+    const started = Date.now();
+    const lookup = await records.findAtLeast(pin, 0, 2000);
+    expect(lookup.outcome).toBe('found');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('runs one leader at a time; a standby takes over when the leader stops', async () => {
+    const leader = projectors[0];
+    const standby = startProjector();
+    const pin = newPin();
+    await record(db.store, pin, birth(pin));
+    await caughtUp(db.pool, lastAppended);
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted",
+    );
+    expect(rows[0].n).toBe(1);
+    await leader.stop();
+    const next = newPin();
+    await record(db.store, next, birth(next));
+    await caughtUp(db.pool, await headPosition(db.pool), 5000);
+    expect(await new CitizenRecords(db.pool).find(next)).toMatchObject({ revision: 0 });
+    await standby.stop();
+  });
+
+  it('stops promptly, also while waiting for events', async () => {
+    const projector = startProjector();
+    await sleep(100);
+    const started = Date.now();
+    await projector.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});

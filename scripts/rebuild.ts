@@ -1,0 +1,59 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Pool } from 'pg';
+import { parseArgs } from 'node:util';
+import { EVENT_STORE, type EventStore } from '@registry/event-store';
+import { DatabaseModule, EventStoreModule, PG_POOL, RegistryConfigModule } from '@registry/platform';
+import { EventBacklog, projectionsNamed, ReadModelRebuild, ReadModelsModule } from '@registry/read-models';
+import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-progress';
+
+const USAGE = `npm run rebuild -- [projection ...] [--resume] [--batch-size N]
+  projection   citizens | residences | vital-statistics | all (default: all)
+  --resume     carry on with the tables a stopped rebuild left
+  --batch-size events per transaction (default and most: 10000)`;
+
+/** Configuration, database and event store as the apps have them; the read-model schema migrated. */
+@Module({ imports: [RegistryConfigModule, DatabaseModule, EventStoreModule, ReadModelsModule] })
+class RebuildModule {}
+
+/**
+ * `npm run rebuild -- [projection...]`: replays every event into fresh read-model tables while
+ * the live ones keep serving, then swaps them in (DESIGN.md §5).
+ */
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      resume: { type: 'boolean', default: false },
+      'batch-size': { type: 'string', default: '10000' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const batchSize = Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error(USAGE);
+  const projections = projectionsNamed(positionals);
+
+  const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });
+  try {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const display = new RebuildProgressDisplay(await new EventBacklog(store).count(undefined));
+    const rebuild = new ReadModelRebuild(app.get<Pool>(PG_POOL), store, projections, {
+      batchSize,
+      resume: values.resume,
+      onProgress: (progress) => display.update(progress),
+    });
+    const report = await rebuild.run().finally(() => display.stop());
+    console.log(
+      `Rebuilt ${report.projections.join(', ')}: ${report.events} events in ${report.seconds.toFixed(1)} s ` +
+        `(${Math.round(report.eventsPerSecond)} events/s), swapped in.`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
