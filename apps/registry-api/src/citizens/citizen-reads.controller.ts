@@ -26,7 +26,9 @@ export class CitizenReadsController {
     if (!chain) throw new CitizenNotFound(pin);
     const events = chain.events.map(timelineEntry);
     if (accept?.includes('text/csv')) {
-      void reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="timeline-${pin}.csv"`);
+      void reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="timeline-${pin}.csv"`);
       return timelineAsCsv(events);
     }
     if (accept?.includes('application/x-ndjson')) {

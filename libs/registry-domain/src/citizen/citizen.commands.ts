@@ -1,6 +1,13 @@
 import type { CivilDate } from '../calendar/calendar';
 import type { Pin } from '../pin/pin';
-import type { Address, BirthRegistered, CancellationReason, CorrectableField, PersonName, Place } from './citizen.events';
+import type {
+  Address,
+  BirthRegistered,
+  CancellationReason,
+  CorrectableField,
+  PersonName,
+  Place,
+} from './citizen.events';
 import type { CitizenRecord } from './citizen.state';
 
 /** What the registry knows of a parent named in a birth application: null when not found. */
@@ -9,7 +16,10 @@ export type ParentLookup = CitizenRecord | null;
 export interface RegisterBirth {
   readonly type: 'RegisterBirth';
   readonly data: {
-    readonly child: Pick<BirthRegistered['data'], 'name' | 'sex' | 'dateOfBirth' | 'placeOfBirth' | 'nationality' | 'ethnicity'>;
+    readonly child: Pick<
+      BirthRegistered['data'],
+      'name' | 'sex' | 'dateOfBirth' | 'placeOfBirth' | 'nationality' | 'ethnicity'
+    >;
     readonly motherPin: Pin | null;
     readonly fatherPin: Pin | null;
     readonly registrationProvinceCode: string;
