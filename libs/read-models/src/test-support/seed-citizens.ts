@@ -56,7 +56,7 @@ export async function seedCitizens(pool: Pool, options: SeedOptions): Promise<Se
       }
     }
     const rows = pending.get(c);
-    if (!rows && c >= chunks) break;
+    if (!rows && c >= chunks && pending.size === 0) break;
     pending.delete(c);
     if (rows) await insert(pool, rows);
     for (const row of rows ?? []) byType[row.event.type] = (byType[row.event.type] ?? 0) + 1;
