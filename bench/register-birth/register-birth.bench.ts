@@ -8,6 +8,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ensureDatabase } from '@registry/platform';
+import { birthApplication } from '../../apps/registry-api/src/test-support/birth-application';
 import { machineLine } from '../shared/conditions';
 import { peakRssMiB, startServer } from '../shared/server-process';
 
@@ -24,19 +25,7 @@ const { values } = parseArgs({
   },
 });
 
-const body = JSON.stringify({
-  child: {
-    familyName: 'Nguyễn',
-    middleName: 'Văn',
-    givenName: 'An',
-    sex: 'male',
-    dateOfBirth: '2024-03-05',
-    placeOfBirth: { provinceCode: '001', detail: 'Bệnh viện Bạch Mai' },
-    nationality: 'VN',
-    ethnicity: 'Kinh',
-  },
-  registrationProvinceCode: '001',
-});
+const body = JSON.stringify(birthApplication());
 
 async function main(): Promise<void> {
   await ensureDatabase(values.database!, true);

@@ -1,4 +1,4 @@
-export { ensureDatabase } from '@registry/platform/database/ensure-database';
+export { dropDatabase, ensureDatabase } from '@registry/platform/database/ensure-database';
 
 /** Tests run against the real local PostgreSQL, in a database of their own. */
 export function testDatabaseUrl(): string {

@@ -18,15 +18,15 @@ export class CitizenAsOfReader {
     const now = new Date();
     const knownAt = new Date(query.knownAt ?? now).toISOString();
     const validAt = query.validAt ?? civilDateIn(now);
-    const known = chain.events.filter((e) => e.recordedAt.toISOString() <= knownAt);
-    const record = citizenAsOf(
-      known.map((e) => ({ event: asCitizenEvent(e), recordedAt: e.recordedAt.toISOString() })),
-      validAt,
-      knownAt,
-    );
+    const known = chain.events.map((e) => ({
+      event: asCitizenEvent(e),
+      recordedAt: e.recordedAt.toISOString(),
+      revision: e.revision,
+    }));
+    const record = citizenAsOf(known, validAt, knownAt);
     if (!record) throw new CitizenNotFound(pin);
     // The revision of the last event the answer rests on.
-    const revision = known.filter((e) => holdsOn(asCitizenEvent(e), validAt)).at(-1)!.revision;
-    return { ...citizenView(record, revision), validAt, knownAt };
+    const basis = known.filter((e) => e.recordedAt <= knownAt && holdsOn(e.event, validAt)).at(-1)!;
+    return { ...citizenView(record, basis.revision), validAt, knownAt };
   }
 }

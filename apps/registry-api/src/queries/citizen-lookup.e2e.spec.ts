@@ -4,13 +4,13 @@ import {
   correction,
   death,
   permanentResidence,
+  pinSequence,
   record,
 } from '@registry/read-models/test-support/citizen-events';
 import { QueryHarness } from './test-support/query-harness';
 
 let api: QueryHarness;
-let serial = 0;
-const newPin = () => `001224${String(++serial).padStart(6, '0')}`;
+const newPin = pinSequence();
 
 beforeAll(async () => {
   api = await QueryHarness.start('lookup');
@@ -94,7 +94,7 @@ describe('GET /v1/citizens/{pin} from the read model', () => {
 
   it('a PIN a correction re-established answers 301 to the new PIN', async () => {
     const oldPin = newPin();
-    const newPinValue = `001324${String(++serial).padStart(6, '0')}`;
+    const newPinValue = newPin('001324');
     await api.record(oldPin, birth(oldPin));
     const snapshot = { ...(await api.get(`/v1/citizens/${oldPin}`)).body, sex: 'female' };
     delete snapshot.pin;

@@ -1,9 +1,14 @@
-import { address, birth, permanentResidence, place } from '@registry/read-models/test-support/citizen-events';
+import {
+  address,
+  birth,
+  permanentResidence,
+  pinSequence,
+  place,
+} from '@registry/read-models/test-support/citizen-events';
 import { QueryHarness } from './test-support/query-harness';
 
 let api: QueryHarness;
-let serial = 0;
-const newPin = () => `001224${String(++serial).padStart(6, '0')}`;
+const newPin = pinSequence();
 
 /** Citizens of this suite, by the name they were registered with. */
 const pins: Record<string, string> = {};

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { startKurrentDbTestServer, type KurrentDbTestServer } from '@registry/testing/kurrentdb-server';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@registry/event-store';
 import type { Role } from '@registry/platform';
@@ -131,6 +131,7 @@ export class ApiHarness {
     await this.app.close();
     await this.pool.end();
     await this.kurrentDb?.stop();
+    // Without FORCE: a connection still closing would otherwise die with an unhandled error.
     if (this.databaseUrl !== testDatabaseUrl()) await dropDatabase(this.databaseUrl);
   }
 }
@@ -142,17 +143,6 @@ async function ownDatabase(): Promise<string> {
   return url.toString();
 }
 
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const pool = new Pool({ connectionString: admin.toString(), max: 1 });
-  // Without FORCE: a connection still closing would otherwise die with an unhandled error; a
-  // database left behind by such a race is only clutter in the test cluster.
-  await pool.query(`DROP DATABASE IF EXISTS "${name}"`).catch(() => undefined);
-  await pool.end();
-}
-
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -161,21 +151,4 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** A valid birth application; override what a test needs. */
-export function birthApplication(overrides: Record<string, unknown> = {}, child: Record<string, unknown> = {}) {
-  return {
-    child: {
-      familyName: 'Nguyễn',
-      middleName: 'Văn',
-      givenName: 'An',
-      sex: 'male',
-      dateOfBirth: '2024-03-05',
-      placeOfBirth: { provinceCode: '001', detail: 'Bệnh viện Bạch Mai' },
-      nationality: 'VN',
-      ethnicity: 'Kinh',
-      ...child,
-    },
-    registrationProvinceCode: '001',
-    ...overrides,
-  };
-}
+export { birthApplication } from './birth-application';

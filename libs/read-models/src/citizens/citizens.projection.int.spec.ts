@@ -1,4 +1,4 @@
-import { ScratchDatabase } from '../test-support/scratch-database';
+import { useScratchDatabase } from '../test-support/scratch-database';
 import { projectPending } from '../test-support/project-pending';
 import {
   address,
@@ -7,6 +7,7 @@ import {
   correction,
   death,
   lastAppended,
+  pinSequence,
   nameChange,
   permanentResidence,
   place,
@@ -15,26 +16,19 @@ import {
   temporaryResidenceEnded,
 } from '../test-support/citizen-events';
 
-let db: ScratchDatabase;
-let serial = 0;
-/** A fresh PIN per test: male, born 2024, registered in Hà Nội. */
-const newPin = () => `001224${String(++serial).padStart(6, '0')}`;
-
-beforeAll(async () => {
-  db = await ScratchDatabase.create('citizens');
-});
-afterAll(() => db.drop());
+const db = useScratchDatabase('citizens');
+const newPin = pinSequence();
 
 async function citizen(pin: string) {
-  await projectPending(db.pool, db.store, { until: lastAppended });
-  const { rows } = await db.pool.query('SELECT revision, replaced_by, record FROM citizen_records WHERE pin = $1', [
+  await projectPending(db().pool, db().store, { until: lastAppended });
+  const { rows } = await db().pool.query('SELECT revision, replaced_by, record FROM citizen_records WHERE pin = $1', [
     pin,
   ]);
   return rows[0];
 }
 
 async function nameRow(pin: string) {
-  const { rows } = await db.pool.query(
+  const { rows } = await db().pool.query(
     'SELECT full_name, search_name, date_of_birth::text, residence_province_code FROM citizen_names WHERE pin = $1',
     [pin],
   );
@@ -47,7 +41,7 @@ const saigon = address('079', '5 Lê Lợi', '26734');
 describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
   it('BirthRegistered: the whole API.md shape at revision 0, and a name row', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin, { motherPin: '001190000001' }));
+    await record(db().store, pin, birth(pin, { motherPin: '001190000001' }));
     const row = await citizen(pin);
     expect(row.revision).toBe(0);
     expect(row.replaced_by).toBeNull();
@@ -77,8 +71,8 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
 
   it('PermanentResidenceRegistered: the residence and its start, the province for search', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
-    await record(db.store, pin, permanentResidence(pin, saigon, '2024-06-01'));
+    await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
+    await record(db().store, pin, permanentResidence(pin, saigon, '2024-06-01'));
     const row = await citizen(pin);
     expect(row.revision).toBe(2);
     expect(row.record.permanentResidence).toEqual({ address: saigon, since: '2024-06-01' });
@@ -87,13 +81,13 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
 
   it('TemporaryResidenceRegistered and TemporaryResidenceEnded', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), temporaryResidence(pin, saigon, '2024-06-01', '2025-06-01'));
+    await record(db().store, pin, birth(pin), temporaryResidence(pin, saigon, '2024-06-01', '2025-06-01'));
     expect((await citizen(pin)).record.temporaryResidence).toEqual({
       address: saigon,
       from: '2024-06-01',
       until: '2025-06-01',
     });
-    await record(db.store, pin, temporaryResidenceEnded(pin, saigon, '2024-09-01'));
+    await record(db().store, pin, temporaryResidenceEnded(pin, saigon, '2024-09-01'));
     const row = await citizen(pin);
     expect(row.record.temporaryResidence).toBeNull();
     expect(row.revision).toBe(2);
@@ -101,24 +95,24 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
 
   it('PermanentResidenceCancelled: no permanent residence, no province for search', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
-    await record(db.store, pin, cancellation(pin, hanoi, '2024-08-01'));
+    await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
+    await record(db().store, pin, cancellation(pin, hanoi, '2024-08-01'));
     expect((await citizen(pin)).record.permanentResidence).toBeNull();
     expect((await nameRow(pin)).residence_province_code).toBeNull();
   });
 
   it('DeathRegistered: deceased with the date of death', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), death(pin, '2024-05-01'));
+    await record(db().store, pin, birth(pin), death(pin, '2024-05-01'));
     expect((await citizen(pin)).record).toMatchObject({ status: 'deceased', dateOfDeath: '2024-05-01', revision: 1 });
   });
 
   it('NameChanged: the new name, found by search under it', async () => {
     const pin = newPin();
     const name = { familyName: 'Trần', middleName: 'Thị', givenName: 'Đào' };
-    await record(db.store, pin, birth(pin));
+    await record(db().store, pin, birth(pin));
     await record(
-      db.store,
+      db().store,
       pin,
       nameChange(pin, { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' }, name, '2024-09-01'),
     );
@@ -128,9 +122,9 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
 
   it('RecordCorrected: the corrected field as if it had been so all along', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin));
+    await record(db().store, pin, birth(pin));
     await record(
-      db.store,
+      db().store,
       pin,
       correction(
         pin,
@@ -140,7 +134,7 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
         '2024-03-05',
       ),
     );
-    await record(db.store, pin, correction(pin, 'dateOfBirth', '2024-03-05', '2024-03-04', '2024-03-04'));
+    await record(db().store, pin, correction(pin, 'dateOfBirth', '2024-03-05', '2024-03-04', '2024-03-04'));
     const row = await citizen(pin);
     expect(row.record).toMatchObject({
       placeOfBirth: { provinceCode: '001', detail: 'Bệnh viện Việt Đức' },
@@ -152,17 +146,17 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
 
   it('PinReestablished and CitizenContinued: the old PIN points on, the new one carries the record', async () => {
     const oldPin = newPin();
-    const newPinValue = `001324${String(++serial).padStart(6, '0')}`;
-    await record(db.store, oldPin, birth(oldPin), permanentResidence(oldPin, hanoi, '2024-03-05'));
+    const newPinValue = newPin('001324');
+    await record(db().store, oldPin, birth(oldPin), permanentResidence(oldPin, hanoi, '2024-03-05'));
     const before = await citizen(oldPin);
     const snapshot = { ...before.record, sex: 'female' };
     delete snapshot.pin;
     delete snapshot.revision;
-    await record(db.store, newPinValue, {
+    await record(db().store, newPinValue, {
       type: 'CitizenContinued',
       data: { pin: newPinValue, previousPin: oldPin, record: snapshot, effectiveDate: '2024-03-05' },
     });
-    await record(db.store, oldPin, correction(oldPin, 'sex', 'male', 'female', '2024-03-05'), {
+    await record(db().store, oldPin, correction(oldPin, 'sex', 'male', 'female', '2024-03-05'), {
       type: 'PinReestablished',
       data: { pin: oldPin, newPin: newPinValue, correctedField: 'sex', effectiveDate: '2024-03-05' },
     });
@@ -182,9 +176,9 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
 
   it('an event type this build does not know moves the revision and nothing else', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin));
+    await record(db().store, pin, birth(pin));
     const before = await citizen(pin);
-    await record(db.store, pin, {
+    await record(db().store, pin, {
       type: 'MarriageRegistered',
       data: { pin, spousePin: '001190000002', date: '2024-10-10' },
     });
@@ -194,13 +188,13 @@ describe('citizens projection: the record of GET /v1/citizens/{pin}', () => {
   });
 
   it('streams other than citizens are not citizens', async () => {
-    await db.store.append(
+    await db().store.append(
       'procedure-read-model-test',
       [{ eventId: crypto.randomUUID(), type: 'BirthProcedureStarted', data: { pin: '001224999999' }, metadata: {} }],
       'any',
     );
-    await projectPending(db.pool, db.store);
-    const { rowCount } = await db.pool.query(
+    await projectPending(db().pool, db().store);
+    const { rowCount } = await db().pool.query(
       "SELECT 1 FROM citizen_records WHERE pin LIKE 'read-model%' OR pin = '001224999999'",
     );
     expect(rowCount).toBe(0);

@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScratchDatabase } from '../test-support/scratch-database';
 import { caughtUp, headPosition } from '../test-support/catch-up';
-import { birth, lastAppended, record } from '../test-support/citizen-events';
+import { birth, lastAppended, pinSequence, record } from '../test-support/citizen-events';
 import { CitizenRecords } from '../citizens/citizen-records.query';
 import { Projector } from './projector';
 import { ALL_PROJECTIONS } from './projections';
 
 let db: ScratchDatabase;
-let serial = 0;
-const newPin = () => `001224${String(++serial).padStart(6, '0')}`;
+const newPin = pinSequence();
 const projectors: Projector[] = [];
 
 function startProjector(): Projector {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ScratchDatabase } from '../test-support/scratch-database';
+import { useScratchDatabase } from '../test-support/scratch-database';
 import { projectPending } from '../test-support/project-pending';
 import {
   address,
@@ -8,6 +8,7 @@ import {
   correction,
   death,
   lastAppended,
+  pinSequence,
   nameChange,
   permanentResidence,
   record,
@@ -16,14 +17,8 @@ import {
 } from '../test-support/citizen-events';
 import { PopulationStatistics } from './population.query';
 
-let db: ScratchDatabase;
-let serial = 0;
-const newPin = () => `001224${String(++serial).padStart(6, '0')}`;
-
-beforeAll(async () => {
-  db = await ScratchDatabase.create('residences');
-});
-afterAll(() => db.drop());
+const db = useScratchDatabase('residences');
+const newPin = pinSequence();
 
 interface Version {
   kind: string;
@@ -37,8 +32,8 @@ interface Version {
 
 /** Residence versions of a citizen, oldest first, with `recorded` shown as open or closed. */
 async function history(pin: string): Promise<Version[]> {
-  await projectPending(db.pool, db.store, { until: lastAppended });
-  const { rows } = await db.pool.query<Version>(
+  await projectPending(db().pool, db().store, { until: lastAppended });
+  const { rows } = await db().pool.query<Version>(
     `SELECT kind, registered_by, asserted_by, address, valid::text, upper_inf(recorded) AS recorded_open, ended_by
        FROM residence_history WHERE pin = $1 ORDER BY kind, registered_by, asserted_by`,
     [pin],
@@ -59,13 +54,13 @@ const dalat = address('068', '1 Trần Phú', '24781');
 describe('residences projection: bitemporal residence history', () => {
   it('BirthRegistered alone gives no residence (the address is registered as its own event)', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin));
+    await record(db().store, pin, birth(pin));
     expect(await history(pin)).toEqual([]);
   });
 
   it('PermanentResidenceRegistered opens a residence valid from its date, believed from now on', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
+    await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
     expect(await history(pin)).toEqual([
       {
         kind: 'permanent',
@@ -81,8 +76,8 @@ describe('residences projection: bitemporal residence history', () => {
 
   it('a move ends the previous residence the day before, keeping what was believed before', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
-    await later(() => record(db.store, pin, permanentResidence(pin, saigon, '2024-06-01')));
+    await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
+    await later(() => record(db().store, pin, permanentResidence(pin, saigon, '2024-06-01')));
     expect(await history(pin)).toEqual([
       expect.objectContaining({
         registered_by: 1,
@@ -111,7 +106,7 @@ describe('residences projection: bitemporal residence history', () => {
   it('a belief nobody could see (same transaction) is corrected in place, not versioned', async () => {
     const pin = newPin();
     await record(
-      db.store,
+      db().store,
       pin,
       birth(pin),
       permanentResidence(pin, hanoi, '2024-03-05'),
@@ -125,8 +120,8 @@ describe('residences projection: bitemporal residence history', () => {
 
   it('PermanentResidenceCancelled ends the residence on its effective date', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
-    await later(() => record(db.store, pin, cancellation(pin, hanoi, '2024-08-01')));
+    await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
+    await later(() => record(db().store, pin, cancellation(pin, hanoi, '2024-08-01')));
     expect((await history(pin)).filter((v) => v.recorded_open)).toEqual([
       expect.objectContaining({ valid: '[2024-03-05,2024-08-01)', ended_by: 'PermanentResidenceCancelled' }),
     ]);
@@ -134,11 +129,11 @@ describe('residences projection: bitemporal residence history', () => {
 
   it('TemporaryResidenceRegistered holds to its last day; TemporaryResidenceEnded ends it', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), temporaryResidence(pin, saigon, '2024-06-01', '2025-05-31'));
+    await record(db().store, pin, birth(pin), temporaryResidence(pin, saigon, '2024-06-01', '2025-05-31'));
     expect((await history(pin))[0]).toMatchObject({ kind: 'temporary', valid: '[2024-06-01,2025-06-01)' });
     await later(() =>
       record(
-        db.store,
+        db().store,
         pin,
         temporaryResidenceEnded(pin, saigon, '2024-09-01'),
         temporaryResidence(pin, dalat, '2024-09-01', '2024-12-31'),
@@ -153,14 +148,14 @@ describe('residences projection: bitemporal residence history', () => {
   it('DeathRegistered ends every residence the day after the death', async () => {
     const pin = newPin();
     await record(
-      db.store,
+      db().store,
       pin,
       birth(pin),
       permanentResidence(pin, hanoi, '2024-03-05'),
       temporaryResidence(pin, saigon, '2024-06-01', '2025-05-31'),
     );
-    await later(() => record(db.store, pin, death(pin, '2024-07-10')));
-    await later(() => record(db.store, pin, cancellation(pin, hanoi, '2024-07-11', 'deceased')));
+    await later(() => record(db().store, pin, death(pin, '2024-07-10')));
+    await later(() => record(db().store, pin, cancellation(pin, hanoi, '2024-07-11', 'deceased')));
     expect((await history(pin)).filter((v) => v.recorded_open).map((v) => [v.kind, v.valid, v.ended_by])).toEqual([
       ['permanent', '[2024-03-05,2024-07-11)', 'DeathRegistered'],
       ['temporary', '[2024-06-01,2024-07-11)', 'DeathRegistered'],
@@ -169,12 +164,12 @@ describe('residences projection: bitemporal residence history', () => {
 
   it('NameChanged and RecordCorrected leave residences alone', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
+    await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
     const before = await history(pin);
     const name = { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' };
     await later(() =>
       record(
-        db.store,
+        db().store,
         pin,
         nameChange(pin, name, { ...name, givenName: 'Bình' }, '2024-09-01'),
         correction(pin, 'ethnicity', 'Kinh', 'Tày', '2024-03-05'),
@@ -185,9 +180,9 @@ describe('residences projection: bitemporal residence history', () => {
 
   it('a re-established PIN: the current residence moves to the new PIN, earlier ones stay with the old', async () => {
     const oldPin = newPin();
-    const newPinValue = `001324${String(++serial).padStart(6, '0')}`;
-    await record(db.store, oldPin, birth(oldPin), permanentResidence(oldPin, hanoi, '2024-03-05'));
-    await later(() => record(db.store, oldPin, permanentResidence(oldPin, saigon, '2024-06-01')));
+    const newPinValue = newPin('001324');
+    await record(db().store, oldPin, birth(oldPin), permanentResidence(oldPin, hanoi, '2024-03-05'));
+    await later(() => record(db().store, oldPin, permanentResidence(oldPin, saigon, '2024-06-01')));
     const snapshot = {
       name: { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' },
       sex: 'female',
@@ -203,13 +198,13 @@ describe('residences projection: bitemporal residence history', () => {
       temporaryResidence: null,
     };
     await later(() =>
-      record(db.store, newPinValue, {
+      record(db().store, newPinValue, {
         type: 'CitizenContinued',
         data: { pin: newPinValue, previousPin: oldPin, record: snapshot, effectiveDate: '2024-03-05' },
       }),
     );
     await later(() =>
-      record(db.store, oldPin, {
+      record(db().store, oldPin, {
         type: 'PinReestablished',
         data: { pin: oldPin, newPin: newPinValue, correctedField: 'sex', effectiveDate: '2024-03-05' },
       }),
@@ -225,17 +220,17 @@ describe('residences projection: bitemporal residence history', () => {
 
 describe('population on a date, as known at an instant', () => {
   it('counts the living with a permanent residence there, as the registry knew it then', async () => {
-    const population = new PopulationStatistics(db.pool);
+    const population = new PopulationStatistics(db().pool);
     const [mover, stayer, dead] = [newPin(), newPin(), newPin()];
     const cantho = address('092', '3 Hòa Bình');
-    await record(db.store, mover, birth(mover), permanentResidence(mover, cantho, '2024-03-05'));
-    await record(db.store, stayer, birth(stayer), permanentResidence(stayer, cantho, '2024-03-05'));
-    await record(db.store, dead, birth(dead), permanentResidence(dead, cantho, '2024-03-05'));
-    await projectPending(db.pool, db.store, { until: lastAppended });
+    await record(db().store, mover, birth(mover), permanentResidence(mover, cantho, '2024-03-05'));
+    await record(db().store, stayer, birth(stayer), permanentResidence(stayer, cantho, '2024-03-05'));
+    await record(db().store, dead, birth(dead), permanentResidence(dead, cantho, '2024-03-05'));
+    await projectPending(db().pool, db().store, { until: lastAppended });
     const beforeChanges = new Date();
-    await later(() => record(db.store, mover, permanentResidence(mover, dalat, '2024-06-01')));
-    await record(db.store, dead, death(dead, '2024-07-10'));
-    await projectPending(db.pool, db.store, { until: lastAppended });
+    await later(() => record(db().store, mover, permanentResidence(mover, dalat, '2024-06-01')));
+    await record(db().store, dead, death(dead, '2024-07-10'));
+    await projectPending(db().pool, db().store, { until: lastAppended });
     const now = new Date();
     expect(await population.population(['092'], '2024-03-04', now)).toBe(0);
     expect(await population.population(['092'], '2024-05-31', now)).toBe(3);

@@ -1,4 +1,4 @@
-import { ScratchDatabase } from '../test-support/scratch-database';
+import { useScratchDatabase } from '../test-support/scratch-database';
 import { projectPending } from '../test-support/project-pending';
 import {
   address,
@@ -7,6 +7,7 @@ import {
   correction,
   death,
   lastAppended,
+  pinSequence,
   nameChange,
   permanentResidence,
   place,
@@ -16,19 +17,13 @@ import {
 } from '../test-support/citizen-events';
 import { monthsBetween, VitalStatistics } from './vital-statistics.query';
 
-let db: ScratchDatabase;
-let serial = 0;
-const newPin = () => `001224${String(++serial).padStart(6, '0')}`;
-
-beforeAll(async () => {
-  db = await ScratchDatabase.create('vital');
-});
-afterAll(() => db.drop());
+const db = useScratchDatabase('vital');
+const newPin = pinSequence();
 
 /** Births and deaths of each (province, month) the tests touch, as `code month births/deaths`. */
 async function tallies(...codes: string[]): Promise<string[]> {
-  await projectPending(db.pool, db.store, { until: lastAppended });
-  const { rows } = await db.pool.query(
+  await projectPending(db().pool, db().store, { until: lastAppended });
+  const { rows } = await db().pool.query(
     `SELECT province_code || ' ' || to_char(month, 'YYYY-MM') || ' ' || sum(births) || '/' || sum(deaths) AS tally FROM (
        SELECT birth_province_code AS province_code, birth_month AS month, 1 AS births, 0 AS deaths FROM vital_events
        UNION ALL SELECT death_province_code, death_month, 0, 1 FROM vital_events WHERE death_province_code IS NOT NULL
@@ -41,14 +36,14 @@ async function tallies(...codes: string[]): Promise<string[]> {
 describe('vital statistics projection: births and deaths per month and province', () => {
   it('BirthRegistered counts a birth where and when it happened', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin, { placeOfBirth: place('004'), dateOfBirth: '2024-02-29' }));
+    await record(db().store, pin, birth(pin, { placeOfBirth: place('004'), dateOfBirth: '2024-02-29' }));
     expect(await tallies('004')).toEqual(['004 2024-02 1/0']);
   });
 
   it('DeathRegistered counts a death at the place of death, in its month', async () => {
     const pin = newPin();
     await record(
-      db.store,
+      db().store,
       pin,
       birth(pin, { placeOfBirth: place('006'), dateOfBirth: '2024-01-10' }),
       death(pin, '2024-03-01', '010'),
@@ -58,20 +53,20 @@ describe('vital statistics projection: births and deaths per month and province'
 
   it('a correction of the date or place of birth moves the birth', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin, { placeOfBirth: place('011'), dateOfBirth: '2024-01-31' }));
-    await record(db.store, pin, correction(pin, 'dateOfBirth', '2024-01-31', '2024-02-01', '2024-02-01'));
+    await record(db().store, pin, birth(pin, { placeOfBirth: place('011'), dateOfBirth: '2024-01-31' }));
+    await record(db().store, pin, correction(pin, 'dateOfBirth', '2024-01-31', '2024-02-01', '2024-02-01'));
     expect(await tallies('011')).toEqual(['011 2024-02 1/0']);
-    await record(db.store, pin, correction(pin, 'placeOfBirth', place('011'), place('012'), '2024-02-01'));
+    await record(db().store, pin, correction(pin, 'placeOfBirth', place('011'), place('012'), '2024-02-01'));
     expect(await tallies('011', '012')).toEqual(['012 2024-02 1/0']);
   });
 
   it('residence events, name changes and other corrections count nothing', async () => {
     const pin = newPin();
-    await record(db.store, pin, birth(pin, { placeOfBirth: place('014'), dateOfBirth: '2024-04-01' }));
+    await record(db().store, pin, birth(pin, { placeOfBirth: place('014'), dateOfBirth: '2024-04-01' }));
     const at = address('014', '1 Đường A');
     const name = { familyName: 'Lê', middleName: null, givenName: 'Bình' };
     await record(
-      db.store,
+      db().store,
       pin,
       permanentResidence(pin, at, '2024-04-01'),
       temporaryResidence(pin, at, '2024-05-01', '2024-06-01'),
@@ -85,9 +80,9 @@ describe('vital statistics projection: births and deaths per month and province'
 
   it('a re-established PIN is the same person: no second birth, and its corrections still move the birth', async () => {
     const oldPin = newPin();
-    const newPinValue = `001324${String(++serial).padStart(6, '0')}`;
+    const newPinValue = newPin('001324');
     await record(
-      db.store,
+      db().store,
       oldPin,
       birth(oldPin, { placeOfBirth: place('015'), dateOfBirth: '2024-05-05' }),
       death(oldPin, '2024-08-08', '015'),
@@ -106,17 +101,17 @@ describe('vital statistics projection: births and deaths per month and province'
       permanentResidence: null,
       temporaryResidence: null,
     };
-    await record(db.store, newPinValue, {
+    await record(db().store, newPinValue, {
       type: 'CitizenContinued',
       data: { pin: newPinValue, previousPin: oldPin, record: snapshot, effectiveDate: '2024-05-05' },
     });
-    await record(db.store, oldPin, correction(oldPin, 'sex', 'male', 'female', '2024-05-05'), {
+    await record(db().store, oldPin, correction(oldPin, 'sex', 'male', 'female', '2024-05-05'), {
       type: 'PinReestablished',
       data: { pin: oldPin, newPin: newPinValue, correctedField: 'sex', effectiveDate: '2024-05-05' },
     });
     expect(await tallies('015')).toEqual(['015 2024-05 1/0', '015 2024-08 0/1']);
     await record(
-      db.store,
+      db().store,
       newPinValue,
       correction(newPinValue, 'dateOfBirth', '2024-05-05', '2024-06-05', '2024-06-05'),
     );
@@ -126,7 +121,7 @@ describe('vital statistics projection: births and deaths per month and province'
 
 describe('vital statistics query: provinces and the 2025 merger', () => {
   it('a surviving province counts the units merged into it from July 2025; a merged one answers for its own months', async () => {
-    const query = new VitalStatistics(db.pool);
+    const query = new VitalStatistics(db().pool);
     for (const [code, date] of [
       ['074', '2025-06-10'],
       ['074', '2025-07-10'],
@@ -134,9 +129,9 @@ describe('vital statistics query: provinces and the 2025 merger', () => {
       ['079', '2025-07-10'],
     ]) {
       const pin = newPin();
-      await record(db.store, pin, birth(pin, { placeOfBirth: place(code), dateOfBirth: date }));
+      await record(db().store, pin, birth(pin, { placeOfBirth: place(code), dateOfBirth: date }));
     }
-    await projectPending(db.pool, db.store, { until: lastAppended });
+    await projectPending(db().pool, db().store, { until: lastAppended });
     // Bình Dương's (074) July birth is recorded under its code; from July it answers under 079.
     expect(await query.months('079', '2025-06', '2025-07')).toEqual([
       { month: '2025-06', births: 1, deaths: 0 },

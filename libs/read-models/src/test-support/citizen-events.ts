@@ -131,3 +131,9 @@ export function correction(
     data: { pin, field, oldValue, newValue, reason: 'clerical error', legalBasis: 'decision 1/2025', effectiveDate },
   };
 }
+
+/** Fresh PINs for a suite, numbered from 1; the prefix defaults to a man born 2024 in Hà Nội. */
+export function pinSequence(): (prefix?: string) => string {
+  let serial = 0;
+  return (prefix = '001224') => `${prefix}${String(++serial).padStart(6, '0')}`;
+}

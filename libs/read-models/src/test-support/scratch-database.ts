@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
-import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { migrateReadModels } from '../schema/read-model-schema';
 
 /**
@@ -29,15 +29,16 @@ export class ScratchDatabase {
   async drop(): Promise<void> {
     await this.store.close();
     await this.pool.end();
-    const admin = new URL(this.url);
-    const name = admin.pathname.slice(1);
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
+    await dropDatabase(this.url, { force: true });
   }
+}
+
+/** Registers a scratch database for the suite (created before, dropped after); call it at top level. */
+export function useScratchDatabase(purpose: string): () => ScratchDatabase {
+  let db: ScratchDatabase | undefined;
+  beforeAll(async () => {
+    db = await ScratchDatabase.create(purpose);
+  });
+  afterAll(() => db?.drop());
+  return () => db!;
 }
