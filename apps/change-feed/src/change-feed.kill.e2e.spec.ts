@@ -4,7 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Admin } from 'kafkajs';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { AgencyEntitlements, CITIZEN_EVENTS_TOPIC, ensureTopics } from '@registry/change-feed';
 import { freshPins, lifeOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
 import {
@@ -17,7 +17,7 @@ import {
 } from '@registry/change-feed/test-support/test-kafka';
 import type { CitizenEvent } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
-import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
 
 /**
  * DESIGN §6 under crashes: the change-feed process (apps/change-feed, a child process) is killed
@@ -147,6 +147,7 @@ beforeAll(async () => {
   kafka = await startTestKafka();
   await ensureDatabase(KILL_DB, true);
   pool = new Pool({ connectionString: KILL_DB, max: 12 });
+  pool.on('error', () => undefined); // an idle connection ended while the suite tears down
   await migrate(pool, EVENT_STORE_MIGRATIONS);
   store = new PostgresEventStore(pool);
   // The consumer subscribes before the first relay creates the topics: create them as it would.
@@ -165,14 +166,8 @@ afterAll(async () => {
   await store?.close();
   await pool?.end();
   await kafka?.stop();
-  const postgres = new URL(KILL_DB);
-  postgres.pathname = '/postgres';
-  const client = new Client({ connectionString: postgres.toString() });
-  await client.connect();
-  await client.query(
-    `DROP DATABASE IF EXISTS "${decodeURIComponent(new URL(KILL_DB).pathname.slice(1))}" WITH (FORCE)`,
-  );
-  await client.end();
+  // Without FORCE: a connection still closing must not die with an unhandled error.
+  await dropDatabase(KILL_DB);
 });
 
 it(`loses nothing and keeps per-PIN order through ${KILLS} SIGKILLs while ${KILLS * CITIZENS} events flow`, async () => {
