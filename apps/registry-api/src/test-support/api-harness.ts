@@ -42,6 +42,7 @@ export class ApiHarness {
     private readonly kurrentDb?: KurrentDbTestServer,
   ) {
     this.pool = new Pool({ connectionString: databaseUrl, max: 4 });
+    this.pool.on('error', () => undefined); // idle connections ended when the suite drops its database
     this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256', expiresIn: '1h' } });
     this.store = app.get(EVENT_STORE);
   }

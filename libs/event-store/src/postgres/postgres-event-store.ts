@@ -45,7 +45,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   static connect(connectionString: string, maxConnections = 20): PostgresEventStore {
-    return new PostgresEventStore(new Pool({ connectionString, max: maxConnections }), true);
+    const pool = new Pool({ connectionString, max: maxConnections });
+    pool.on('error', () => undefined); // an idle connection lost: the pool replaces it
+    return new PostgresEventStore(pool, true);
   }
 
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
