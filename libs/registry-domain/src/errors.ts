@@ -142,3 +142,21 @@ export class NameUnchanged extends RegistryRuleBroken {
     super('NAME_UNCHANGED', 'The new name equals the current one');
   }
 }
+
+export class ProcedureNotFound extends RegistryRuleBroken {
+  constructor() {
+    super('PROCEDURE_NOT_FOUND', 'No such procedure');
+  }
+}
+
+export class ProcedureNotRetryable extends RegistryRuleBroken {
+  constructor(id: string, status: string) {
+    super('PROCEDURE_NOT_RETRYABLE', `Procedure ${id} is ${status}; only a procedure that needs attention is retried`);
+  }
+}
+
+export class UnknownServiceRequest extends RegistryRuleBroken {
+  constructor(requestId: string) {
+    super('UNKNOWN_SERVICE_REQUEST', `No procedure step sent request ${requestId}`);
+  }
+}

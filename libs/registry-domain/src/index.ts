@@ -9,3 +9,8 @@ export * from './citizen/citizen.state';
 export * from './citizen/citizen.decider';
 export * from './citizen/correct-record';
 export * from './citizen/citizen-as-of';
+export * from './calendar/working-days';
+export * from './procedure/procedure.events';
+export * from './procedure/procedure.commands';
+export * from './procedure/procedure.state';
+export * from './procedure/procedure.decider';
