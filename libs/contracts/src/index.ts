@@ -12,6 +12,7 @@ export * from './gen/registry/v1/common_pb';
 export * from './gen/registry/v1/events_pb';
 export * from './gen/registry/v1/citizen_event_pb';
 export * from './gen/registry/v1/feed_pb';
+export * from './gen/registry/v1/procedures_pb';
 
 /** A CitizenEvent or a plain object initialising one (missing fields take their defaults). */
 export type CitizenEventInit = MessageInitShape<typeof CitizenEventSchema>;
