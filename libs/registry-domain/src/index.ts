@@ -14,3 +14,4 @@ export * from './procedure/procedure.events';
 export * from './procedure/procedure.commands';
 export * from './procedure/procedure.state';
 export * from './procedure/procedure.decider';
+export * from './procedure/procedure-stream';

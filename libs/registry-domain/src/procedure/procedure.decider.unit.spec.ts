@@ -12,7 +12,13 @@ const start = (kind: 'birth' | 'death', dateOfBirth = '2026-11-20'): ProcedureCo
     pin: '001226000001',
     provinceCode: '001',
     startedOn: '2026-11-27',
-    application: { address: kind === 'birth' ? address : null, dateOfBirth, dateOfDeath: null },
+    application: {
+      name: { familyName: 'Nguyễn', middleName: null, givenName: 'An' },
+      address: kind === 'birth' ? address : null,
+      dateOfBirth,
+      dateOfDeath: null,
+      motherPin: null,
+    },
     startedBy: 'event-1',
   },
 });

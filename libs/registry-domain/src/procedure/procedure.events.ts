@@ -1,5 +1,5 @@
 import type { CivilDate } from '../calendar/calendar';
-import type { Address } from '../citizen/citizen.events';
+import type { Address, PersonName } from '../citizen/citizen.events';
 import type { Pin } from '../pin/pin';
 
 /** The linked procedures of Decree 63/2024 that the registry runs. */
@@ -11,12 +11,17 @@ export type ProcedureStepName =
 /** What the registry asks an agency for (the `kind` of a ServiceRequest). */
 export type ServiceKind = 'HEALTH_INSURANCE_CARD' | 'FUNERAL_ALLOWANCE';
 
-/** The facts a procedure works from, copied from the event that started it. */
+/**
+ * The facts a procedure works from, copied when it starts: a request re-sent after a crash or a
+ * later name change carries exactly what the first one did.
+ */
 export interface ProcedureApplication {
-  /** Birth: the address of the application; death: the residence to cancel is read from the record. */
+  readonly name: PersonName;
+  /** Birth: the address of the application; death: the permanent residence the death ends. */
   readonly address: Address | null;
   readonly dateOfBirth: CivilDate;
   readonly dateOfDeath: CivilDate | null;
+  readonly motherPin: Pin | null;
 }
 
 export interface ProcedureStarted {
