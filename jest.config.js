@@ -9,6 +9,7 @@ const libs = [
   'platform',
   'testing',
   'change-feed',
+  'procedures',
 ];
 const moduleNameMapper = {};
 for (const entry of libs) {

@@ -16,3 +16,5 @@ export * from './citizens/citizen-search.query';
 export * from './residences/residents.query';
 export * from './residences/population.query';
 export * from './statistics/vital-statistics.query';
+export * from './projection/leadership';
+export * from './procedures/procedures.query';

@@ -1,6 +1,7 @@
 import { citizensProjection } from '../citizens/citizens.projection';
 import { residencesProjection } from '../residences/residences.projection';
 import { vitalStatisticsProjection } from '../statistics/vital-statistics.projection';
+import { proceduresProjection } from '../procedures/procedures.projection';
 import type { Projection } from './projection';
 
 /** Every read model the projector keeps. */
@@ -8,6 +9,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   citizensProjection,
   residencesProjection,
   vitalStatisticsProjection,
+  proceduresProjection,
 ];
 
 export class UnknownProjection extends Error {

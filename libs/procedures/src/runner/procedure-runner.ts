@@ -1,0 +1,356 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'pg';
+import type { Kafka, Producer } from 'kafkajs';
+import {
+  foldProcedure,
+  procedureIdOfStream,
+  type DeathRegistered,
+  type BirthRegistered,
+  type ProcedureStepName,
+  type StartProcedure,
+} from '@registry/domain';
+import { citizenStreams, commandIdCausedBy, type EventSourcedHandler } from '@registry/app';
+import {
+  formatPosition,
+  parsePosition,
+  type EventStore,
+  type EventSubscription,
+  type Position,
+  type RecordedEvent,
+} from '@registry/event-store';
+import type { AgencyEntitlements } from '@registry/change-feed';
+import { Leadership } from '@registry/read-models';
+import { encodeServiceRequest, serviceRequestOf } from '../agencies/service-messages';
+import { SERVICE_AGENCY, replyTopic, requestTopic } from '../agencies/service-topics';
+import { procedureIdFor, procedureStreams } from '../procedure-streams';
+import { ProcedureSteps, PROCEDURE_RUNNER_ACTOR } from './procedure-steps';
+import { ServiceReplies } from './service-replies';
+
+/** The events a procedure reacts to: the life events that start one, and its own. */
+export const PROCEDURE_TRIGGERS = [
+  'BirthRegistered',
+  'DeathRegistered',
+  'ProcedureStarted',
+  'ProcedureStepDone',
+  'ProcedureRetried',
+  'ServiceRequested',
+  'ProcedureStepCompensated',
+];
+
+export interface ProcedureRunnerLogger {
+  log(message: unknown, context?: string): void;
+  warn(message: unknown, context?: string): void;
+  error(message: unknown, context?: string): void;
+}
+
+export interface ProcedureRunnerDeps {
+  readonly store: EventStore;
+  readonly pool: Pool;
+  readonly handler: EventSourcedHandler;
+  /** Null: the registry runs without Kafka; steps that ask an agency wait for a person. */
+  readonly kafka: Kafka | null;
+  readonly entitlements: AgencyEntitlements;
+  readonly logger: ProcedureRunnerLogger;
+  readonly now?: () => Date;
+}
+
+export interface ProcedureRunnerOptions {
+  readonly runnerName: string;
+  /** First pause after a transient failure; doubled each time up to maxRetryMs, with jitter. */
+  readonly retryMs: number;
+  readonly maxRetryMs: number;
+  /** A step failing this many times in a row for a reason that is not a rule waits for a person. */
+  readonly maxStepFailures: number;
+}
+
+/**
+ * Runs the linked procedures (DESIGN §7): follows the store's gap-free subscription from its
+ * checkpoint, starts a procedure for each birth with a residence and each death, and moves every
+ * running procedure on by its current step. All of its state is in the procedures' streams; the
+ * checkpoint only says which events it has reacted to, and reacting twice changes nothing, so a
+ * crash at any point loses nothing and doubles no effect. One runner leads (advisory lock).
+ */
+export class ProcedureRunner {
+  private readonly stopping = new AbortController();
+  private readonly steps: ProcedureSteps;
+  private readonly now: () => Date;
+  private readonly failures = new Map<string, number>();
+  private subscription?: EventSubscription;
+  private running?: Promise<void>;
+  private producer: Producer | null = null;
+  private replies: ServiceReplies | null = null;
+  private pauseMs: number;
+  /** Last event reacted to, for the operations endpoint. */
+  position: Position | null = null;
+  leading = false;
+
+  constructor(
+    private readonly deps: ProcedureRunnerDeps,
+    private readonly options: ProcedureRunnerOptions,
+  ) {
+    this.now = deps.now ?? (() => new Date());
+    this.steps = new ProcedureSteps(deps.handler, deps.kafka !== null, this.now);
+    this.pauseMs = options.retryMs;
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.subscription?.close();
+    await this.running;
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let leadership: Leadership | undefined;
+      try {
+        leadership = await Leadership.tryAcquire(
+          this.deps.pool,
+          `registry.procedure-runner.${this.options.runnerName}`,
+          () => void this.subscription?.close(),
+        );
+        if (!leadership) {
+          await this.pause(this.options.maxRetryMs);
+          continue;
+        }
+        this.leading = true;
+        await this.lead(leadership);
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'procedure runner failed; retrying');
+        await this.pause(this.backOff());
+      } finally {
+        this.leading = false;
+        await this.disconnect();
+        await leadership?.release();
+      }
+    }
+  }
+
+  private async lead(leadership: Leadership): Promise<void> {
+    await this.connect();
+    const after = await this.loadCheckpoint();
+    const subscription = this.deps.store.subscribeToAll({ after, filter: { eventTypes: PROCEDURE_TRIGGERS } });
+    this.subscription = subscription;
+    if (this.stopped) await subscription.close();
+    try {
+      for await (const event of subscription) {
+        if (this.stopped || !leadership.held) break;
+        await this.react(event);
+        await this.saveCheckpoint(event.position);
+        this.pauseMs = this.options.retryMs; // a success ends a run of failures
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  private async react(event: RecordedEvent): Promise<void> {
+    const correlationId = String(event.metadata.correlationId ?? event.eventId);
+    switch (event.type) {
+      case 'BirthRegistered':
+        return this.startBirth(event, correlationId);
+      case 'DeathRegistered':
+        return this.startDeath(event, correlationId);
+      case 'ServiceRequested':
+      case 'ProcedureStepCompensated':
+        return this.send(event);
+      default:
+        return this.advance(event, correlationId);
+    }
+  }
+
+  private async startBirth(event: RecordedEvent, correlationId: string): Promise<void> {
+    const birth = event.data as unknown as BirthRegistered['data'];
+    if (!birth.permanentResidence) return;
+    await this.start(event, correlationId, {
+      kind: 'birth',
+      pin: birth.pin,
+      provinceCode: birth.registrationProvinceCode,
+      application: {
+        name: birth.name,
+        address: birth.permanentResidence,
+        dateOfBirth: birth.dateOfBirth,
+        dateOfDeath: null,
+        motherPin: birth.motherPin,
+      },
+    });
+  }
+
+  private async startDeath(event: RecordedEvent, correlationId: string): Promise<void> {
+    const death = event.data as unknown as DeathRegistered['data'];
+    const { state: citizen } = await this.deps.handler.load(citizenStreams, death.pin);
+    if (!citizen) return;
+    const office = (event.metadata.actor as { office?: string | null } | undefined)?.office;
+    await this.start(event, correlationId, {
+      kind: 'death',
+      pin: death.pin,
+      provinceCode: office ?? citizen.permanentResidence?.address.provinceCode ?? death.placeOfDeath.provinceCode,
+      application: {
+        name: citizen.name,
+        address: citizen.permanentResidence?.address ?? null,
+        dateOfBirth: citizen.dateOfBirth,
+        dateOfDeath: death.dateOfDeath,
+        motherPin: citizen.motherPin,
+      },
+    });
+  }
+
+  private async start(
+    event: RecordedEvent,
+    correlationId: string,
+    facts: Omit<StartProcedure['data'], 'procedureId' | 'startedOn' | 'startedBy'>,
+  ): Promise<void> {
+    const procedureId = procedureIdFor(event.eventId);
+    const startedOn = event.recordedAt.toISOString().slice(0, 10);
+    const envelope = {
+      commandId: commandIdCausedBy(event.eventId, 'start-procedure'),
+      correlationId,
+      causationId: event.eventId,
+      actor: PROCEDURE_RUNNER_ACTOR,
+      now: this.now(),
+    };
+    await this.deps.handler.handle(
+      procedureStreams,
+      procedureId,
+      { type: 'StartProcedure', data: { ...facts, procedureId, startedOn, startedBy: event.eventId } },
+      envelope,
+      { expected: 'no_stream' },
+    );
+  }
+
+  /** Performs the current step of the procedure the event belongs to. */
+  private async advance(event: RecordedEvent, correlationId: string): Promise<void> {
+    const procedureId = procedureIdOfStream(event.streamId);
+    if (!procedureId) return;
+    const { state: procedure } = await this.deps.handler.load(procedureStreams, procedureId);
+    if (!procedure) return;
+    try {
+      await this.steps.advance(procedure, correlationId);
+      this.failures.delete(procedureId);
+    } catch (error) {
+      await this.countFailure(procedureId, error, correlationId);
+    }
+  }
+
+  /**
+   * A step that keeps failing for a reason that is not a rule (the agency's topic refused, a bug)
+   * must not hold every other procedure behind it: after a few tries it waits for a person.
+   */
+  private async countFailure(procedureId: string, error: unknown, correlationId: string): Promise<void> {
+    const failures = (this.failures.get(procedureId) ?? 0) + 1;
+    this.failures.set(procedureId, failures);
+    if (failures < this.options.maxStepFailures) throw error;
+    this.failures.delete(procedureId);
+    const { state: procedure } = await this.deps.handler.load(procedureStreams, procedureId);
+    const step = procedure?.steps.find((candidate) => candidate.status === 'pending');
+    if (!procedure || !step) throw error;
+    const reason = `STEP_KEEPS_FAILING: ${error instanceof Error ? error.message : String(error)}`;
+    await this.steps.record(
+      procedure,
+      { type: 'RecordStepFailure', data: { step: step.name, reason } },
+      `${step.name}:failed:${step.attempt}`,
+      correlationId,
+    );
+  }
+
+  /**
+   * Produces the request a ServiceRequested event records (the store is the outbox): after a crash
+   * the same attempt is produced again, byte for byte, and the agency dedupes by request id.
+   */
+  private async send(event: RecordedEvent): Promise<void> {
+    if (!this.producer) return;
+    const procedureId = procedureIdOfStream(event.streamId);
+    if (!procedureId) return;
+    const events = await this.deps.store.readStream(event.streamId, { maxCount: event.revision + 1 });
+    const procedure = foldProcedure(events.map((recorded) => ({ type: recorded.type, data: recorded.data }) as never));
+    const stepName = (event.data as { step: ProcedureStepName }).step;
+    const step = procedure?.steps.find((candidate) => candidate.name === stepName);
+    if (!procedure || !step?.request) return; // a compensated step that never asked anything
+    const withdraw = event.type === 'ProcedureStepCompensated';
+    const attempt = withdraw ? step.requestedAttempt : (event.data as { attempt: number }).attempt;
+    const request = serviceRequestOf(
+      procedure,
+      step,
+      attempt,
+      withdraw ? 'withdraw' : 'apply',
+      this.deps.entitlements.get(step.request.agency),
+    );
+    await this.producer.send({
+      topic: requestTopic(step.request.agency),
+      acks: -1,
+      messages: [
+        {
+          key: procedure.pin,
+          value: Buffer.from(encodeServiceRequest(request)),
+          headers: {
+            'request-id': request.requestId,
+            'event-id': event.eventId,
+            'content-type': 'application/x-protobuf',
+          },
+        },
+      ],
+    });
+  }
+
+  private async connect(): Promise<void> {
+    const { kafka } = this.deps;
+    if (!kafka) return;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const topics = [requestTopic(SERVICE_AGENCY), replyTopic(SERVICE_AGENCY)].filter((topic) => !existing.has(topic));
+      if (topics.length > 0)
+        await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) });
+    } finally {
+      await admin.disconnect();
+    }
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.replies = new ServiceReplies(kafka, this.deps.handler, this.deps.logger, this.now, this.options.runnerName);
+    await this.replies.start();
+  }
+
+  private async disconnect(): Promise<void> {
+    await this.replies?.stop().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    this.replies = null;
+    this.producer = null;
+  }
+
+  private async loadCheckpoint(): Promise<Position | undefined> {
+    const { rows } = await this.deps.pool.query<{ position: string }>(
+      'SELECT position FROM procedure_runner_checkpoints WHERE runner = $1',
+      [this.options.runnerName],
+    );
+    this.position = rows[0] ? parsePosition(rows[0].position) : null;
+    return this.position ?? undefined;
+  }
+
+  private async saveCheckpoint(position: Position): Promise<void> {
+    await this.deps.pool.query(
+      `INSERT INTO procedure_runner_checkpoints (runner, position) VALUES ($1, $2)
+       ON CONFLICT (runner) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      [this.options.runnerName, formatPosition(position)],
+    );
+    this.position = position;
+  }
+
+  /** Exponential back-off with full jitter, so replicas that failed together do not retry together. */
+  private backOff(): number {
+    const ms = Math.random() * this.pauseMs;
+    this.pauseMs = Math.min(this.pauseMs * 2, this.options.maxRetryMs);
+    return ms;
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+  }
+}
