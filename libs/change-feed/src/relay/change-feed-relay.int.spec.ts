@@ -88,7 +88,6 @@ afterAll(async () => {
   await consumer?.stop();
   await store?.close();
   await pool?.end();
-  await kafka?.stop();
   const postgres = new URL(DB);
   postgres.pathname = '/postgres';
   const client = new Client({ connectionString: postgres.toString() });
