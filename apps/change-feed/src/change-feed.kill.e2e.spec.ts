@@ -165,7 +165,6 @@ afterAll(async () => {
   await admin?.disconnect();
   await store?.close();
   await pool?.end();
-  await kafka?.stop();
   // Without FORCE: a connection still closing must not die with an unhandled error.
   await dropDatabase(KILL_DB);
 });

@@ -147,7 +147,6 @@ afterAll(async () => {
   await api?.stop();
   await pool?.query('DELETE FROM change_feed_checkpoints WHERE relay = $1', [relayName]); // this suite's own rows
   await pool?.end();
-  await kafka?.stop();
 });
 
 function expectedOn(topic: string): StoredEvent[] {
