@@ -25,6 +25,8 @@ import { NameChangesController } from './name-changes/name-changes.controller';
 import { FeedsModule } from './feeds/feeds.module';
 import { QueriesModule } from './queries/queries.module';
 import { ProjectorModule } from '@registry/read-models';
+import { ProceduresModule } from '@registry/procedures';
+import { ProceduresController } from './procedures/procedures.controller';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 
@@ -46,6 +48,7 @@ export const API_MIGRATIONS = {
     ProjectorModule,
     FeedsModule,
     ChangeFeedModule,
+    ProceduresModule,
   ],
   controllers: [
     BirthsController,
@@ -53,6 +56,7 @@ export const API_MIGRATIONS = {
     DeathsController,
     CorrectionsController,
     NameChangesController,
+    ProceduresController,
     CitizenReadsController,
     HealthController,
   ],

@@ -1,18 +1,12 @@
 import {
+  ProcedureNotFound,
   procedureDecider,
   procedureStream,
-  RegistryError,
   type ProcedureCommand,
   type ProcedureEvent,
   type ProcedureState,
 } from '@registry/domain';
 import { commandIdCausedBy, type EventSourcedStream } from '@registry/app';
-
-export class ProcedureNotFoundError extends RegistryError {
-  constructor(id: string) {
-    super('PROCEDURE_NOT_FOUND', `No procedure ${id}`, [{ field: 'id', value: id }]);
-  }
-}
 
 /** Procedures' streams (`procedure-<id>`) for the generic handler. */
 export const procedureStreams: EventSourcedStream<ProcedureCommand, ProcedureEvent, ProcedureState> = {
@@ -20,7 +14,7 @@ export const procedureStreams: EventSourcedStream<ProcedureCommand, ProcedureEve
   streamName: procedureStream,
   // A procedure's events are about the registry's own work, not facts of a life: valid time is when it started.
   effectiveAt: (event) => (event.type === 'ProcedureStarted' ? event.data.startedOn : ''),
-  notFound: (id) => new ProcedureNotFoundError(id),
+  notFound: (id) => new ProcedureNotFound(id),
 };
 
 /**

@@ -144,19 +144,19 @@ export class NameUnchanged extends RegistryError {
   }
 }
 
-export class ProcedureNotFound extends RegistryRuleBroken {
-  constructor() {
-    super('PROCEDURE_NOT_FOUND', 'No such procedure');
+export class ProcedureNotFound extends RegistryError {
+  constructor(id: string) {
+    super('PROCEDURE_NOT_FOUND', `No procedure ${id}`, [{ field: 'id', value: id }]);
   }
 }
 
-export class ProcedureNotRetryable extends RegistryRuleBroken {
+export class ProcedureNotRetryable extends RegistryError {
   constructor(id: string, status: string) {
     super('PROCEDURE_NOT_RETRYABLE', `Procedure ${id} is ${status}; only a procedure that needs attention is retried`);
   }
 }
 
-export class UnknownServiceRequest extends RegistryRuleBroken {
+export class UnknownServiceRequest extends RegistryError {
   constructor(requestId: string) {
     super('UNKNOWN_SERVICE_REQUEST', `No procedure step sent request ${requestId}`);
   }

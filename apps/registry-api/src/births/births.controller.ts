@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RegisterBirthCommand, type WriteResult } from '@registry/app';
+import { eventIdFor, RegisterBirthCommand, type WriteResult } from '@registry/app';
+import { procedureIdFor } from '@registry/procedures';
 import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
@@ -48,6 +49,12 @@ export class BirthsController {
     const result = await this.commands.execute<typeof command, WriteResult>(command);
     answerRevision(reply, result.revision);
     void reply.header('location', `/v1/citizens/${result.id}`);
-    return { pin: result.id, revision: result.revision };
+    if (!application.permanentResidence) return { pin: result.id, revision: result.revision };
+    // The birth procedure registers the residence and asks for the child's card; it is named after the birth event.
+    return {
+      pin: result.id,
+      revision: result.revision,
+      procedureId: procedureIdFor(eventIdFor(envelope.commandId, 0)),
+    };
   }
 }

@@ -39,4 +39,6 @@ export class RegisterBirthDto {
 export class BirthRegisteredAnswer {
   @ApiProperty({ example: '001224001234' }) pin: string;
   @ApiProperty({ example: 0 }) revision: number;
+  @ApiPropertyOptional({ description: 'The birth procedure, when the application gave a permanent residence' })
+  procedureId?: string;
 }

@@ -2,13 +2,14 @@ import { Body, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RegisterDeathCommand, type WriteResult } from '@registry/app';
+import { eventIdFor, RegisterDeathCommand, type WriteResult } from '@registry/app';
+import { procedureIdFor } from '@registry/procedures';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
-import { RevisionAnswer, toPlace } from '../http/common.dto';
+import { toPlace } from '../http/common.dto';
 import { PinPipe } from '../http/pin.pipe';
-import { DeathDto } from './death.dto';
+import { DeathAnswer, DeathDto } from './death.dto';
 
 /** The registration of a death. */
 @CitizenWritesController()
@@ -17,14 +18,14 @@ export class DeathsController {
 
   @Post('death')
   @HttpCode(200)
-  @ApiOkResponse({ type: RevisionAnswer })
+  @ApiOkResponse({ type: DeathAnswer })
   async registerDeath(
     @Param('pin', PinPipe) pin: string,
     @Body() body: DeathDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RevisionAnswer> {
+  ): Promise<DeathAnswer> {
     const { envelope, conditions } = citizenWriteOf(request, principal, () => body.placeOfDeath.provinceCode);
     const data = {
       dateOfDeath: body.dateOfDeath,
@@ -32,6 +33,8 @@ export class DeathsController {
       certificateNumber: body.certificateNumber,
     };
     const command = new RegisterDeathCommand(pin, data, envelope, conditions);
-    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+    const answer = revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+    // The death procedure (residence cancellation, funeral allowance) is named after the death event.
+    return { ...answer, procedureId: procedureIdFor(eventIdFor(envelope.commandId, 0)) };
   }
 }

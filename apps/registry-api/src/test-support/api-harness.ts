@@ -53,7 +53,10 @@ export class ApiHarness {
    * The API on the given event store: PostgreSQL, or KurrentDB through the real client and the
    * wire-level test server (or the real server named by KURRENTDB_CONNECTION_STRING).
    */
-  static async start(storeName: StoreName = 'postgresql'): Promise<ApiHarness> {
+  static async start(
+    storeName: StoreName = 'postgresql',
+    options: { ownDatabase?: boolean; env?: Record<string, string> } = {},
+  ): Promise<ApiHarness> {
     const secret = randomBytes(32).toString('hex');
     const kurrentDb =
       storeName === 'kurrentdb' && !process.env.KURRENTDB_CONNECTION_STRING
@@ -67,8 +70,14 @@ export class ApiHarness {
           }
         : { EVENT_STORE: 'postgresql' };
     // Read-model checkpoints are positions of one store: a KurrentDB run gets a database of its own.
-    const databaseUrl = storeName === 'kurrentdb' ? await ownDatabase() : testDatabaseUrl();
-    Object.assign(process.env, { DATABASE_URL: databaseUrl, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...store });
+    const databaseUrl = storeName === 'kurrentdb' || options.ownDatabase ? await ownDatabase() : testDatabaseUrl();
+    Object.assign(process.env, {
+      DATABASE_URL: databaseUrl,
+      REGISTRY_JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      ...store,
+      ...options.env,
+    });
     const app = await createRegistryApi({ logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -120,6 +129,21 @@ export class ApiHarness {
     });
     if (answer.status !== 201) throw new Error(`birth refused: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.pin;
+  }
+
+  /**
+   * Polls `GET /v1/procedures/{id}` (as a supervisor of the office) until `done` holds for its
+   * answer; fails with the last answer after `timeoutMs`. Procedures run in the background.
+   */
+  async procedureWhen(id: string, done: (procedure: any) => boolean, timeoutMs = 30_000): Promise<any> {
+    const token = this.token({ roles: ['supervisor', 'officer'], office: '001' });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await this.call('GET', `/v1/procedures/${id}`, { token });
+      if (answer.status === 200 && done(answer.body)) return answer.body;
+      if (Date.now() > deadline) throw new Error(`procedure ${id} not there in time: ${JSON.stringify(answer.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async streamTypes(pin: string): Promise<string[]> {

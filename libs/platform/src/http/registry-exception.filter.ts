@@ -6,6 +6,9 @@ import { errorBody, HttpProblem, type ErrorBody } from './error-body';
 /** Status of each request-level code (registry rules are all 422). */
 const STATUS_OF_CODE: Record<string, number> = {
   CITIZEN_NOT_FOUND: 404,
+  PROCEDURE_NOT_FOUND: 404,
+  // The procedure is not waiting for a person: nothing to retry in its current state.
+  PROCEDURE_NOT_RETRYABLE: 409,
   REVISION_MISMATCH: 412,
   IDEMPOTENCY_KEY_REUSED: 409,
   // Transient (API.md: never the answer kept for an Idempotency-Key): the client retries.

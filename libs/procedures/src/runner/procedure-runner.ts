@@ -169,7 +169,7 @@ export class ProcedureRunner {
   private async startBirth(event: RecordedEvent, correlationId: string): Promise<void> {
     const birth = event.data as unknown as BirthRegistered['data'];
     if (!birth.permanentResidence) return;
-    await this.start(event, correlationId, {
+    await this.startProcedure(event, correlationId, {
       kind: 'birth',
       pin: birth.pin,
       provinceCode: birth.registrationProvinceCode,
@@ -188,7 +188,7 @@ export class ProcedureRunner {
     const { state: citizen } = await this.deps.handler.load(citizenStreams, death.pin);
     if (!citizen) return;
     const office = (event.metadata.actor as { office?: string | null } | undefined)?.office;
-    await this.start(event, correlationId, {
+    await this.startProcedure(event, correlationId, {
       kind: 'death',
       pin: death.pin,
       provinceCode: office ?? citizen.permanentResidence?.address.provinceCode ?? death.placeOfDeath.provinceCode,
@@ -202,7 +202,7 @@ export class ProcedureRunner {
     });
   }
 
-  private async start(
+  private async startProcedure(
     event: RecordedEvent,
     correlationId: string,
     facts: Omit<StartProcedure['data'], 'procedureId' | 'startedOn' | 'startedBy'>,

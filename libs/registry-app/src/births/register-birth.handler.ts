@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CitizenEvent, RegisterBirth } from '@registry/domain';
-import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-handling/command-envelope';
+import type { CommandEnvelope } from '../command-handling/command-envelope';
 import { EventSourcedHandler, StreamAlreadyExists, type WriteResult } from '../command-handling/event-sourced-handler';
 import { PinSpaceExhausted } from '../errors';
 import { citizenCommand, citizenStreams } from '../citizens/citizen-streams';
@@ -22,8 +21,6 @@ export class RegisterBirthCommand {
  */
 @CommandHandler(RegisterBirthCommand)
 export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, WriteResult<CitizenEvent>> {
-  private readonly logger = new Logger('RegisterBirth');
-
   constructor(private readonly streams: EventSourcedHandler) {}
 
   async execute({ application, envelope }: RegisterBirthCommand): Promise<WriteResult<CitizenEvent>> {
@@ -34,9 +31,8 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
       const command = citizenCommand({ type: 'RegisterBirth', data }, envelope);
       const pin = (citizenStreams.decider.decide(command, null)[0].data as { pin: string }).pin;
       try {
-        const birth = await this.streams.handle(citizenStreams, pin, command, envelope, { expected: 'no_stream' });
-        await this.registerFirstResidence(birth, application, envelope);
-        return birth;
+        // The child's residence and health insurance card follow in the birth procedure (libs/procedures).
+        return await this.streams.handle(citizenStreams, pin, command, envelope, { expected: 'no_stream' });
       } catch (error) {
         if (!(error instanceof StreamAlreadyExists)) throw error;
       }
@@ -46,34 +42,5 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
 
   private async parent(pin: string) {
     return (await this.streams.load(citizenStreams, pin)).state;
-  }
-
-  /**
-   * The birth procedure's first step: the child's permanent residence at the address of the
-   * application, from the date of birth. Its command id derives from the birth event, so a
-   * retried registration does not record it twice.
-   */
-  private async registerFirstResidence(
-    birth: WriteResult<CitizenEvent>,
-    application: BirthApplication,
-    envelope: CommandEnvelope,
-  ) {
-    if (!application.permanentResidence) return;
-    const birthEventId = eventIdFor(envelope.commandId, 0);
-    const step: CommandEnvelope = {
-      ...envelope,
-      commandId: commandIdCausedBy(birthEventId, 'permanent-residence'),
-      causationId: birthEventId,
-    };
-    const command = citizenCommand(
-      {
-        type: 'RegisterPermanentResidence',
-        data: { address: application.permanentResidence, effectiveDate: application.child.dateOfBirth },
-      },
-      step,
-    );
-    await this.streams.handle(citizenStreams, birth.id, command, step).catch((error: unknown) => {
-      this.logger.error({ err: error, birthEventId }, 'first residence of a birth was not recorded');
-    });
   }
 }

@@ -22,7 +22,7 @@ const INSURED_CHILD_AGE = 6;
  */
 export function decideProcedure(command: ProcedureCommand, state: ProcedureState): ProcedureEvent[] {
   if (command.type === 'StartProcedure') return state ? [] : [started(command)];
-  if (state === null) throw new ProcedureNotFound();
+  if (state === null) throw new ProcedureNotFound('(not started)');
   switch (command.type) {
     case 'RecordStepDone':
       return stepDone(state, command.data.step, command.data.outcome);

@@ -1,0 +1,76 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import { EventSourcedHandler } from '@registry/app';
+import { ProcedureNotFound } from '@registry/domain';
+import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@registry/event-store';
+import { CurrentPrincipal, PG_POOL, Roles, type Principal } from '@registry/platform';
+import { DEFAULT_PAGE_SIZE, listProcedures } from '@registry/read-models';
+import { procedureAnswer, procedureStreams, type ProcedureAnswer } from '@registry/procedures';
+import { procedureStream } from '@registry/domain';
+import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
+import { rejectInvalidCursor, today } from '../queries/query-answers';
+import { ProcedureAnswerDto, ProcedureListQuery } from './procedure.dto';
+
+const PROCEDURE_ID = /^[0-9a-f-]{36}$/;
+
+/** The linked procedures (API.md, Procedures): where each stands, the supervisors' list, and a retry. */
+@ApiTags('procedures')
+@ApiBearerAuth()
+@Controller('v1/procedures')
+export class ProceduresController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly streams: EventSourcedHandler,
+  ) {}
+
+  @Get()
+  @Roles('supervisor')
+  async list(@Query() query: ProcedureListQuery) {
+    const filter = { ...query, today: today(), limit: query.limit ?? DEFAULT_PAGE_SIZE };
+    return listProcedures(this.pool, filter).catch(rejectInvalidCursor);
+  }
+
+  /** Read from the procedure's own stream: never behind the runner. */
+  @Get(':id')
+  @Roles('officer', 'supervisor')
+  @ApiOkResponse({ type: ProcedureAnswerDto })
+  async get(@Param('id') id: string): Promise<ProcedureAnswer> {
+    return this.read(id);
+  }
+
+  /** Runs the failed step of a procedure that needs attention again. */
+  @Post(':id/retry')
+  @HttpCode(200)
+  @Roles('officer')
+  @ApiOkResponse({ type: ProcedureAnswerDto })
+  async retry(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProcedureAnswer> {
+    const envelope = envelopeOf(request, principal);
+    if (!PROCEDURE_ID.test(id)) throw new ProcedureNotFound(id);
+    await this.streams.handle(procedureStreams, id, { type: 'RetryProcedure', data: {} }, envelope, {
+      authorize: (procedure) => requireJurisdiction(principal, procedure.provinceCode, envelope.now),
+    });
+    const answer = await this.read(id);
+    answerRevision(reply, answer.revision);
+    return answer;
+  }
+
+  private async read(id: string): Promise<ProcedureAnswer> {
+    if (!PROCEDURE_ID.test(id)) throw new ProcedureNotFound(id);
+    try {
+      const answer = procedureAnswer(await this.store.readStream(procedureStream(id)), new Date());
+      if (!answer) throw new ProcedureNotFound(id);
+      return answer;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) throw new ProcedureNotFound(id);
+      throw error;
+    }
+  }
+}
