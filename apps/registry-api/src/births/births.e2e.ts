@@ -33,12 +33,15 @@ export function birthsSuite(store: StoreName): void {
       expect(event.metadata.commandId).toMatch(/^[0-9a-f-]{36}$/);
     });
 
-    it('registers the permanent residence given in the application, from the date of birth', async () => {
+    it('starts the birth procedure, which registers the residence of the application from the date of birth', async () => {
       const body = birthApplication({
         permanentResidence: { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' },
       });
       const answer = await api.call('POST', '/v1/births', { body });
       expect(answer.status).toBe(201);
+      expect(answer.body.revision).toBe(0);
+      const residenceDone = (p: any) => p.steps[0].status === 'done';
+      await api.procedureWhen(answer.body.procedureId, residenceDone);
       expect(await api.streamTypes(answer.body.pin)).toEqual(['BirthRegistered', 'PermanentResidenceRegistered']);
       const citizen = await api.call('GET', `/v1/citizens/${answer.body.pin}?minRevision=1`);
       expect(citizen.body.permanentResidence).toEqual({

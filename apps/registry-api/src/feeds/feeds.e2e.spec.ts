@@ -86,6 +86,7 @@ async function registerCitizens(): Promise<string[]> {
   );
   expect(children.map((c) => c.status)).toEqual([201, 201, 201, 201]);
   const [a, b, c, d] = children.map((child) => child.body.pin as string);
+  await residencesRegistered([mother.body.pin, a, b, c, d]);
   const after = await Promise.all([
     api.call('POST', `/v1/citizens/${a}/temporary-residence`, officer, {
       address: residence,
@@ -108,6 +109,21 @@ async function registerCitizens(): Promise<string[]> {
   ]);
   expect(after.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
   return [mother.body.pin, a, b, c, d];
+}
+
+/** The birth procedures register the residences of the applications in the background: wait for them. */
+async function residencesRegistered(of: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(DISTINCT stream_id)::int AS n FROM es_events
+        WHERE stream_id = ANY($1) AND type = 'PermanentResidenceRegistered'`,
+      [of.map((pin) => citizenStream(pin))],
+    );
+    if (rows[0].n === of.length) return;
+    if (Date.now() > deadline) throw new Error(`residences of ${of.length - rows[0].n} births not registered in time`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 beforeAll(async () => {

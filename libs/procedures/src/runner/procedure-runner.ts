@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import {
   foldProcedure,
   procedureIdOfStream,
@@ -312,7 +312,13 @@ export class ProcedureRunner {
     } finally {
       await admin.disconnect();
     }
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2 of the PIN, where the change feeds and Java clients put it too
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     this.replies = new ServiceReplies(kafka, this.deps.handler, this.deps.logger, this.now, this.options.runnerName);
     await this.replies.start();

@@ -84,6 +84,9 @@ export class ProcedureSteps {
       commandId,
       causationId: procedure.startedBy,
     };
+    if (step.name === 'permanent_residence' && (await this.residenceAlreadyRecorded(procedure))) {
+      return this.done(procedure, step, { alreadyRecorded: true }, correlationId);
+    }
     try {
       const written = await this.handler.handle(
         citizenStreams,
@@ -109,6 +112,16 @@ export class ProcedureSteps {
         correlationId,
       );
     }
+  }
+
+  /**
+   * The child already has a permanent residence: registered by the earlier, inline form of this
+   * step (same command id, found by the handler) or by an officer before the runner got here. The
+   * registry does not register the application's address over it.
+   */
+  private async residenceAlreadyRecorded(procedure: Procedure): Promise<boolean> {
+    const { state } = await this.handler.load(citizenStreams, procedure.pin);
+    return state !== null && state.permanentResidence !== null;
   }
 
   private async request(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { RequestAction, ServiceKind } from '@registry/contracts';
 import {
   decodeServiceRequest,
@@ -47,7 +47,13 @@ export class ReferenceAgency {
   ) {}
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2 of the PIN, where the change feeds and Java clients put it too
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: `reference-agency.${this.agencyId}` });
     await this.consumer.connect();
