@@ -18,3 +18,4 @@ export * from './residences/population.query';
 export * from './statistics/vital-statistics.query';
 export * from './projection/leadership';
 export * from './procedures/procedures.query';
+export { batchesOf } from './projection/event-batches';

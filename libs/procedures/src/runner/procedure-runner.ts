@@ -19,12 +19,15 @@ import {
   type RecordedEvent,
 } from '@registry/event-store';
 import type { AgencyEntitlements } from '@registry/change-feed';
-import { Leadership } from '@registry/read-models';
+import { batchesOf, Leadership } from '@registry/read-models';
 import { encodeServiceRequest, serviceRequestOf } from '../agencies/service-messages';
-import { SERVICE_AGENCY, replyTopic, requestTopic } from '../agencies/service-topics';
+import { ensureServiceTopics, SERVICE_AGENCY, requestTopic } from '../agencies/service-topics';
 import { procedureIdFor, procedureStreams } from '../procedure-streams';
 import { ProcedureSteps, PROCEDURE_RUNNER_ACTOR } from './procedure-steps';
 import { ServiceReplies } from './service-replies';
+
+/** Events reacted to side by side (grouped by procedure) before the checkpoint moves. */
+const BATCH_SIZE = 200;
 
 /** The events a procedure reacts to: the life events that start one, and its own. */
 export const PROCEDURE_TRIGGERS = [
@@ -121,6 +124,7 @@ export class ProcedureRunner {
           continue;
         }
         this.leading = true;
+        this.deps.logger.log(`procedure runner ${this.options.runnerName} leading`);
         await this.lead(leadership);
       } catch (error) {
         this.deps.logger.error({ err: error }, 'procedure runner failed; retrying');
@@ -140,15 +144,35 @@ export class ProcedureRunner {
     this.subscription = subscription;
     if (this.stopped) await subscription.close();
     try {
-      for await (const event of subscription) {
+      for await (const batch of batchesOf(subscription, BATCH_SIZE)) {
         if (this.stopped || !leadership.held) break;
-        await this.react(event);
-        await this.saveCheckpoint(event.position);
+        await this.reactToBatch(batch);
+        await this.saveCheckpoint(batch[batch.length - 1].position);
         this.pauseMs = this.options.retryMs; // a success ends a run of failures
       }
     } finally {
       await subscription.close();
     }
+  }
+
+  /**
+   * Procedures are independent of each other: the batch's events are grouped by procedure, the
+   * groups run side by side, each in its own order. The checkpoint moves once all are done.
+   */
+  private async reactToBatch(batch: readonly RecordedEvent[]): Promise<void> {
+    const groups = new Map<string, RecordedEvent[]>();
+    for (const event of batch) {
+      const key = procedureIdOfStream(event.streamId) ?? procedureIdFor(event.eventId);
+      groups.set(key, [...(groups.get(key) ?? []), event]);
+    }
+    const outcomes = await Promise.allSettled(
+      [...groups.values()].map(async (events) => {
+        for (const event of events) await this.react(event);
+      }),
+    );
+    // Every group has finished before the batch is retried from the checkpoint: none runs on in the background.
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async react(event: RecordedEvent): Promise<void> {
@@ -302,16 +326,7 @@ export class ProcedureRunner {
   private async connect(): Promise<void> {
     const { kafka } = this.deps;
     if (!kafka) return;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const topics = [requestTopic(SERVICE_AGENCY), replyTopic(SERVICE_AGENCY)].filter((topic) => !existing.has(topic));
-      if (topics.length > 0)
-        await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic })) });
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureServiceTopics(kafka, SERVICE_AGENCY);
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,

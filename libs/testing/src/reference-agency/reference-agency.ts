@@ -4,6 +4,7 @@ import { RequestAction, ServiceKind } from '@registry/contracts';
 import {
   decodeServiceRequest,
   encodeServiceReply,
+  ensureServiceTopics,
   replyTopic,
   requestTopic,
   type ServiceReplyInit,
@@ -47,6 +48,7 @@ export class ReferenceAgency {
   ) {}
 
   async start(): Promise<void> {
+    await ensureServiceTopics(this.kafka, this.agencyId);
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
