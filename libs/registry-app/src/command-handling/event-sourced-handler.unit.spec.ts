@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import { testDatabaseUrl } from '@registry/testing';
-import {
-  EVENT_STORE_MIGRATIONS,
-  PostgresEventStore,
-  migrate,
-  type EventStore,
-  type EventToAppend,
-  type ExpectedRevision,
-} from '@registry/event-store';
+import { InMemoryEventStore, type EventStore, type EventToAppend, type ExpectedRevision } from '@registry/event-store';
 import { RegistryError } from '@registry/domain';
 import { RevisionMismatch, WriteContention } from '../errors';
-import type { CommandEnvelope } from './command-envelope';
+import { officerCommand } from '../test-support/command-envelope';
 import { MAX_ATTEMPTS } from './contention';
 import { EventSourcedHandler, StreamAlreadyExists } from './event-sourced-handler';
 import type { EventSourcedStream } from './event-sourced-stream';
@@ -43,16 +34,7 @@ const ledger: EventSourcedStream<AddEntry, Entry, number> = {
 };
 const add = (limit = 1000): AddEntry => ({ type: 'AddEntry', data: { limit } });
 
-function envelope(): CommandEnvelope {
-  const commandId = randomUUID();
-  return {
-    commandId,
-    correlationId: commandId,
-    causationId: commandId,
-    actor: { sub: 'test', office: null, roles: [] },
-    now: new Date('2026-01-01T00:00:00Z'),
-  };
-}
+const envelope = officerCommand;
 
 /**
  * The store as another process sees it: before each of our next `times` appends, a writer
@@ -95,22 +77,14 @@ class StoreWithRivalWriter implements EventStore {
   }
 }
 
-const pool = new Pool({ connectionString: testDatabaseUrl(), max: 4 });
-let store: PostgresEventStore;
+let store: InMemoryEventStore;
 let rival: StoreWithRivalWriter;
 let handler: EventSourcedHandler;
 
-beforeAll(async () => {
-  await migrate(pool, EVENT_STORE_MIGRATIONS);
-  store = new PostgresEventStore(pool);
-});
 beforeEach(() => {
+  store = new InMemoryEventStore();
   rival = new StoreWithRivalWriter(store);
   handler = new EventSourcedHandler(rival);
-});
-afterAll(async () => {
-  await store.close();
-  await pool.end();
 });
 
 async function openLedger(): Promise<string> {
@@ -124,7 +98,7 @@ async function entries(id: string) {
   return (await store.readStream(ledger.streamName(id))).map((e) => e.data);
 }
 
-describe('EventSourcedHandler (generic command handler) on PostgreSQL', () => {
+describe('EventSourcedHandler (the generic command handler)', () => {
   it('opens a stream with "no stream" expected; a second opening is StreamAlreadyExists', async () => {
     const id = await openLedger();
     await expect(handler.handle(ledger, id, add(), envelope(), { expected: 'no_stream' })).rejects.toBeInstanceOf(
