@@ -54,6 +54,7 @@ class RunnerProcess {
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_CLIENT_ID: 'procedure-kill-test',
         PROCEDURE_RUNNER_NAME: RUNNER,
+        PROCEDURE_REPLIES_SESSION_MS: '6000', // the broker's smallest: a killed life's partitions free up soon
         REGISTRY_JWT_SECRET: 'unused-by-the-procedure-runner',
         LOG_LEVEL: 'info',
       },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import {
   foldProcedure,
   procedureIdOfStream,
@@ -165,17 +165,20 @@ export class ProcedureRunner {
       const key = procedureIdOfStream(event.streamId) ?? procedureIdFor(event.eventId);
       groups.set(key, [...(groups.get(key) ?? []), event]);
     }
+    const outgoing: TopicMessages[] = [];
     const outcomes = await Promise.allSettled(
       [...groups.values()].map(async (events) => {
-        for (const event of events) await this.react(event);
+        for (const event of events) await this.react(event, outgoing);
       }),
     );
     // Every group has finished before the batch is retried from the checkpoint: none runs on in the background.
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
+    // The batch's requests in one produce, acknowledged by all in-sync replicas before the checkpoint moves.
+    if (outgoing.length > 0) await this.producer!.sendBatch({ acks: -1, topicMessages: outgoing });
   }
 
-  private async react(event: RecordedEvent): Promise<void> {
+  private async react(event: RecordedEvent, outgoing: TopicMessages[]): Promise<void> {
     const correlationId = String(event.metadata.correlationId ?? event.eventId);
     switch (event.type) {
       case 'BirthRegistered':
@@ -184,7 +187,7 @@ export class ProcedureRunner {
         return this.startDeath(event, correlationId);
       case 'ServiceRequested':
       case 'ProcedureStepCompensated':
-        return this.send(event);
+        return this.request(event, outgoing);
       default:
         return this.advance(event, correlationId);
     }
@@ -288,7 +291,7 @@ export class ProcedureRunner {
    * Produces the request a ServiceRequested event records (the store is the outbox): after a crash
    * the same attempt is produced again, byte for byte, and the agency dedupes by request id.
    */
-  private async send(event: RecordedEvent): Promise<void> {
+  private async request(event: RecordedEvent, outgoing: TopicMessages[]): Promise<void> {
     if (!this.producer) return;
     const procedureId = procedureIdOfStream(event.streamId);
     if (!procedureId) return;
@@ -306,9 +309,8 @@ export class ProcedureRunner {
       withdraw ? 'withdraw' : 'apply',
       this.deps.entitlements.get(step.request.agency),
     );
-    await this.producer.send({
+    outgoing.push({
       topic: requestTopic(step.request.agency),
-      acks: -1,
       messages: [
         {
           key: procedure.pin,

@@ -25,11 +25,37 @@ export class ServiceReplies {
   ) {}
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: `registry.procedures.${this.runnerName}` });
+    // A runner killed without leaving the group holds its partitions until the session times out:
+    // shorter than kafkajs' 30 s default, so a restarted runner applies replies again soon.
+    const sessionTimeout = Number(process.env.PROCEDURE_REPLIES_SESSION_MS ?? 10_000);
+    const consumer = this.kafka.consumer({
+      groupId: `registry.procedures.${this.runnerName}`,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+    });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [replyTopic(SERVICE_AGENCY)], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => this.apply(message.value) });
+    // A batch's replies are applied side by side, those of one procedure in order; the offsets are
+    // committed once the whole batch is recorded.
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        const byProcedure = new Map<string, (Buffer | null)[]>();
+        for (const message of batch.messages) {
+          const key = message.key?.toString() ?? '';
+          byProcedure.set(key, [...(byProcedure.get(key) ?? []), message.value]);
+        }
+        await Promise.all(
+          [...byProcedure.values()].map(async (values) => {
+            for (const value of values) await this.apply(value);
+          }),
+        );
+        const last = batch.messages[batch.messages.length - 1];
+        if (last) resolveOffset(last.offset);
+        await heartbeat();
+      },
+    });
   }
 
   async stop(): Promise<void> {
