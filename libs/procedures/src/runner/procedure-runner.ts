@@ -33,6 +33,7 @@ const BATCH_SIZE = 200;
 export const PROCEDURE_TRIGGERS = [
   'BirthRegistered',
   'DeathRegistered',
+  'DeathAnnulled',
   'ProcedureStarted',
   'ProcedureStepDone',
   'ProcedureRetried',
@@ -161,7 +162,9 @@ export class ProcedureRunner {
    */
   private async reactToBatch(batch: readonly RecordedEvent[]): Promise<void> {
     const groups = new Map<string, RecordedEvent[]>();
+    const annulments = batch.filter((event) => event.type === 'DeathAnnulled');
     for (const event of batch) {
+      if (event.type === 'DeathAnnulled') continue; // after the groups: it names its procedure only through the death
       const key = procedureIdOfStream(event.streamId) ?? procedureIdFor(event.eventId);
       groups.set(key, [...(groups.get(key) ?? []), event]);
     }
@@ -174,6 +177,7 @@ export class ProcedureRunner {
     // Every group has finished before the batch is retried from the checkpoint: none runs on in the background.
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
+    for (const annulment of annulments) await this.compensateDeath(annulment);
     // The batch's requests in one produce, acknowledged by all in-sync replicas before the checkpoint moves.
     if (outgoing.length > 0) await this.producer!.sendBatch({ acks: -1, topicMessages: outgoing });
   }
@@ -249,6 +253,31 @@ export class ProcedureRunner {
       { type: 'StartProcedure', data: { ...facts, procedureId, startedOn, startedBy: event.eventId } },
       envelope,
       { expected: 'no_stream' },
+    );
+  }
+
+  /**
+   * A death registered in error was annulled: its procedure is cancelled, each step it had done
+   * compensated (the annulment itself restores the residence; a request sent is withdrawn).
+   */
+  private async compensateDeath(annulment: RecordedEvent): Promise<void> {
+    const before = await this.deps.store.readStream(annulment.streamId, { maxCount: annulment.revision });
+    const death = before.reverse().find((event) => event.type === 'DeathRegistered');
+    if (!death) return;
+    const procedureId = procedureIdFor(death.eventId);
+    const { state } = await this.deps.handler.load(procedureStreams, procedureId);
+    if (!state) return;
+    await this.deps.handler.handle(
+      procedureStreams,
+      procedureId,
+      { type: 'CancelProcedure', data: { reason: 'DEATH_ANNULLED' } },
+      {
+        commandId: commandIdCausedBy(annulment.eventId, 'cancel-procedure'),
+        correlationId: String(annulment.metadata.correlationId ?? annulment.eventId),
+        causationId: annulment.eventId,
+        actor: PROCEDURE_RUNNER_ACTOR,
+        now: this.now(),
+      },
     );
   }
 
