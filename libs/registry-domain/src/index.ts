@@ -9,3 +9,4 @@ export * from './citizen/citizen.state';
 export * from './citizen/citizen.decider';
 export * from './citizen/correct-record';
 export * from './citizen/citizen-as-of';
+export * from './citizen/import-citizen';

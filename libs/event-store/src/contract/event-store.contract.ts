@@ -11,6 +11,7 @@ import {
   WrongExpectedRevisionError,
 } from '../errors';
 import { MAX_EVENT_BYTES, comparePositions } from '../position';
+import { describeNewStreamsContract } from './new-streams.contract';
 
 export interface HeldAppend {
   /** Commits the held transaction; the events become visible to readers. */
@@ -122,6 +123,8 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         expect(r.nextRevision).toBe(1);
       });
     });
+
+    describeNewStreamsContract(() => store);
 
     describe('1. optimistic concurrency per stream', () => {
       it('of 20 concurrent appends at one expected revision exactly one succeeds', async () => {
