@@ -3,12 +3,11 @@
 -- the guarantees of es_append with expected "no stream": it is created by exactly one writer
 -- (the es_streams insert is the reservation), its events get revisions 0..n-1, and a retry with
 -- the same event ids is a 'duplicate'. Streams that already exist are reported, not written; the
--- others commit together. p_event_streams gives, for each event, its stream's index in p_streams
--- (1-based); events of one stream keep their order. Callers sort p_streams so that concurrent
--- batches take the stream reservations in one order (no deadlock).
-CREATE FUNCTION es_append_new_streams(
-  p_streams text[], p_event_streams int[], p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
-) RETURNS TABLE (stream_name text, outcome text, stream_revision bigint, tx xid8, last_position bigint)
+-- others commit together. p_events is one JSON array (parsed once, where array parameters would be
+-- escaped element by element) of {"s", "id", "type", "data", "metadata"}: "s" is the event's
+-- stream's index in p_streams (1-based); events of one stream keep their order. Callers sort
+-- p_streams so that concurrent bulks take the stream reservations in one order (no deadlock).
+CREATE FUNCTION es_append_new_streams(p_streams text[], p_events json) RETURNS TABLE (stream_name text, outcome text, stream_revision bigint, tx xid8, last_position bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_created text[];
@@ -18,9 +17,11 @@ DECLARE
   v_current bigint;
 BEGIN
   WITH events AS (
-    SELECT p_streams[e.s] AS stream, row_number() OVER (PARTITION BY e.s ORDER BY e.n) - 1 AS revision,
-           e.id, e.type, e.data, e.metadata, e.n
-    FROM unnest(p_event_streams, p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS e(s, id, type, data, metadata, n)
+    SELECT p_streams[(e.v->>'s')::int] AS stream,
+           row_number() OVER (PARTITION BY (e.v->>'s')::int ORDER BY e.n) - 1 AS revision,
+           (e.v->>'id')::uuid AS id, e.v->>'type' AS type, (e.v->'data')::jsonb AS data,
+           (e.v->'metadata')::jsonb AS metadata, e.n
+    FROM json_array_elements(p_events) WITH ORDINALITY AS e(v, n)
   ), created AS (
     INSERT INTO es_streams (stream_id, revision)
     SELECT ev.stream, max(ev.revision) FROM events ev GROUP BY ev.stream ORDER BY ev.stream
@@ -46,11 +47,11 @@ BEGIN
     RETURN;
   END IF;
   FOR v_stream, v_ids IN
-    SELECT p_streams[e.s], array_agg(e.id ORDER BY e.n)
-    FROM unnest(p_event_streams, p_ids) WITH ORDINALITY AS e(s, id, n)
-    LEFT JOIN unnest(v_created) AS c(stream) ON c.stream = p_streams[e.s]
+    SELECT p_streams[(e.v->>'s')::int], array_agg((e.v->>'id')::uuid ORDER BY e.n)
+    FROM json_array_elements(p_events) WITH ORDINALITY AS e(v, n)
+    LEFT JOIN unnest(v_created) AS c(stream) ON c.stream = p_streams[(e.v->>'s')::int]
     WHERE c.stream IS NULL
-    GROUP BY e.s
+    GROUP BY (e.v->>'s')::int
   LOOP
     SELECT s.revision INTO v_current FROM es_streams s WHERE s.stream_id = v_stream;
     RETURN QUERY SELECT v_stream, r.outcome, r.stream_revision, r.tx, r.last_position
@@ -59,4 +60,4 @@ BEGIN
 END $$;
 
 -- Down Migration
-DROP FUNCTION es_append_new_streams(text[], int[], uuid[], text[], jsonb[], jsonb[]);
+DROP FUNCTION es_append_new_streams(text[], json);

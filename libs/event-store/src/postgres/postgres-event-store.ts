@@ -79,18 +79,13 @@ export class PostgresEventStore implements EventStore {
     validateNewStreams(streams);
     // One order of reservations for every writer: two bulks never wait on each other in a cycle.
     const sorted = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
-    const events = sorted.flatMap((stream, index) => stream.events.map((event) => ({ index: index + 1, event })));
+    const events = sorted.flatMap((stream, index) =>
+      stream.events.map((e) => ({ s: index + 1, id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+    );
     const { rows } = await this.pool.query<AppendRow & { stream_name: string }>({
       name: 'es_append_new_streams',
-      text: 'SELECT * FROM es_append_new_streams($1, $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
-      values: [
-        sorted.map((s) => s.streamId),
-        events.map((e) => e.index),
-        events.map((e) => e.event.eventId),
-        events.map((e) => e.event.type),
-        events.map((e) => JSON.stringify(e.event.data)),
-        events.map((e) => JSON.stringify(e.event.metadata)),
-      ],
+      text: 'SELECT * FROM es_append_new_streams($1, $2::json)',
+      values: [sorted.map((s) => s.streamId), JSON.stringify(events)],
     });
     const byStream = new Map(rows.map((row) => [row.stream_name, row]));
     if (rows.some((row) => row.outcome === 'appended')) this.notifier.announce();
