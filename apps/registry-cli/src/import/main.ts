@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { civilDateIn } from '@registry/app';
-import { EVENT_STORE, locateMigrations, migrate, type EventStore, type MigrationSet } from '@registry/event-store';
+import { EVENT_STORE, migrate, type EventStore } from '@registry/event-store';
+import { IMPORT_MIGRATIONS } from './import-migrations';
 import { DatabaseModule, EventStoreModule, PG_POOL, RegistryConfigModule } from '@registry/platform';
 import { ImportProgressDisplay } from './import-progress';
 import { LegacyImport, type ImportSummary } from './legacy-import';
@@ -13,11 +13,6 @@ const USAGE = `npm run import -- <file.csv> [--resume] [--batch-size N]
   file.csv      a legacy register export (../shared/reference/legacy-register.md)
   --resume      continue an interrupted import of this file from its checkpoint
   --batch-size  rows per checkpoint and citizens per append (default 2000)`;
-
-export const IMPORT_MIGRATIONS: MigrationSet = {
-  dir: locateMigrations(join(__dirname, '..', '..', 'migrations'), 'apps/registry-cli/migrations'),
-  table: 'pgmigrations_legacy_import',
-};
 
 /** Configuration, database and event store as the apps have them. */
 @Module({ imports: [RegistryConfigModule, DatabaseModule, EventStoreModule] })
