@@ -60,4 +60,3 @@ export class RegistryApiModule implements OnModuleInit {
     await migrate(this.pool, API_MIGRATIONS);
   }
 }
-

@@ -3,8 +3,6 @@
  * ./contract, so nothing above this file knows which store it runs on.
  */
 
-import type { EventStoreError } from './errors';
-
 /** A point in the global log. PostgreSQL: (transaction id, sequence); KurrentDB: (commit, prepare). */
 export interface Position {
   readonly commit: bigint;
@@ -83,7 +81,7 @@ export interface NewStream {
 /** Per stream: the append's result (also for a retry of the same ids), or why it was not written. */
 export type NewStreamOutcome =
   | { readonly streamId: string; readonly result: AppendResult }
-  | { readonly streamId: string; readonly error: EventStoreError };
+  | { readonly streamId: string; readonly error: Error & { readonly code: string } };
 
 export interface EventStore {
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;

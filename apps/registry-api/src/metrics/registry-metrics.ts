@@ -17,7 +17,6 @@ export class RegistryMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly latency: Histogram<'method' | 'route' | 'status'>;
-  private lastPosition = 0;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -47,15 +46,16 @@ export class RegistryMetrics {
 
   /** Events appended to the store (all processes): `rate()` of it is the append rate. */
   private storeMetrics(registers: Registry[]): void {
-    const metrics = this;
+    const position = () => this.storePosition();
+    let last = 0;
     new Counter({
       name: `${PREFIX}events_appended_total`,
       help: 'Events appended to the event store (PostgreSQL: its global position; rate() gives appends/s)',
       registers,
       async collect() {
-        const position = await metrics.storePosition();
-        if (position > metrics.lastPosition) this.inc(position - metrics.lastPosition);
-        metrics.lastPosition = Math.max(position, metrics.lastPosition);
+        const now = await position();
+        if (now > last) this.inc(now - last);
+        last = Math.max(now, last);
       },
     });
   }

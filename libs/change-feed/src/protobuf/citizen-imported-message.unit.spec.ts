@@ -48,7 +48,9 @@ describe('CitizenImported on the feeds', () => {
 
   it('reaches each agency of the shipped entitlement file with only its fields', () => {
     const file = AgencyEntitlements.fromFile(join(__dirname, '..', '..', '..', '..', 'config', 'entitlements.json'));
-    const election = decodeCitizenEvent(new CitizenEventEncoder().forAgency(file.get('election')!, recorded(imported))!);
+    const election = decodeCitizenEvent(
+      new CitizenEventEncoder().forAgency(file.get('election')!, recorded(imported))!,
+    );
     if (election.payload.case !== 'citizenImported') throw new Error('not an import');
     expect(election.payload.value.permanentResidence?.address).toMatchObject({ provinceCode: '079', line: '' });
     expect(election.payload.value.sex).toBe(Sex.UNSPECIFIED);

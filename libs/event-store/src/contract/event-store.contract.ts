@@ -11,6 +11,7 @@ import {
   WrongExpectedRevisionError,
 } from '../errors';
 import { MAX_EVENT_BYTES, comparePositions } from '../position';
+import { newEvent, newStreamId } from './contract-events';
 import { describeNewStreamsContract } from './new-streams.contract';
 
 export interface HeldAppend {
@@ -28,13 +29,7 @@ export interface EventStoreHarness {
   holdOpenAppend?(streamId: string, events: EventToAppend[]): Promise<HeldAppend>;
 }
 
-export function newEvent(type = 'TestHappened', data: Record<string, unknown> = {}): EventToAppend {
-  return { eventId: randomUUID(), type, data: { ...data }, metadata: { test: true } };
-}
-
-export function newStreamId(prefix = 'contract'): string {
-  return `${prefix}-${randomUUID()}`;
-}
+export { newEvent, newStreamId } from './contract-events';
 
 async function collect(
   store: EventStore,

@@ -5,7 +5,7 @@
 import type { EventStore, NewStream, NewStreamOutcome } from '../event-store.port';
 import { InvalidEventStoreRequestError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors';
 import { comparePositions } from '../position';
-import { newEvent, newStreamId } from './event-store.contract';
+import { newEvent, newStreamId } from './contract-events';
 
 function bulk(size: number, eventsPerStream = 1): NewStream[] {
   return Array.from({ length: size }, (_, i) => ({

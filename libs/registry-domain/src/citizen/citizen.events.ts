@@ -47,16 +47,8 @@ export interface BirthRegistered {
  */
 export interface CitizenImported {
   readonly type: 'CitizenImported';
-  readonly data: {
-    readonly pin: Pin;
-    readonly name: PersonName;
-    readonly sex: Sex;
-    readonly dateOfBirth: CivilDate;
-    readonly placeOfBirth: Place;
-    readonly nationality: string;
-    readonly ethnicity: string | null;
-    readonly motherPin: Pin | null;
-    readonly fatherPin: Pin | null;
+  /** The birth facts as a birth records them, then the current residence and the death. */
+  readonly data: Omit<BirthRegistered['data'], 'registrationProvinceCode' | 'permanentResidence'> & {
     readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
     /** Set when the legacy register holds the person as deceased. */
     readonly dateOfDeath: CivilDate | null;
