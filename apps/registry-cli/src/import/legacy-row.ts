@@ -2,7 +2,7 @@ import {
   importCitizen,
   isCivilDate,
   isPinShaped,
-  RegistryRuleBroken,
+  RegistryError,
   type CitizenImported,
   type LegacyCitizen,
 } from '@registry/domain';
@@ -32,7 +32,7 @@ export function importedFromRow(record: LegacyRecord, today: string): CitizenImp
   try {
     return importCitizen(legacyCitizen(record), today);
   } catch (error) {
-    if (error instanceof RegistryRuleBroken) throw new RowRejected(error.code, error.message);
+    if (error instanceof RegistryError) throw new RowRejected(error.code, error.message);
     throw error;
   }
 }
