@@ -1,5 +1,5 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
-import type { FieldProblem } from './validation';
+import type { FieldProblem } from './field-problem';
 
 /**
  * class-validator lets `@ValidateNested()` pass when the value is missing, and validates an array

@@ -1,4 +1,4 @@
-import type { FieldProblem } from './validation';
+import type { FieldProblem } from './field-problem';
 
 /** C0 and C1 control characters and DEL: never part of a name, an address or a reason. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

@@ -1,12 +1,10 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { HttpProblem } from './error-body';
+import type { FieldProblem } from './field-problem';
 import { nestedObjectProblems } from './nested-objects';
 import { cleanRequestText, queryTextProblems } from './request-text';
 
-export interface FieldProblem {
-  readonly field: string;
-  readonly problems: string[];
-}
+export type { FieldProblem } from './field-problem';
 
 /** Every failing field with its dotted path, e.g. `child.dateOfBirth`. */
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {

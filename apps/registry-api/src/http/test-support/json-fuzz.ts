@@ -17,11 +17,48 @@ type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
 const WRONG_VALUES: readonly Json[] = [
-  null, 0, -1, 1.5, 1e308, -0, true, false, '', ' ', '\t', 'x', '0', '001', '2024-02-30', '9999-99-99',
-  '2024-13-01', '1899-12-31', '2999-01-01', 'male', 'deceased', '001224000001', '💥', 'ـ‮', [], {}, [null], [[]], { a: 1 },
+  null,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -0,
+  true,
+  false,
+  '',
+  ' ',
+  '\t',
+  'x',
+  '0',
+  '001',
+  '2024-02-30',
+  '9999-99-99',
+  '2024-13-01',
+  '1899-12-31',
+  '2999-01-01',
+  'male',
+  'deceased',
+  '001224000001',
+  '💥',
+  'ـ‮',
+  [],
+  {},
+  [null],
+  [[]],
+  { a: 1 },
 ];
 const BAD_TEXTS: readonly string[] = [
-  '\u0000', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\ud800', '\udfff', '\r\n', '\u200b', '\ufeff', '\u202e',
+  '\u0000',
+  '\u0007',
+  '\u001b[31m',
+  '\u007f',
+  '\u0085',
+  '\ud800',
+  '\udfff',
+  '\r\n',
+  '\u200b',
+  '\ufeff',
+  '\u202e',
 ];
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 
@@ -45,7 +82,9 @@ function mutate(root: Json, random: Random): Json {
     case 1:
       return replace(pick(random, WRONG_VALUES));
     case 2:
-      return replace(typeof current === 'string' ? current.repeat(2 + Math.floor(random() * 2000)) : 'A'.repeat(200_000));
+      return replace(
+        typeof current === 'string' ? current.repeat(2 + Math.floor(random() * 2000)) : 'A'.repeat(200_000),
+      );
     case 3: {
       const text = typeof current === 'string' ? current : 'An';
       const at = Math.floor(random() * (text.length + 1));
@@ -64,7 +103,9 @@ function mutate(root: Json, random: Random): Json {
     case 7:
       return replace(Array.isArray(current) ? current : [current]);
     case 8:
-      return replace(typeof current === 'number' ? String(current) : typeof current === 'string' ? Number(current) || 7 : current);
+      return replace(
+        typeof current === 'number' ? String(current) : typeof current === 'string' ? Number(current) || 7 : current,
+      );
     default:
       return replace(pick(random, [' padded ', 'Nguye\u0302\u0303n', '   ', 'a'.repeat(101), '😀'.repeat(60)]));
   }
