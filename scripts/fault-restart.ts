@@ -40,12 +40,18 @@ async function main(): Promise<void> {
     const held = await storeHolds(pool, pins, 30_000);
     await pool.end();
 
-    console.log(`fault:restart: ${RESTARTS.length} PostgreSQL restarts (${RESTARTS.join(', ')}), ${APART_MS} ms apart, 8 clients`);
+    console.log(
+      `fault:restart: ${RESTARTS.length} PostgreSQL restarts (${RESTARTS.join(', ')}), ${APART_MS} ms apart, 8 clients`,
+    );
     console.log(`restart took ms: ${restartTimes.join(', ')}`);
     console.log(`answers: ${report.answers} ${JSON.stringify(report.statusCounts)} (0 = no answer)`);
-    console.log(`503 without Retry-After: ${report.unavailableWithoutRetryAfter}; other 5xx: ${report.otherServerErrors.length}`);
+    console.log(
+      `503 without Retry-After: ${report.unavailableWithoutRetryAfter}; other 5xx: ${report.otherServerErrors.length}`,
+    );
     console.log(`first 201 after the last restart: ${report.recoveryMs} ms`);
-    console.log(`unanswered keys retried: ${report.retried.size}, answered 201: ${[...report.retried.values()].filter((a) => a.status === 201).length}`);
+    console.log(
+      `unanswered keys retried: ${report.retried.size}, answered 201: ${[...report.retried.values()].filter((a) => a.status === 201).length}`,
+    );
     const samePins = [...report.acknowledged].filter(([key, pin]) => report.resent.get(key) === pin).length;
     console.log(`acknowledged keys sent again: ${report.resent.size}, same PIN: ${samePins}`);
     console.log(`store: ${held.births} births for ${pins.length} distinct PINs, ${held.projected} in the read model`);

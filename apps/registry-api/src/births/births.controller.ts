@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RegisterBirthCommand, type WriteResult } from '@registry/app';
+import { RegisterBirthCommand, type BirthWriteResult } from '@registry/app';
 import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
@@ -44,8 +44,8 @@ export class BirthsController {
       registrationProvinceCode: body.registrationProvinceCode,
       permanentResidence: body.permanentResidence ? toAddress(body.permanentResidence) : null,
     };
-    const result: WriteResult = await this.commands.execute(new RegisterBirthCommand(application, envelope));
-    answerRevision(reply, result.revision);
+    const result: BirthWriteResult = await this.commands.execute(new RegisterBirthCommand(application, envelope));
+    answerRevision(reply, result.streamRevision); // the stream's revision now: If-Match takes it
     void reply.header('location', `/v1/citizens/${result.pin}`);
     return { pin: result.pin, revision: result.revision };
   }

@@ -12,7 +12,7 @@ export type ConnectionLossReport = (message: string) => void;
  * (callers answer 503 or retry), and the pool discards the broken client on release.
  */
 export function guardedPool(config: PoolConfig, report: ConnectionLossReport = () => undefined): Pool {
-  return guardPool(new Pool({ connectionTimeoutMillis: 5_000, ...config }), report);
+  return guardPool(new Pool(config), report);
 }
 
 /** Adds the listeners of `guardedPool` to a pool made elsewhere. */

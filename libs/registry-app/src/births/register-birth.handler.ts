@@ -8,6 +8,11 @@ import { CitizenStreams, type WriteResult } from '../citizens/citizen-streams';
 
 export type BirthApplication = Omit<RegisterBirth['data'], 'uniqueDigits' | 'mother' | 'father'>;
 
+/** The birth's own write, and the stream's revision once the request's own work is done (its ETag). */
+export interface BirthWriteResult extends WriteResult {
+  readonly streamRevision: number;
+}
+
 export class RegisterBirthCommand {
   constructor(
     readonly application: BirthApplication,
@@ -28,12 +33,12 @@ export function uniqueDigitsFor(commandId: string, k: number): string {
 }
 
 @CommandHandler(RegisterBirthCommand)
-export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, WriteResult> {
+export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, BirthWriteResult> {
   private readonly logger = new Logger('RegisterBirth');
 
   constructor(private readonly streams: CitizenStreams) {}
 
-  async execute({ application, envelope }: RegisterBirthCommand): Promise<WriteResult> {
+  async execute({ application, envelope }: RegisterBirthCommand): Promise<BirthWriteResult> {
     const today = civilDateIn(envelope.now);
     const mother = application.motherPin ? (await this.streams.load(application.motherPin)).state : undefined;
     const father = application.fatherPin ? (await this.streams.load(application.fatherPin)).state : undefined;
@@ -43,8 +48,8 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
       const pin = (events[0].data as { pin: string }).pin;
       const written = await this.streams.create(pin, events, envelope);
       if (written) {
-        await this.registerFirstResidence(written, application, envelope);
-        return written;
+        const residence = await this.registerFirstResidence(written, application, envelope);
+        return { ...written, streamRevision: residence?.revision ?? written.revision };
       }
     }
     throw new PinSpaceExhausted(`${application.registrationProvinceCode}…`);
@@ -55,8 +60,12 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
    * application, from the date of birth. Its command id derives from the birth event, so a
    * retried registration does not record it twice.
    */
-  private async registerFirstResidence(birth: WriteResult, application: BirthApplication, envelope: CommandEnvelope) {
-    if (!application.permanentResidence) return;
+  private async registerFirstResidence(
+    birth: WriteResult,
+    application: BirthApplication,
+    envelope: CommandEnvelope,
+  ): Promise<WriteResult | undefined> {
+    if (!application.permanentResidence) return undefined;
     const birthEventId = eventIdFor(envelope.commandId, 0);
     const step: CommandEnvelope = {
       ...envelope,
@@ -67,8 +76,9 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
       type: 'RegisterPermanentResidence' as const,
       data: { address: application.permanentResidence, effectiveDate: application.child.dateOfBirth },
     };
-    await this.streams.execute(birth.pin, command, step).catch((error: unknown) => {
+    return this.streams.execute(birth.pin, command, step).catch((error: unknown) => {
       this.logger.error({ err: error, birthEventId }, 'first residence of a birth was not recorded');
+      return undefined;
     });
   }
 }

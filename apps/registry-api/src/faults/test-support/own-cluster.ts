@@ -53,7 +53,17 @@ export class OwnCluster {
 
   private pgCtl(action: string, extra: string[] = []): void {
     const options = `-p ${this.port} -k ${this.directory} -c listen_addresses=127.0.0.1 -c fsync=off`;
-    this.run('pg_ctl', [action, '-D', this.dataDirectory, '-w', '-l', join(this.directory, 'server.log'), '-o', options, ...extra]);
+    this.run('pg_ctl', [
+      action,
+      '-D',
+      this.dataDirectory,
+      '-w',
+      '-l',
+      join(this.directory, 'server.log'),
+      '-o',
+      options,
+      ...extra,
+    ]);
   }
 
   private run(program: string, args: string[]): void {
