@@ -12,4 +12,3 @@ export * from './auth/roles.decorator';
 export * from './auth/jwt-auth.guard';
 export * from './auth/auth.module';
 export * from './logging/logging.module';
-export * from './database/connection-loss';

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply } from 'fastify';
 import { RegistryRuleBroken } from '@registry/domain';
 import { errorBody, HttpProblem, type ErrorBody } from './error-body';
-import { isConnectionLoss } from '../database/connection-loss';
+import { isConnectionLoss } from '@registry/event-store';
 
 /** Status of each request-level code (registry rules are all 422). */
 const STATUS_OF_CODE: Record<string, number> = {
