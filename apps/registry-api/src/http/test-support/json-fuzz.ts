@@ -1,17 +1,10 @@
+import { mulberry32 } from '@registry/read-models/test-support/seed-citizens';
+
 /** Seeded mutations of a valid JSON body, for the write fuzz test: same seed, same bodies. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** mulberry32: a small, seedable PRNG (Math.random cannot be seeded). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seedable PRNG (Math.random cannot be seeded): the seeder's. */
+export const seededRandom = mulberry32;
 
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
