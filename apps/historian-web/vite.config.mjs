@@ -1,0 +1,10 @@
+// Builds the historians' page into dist/, served by the API under /app/ (see ADR 0020).
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/app/',
+  logLevel: 'warn',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
+});
