@@ -44,11 +44,11 @@ export function knownAtStops(events: readonly TimelineEvent[]): KnownAtStop[] {
   return stops;
 }
 
-/** The events recorded by a stop, along valid time (recording order among the same date). */
+/** The events recorded by a stop, along valid time (in the chain's order within one date). */
 export function knownEventsAlongValidTime(events: readonly TimelineEvent[], stop: KnownAtStop): TimelineEvent[] {
   return events
-    .filter((e) => e.recordedAt <= stop.recordedAt)
-    .sort(
-      (a, b) => (a.effectiveAt ?? '').localeCompare(b.effectiveAt ?? '') || a.recordedAt.localeCompare(b.recordedAt),
-    );
+    .map((event, chainIndex) => ({ event, chainIndex }))
+    .filter(({ event }) => event.recordedAt <= stop.recordedAt)
+    .sort((a, b) => (a.event.effectiveAt ?? '').localeCompare(b.event.effectiveAt ?? '') || a.chainIndex - b.chainIndex)
+    .map(({ event }) => event);
 }

@@ -130,6 +130,37 @@ describe('historians page (/app/)', () => {
     expect(await field('dateOfBirth').textContent()).toBe('1990-04-11');
   });
 
+  it('links the PINs of a person whose PIN a correction re-established, and shows each as it was known', async () => {
+    const { pin: oldPin } = await post('/v1/births', birthApplication({}, { sex: 'male', dateOfBirth: '1990-04-01' }));
+    const { pin: newPin } = await post(`/v1/citizens/${oldPin}/corrections`, {
+      field: 'sex',
+      value: 'female',
+      reason: 'Recorded wrongly at birth',
+      legalBasis: 'Bản án 5/2025',
+    });
+    expect(newPin).not.toBe(oldPin);
+
+    await signIn();
+    await page.getByLabel('PIN').fill(newPin);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await eventually(eventTypes, ['BirthRegistered', 'RecordCorrected', 'PinReestablished', 'CitizenContinued']);
+    await eventually(() => field('sex').textContent(), 'female');
+    expect(await field('pin').textContent()).toBe(newPin);
+
+    // Before the correction the registry knew this person as a man under the old PIN.
+    await page.getByLabel('Known at', { exact: true }).focus();
+    await page.keyboard.press('Home');
+    await eventually(() => field('sex').textContent(), 'male');
+    expect(await field('pin').textContent()).toBe(oldPin);
+
+    // The old PIN's link loads the same chain from the other end.
+    await page.locator('#pin-chain').getByRole('link', { name: oldPin }).click();
+    await eventually(() => page.getByLabel('PIN').inputValue(), oldPin);
+    expect(page.url()).toContain(`#/citizen/${oldPin}`);
+    await eventually(() => field('pin').textContent(), newPin);
+    expect(await page.locator('#pin-chain').textContent()).toContain(`${oldPin} → ${newPin}`);
+  });
+
   it("plots a merged province's population as known now and as known at an earlier instant", async () => {
     // Hải Dương (030) merged into Hải Phòng (031) on 2025-07-01; the 031 office serves both.
     const born = async (dateOfBirth: string) =>
