@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { caughtUp, headPosition } from '@registry/read-models/test-support/catch-up';
 import { ApiHarness, birthApplication } from '../test-support/api-harness';
+import { buildHistorianPage } from './test-support/build-page';
 import { HeadlessChromium } from './test-support/chromium';
 import { eventually } from './test-support/eventually';
 
@@ -22,13 +23,14 @@ describe('historians page (/app/)', () => {
   const officer = (office: string) => ({ token: api.token({ roles: ['officer'], office }) });
 
   beforeAll(async () => {
+    await buildHistorianPage(); // before the API starts: it serves /app/ only when built
     api = await ApiHarness.start();
     await api.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
     browser = await HeadlessChromium.launch();
     page = await browser.page();
     await mkdir(SCREENSHOTS, { recursive: true });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
