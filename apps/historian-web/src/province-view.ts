@@ -97,8 +97,12 @@ export class ProvinceView {
     byId('province-figure').hidden = false;
     const knownAtLabel = knownAt ? `As known at ${instantForPeople(knownAt)}` : 'As known at (not asked)';
     byId('known-at-column').textContent = knownAtLabel;
-    byId('population-table-caption').textContent =
-      `Population of ${code} ${provinceName(code)} on each date (people alive with a permanent residence there)`;
+    const caption = `Population of ${code} ${provinceName(code)} on each date (people alive with a permanent residence there)`;
+    byId('population-table-caption').textContent = caption;
+    byId('population-chart').setAttribute(
+      'aria-label',
+      `Line chart: ${caption}, ${knownAtLabel.toLowerCase()} and now; the table below lists the values`,
+    );
     byId('population-table')
       .querySelector('tbody')!
       .replaceChildren(

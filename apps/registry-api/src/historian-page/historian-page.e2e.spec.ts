@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { caughtUp, headPosition } from '@registry/read-models/test-support/catch-up';
 import { ApiHarness, birthApplication } from '../test-support/api-harness';
 import { buildHistorianPage } from './test-support/build-page';
-import { HeadlessChromium } from './test-support/chromium';
+import { accessibilityViolations, HeadlessChromium } from './test-support/chromium';
 import { eventually } from './test-support/eventually';
 
 /** Where the run saves its screenshots (linked from the README). */
@@ -104,6 +104,7 @@ describe('historians page (/app/)', () => {
       '1990-04-01 → 1990-04-11',
     );
     expect(await page.locator('#events li').first().locator('time.valid').textContent()).toBe('1990-04-01');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'historian-citizen.png'), fullPage: true });
 
     // One step back with the keyboard: as known just before the correction was recorded.
@@ -240,6 +241,7 @@ describe('historians page (/app/)', () => {
     const last = byDate.get('2026-01-01')!;
     await eventually(() => legend.allTextContents(), ['2026-01-01', String(last.now), String(last.then)]);
     expect(await page.locator('#province-note').textContent()).toContain('Hải Phòng');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'historian-province.png'), fullPage: true });
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AxeResults } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it when missing). */
@@ -40,6 +41,8 @@ export class HeadlessChromium {
       viewport: { width: 1280, height: 900 },
       timezoneId: 'UTC',
       locale: 'vi-VN',
+      // axe-core is injected as a script: allowed even if the API sends a strict CSP.
+      bypassCSP: true,
     });
     return new HeadlessChromium(context, profile);
   }
@@ -57,4 +60,15 @@ export class HeadlessChromium {
     await this.context.close();
     await rm(this.profile, { recursive: true, force: true });
   }
+}
+
+/** WCAG 2 A and AA violations on the page as it is now (labels, contrast, roles...), by axe-core. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const results = await page.evaluate<AxeResults>(() =>
+    (globalThis as unknown as { axe: { run(options: object): Promise<AxeResults> } }).axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
+    }),
+  );
+  return results.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
 }
