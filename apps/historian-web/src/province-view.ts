@@ -20,6 +20,10 @@ export interface PopulationPoint {
   knownAt: number | null;
 }
 
+const PEOPLE_TICKS = [1, 2, 5]
+  .flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7].map((p) => m * p))
+  .sort((a, b) => a - b);
+
 /** Requests in flight at once: enough to fill a chart quickly without crowding the API. */
 const PARALLEL_REQUESTS = 4;
 
@@ -140,7 +144,8 @@ export class ProvinceView {
           { label: 'As known now', stroke: '#1f4e9c', width: 2, value: count, points: { show: true } },
           { label: knownAtLabel, stroke: '#a3361a', width: 2, dash: [8, 4], value: count, points: { show: true } },
         ],
-        axes: [{}, { label: 'people', size: 70 }],
+        // People come whole: ticks on integers only, written without a locale's separators.
+        axes: [{}, { label: 'people', size: 70, incrs: PEOPLE_TICKS, values: (_u, ticks) => ticks.map(String) }],
       },
       data,
       container,
