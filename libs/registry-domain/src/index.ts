@@ -16,3 +16,4 @@ export * from './procedure/procedure.commands';
 export * from './procedure/procedure.state';
 export * from './procedure/procedure.decider';
 export * from './procedure/procedure-stream';
+export * from './citizen/import-citizen';

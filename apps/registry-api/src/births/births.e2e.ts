@@ -43,11 +43,24 @@ export function birthsSuite(store: StoreName): void {
       const residenceDone = (p: any) => p.steps[0].status === 'done';
       await api.procedureWhen(answer.body.procedureId, residenceDone);
       expect(await api.streamTypes(answer.body.pin)).toEqual(['BirthRegistered', 'PermanentResidenceRegistered']);
+      // The ETag is the stream's revision when the birth was answered; the procedure's residence raised it since.
+      expect(answer.headers.etag).toBe('"0"');
       const citizen = await api.call('GET', `/v1/citizens/${answer.body.pin}?minRevision=1`);
       expect(citizen.body.permanentResidence).toEqual({
         address: { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' },
         since: '2024-03-05',
       });
+      const deathBody = { dateOfDeath: '2024-05-01', placeOfDeath: { provinceCode: '001' }, certificateNumber: 'KT-9' };
+      const stale = await api.call('POST', `/v1/citizens/${answer.body.pin}/death`, {
+        body: deathBody,
+        headers: { 'if-match': answer.headers.etag as string },
+      });
+      expect(stale.status).toBe(412);
+      const death = await api.call('POST', `/v1/citizens/${answer.body.pin}/death`, {
+        body: deathBody,
+        headers: { 'if-match': '"1"' },
+      });
+      expect(death.status).toBe(200);
     });
 
     it('gives the sex and century digit of the PIN: female born 1999, male born 2000', async () => {
