@@ -5,9 +5,13 @@ import { Pool } from 'pg';
 import { Sex } from '@registry/contracts';
 import {
   AgencyEntitlements,
+  CHANGE_FEED_CONFIG,
   CHANGE_FEED_MIGRATIONS,
+  ChangeFeedRunner,
   CITIZEN_EVENTS_TOPIC,
   CheckpointStore,
+  RelayLag,
+  type ChangeFeedConfig,
 } from '@registry/change-feed';
 import {
   byEventId,
@@ -17,13 +21,14 @@ import {
   type FeedRecord,
   type TestKafka,
 } from '@registry/change-feed/test-support/test-kafka';
-import { EVENT_STORE_MIGRATIONS, migrate, parsePosition } from '@registry/event-store';
+import { EVENT_STORE, EVENT_STORE_MIGRATIONS, migrate, parsePosition } from '@registry/event-store';
+import { PG_POOL } from '@registry/platform';
 import { testDatabaseUrl } from '@registry/testing';
 import { FeedsApi } from './test-support/feeds-api';
 
 /**
  * Events registered through the API reach Kafka through the embedded relay and the agencies'
- * HTTP feeds, against the in-process test broker (or a real Kafka when KAFKA_BROKERS is set).
+ * HTTP feeds, against the run's real Kafka broker (or the Kafka KAFKA_BROKERS names).
  * The shared test database holds other suites' events: this suite starts its relay (a name of
  * its own) at the current head and asserts on its own citizens only.
  */
@@ -367,5 +372,56 @@ describe('GET /v1/feeds/:agencyId/events', () => {
     expect((await api.call('GET', '/v1/feeds/vss/events', null)).status).toBe(401);
     expect((await api.call('GET', '/v1/feeds/vss/events', api.officerToken())).status).toBe(403);
     expect((await api.call('GET', '/v1/feeds/vss/events', api.agencyToken('vss', ['officer']))).status).toBe(403);
+  });
+});
+
+describe('relay status (GET /health, GET /v1/operations/change-feed)', () => {
+  it('shows the relay leading, caught up to the head of the store, with no lag', async () => {
+    const operator = api.operatorToken();
+    const deadline = Date.now() + 30_000;
+    let answer = await api.call('GET', '/v1/operations/change-feed', operator);
+    // The checkpoints are written just after Kafka acknowledges: wait for the last one.
+    while (answer.body.lag?.events !== 0 && Date.now() < deadline)
+      answer = await api.call('GET', '/v1/operations/change-feed', operator);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      name: relayName,
+      kafkaConfigured: true,
+      leaderElected: true,
+      local: { state: 'relaying', lastError: null },
+      position: await headPosition(),
+      lag: { events: 0, seconds: 0 },
+    });
+    expect(answer.body.topics.map((t: { topic: string }) => t.topic)).toEqual(TOPICS);
+    const health = await api.call('GET', '/health', null);
+    expect(health.body.info.relay).toMatchObject({
+      status: 'up',
+      lagEvents: 0,
+      lagSeconds: 0,
+      position: answer.body.position,
+      leaderElected: true,
+      relaysHere: true,
+    });
+  });
+
+  it('shows the lag while events wait for the relay: events behind and seconds waited', async () => {
+    // A relay name that never ran has no checkpoints: everything in the store is behind it.
+    const config = api.app.get<ChangeFeedConfig>(CHANGE_FEED_CONFIG);
+    const neverRan = new RelayLag(
+      api.app.get(PG_POOL),
+      api.app.get(EVENT_STORE),
+      { ...config, relayName: `never-ran-${relayName}` },
+      api.app.get(AgencyEntitlements),
+      api.app.get(ChangeFeedRunner),
+    );
+    const report = await neverRan.report();
+    expect(report.lag.events).toBeGreaterThanOrEqual(mine.length);
+    expect(report.lag.seconds).toBeGreaterThan(0);
+    expect(report).toMatchObject({ position: null, leaderElected: false });
+    expect(report.topics.every((topic) => topic.position === null)).toBe(true);
+  });
+
+  it('is for operators only (403 for an officer)', async () => {
+    expect((await api.call('GET', '/v1/operations/change-feed', api.officerToken())).status).toBe(403);
   });
 });
