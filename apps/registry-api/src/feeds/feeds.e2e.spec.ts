@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
@@ -423,5 +424,45 @@ describe('relay status (GET /health, GET /v1/operations/change-feed)', () => {
 
   it('is for operators only (403 for an officer)', async () => {
     expect((await api.call('GET', '/v1/operations/change-feed', api.officerToken())).status).toBe(403);
+  });
+});
+
+describe('an independent client: kcat (librdkafka) and protoc --decode against proto/', () => {
+  const ROOT = join(__dirname, '..', '..', '..', '..');
+
+  it('reads an agency record with its headers and decodes it with nothing but the .proto files', () => {
+    const record = on('registry.agency.vss.v1').find((r) => r.headers['event-type'] === 'BirthRegistered')!;
+    const kcat = (format: string) =>
+      execFileSync('kcat', [
+        '-C',
+        '-q',
+        '-e',
+        '-c',
+        '1',
+        '-b',
+        kafka.brokers.join(','),
+        '-t',
+        record.topic,
+        '-p',
+        String(record.partition),
+        '-o',
+        record.offset,
+        '-f',
+        format,
+      ]);
+    const value = kcat('%s');
+    expect(value.equals(record.value)).toBe(true);
+    expect(kcat('%h').toString()).toBe(
+      `event-id=${record.headers['event-id']},event-type=BirthRegistered,schema-version=1,content-type=application/x-protobuf`,
+    );
+    const decoded = execFileSync(
+      'protoc',
+      ['--decode=registry.v1.CitizenEvent', '-I', join(ROOT, 'proto'), 'registry/v1/citizen_event.proto'],
+      { input: value },
+    ).toString();
+    expect(decoded).toContain(`event_id: "${record.headers['event-id']}"`);
+    expect(decoded).toContain(`pin: "${record.key}"`);
+    expect(decoded).toMatch(/birth_registered \{[\s\S]*given_name: "[^"]+"[\s\S]*sex: SEX_(MALE|FEMALE)/);
+    expect(decoded).not.toContain('ethnicity'); // vss is not entitled to it: absent from the bytes
   });
 });
