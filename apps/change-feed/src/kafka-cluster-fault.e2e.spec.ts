@@ -171,11 +171,24 @@ async function writeAll(written: { count: number }): Promise<void> {
           ).length;
     const unique = (t: string) =>
       new Set(consumer.records.filter((r) => r.topic === t).map((r) => r.headers['event-id'])).size;
-    await until(
-      () => [CITIZEN_EVENTS_TOPIC, ...AGENCY_TOPICS].every((t) => unique(t) >= expectedOn(t)),
-      'every event on every topic',
-      180_000,
-    );
+    try {
+      await until(
+        () => [CITIZEN_EVENTS_TOPIC, ...AGENCY_TOPICS].every((t) => unique(t) >= expectedOn(t)),
+        'every event on every topic',
+        180_000,
+      );
+    } catch (error) {
+      // Lost by Kafka, or skipped by this consumer? A fresh consumer group reads the topics again.
+      const fresh = await consumeFeed(kafka, [CITIZEN_EVENTS_TOPIC, ...AGENCY_TOPICS], (record) =>
+        pinSet.has(record.key),
+      );
+      await fresh.until(() => false, 60_000).catch(() => undefined);
+      const counts = [CITIZEN_EVENTS_TOPIC, ...AGENCY_TOPICS].map(
+        (t) => `${t} ${new Set(fresh.records.filter((r) => r.topic === t).map((r) => r.headers['event-id'])).size}`,
+      );
+      await fresh.stop();
+      throw new Error(`${(error as Error).message}\na fresh consumer group read: ${counts.join(', ')}`);
+    }
     const total = Date.now() - started;
 
     const { rows } = await pool.query<{ event_id: string; type: string }>('SELECT event_id, type FROM es_events');
