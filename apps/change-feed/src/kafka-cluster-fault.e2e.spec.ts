@@ -9,14 +9,13 @@ import {
   ensureTopics,
   type RelayLogger,
 } from '@registry/change-feed';
-import { freshPins, lifeOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
+import { freshPins, tenEventsOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
 import {
   byEventId,
   consumeFeed,
   pinsOutOfOrder,
   type FeedConsumer,
 } from '@registry/change-feed/test-support/test-kafka';
-import type { CitizenEvent } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { startKafkaCluster, type KafkaCluster } from '@registry/testing/kafka-server';
@@ -40,11 +39,6 @@ const DB = (() => {
 const entitlements = AgencyEntitlements.fromFile(join(ROOT, 'config', 'entitlements.json'));
 const AGENCY_TOPICS = entitlements.all().map((agency) => agency.topic);
 const quiet: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-function tenEventsOf(pin: string): CitizenEvent[] {
-  const [birth, residence, temporary, ended, moved, cancelled, death] = lifeOf(pin);
-  return [birth, residence, temporary, ended, moved, temporary, ended, residence, cancelled, death];
-}
 
 const pins = freshPins(CITIZENS);
 const pinSet = new Set(pins);
