@@ -115,7 +115,8 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     controllerPort: ports[size + i],
     dir: join(runDir, `node-${i + 1}`),
   }));
-  const clusterId = randomBytes(16).toString('base64url');
+  // Like Kafka's own ids: 16 random bytes in URL-safe base64, never starting with '-' (an option to a CLI).
+  const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
   await Promise.all(specs.map((spec) => formatNode(classPath, clusterId, spec, specs)));
   const nodes = specs.map((spec) => new KafkaNode(spec, classPath, options.fullJit));
   const killAll = () => nodes.forEach((node) => node.killNow());
