@@ -117,7 +117,12 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
   }));
   // Like Kafka's own ids: 16 random bytes in URL-safe base64, never starting with '-' (an option to a CLI).
   const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
-  await Promise.all(specs.map((spec) => formatNode(classPath, clusterId, spec, specs)));
+  try {
+    await Promise.all(specs.map((spec) => formatNode(classPath, clusterId, spec, specs)));
+  } catch (error) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw error;
+  }
   const nodes = specs.map((spec) => new KafkaNode(spec, classPath, options.fullJit));
   const killAll = () => nodes.forEach((node) => node.killNow());
   process.once('exit', killAll);
