@@ -16,6 +16,7 @@ import {
   pinsOutOfOrder,
   type FeedConsumer,
 } from '@registry/change-feed/test-support/test-kafka';
+import { citizenStream } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { startKafkaCluster, type KafkaCluster } from '@registry/testing/kafka-server';
@@ -77,7 +78,7 @@ async function writeAll(written: { count: number }): Promise<void> {
       await Promise.all(
         pins.slice(i, i + 10).map(async (pin) => {
           await store.append(
-            `citizen-${pin}`,
+            citizenStream(pin),
             [toAppend(tenEventsOf(pin)[revision])],
             revision === 0 ? 'no_stream' : revision - 1,
           );

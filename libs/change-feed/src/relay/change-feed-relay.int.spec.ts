@@ -9,6 +9,7 @@ import { byEventId, consumeFeed, startTestKafka, type FeedConsumer, type TestKaf
 import { CITIZEN_EVENTS_TOPIC } from '../topics';
 import { ChangeFeedRelay, type RelayLogger } from './change-feed-relay';
 import { ensureTopics } from './topic-setup';
+import { citizenStream } from '@registry/domain';
 
 /**
  * The relay in-process, on a database of its own (agencies without a checkpoint start from the
@@ -56,7 +57,7 @@ function relay(name: string, entitlements = vssOnly, logger = quiet): ChangeFeed
 
 async function born(pin: string): Promise<string> {
   const event = toAppend(lifeOf(pin)[0]);
-  await store.append(`citizen-${pin}`, [event], 'no_stream');
+  await store.append(citizenStream(pin), [event], 'no_stream');
   return event.eventId;
 }
 
@@ -136,7 +137,7 @@ describe('ChangeFeedRelay', () => {
   it('relays an event type the contract does not know as an envelope without payload, and keeps going', async () => {
     const [pin, next] = pins.slice(20, 22);
     const unknown = { ...toAppend(lifeOf(pin)[0]), type: 'CitizenTeleported', data: { pin, destination: 'Mars' } };
-    await store.append(`citizen-${pin}`, [unknown], 'no_stream');
+    await store.append(citizenStream(pin), [unknown], 'no_stream');
     const birth = await born(next);
     const running = relay('one');
     running.start();
@@ -150,7 +151,7 @@ describe('ChangeFeedRelay', () => {
   it('carries every event type of the domain whole on the main topic: decoded, no field is lost', async () => {
     const appended = everyType.map((event) => ({ event, append: toAppend(event) }));
     for (const { event, append } of appended)
-      await store.append(`citizen-${(event.data as { pin: string }).pin}`, [append], 'any');
+      await store.append(citizenStream((event.data as { pin: string }).pin), [append], 'any');
     const warnings: string[] = [];
     const running = relay('round-trip', vssOnly, { ...quiet, warn: (message) => warnings.push(String(message)) });
     running.start();
