@@ -17,7 +17,8 @@ export const testRun = globalThis as { registryTestKafka?: Promise<KafkaCluster 
 export default async function globalSetup(globalConfig: { testPathPattern?: string }): Promise<void> {
   const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_test';
   const unitOnly = /unit/.test(globalConfig.testPathPattern ?? '');
-  if (!process.env.KAFKA_BROKERS && !unitOnly) {
+  // TEST_KAFKA=off: suites that start their own cluster (npm run test:kafka-fault).
+  if (!process.env.KAFKA_BROKERS && !unitOnly && process.env.TEST_KAFKA !== 'off') {
     const stateFile = join(mkdtempSync(join(tmpdir(), 'registry-test-kafka-')), 'brokers.json');
     process.env.TEST_KAFKA_STATE = stateFile;
     testRun.registryTestKafka = startKafkaCluster({ name: 'jest' }).then(

@@ -151,7 +151,7 @@ describe('ChangeFeedRelay', () => {
   it('carries every event type of the domain whole on the main topic: decoded, no field is lost', async () => {
     const appended = everyType.map((event) => ({ event, append: toAppend(event) }));
     for (const { event, append } of appended)
-      await store.append(`citizen-${(event.data as { pin: string }).pin}`, [append], 'any');
+      await store.append(citizenStream((event.data as { pin: string }).pin), [append], 'any');
     const warnings: string[] = [];
     const running = relay('round-trip', vssOnly, { ...quiet, warn: (message) => warnings.push(String(message)) });
     running.start();

@@ -21,6 +21,23 @@ export function oneOfEachType(pin: string, newPin: string): { [T in CitizenEvent
   const birth = life[0] as EventOf<'BirthRegistered'>;
   return {
     BirthRegistered: { ...birth, data: { ...birth.data, fatherPin: '001090012345' } },
+    CitizenImported: {
+      type: 'CitizenImported',
+      data: {
+        pin,
+        name: { familyName: 'Trần', middleName: 'Thị', givenName: 'Mai' },
+        sex: 'female',
+        dateOfBirth: '1950-02-03',
+        placeOfBirth: { provinceCode: '001', detail: 'Hàng Bạc' },
+        nationality: 'VN',
+        ethnicity: 'Kinh',
+        motherPin: '001190012345',
+        fatherPin: '001090012345',
+        permanentResidence: { address: home, since: '1970-01-01' },
+        dateOfDeath: '2020-05-06',
+        importedOn: '2026-11-30',
+      },
+    },
     PermanentResidenceRegistered: life[4] as EventOf<'PermanentResidenceRegistered'>,
     TemporaryResidenceRegistered: life[2] as EventOf<'TemporaryResidenceRegistered'>,
     TemporaryResidenceEnded: life[3] as EventOf<'TemporaryResidenceEnded'>,

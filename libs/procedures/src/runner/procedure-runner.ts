@@ -25,6 +25,9 @@ import { ensureServiceTopics, SERVICE_AGENCY, requestTopic } from '../agencies/s
 import { procedureIdFor, procedureStreams } from '../procedure-streams';
 import { ProcedureSteps, PROCEDURE_RUNNER_ACTOR } from './procedure-steps';
 import { ServiceReplies } from './service-replies';
+import type { ProcedureRunnerLogger } from './runner-logger';
+
+export type { ProcedureRunnerLogger } from './runner-logger';
 
 /** Events reacted to side by side (grouped by procedure) before the checkpoint moves. */
 const BATCH_SIZE = 200;
@@ -40,12 +43,6 @@ export const PROCEDURE_TRIGGERS = [
   'ServiceRequested',
   'ProcedureStepCompensated',
 ];
-
-export interface ProcedureRunnerLogger {
-  log(message: unknown, context?: string): void;
-  warn(message: unknown, context?: string): void;
-  error(message: unknown, context?: string): void;
-}
 
 export interface ProcedureRunnerDeps {
   readonly store: EventStore;

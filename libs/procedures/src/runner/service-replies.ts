@@ -5,7 +5,7 @@ import { decodeServiceReply, replyOutcome } from '../agencies/service-messages';
 import { replyTopic, SERVICE_AGENCY } from '../agencies/service-topics';
 import { procedureStreams } from '../procedure-streams';
 import { PROCEDURE_RUNNER_ACTOR } from './procedure-steps';
-import type { ProcedureRunnerLogger } from './procedure-runner';
+import type { ProcedureRunnerLogger } from './runner-logger';
 
 /**
  * Applies the agencies' replies, read by a consumer group. An offset is committed only after the

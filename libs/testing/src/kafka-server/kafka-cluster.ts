@@ -115,8 +115,14 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     controllerPort: ports[size + i],
     dir: join(runDir, `node-${i + 1}`),
   }));
-  const clusterId = randomBytes(16).toString('base64url');
-  await Promise.all(specs.map((spec) => formatNode(classPath, clusterId, spec, specs)));
+  // Like Kafka's own ids: 16 random bytes in URL-safe base64, never starting with '-' (an option to a CLI).
+  const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
+  try {
+    await Promise.all(specs.map((spec) => formatNode(classPath, clusterId, spec, specs)));
+  } catch (error) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw error;
+  }
   const nodes = specs.map((spec) => new KafkaNode(spec, classPath, options.fullJit));
   const killAll = () => nodes.forEach((node) => node.killNow());
   process.once('exit', killAll);

@@ -99,7 +99,7 @@ export async function formatNode(
   writeFileSync(propertiesFile(node), nodeProperties(node, all));
   await runJava(
     classPath,
-    ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile(node)],
+    ['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', propertiesFile(node)],
     join(node.dir, 'format.log'),
   );
 }
