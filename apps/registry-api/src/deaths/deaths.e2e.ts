@@ -6,7 +6,7 @@ export function deathsSuite(store: StoreName): void {
   const api = apiForSuite(store);
 
   describe('death', () => {
-    it('registers a death; afterwards only the residence cancellation of the deceased is accepted', async () => {
+    it('registers a death, whose procedure cancels the residence; nothing else is accepted afterwards', async () => {
       const pin = await api.registerCitizen();
       await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
         body: { address: home, effectiveDate: '2010-01-01' },
@@ -30,10 +30,13 @@ export function deathsSuite(store: StoreName): void {
       expect(move.body.error.code).toBe('CITIZEN_DECEASED');
       expect(await api.eventsWritten()).toBe(before);
 
-      const cancel = await api.call('POST', `/v1/citizens/${pin}/permanent-residence/cancellation`, {
-        body: { reason: 'deceased', effectiveDate: '2024-05-01' },
-      });
-      expect(cancel.status).toBe(200);
+      // The residence cancellation of the deceased is the death procedure's first step.
+      expect(death.body.procedureId).toMatch(/^[0-9a-f-]{36}$/);
+      await api.procedureWhen(death.body.procedureId, (p) => p.steps[0].status === 'done');
+      const cancelled = (await api.streamEvents(pin)).filter((e) => e.type === 'PermanentResidenceCancelled');
+      expect(cancelled.map((e) => e.data)).toEqual([
+        expect.objectContaining({ reason: 'deceased', effectiveDate: '2024-05-01' }),
+      ]);
     });
 
     it('refuses a death before the birth with DEATH_BEFORE_BIRTH and records nothing', async () => {

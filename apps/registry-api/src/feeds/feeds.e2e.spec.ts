@@ -58,10 +58,11 @@ let feedRecords: FeedRecord[];
 const relayName = `feeds-e2e-${randomUUID().slice(0, 8)}`;
 
 /** The last position readers may see: every later commit lands after it (DESIGN §4, guarantee 4). */
+/** The last citizen event: what the relay relays (procedures' streams are not in the feeds). */
 async function headPosition(): Promise<string | null> {
   const { rows } = await pool.query<{ position: string }>(
     `SELECT transaction_id::text || '-' || global_position AS position FROM es_events
-     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AND starts_with(stream_id, 'citizen-')
      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
   );
   return rows[0]?.position ?? null;
@@ -114,7 +115,21 @@ async function registerCitizens(): Promise<string[]> {
     }),
   ]);
   expect(after.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+  await deceasedResidenceCancelled(c); // the death procedure's first step: an event the feeds carry too
   return [mother.body.pin, a, b, c, d];
+}
+
+async function deceasedResidenceCancelled(pin: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { rows } = await pool.query(
+      `SELECT 1 FROM es_events WHERE stream_id = $1 AND type = 'PermanentResidenceCancelled' AND data->>'reason' = 'deceased'`,
+      [citizenStream(pin)],
+    );
+    if (rows.length > 0) return;
+    if (Date.now() > deadline) throw new Error('the death procedure did not cancel the residence in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The birth procedures register the residences of the applications in the background: wait for them. */

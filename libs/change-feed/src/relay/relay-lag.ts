@@ -12,7 +12,7 @@ import { PG_POOL } from '@registry/platform';
 import { EventBacklog, type Lag } from '@registry/read-models';
 import { CHANGE_FEED_CONFIG, type ChangeFeedConfig } from '../change-feed.config';
 import { AgencyEntitlements } from '../entitlements/agency-entitlements';
-import { CITIZEN_EVENTS_TOPIC } from '../topics';
+import { CITIZEN_EVENTS_TOPIC, CITIZEN_STREAM_PREFIX } from '../topics';
 import type { RelayStatus } from './change-feed-relay';
 import { ChangeFeedRunner } from './change-feed-runner';
 import { relayLockHeld } from './relay-leadership';
@@ -53,7 +53,7 @@ export class RelayLag {
     private readonly entitlements: AgencyEntitlements,
     private readonly runner: ChangeFeedRunner,
   ) {
-    this.backlog = new EventBacklog(store);
+    this.backlog = new EventBacklog(store, CITIZEN_STREAM_PREFIX); // what the relay relays
   }
 
   async report(): Promise<RelayReport> {

@@ -7,7 +7,15 @@ const PORT_PAGE = 10_000;
 
 /** How much of the log lies after a position: the projector's lag and a rebuild's total. */
 export class EventBacklog {
-  constructor(private readonly store: EventStore) {}
+  /** `streamPrefix`: count only those streams' events (the relay never sees procedures' streams). */
+  constructor(
+    private readonly store: EventStore,
+    private readonly streamPrefix?: string,
+  ) {}
+
+  private get filter() {
+    return this.streamPrefix ? { streamPrefixes: [this.streamPrefix] } : undefined;
+  }
 
   /**
    * Events after `after`, up to the cap. On PostgreSQL one indexed count; the port has no count,
@@ -18,7 +26,7 @@ export class EventBacklog {
     let counted = 0;
     let from = after;
     while (counted < PORT_COUNT_CAP) {
-      const page = await this.store.readAll({ after: from, maxCount: PORT_PAGE });
+      const page = await this.store.readAll({ after: from, maxCount: PORT_PAGE, filter: this.filter });
       counted += page.length;
       if (page.length < PORT_PAGE) break;
       from = page[page.length - 1].position;
@@ -35,16 +43,22 @@ export class EventBacklog {
 
   /** The first event after `after`: how long it has waited is the lag in seconds. */
   async oldest(after: Position | undefined): Promise<RecordedEvent | undefined> {
-    const [first] = await this.store.readAll({ after, maxCount: 1 });
+    const [first] = await this.store.readAll({ after, maxCount: 1, filter: this.filter });
     return first;
   }
 
   private async countInPostgres(store: PostgresEventStore, after: Position | undefined): Promise<number> {
     const { rows } = await store.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM (
-         SELECT 1 FROM es_events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) LIMIT $3
+         SELECT 1 FROM es_events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+            AND ($4::text IS NULL OR starts_with(stream_id, $4)) LIMIT $3
        ) AS backlog`,
-      [(after?.commit ?? 0n).toString(), (after?.prepare ?? 0n).toString(), BACKLOG_COUNT_CAP],
+      [
+        (after?.commit ?? 0n).toString(),
+        (after?.prepare ?? 0n).toString(),
+        BACKLOG_COUNT_CAP,
+        this.streamPrefix ?? null,
+      ],
     );
     return Number(rows[0].n);
   }
