@@ -25,6 +25,7 @@ import { QueriesModule } from './queries/queries.module';
 import { ProjectorModule } from '@registry/read-models';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { AccessModule } from './http/access/access.module';
 
 export const API_MIGRATIONS = {
   dir: locateMigrations(join(__dirname, '..', 'migrations'), 'apps/registry-api/migrations'),
@@ -44,6 +45,7 @@ export const API_MIGRATIONS = {
     ProjectorModule,
     FeedsModule,
     ChangeFeedModule,
+    AccessModule,
   ],
   controllers: [
     BirthsController,

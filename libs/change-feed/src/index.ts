@@ -10,3 +10,4 @@ export * from './relay/change-feed-relay';
 export * from './relay/kafka-client';
 export * from './relay/topic-setup';
 export * from './change-feed.module';
+export * from './entitlements/agency-record-view';

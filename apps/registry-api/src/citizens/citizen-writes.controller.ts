@@ -3,10 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChangeCitizenRecordCommand, type WriteResult } from '@registry/app';
-import type { CitizenRecord } from '@registry/domain';
-import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
-import { answerRevision, envelopeOf, ifMatchOf, requireJurisdiction } from '../http/write-context';
+import { answerRevision, envelopeOf, ifMatchOf } from '../http/write-context';
 import { RevisionAnswer, toAddress, toPlace } from '../http/common.dto';
 import { PinPipe } from '../http/pin.pipe';
 import { DeathDto, PermanentResidenceDto, ResidenceCancellationDto, TemporaryResidenceDto } from './citizen-writes.dto';
@@ -25,7 +24,6 @@ interface Call {
 @ApiHeader({ name: 'If-Match', required: false, description: 'Expected revision, e.g. "3"' })
 @Controller('v1/citizens/:pin')
 @UseInterceptors(IdempotencyInterceptor)
-@Roles('officer')
 export class CitizenWritesController {
   constructor(private readonly commands: CommandBus) {}
 
@@ -43,7 +41,7 @@ export class CitizenWritesController {
       type: 'RegisterPermanentResidence',
       data: { address: toAddress(body.address), effectiveDate: body.effectiveDate },
     };
-    return this.record(pin, command, () => body.address.provinceCode, { principal, request, reply });
+    return this.record(pin, command, { principal, request, reply });
   }
 
   @Post('temporary-residence')
@@ -60,7 +58,7 @@ export class CitizenWritesController {
       type: 'RegisterTemporaryResidence',
       data: { address: toAddress(body.address), from: body.from, until: body.until },
     };
-    return this.record(pin, command, () => body.address.provinceCode, { principal, request, reply });
+    return this.record(pin, command, { principal, request, reply });
   }
 
   @Post('permanent-residence/cancellation')
@@ -77,10 +75,7 @@ export class CitizenWritesController {
       type: 'CancelPermanentResidence',
       data: { reason: body.reason, effectiveDate: body.effectiveDate, note: body.note ?? null },
     };
-    // The office of the residence being cancelled (the domain answers when there is none).
-    const province = (citizen: CitizenRecord) =>
-      citizen.permanentResidence?.address.provinceCode ?? principal.office ?? '';
-    return this.record(pin, command, province, { principal, request, reply });
+    return this.record(pin, command, { principal, request, reply });
   }
 
   @Post('death')
@@ -101,19 +96,12 @@ export class CitizenWritesController {
         certificateNumber: body.certificateNumber,
       },
     };
-    return this.record(pin, command, () => body.placeOfDeath.provinceCode, { principal, request, reply });
+    return this.record(pin, command, { principal, request, reply });
   }
 
-  private async record(
-    pin: string,
-    command: Command,
-    provinceOf: (citizen: CitizenRecord) => string,
-    call: Call,
-  ): Promise<RevisionAnswer> {
+  private async record(pin: string, command: Command, call: Call): Promise<RevisionAnswer> {
     const envelope = envelopeOf(call.request, call.principal);
-    const authorize = (citizen: CitizenRecord) =>
-      requireJurisdiction(call.principal, provinceOf(citizen), envelope.now);
-    const options = { ifMatch: ifMatchOf(call.request), authorize };
+    const options = { ifMatch: ifMatchOf(call.request), authorize: call.request.access!.authorizeCitizen };
     const result: WriteResult = await this.commands.execute(
       new ChangeCitizenRecordCommand(pin, command, envelope, options),
     );

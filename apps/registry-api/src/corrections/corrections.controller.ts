@@ -8,16 +8,11 @@ import {
   type CorrectionResult,
   type WriteResult,
 } from '@registry/app';
-import type { CitizenRecord } from '@registry/domain';
-import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { PinPipe } from '../http/pin.pipe';
-import { answerRevision, envelopeOf, ifMatchOf, requireJurisdiction } from '../http/write-context';
+import { answerRevision, envelopeOf, ifMatchOf } from '../http/write-context';
 import { CorrectionDto, NameChangeDto, correctedValue } from './correction.dto';
-
-/** The office of the citizen's residence, or of the province that issued the PIN. */
-const provinceOfCitizen = (citizen: CitizenRecord) =>
-  citizen.permanentResidence?.address.provinceCode ?? citizen.pin.slice(0, 3);
 
 /** Corrections (the old value was wrong all along) and name changes (a new fact from a date). */
 @ApiTags('citizens')
@@ -26,7 +21,6 @@ const provinceOfCitizen = (citizen: CitizenRecord) =>
 @ApiHeader({ name: 'If-Match', required: false })
 @Controller('v1/citizens/:pin')
 @UseInterceptors(IdempotencyInterceptor)
-@Roles('officer')
 export class CorrectionsController {
   constructor(private readonly commands: CommandBus) {}
 
@@ -41,8 +35,7 @@ export class CorrectionsController {
   ) {
     const value = await correctedValue(body.field, body.value);
     const envelope = envelopeOf(request, principal);
-    const authorize = (citizen: CitizenRecord) =>
-      requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
+    const authorize = request.access!.authorizeCitizen;
     const correction = { field: body.field, value, reason: body.reason, legalBasis: body.legalBasis };
     const command = new CorrectRecordCommand(pin, correction, envelope, { ifMatch: ifMatchOf(request), authorize });
     const result: CorrectionResult = await this.commands.execute(command);
@@ -61,8 +54,7 @@ export class CorrectionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const envelope = envelopeOf(request, principal);
-    const authorize = (citizen: CitizenRecord) =>
-      requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
+    const authorize = request.access!.authorizeCitizen;
     const name = {
       familyName: body.name.familyName,
       middleName: body.name.middleName ?? null,

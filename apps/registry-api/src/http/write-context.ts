@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { civilDateIn, commandIdFor, type CommandEnvelope } from '@registry/app';
-import { findProvince, provinceAnsweringFor } from '@registry/domain';
 import { HttpProblem, type Principal } from '@registry/platform';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -34,22 +33,6 @@ export function ifMatchOf(request: FastifyRequest): number | undefined {
 
 export function answerRevision(reply: FastifyReply, revision: number): void {
   void reply.header('etag', `"${revision}"`);
-}
-
-/**
- * An officer records events only for the province of their office. A province merged in 2025
- * is served by the office of its successor.
- */
-export function requireJurisdiction(principal: Principal, provinceCode: string, now: Date): void {
-  const today = civilDateIn(now);
-  const office = principal.office;
-  if (!findProvince(provinceCode)) return; // not a province at all: the domain answers 422
-  if (office && (office === provinceCode || office === provinceAnsweringFor(provinceCode, today))) return;
-  throw new HttpProblem(
-    403,
-    'JURISDICTION_DENIED',
-    `An officer of office ${office ?? 'none'} may not record events for province ${provinceCode}`,
-  );
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

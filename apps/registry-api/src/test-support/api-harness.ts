@@ -36,7 +36,7 @@ export class ApiHarness {
 
   private constructor(
     readonly app: NestFastifyApplication,
-    secret: string,
+    private readonly secret: string,
     readonly storeName: StoreName,
     private readonly databaseUrl: string,
     private readonly kurrentDb?: KurrentDbTestServer,
@@ -75,6 +75,11 @@ export class ApiHarness {
 
   token(claims: TokenClaims = { roles: ['officer'], office: '001' }): string {
     return this.jwt.sign({ sub: this.sub, ...claims });
+  }
+
+  /** A token with exactly these claims (no `exp` unless given), signed with the harness's secret. */
+  rawToken(claims: Record<string, unknown>): string {
+    return new JwtService({ secret: this.secret }).sign(claims);
   }
 
   async call(
