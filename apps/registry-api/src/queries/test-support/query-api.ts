@@ -10,6 +10,7 @@ import {
   registryValidationPipe,
 } from '@registry/platform';
 import { ProjectorModule } from '@registry/read-models';
+import { AccessModule } from '../../http/access/access.module';
 import { QueriesModule } from '../queries.module';
 
 /**
@@ -27,6 +28,7 @@ class QueryApiModule {
         EventStoreModule,
         AuthModule,
         QueriesModule,
+        AccessModule,
         ...(options.projector ? [ProjectorModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: RegistryExceptionFilter }],
