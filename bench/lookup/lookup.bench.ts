@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       { DATABASE_URL: db.url, REGISTRY_JWT_SECRET: secret, DATABASE_POOL_SIZE: values['pool-size']! },
       port,
     );
-    const token = new JwtService({ secret }).sign({ sub: 'bench-officer', roles: ['officer'], office: '001' });
+    const token = new JwtService({ secret, signOptions: { expiresIn: '1h' } }).sign({ sub: 'bench-officer', roles: ['officer'], office: '001' });
     const base = `http://127.0.0.1:${port}`;
     const load = { connections: Number(values.connections), seconds: Number(values.seconds) };
     const pick = (items: string[]) => items[Math.floor(Math.random() * items.length)];

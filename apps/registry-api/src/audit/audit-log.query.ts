@@ -17,7 +17,11 @@ export interface AuditItem {
 export class AuditLog {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async readsOf(pin: string, limit: number, beforeId?: string): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
+  async readsOf(
+    pin: string,
+    limit: number,
+    beforeId?: string,
+  ): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     const { rows } = await this.pool.query<AuditItem & { id: string }>({
       text: `SELECT id::text, to_json(at) #>> '{}' AS at, sub, role, office, agency, action, purpose
                FROM audit_log WHERE pins @> ARRAY[$1::text] AND ($2::bigint IS NULL OR id < $2::bigint)

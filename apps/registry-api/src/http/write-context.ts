@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { civilDateIn, commandIdFor, type CommandEnvelope } from '@registry/app';
+import { commandIdFor, type CommandEnvelope } from '@registry/app';
 import { HttpProblem, type Principal } from '@registry/platform';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;

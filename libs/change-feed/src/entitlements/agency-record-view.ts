@@ -3,7 +3,16 @@ import type { AgencyEntitlement } from './agency-entitlements';
 type Json = Record<string, unknown>;
 
 /** Record fields set by BirthRegistered under the same names (its `permanentResidence` is the application's). */
-const BIRTH_FIELDS = ['name', 'sex', 'dateOfBirth', 'placeOfBirth', 'nationality', 'ethnicity', 'motherPin', 'fatherPin'];
+const BIRTH_FIELDS = [
+  'name',
+  'sex',
+  'dateOfBirth',
+  'placeOfBirth',
+  'nationality',
+  'ethnicity',
+  'motherPin',
+  'fatherPin',
+];
 
 /**
  * A citizen record (API.md "Reads") reduced to what an agency is entitled to, by the same
@@ -18,10 +27,15 @@ export function agencyRecordView(agency: AgencyEntitlement, record: Json): Json 
   if (death && 'dateOfDeath' in death) Object.assign(view, { status: record.status, dateOfDeath: record.dateOfDeath });
   const permanent = record.permanentResidence as Json | null | undefined;
   if (permanent !== undefined) {
-    const seen = permanent && agency.view('PermanentResidenceRegistered', { address: permanent.address, effectiveDate: permanent.since });
+    const seen =
+      permanent &&
+      agency.view('PermanentResidenceRegistered', { address: permanent.address, effectiveDate: permanent.since });
     if (permanent === null && agency.entitles('PermanentResidenceRegistered')) view.permanentResidence = null;
     else if (seen && 'address' in seen)
-      view.permanentResidence = { address: seen.address, ...('effectiveDate' in seen ? { since: seen.effectiveDate } : {}) };
+      view.permanentResidence = {
+        address: seen.address,
+        ...('effectiveDate' in seen ? { since: seen.effectiveDate } : {}),
+      };
   }
   const temporary = record.temporaryResidence as Json | null | undefined;
   if (temporary !== undefined) {

@@ -26,7 +26,10 @@ export class TokenVerifier {
       this.algorithms = ['HS256'];
     } else {
       this.key = this.settings.jwksUrl
-        ? createRemoteJWKSet(new URL(this.settings.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 })
+        ? createRemoteJWKSet(new URL(this.settings.jwksUrl), {
+            cacheMaxAge: 10 * 60_000,
+            cooldownDuration: this.settings.jwksCooldownMs,
+          })
         : createPublicKey(this.settings.publicKey!);
       this.algorithms = PRODUCTION_ALGORITHMS;
     }

@@ -22,6 +22,8 @@ export interface TokenSettings {
   readonly secret: string | null;
   readonly publicKey: string | null;
   readonly jwksUrl: string | null;
+  /** Least time between two fetches of the JWKS (a token with an unknown `kid` triggers one). */
+  readonly jwksCooldownMs: number;
   readonly issuer: string | null;
   readonly audience: string | null;
   readonly clockSkewSeconds: number;
@@ -95,9 +97,13 @@ function tokenSettings(env: Env): TokenSettings {
     secret: mode === 'development' ? (env.REGISTRY_JWT_SECRET ?? developmentJwtSecret(env)) : null,
     publicKey,
     jwksUrl,
+    jwksCooldownMs: positiveInteger(env.REGISTRY_JWKS_COOLDOWN_MS ?? '30000', 'REGISTRY_JWKS_COOLDOWN_MS'),
     issuer,
     audience,
-    clockSkewSeconds: nonNegativeInteger(env.REGISTRY_JWT_CLOCK_SKEW_SECONDS ?? '30', 'REGISTRY_JWT_CLOCK_SKEW_SECONDS'),
+    clockSkewSeconds: nonNegativeInteger(
+      env.REGISTRY_JWT_CLOCK_SKEW_SECONDS ?? '30',
+      'REGISTRY_JWT_CLOCK_SKEW_SECONDS',
+    ),
     maxLifetimeSeconds: positiveInteger(
       env.REGISTRY_JWT_MAX_LIFETIME_SECONDS ?? String(12 * 3600),
       'REGISTRY_JWT_MAX_LIFETIME_SECONDS',

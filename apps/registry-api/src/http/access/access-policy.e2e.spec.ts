@@ -19,7 +19,11 @@ const SAMPLES: Record<string, Sample> = {
   }),
   'POST /v1/citizens/{pin}/temporary-residence': (pin) => ({
     url: `/v1/citizens/${pin}/temporary-residence`,
-    body: { address: { provinceCode: '001', communeCode: '00007', line: '2 Phố Huế' }, from: '2024-07-01', until: '2025-01-01' },
+    body: {
+      address: { provinceCode: '001', communeCode: '00007', line: '2 Phố Huế' },
+      from: '2024-07-01',
+      until: '2025-01-01',
+    },
   }),
   'POST /v1/citizens/{pin}/permanent-residence/cancellation': (pin) => ({
     url: `/v1/citizens/${pin}/permanent-residence/cancellation`,
@@ -43,8 +47,12 @@ const SAMPLES: Record<string, Sample> = {
   'GET /v1/citizens/{pin}/timeline': (pin) => ({ url: `/v1/citizens/${pin}/timeline` }),
   'GET /v1/provinces/{code}/residents': () => ({ url: '/v1/provinces/001/residents' }),
   'GET /v1/statistics/population': () => ({ url: '/v1/statistics/population?provinceCode=001&date=2024-01-01' }),
-  'GET /v1/statistics/births-deaths': () => ({ url: '/v1/statistics/births-deaths?provinceCode=001&from=2024-01&to=2024-03' }),
-  'GET /v1/feeds/{agencyId}/events': (_, where) => ({ url: `/v1/feeds/${where === 'inside' ? 'vss' : 'tax'}/events?limit=1` }),
+  'GET /v1/statistics/births-deaths': () => ({
+    url: '/v1/statistics/births-deaths?provinceCode=001&from=2024-01&to=2024-03',
+  }),
+  'GET /v1/feeds/{agencyId}/events': (_, where) => ({
+    url: `/v1/feeds/${where === 'inside' ? 'vss' : 'tax'}/events?limit=1`,
+  }),
   'GET /v1/audit': (pin) => ({ url: `/v1/audit?pin=${pin}` }),
   'GET /v1/operations/projections': () => ({ url: '/v1/operations/projections' }),
 };
@@ -60,7 +68,11 @@ function expected(scope: Scope | undefined, where: 'inside' | 'outside'): { stat
 
 function tokenClaims(role: Role, where: 'inside' | 'outside') {
   const office = where === 'inside' ? '001' : '079';
-  return { roles: [role], office: role === 'officer' || role === 'supervisor' ? office : undefined, agency: role === 'agency' ? 'vss' : undefined };
+  return {
+    roles: [role],
+    office: role === 'officer' || role === 'supervisor' ? office : undefined,
+    agency: role === 'agency' ? 'vss' : undefined,
+  };
 }
 
 describe('access policy, generated from the OpenAPI document', () => {
@@ -76,7 +88,9 @@ describe('access policy, generated from the OpenAPI document', () => {
     );
     const birth = await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName: 'Chính' }) });
     pin = birth.body.pin;
-    const read = await api.call('GET', `/v1/citizens/${pin}?minRevision=0`, { token: api.token({ roles: ['historian'] }) });
+    const read = await api.call('GET', `/v1/citizens/${pin}?minRevision=0`, {
+      token: api.token({ roles: ['historian'] }),
+    });
     expect(read.status).toBe(200);
   });
   afterAll(() => api.stop());
@@ -105,7 +119,10 @@ describe('access policy, generated from the OpenAPI document', () => {
           const ok = want.status
             ? answer.status === want.status && code === want.code
             : answer.status < 500 && ![401, 403].includes(answer.status) && code !== 'PURPOSE_REQUIRED';
-          if (!ok) mismatches.push(`${operation} as ${role} ${where}: ${answer.status} ${code ?? ''} (want ${want.status ?? 'allowed'} ${want.code ?? ''})`);
+          if (!ok)
+            mismatches.push(
+              `${operation} as ${role} ${where}: ${answer.status} ${code ?? ''} (want ${want.status ?? 'allowed'} ${want.code ?? ''})`,
+            );
         }
       }
       expect(mismatches).toEqual([]);
@@ -113,11 +130,15 @@ describe('access policy, generated from the OpenAPI document', () => {
   }
 
   it('refuses a birth whose permanent residence lies in another province, and an officer without an office', async () => {
-    const elsewhere = birthApplication({ permanentResidence: { provinceCode: '079', communeCode: '26734', line: '5 Lê Lợi' } });
+    const elsewhere = birthApplication({
+      permanentResidence: { provinceCode: '079', communeCode: '26734', line: '5 Lê Lợi' },
+    });
     const before = await api.eventsWritten();
     expect((await api.call('POST', '/v1/births', { body: elsewhere })).body.error.code).toBe('JURISDICTION_DENIED');
     const noOffice = api.token({ roles: ['officer'] });
-    expect((await api.call('POST', '/v1/births', { body: birthApplication(), token: noOffice })).body.error.code).toBe('JURISDICTION_DENIED');
+    expect((await api.call('POST', '/v1/births', { body: birthApplication(), token: noOffice })).body.error.code).toBe(
+      'JURISDICTION_DENIED',
+    );
     expect(await api.eventsWritten()).toBe(before);
   });
 
@@ -129,15 +150,18 @@ describe('access policy, generated from the OpenAPI document', () => {
   });
 
   it('narrows an officer search without a province to the office province', async () => {
-    const resident = (await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName: 'Khiêm' }) })).body.pin;
+    const resident = (await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName: 'Khiêm' }) })).body
+      .pin;
     const address = { provinceCode: '001', communeCode: '00004', line: '3 Phố Huế' };
-    await api.call('POST', `/v1/citizens/${resident}/permanent-residence`, { body: { address, effectiveDate: '2024-06-01' } });
+    await api.call('POST', `/v1/citizens/${resident}/permanent-residence`, {
+      body: { address, effectiveDate: '2024-06-01' },
+    });
     const historian = api.token({ roles: ['historian'] });
     expect((await api.call('GET', `/v1/citizens/${resident}?minRevision=1`, { token: historian })).status).toBe(200);
     const pinsFound = async (office: string) =>
-      (await api.call('GET', '/v1/citizens?name=Khiem', { token: api.token({ roles: ['officer'], office }) })).body.items.map(
-        (c: { pin: string }) => c.pin,
-      );
+      (
+        await api.call('GET', '/v1/citizens?name=Khiem', { token: api.token({ roles: ['officer'], office }) })
+      ).body.items.map((c: { pin: string }) => c.pin);
     expect(await pinsFound('079')).not.toContain(resident);
     expect(await pinsFound('001')).toContain(resident);
   });

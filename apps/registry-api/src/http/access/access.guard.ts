@@ -26,6 +26,13 @@ declare module 'fastify' {
 
 const NOTHING_TO_CHECK = () => undefined;
 
+/** The parts of a body the guard reads, before validation: any of them may be missing or ill-typed. */
+interface RequestBody {
+  readonly registrationProvinceCode?: unknown;
+  readonly permanentResidence?: { readonly provinceCode?: unknown };
+  readonly address?: { readonly provinceCode?: unknown };
+}
+
 /**
  * The one global guard: it finds the operation in ACCESS_POLICY (none: refused), verifies the
  * token, picks the caller's role and checks what can be checked before the handler runs. What
@@ -65,7 +72,7 @@ export class AccessGuard implements CanActivate {
     purpose: string | null,
   ): (citizen: CitizenRecord) => void {
     const now = new Date();
-    const body = (request.body ?? {}) as Record<string, any>;
+    const body = (request.body ?? {}) as RequestBody;
     switch (scope) {
       case 'anywhere':
       case 'office-or-purpose': // the citizen's province is known only once read: ReadAccessInterceptor

@@ -7,6 +7,7 @@ import { CitizenRecords } from '@registry/read-models';
 import { AuditTrail } from '../../audit/audit-trail';
 import { officeServes, provinceOfCitizen } from './jurisdiction';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read by key
 type Json = Record<string, any>;
 
 /**
@@ -70,7 +71,7 @@ export class ReadAccessInterceptor implements NestInterceptor {
     throw new HttpProblem(
       400,
       'PURPOSE_REQUIRED',
-      'This citizen lives outside your office\'s province: state the purpose of the lookup in X-Purpose',
+      "This citizen lives outside your office's province: state the purpose of the lookup in X-Purpose",
     );
   }
 

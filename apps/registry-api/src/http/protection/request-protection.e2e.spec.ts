@@ -54,13 +54,18 @@ describe('request protection', () => {
     expect(refused.status).toBe(429);
     expect(refused.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String), details: [] } });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await api.call('GET', '/v1/citizens/001224001234', { token: api.token({ ...officer, sub: 'calm' } as never) })).status).not.toBe(429);
+    expect(
+      (await api.call('GET', '/v1/citizens/001224001234', { token: api.token({ ...officer, sub: 'calm' } as never) }))
+        .status,
+    ).not.toBe(429);
   });
 
   it('limits one address however many bad tokens it sends', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 40; i++) {
-      statuses.push((await api.call('GET', statistics, { token: `not-a-token-${i}`, headers: { 'x-forwarded-for': '' } })).status);
+      statuses.push(
+        (await api.call('GET', statistics, { token: `not-a-token-${i}`, headers: { 'x-forwarded-for': '' } })).status,
+      );
     }
     expect(statuses.filter((s) => s === 401).length).toBeGreaterThan(0);
     expect(statuses.at(-1)).toBe(429);

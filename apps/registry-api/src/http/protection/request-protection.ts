@@ -12,7 +12,11 @@ const MINUTE = 60_000;
  * client cannot hold a connection open forever).
  */
 export function fastifyLimits(limits: RequestLimits) {
-  return { bodyLimit: limits.bodyBytes, requestTimeout: limits.requestTimeoutMs, connectionTimeout: limits.requestTimeoutMs };
+  return {
+    bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs,
+  };
 }
 
 /**
@@ -24,7 +28,12 @@ export async function protectRequests(app: NestFastifyApplication, limits: Reque
   await app.register(helmet as never, {
     // The OpenAPI UI under /docs loads its own inline scripts and styles.
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
     },
   });
   // Thrown from the limiter's hook, it reaches RegistryExceptionFilter like any other HttpProblem.
