@@ -66,7 +66,18 @@ export class ApiHarness {
         : { EVENT_STORE: 'postgresql' };
     // Read-model checkpoints are positions of one store: a KurrentDB run gets a database of its own.
     const databaseUrl = storeName === 'kurrentdb' ? await ownDatabase() : testDatabaseUrl();
-    Object.assign(process.env, { DATABASE_URL: databaseUrl, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...store });
+    // Suites send thousands of requests from one address: rate limits only where a test sets them.
+    const limits = {
+      RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
+      RATE_LIMIT_PER_MINUTE_PER_ADDRESS: process.env.RATE_LIMIT_PER_MINUTE_PER_ADDRESS ?? '1000000',
+    };
+    Object.assign(process.env, {
+      DATABASE_URL: databaseUrl,
+      REGISTRY_JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      ...store,
+      ...limits,
+    });
     const app = await createRegistryApi({ logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -165,4 +165,29 @@ describe('access policy, generated from the OpenAPI document', () => {
     expect(await pinsFound('079')).not.toContain(resident);
     expect(await pinsFound('001')).toContain(resident);
   });
+
+  it('answers agencies with their entitled fields only, and only with a stated purpose', async () => {
+    const vss = api.token({ roles: ['agency'], agency: 'vss' });
+    const withoutPurpose = await api.call('GET', `/v1/citizens/${pin}`, { token: vss });
+    expect([withoutPurpose.status, withoutPurpose.body.error.code]).toEqual([400, 'PURPOSE_REQUIRED']);
+    const answer = await api.call('GET', `/v1/citizens/${pin}`, { token: vss, headers: { 'x-purpose': 'card' } });
+    expect(answer.status).toBe(200);
+    expect(Object.keys(answer.body).sort()).toEqual(
+      [
+        'dateOfBirth',
+        'dateOfDeath',
+        'fatherPin',
+        'motherPin',
+        'name',
+        'permanentResidence',
+        'pin',
+        'revision',
+        'sex',
+        'status',
+      ].sort(),
+    );
+    const unknown = api.token({ roles: ['agency'], agency: 'nobody' });
+    const refused = await api.call('GET', `/v1/citizens/${pin}`, { token: unknown, headers: { 'x-purpose': 'x' } });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'AGENCY_NOT_ENTITLED']);
+  });
 });
