@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const lookups = await loadGet(base, token, () => `/v1/citizens/${pick(pins)}`, load);
     await loadGet(base, token, () => `/v1/citizens?name=${encodeURIComponent(pick(names))}`, { ...load, seconds: 3 });
     const searches = await loadGet(base, token, () => `/v1/citizens?name=${encodeURIComponent(pick(names))}`, load);
-    server.kill('SIGTERM');
+    await stopped(server);
     const audit = await compareAudit(env, port + 1, token, () => `/v1/citizens/${pick(pins)}`, load);
     console.log(
       'bench/lookup: the query API (Fastify, read models in PostgreSQL) in its own process, autocannon in this one',
@@ -152,7 +152,7 @@ async function startQueryApi(env: Record<string, string>, port: number): Promise
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 900; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/v1/citizens/000000000000`); // 401: listening
       return child;

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL } from '@registry/platform';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
 
 /** One read of personal data (API.md "Reads": who, role, office or agency, action, PINs, purpose, when). */
 export interface AuditRecord {
@@ -20,28 +20,42 @@ interface Waiting {
 }
 
 const MAX_BATCH = 500;
+const logger = new Logger('AuditTrail');
 
 /**
- * The audit log's writer, by group commit: a read waits until its record is stored (no answer
- * leaves unaudited, a crash loses none), but the records of all reads that arrive while one
- * INSERT runs go into the next INSERT together, so concurrent reads share one round trip.
+ * The audit log's writer, by group commit: a read waits until its record is in PostgreSQL (no
+ * answer leaves unaudited; a crash of the registry loses none), but the records of all reads
+ * that arrive while one INSERT runs go into the next INSERT together. Its own connection commits
+ * without waiting for the WAL flush (synchronous_commit off): a read does not wait for a disk,
+ * and only a crash of the database server itself could lose the last fraction of a second.
  */
 @Injectable()
-export class AuditTrail {
+export class AuditTrail implements OnApplicationShutdown {
   private waiting: Waiting[] = [];
-  private writing = false;
+  private writing: Promise<void> | null = null;
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  private readonly pool: Pool;
+
+  constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
+    // Writes are serialized by the group commit: one connection is all it uses.
+    this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, options: '-c synchronous_commit=off' });
+    this.pool.on('error', (error) => logger.warn(`idle audit connection lost: ${error.message}`));
+  }
 
   record(record: AuditRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ record, done: (error) => (error ? reject(error) : resolve()) });
-      if (!this.writing) void this.writeAll();
+      this.writing ??= this.writeAll();
     });
   }
 
+  /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.writing;
+    await this.pool.end();
+  }
+
   private async writeAll(): Promise<void> {
-    this.writing = true;
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0, MAX_BATCH);
       try {
@@ -51,7 +65,7 @@ export class AuditTrail {
         for (const w of batch) w.done(error);
       }
     }
-    this.writing = false;
+    this.writing = null;
   }
 
   private async insert(records: readonly AuditRecord[]): Promise<void> {
