@@ -59,7 +59,7 @@ describe('audit log of reads of personal data', () => {
   /** Read-your-writes answers 503 after 2 s: on a loaded machine the projector may need longer. */
   async function projected(pin: string): Promise<void> {
     const token = api.token({ roles: ['historian'], sub: 'setup' });
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       if ((await api.call('GET', `/v1/citizens/${pin}?minRevision=1`, { token })).status === 200) return;
     }
     throw new Error(`citizen ${pin} was not projected within 30 s`);

@@ -66,8 +66,18 @@ export class ReadAccessInterceptor implements NestInterceptor {
     const query = request.query as Json;
     const answersCurrentRecord =
       request.routeOptions.url === '/v1/citizens/:pin' && query.validAt === undefined && query.knownAt === undefined;
-    const current = answersCurrentRecord ? json() : await this.records.find(pin).then((c) => c && JSON.parse(c.json));
-    if (!current || officeServes(principal.office, provinceOfCitizen({ pin, ...current }), new Date())) return;
+    // Not projected yet: the province that registered the birth (the PIN's first digits) decides.
+    const current: Json = (answersCurrentRecord
+      ? json()
+      : await this.records.find(pin).then((c) => c && JSON.parse(c.json))) ?? { permanentResidence: null };
+    if (
+      officeServes(
+        principal.office,
+        provinceOfCitizen({ pin, permanentResidence: current.permanentResidence ?? null }),
+        new Date(),
+      )
+    )
+      return;
     throw new HttpProblem(
       400,
       'PURPOSE_REQUIRED',
