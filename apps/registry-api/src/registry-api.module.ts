@@ -17,9 +17,11 @@ import {
 } from '@registry/platform';
 import { BirthsController } from './births/births.controller';
 import { CitizenReadsController } from './citizens/citizen-reads.controller';
-import { CitizenWritesController } from './citizens/citizen-writes.controller';
 import { HealthController } from './health/health.controller';
 import { CorrectionsController } from './corrections/corrections.controller';
+import { ResidencesController } from './residences/residences.controller';
+import { DeathsController } from './deaths/deaths.controller';
+import { NameChangesController } from './name-changes/name-changes.controller';
 import { FeedsModule } from './feeds/feeds.module';
 import { QueriesModule } from './queries/queries.module';
 import { ProjectorModule } from '@registry/read-models';
@@ -49,8 +51,10 @@ export const API_MIGRATIONS = {
   ],
   controllers: [
     BirthsController,
-    CitizenWritesController,
+    ResidencesController,
+    DeathsController,
     CorrectionsController,
+    NameChangesController,
     CitizenReadsController,
     HealthController,
   ],

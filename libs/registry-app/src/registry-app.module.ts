@@ -1,15 +1,30 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { EventSourcedHandler } from './command-handling/event-sourced-handler';
+import { ReestablishedPins } from './citizens/pin-reestablishments';
 import { RegisterBirthHandler } from './births/register-birth.handler';
-import { ChangeCitizenRecordHandler } from './citizens/change-citizen-record.handler';
-import { CitizenStreams } from './citizens/citizen-streams';
-import { CitizenChain } from './citizens/citizen-chain';
+import { RegisterPermanentResidenceHandler } from './residences/register-permanent-residence.handler';
+import { RegisterTemporaryResidenceHandler } from './residences/register-temporary-residence.handler';
+import { CancelPermanentResidenceHandler } from './residences/cancel-permanent-residence.handler';
+import { RegisterDeathHandler } from './deaths/register-death.handler';
+import { ChangeNameHandler } from './name-changes/change-name.handler';
 import { CorrectRecordHandler } from './corrections/correct-record.handler';
+
+/** One handler per use case; a new life event adds its handler here. */
+const USE_CASES = [
+  RegisterBirthHandler,
+  RegisterPermanentResidenceHandler,
+  RegisterTemporaryResidenceHandler,
+  CancelPermanentResidenceHandler,
+  RegisterDeathHandler,
+  ChangeNameHandler,
+  CorrectRecordHandler,
+];
 
 /** Command side of the registry. Needs an EVENT_STORE provider from the importing module. */
 @Module({
   imports: [CqrsModule],
-  providers: [CitizenStreams, CitizenChain, RegisterBirthHandler, ChangeCitizenRecordHandler, CorrectRecordHandler],
-  exports: [CitizenStreams, CitizenChain, CqrsModule],
+  providers: [EventSourcedHandler, ReestablishedPins, ...USE_CASES],
+  exports: [EventSourcedHandler, ReestablishedPins, CqrsModule],
 })
 export class RegistryAppModule {}

@@ -1,8 +1,9 @@
 /**
- * A registry rule that a command breaks. The code is the machine-readable one of API.md;
- * the HTTP layer answers 422 with it.
+ * The registry's one error class: a rule a command breaks, or a request the registry cannot
+ * answer (unknown citizen, stale revision...). The code is API.md's machine-readable one; the
+ * HTTP layer maps each code to its status (422 unless listed otherwise).
  */
-export class RegistryRuleBroken extends Error {
+export class RegistryError extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -13,43 +14,43 @@ export class RegistryRuleBroken extends Error {
   }
 }
 
-export class BirthDateInFuture extends RegistryRuleBroken {
+export class BirthDateInFuture extends RegistryError {
   constructor(dateOfBirth: string, today: string) {
     super('BIRTH_DATE_IN_FUTURE', `Date of birth ${dateOfBirth} is after today (${today})`);
   }
 }
 
-export class DeathBeforeBirth extends RegistryRuleBroken {
+export class DeathBeforeBirth extends RegistryError {
   constructor(dateOfDeath: string, dateOfBirth: string) {
     super('DEATH_BEFORE_BIRTH', `Date of death ${dateOfDeath} is before the date of birth ${dateOfBirth}`);
   }
 }
 
-export class DeathDateInFuture extends RegistryRuleBroken {
+export class DeathDateInFuture extends RegistryError {
   constructor(dateOfDeath: string, today: string) {
     super('DEATH_DATE_IN_FUTURE', `Date of death ${dateOfDeath} is after today (${today})`);
   }
 }
 
-export class CitizenDeceased extends RegistryRuleBroken {
+export class CitizenDeceased extends RegistryError {
   constructor(pin: string) {
     super('CITIZEN_DECEASED', `Citizen ${pin} is deceased; only corrections may be recorded`);
   }
 }
 
-export class CitizenNotDeceased extends RegistryRuleBroken {
+export class CitizenNotDeceased extends RegistryError {
   constructor(pin: string) {
     super('CITIZEN_NOT_DECEASED', `Citizen ${pin} has no registered death; the reason cannot be "deceased"`);
   }
 }
 
-export class CitizenAlreadyRegistered extends RegistryRuleBroken {
+export class CitizenAlreadyRegistered extends RegistryError {
   constructor(pin: string) {
     super('CITIZEN_ALREADY_REGISTERED', `Citizen ${pin} is already registered`);
   }
 }
 
-export class UnknownAdministrativeUnit extends RegistryRuleBroken {
+export class UnknownAdministrativeUnit extends RegistryError {
   constructor(code: string, on: string) {
     super('UNKNOWN_ADMINISTRATIVE_UNIT', `Administrative unit ${code} does not exist or was not valid on ${on}`, [
       { field: 'provinceCode', value: code, validAt: on },
@@ -57,43 +58,43 @@ export class UnknownAdministrativeUnit extends RegistryRuleBroken {
   }
 }
 
-export class ParentNotFound extends RegistryRuleBroken {
+export class ParentNotFound extends RegistryError {
   constructor(role: 'mother' | 'father', pin: string) {
     super('PARENT_NOT_FOUND', `The ${role} ${pin} is not in the registry`, [{ field: `${role}Pin`, value: pin }]);
   }
 }
 
-export class MotherDeceasedBeforeBirth extends RegistryRuleBroken {
+export class MotherDeceasedBeforeBirth extends RegistryError {
   constructor(pin: string) {
     super('MOTHER_DECEASED_BEFORE_BIRTH', `The mother ${pin} had died before the date of birth`);
   }
 }
 
-export class ParentBornAfterChild extends RegistryRuleBroken {
+export class ParentBornAfterChild extends RegistryError {
   constructor(role: 'mother' | 'father', pin: string) {
     super('PARENT_BORN_AFTER_CHILD', `The ${role} ${pin} was born after the child`);
   }
 }
 
-export class ParentSexMismatch extends RegistryRuleBroken {
+export class ParentSexMismatch extends RegistryError {
   constructor(role: 'mother' | 'father', pin: string) {
     super('PARENT_SEX_MISMATCH', `Citizen ${pin} cannot be recorded as the ${role}`);
   }
 }
 
-export class EffectiveDateBeforeBirth extends RegistryRuleBroken {
+export class EffectiveDateBeforeBirth extends RegistryError {
   constructor(date: string, dateOfBirth: string) {
     super('EFFECTIVE_DATE_BEFORE_BIRTH', `Effective date ${date} is before the date of birth ${dateOfBirth}`);
   }
 }
 
-export class EffectiveDateInFuture extends RegistryRuleBroken {
+export class EffectiveDateInFuture extends RegistryError {
   constructor(date: string, today: string) {
     super('EFFECTIVE_DATE_IN_FUTURE', `Effective date ${date} is after today (${today})`);
   }
 }
 
-export class ResidenceDateBeforeCurrent extends RegistryRuleBroken {
+export class ResidenceDateBeforeCurrent extends RegistryError {
   constructor(date: string, since: string) {
     super(
       'RESIDENCE_DATE_BEFORE_CURRENT',
@@ -102,25 +103,25 @@ export class ResidenceDateBeforeCurrent extends RegistryRuleBroken {
   }
 }
 
-export class NoPermanentResidence extends RegistryRuleBroken {
+export class NoPermanentResidence extends RegistryError {
   constructor(pin: string) {
     super('NO_PERMANENT_RESIDENCE', `Citizen ${pin} has no permanent residence to cancel`);
   }
 }
 
-export class TemporaryResidencePeriodInvalid extends RegistryRuleBroken {
+export class TemporaryResidencePeriodInvalid extends RegistryError {
   constructor(from: string, until: string) {
     super('TEMPORARY_RESIDENCE_PERIOD_INVALID', `Temporary residence from ${from} must end after it starts (${until})`);
   }
 }
 
-export class PinInconsistent extends RegistryRuleBroken {
+export class PinInconsistent extends RegistryError {
   constructor(pin: string, reason: string) {
     super('PIN_INCONSISTENT', `PIN ${pin} is not consistent: ${reason}`, [{ field: 'pin', value: pin }]);
   }
 }
 
-export class PinReplaced extends RegistryRuleBroken {
+export class PinWasReestablished extends RegistryError {
   constructor(
     pin: string,
     readonly newPin: string,
@@ -131,13 +132,13 @@ export class PinReplaced extends RegistryRuleBroken {
   }
 }
 
-export class CorrectionChangesNothing extends RegistryRuleBroken {
+export class CorrectionChangesNothing extends RegistryError {
   constructor(field: string) {
     super('CORRECTION_CHANGES_NOTHING', `The corrected ${field} equals the recorded one`);
   }
 }
 
-export class NameUnchanged extends RegistryRuleBroken {
+export class NameUnchanged extends RegistryError {
   constructor() {
     super('NAME_UNCHANGED', 'The new name equals the current one');
   }

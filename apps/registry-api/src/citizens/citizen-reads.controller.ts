@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CitizenChain, CitizenNotFound } from '@registry/app';
+import { ReestablishedPins, CitizenNotFound } from '@registry/app';
 import { PinPipe } from '../http/pin.pipe';
 import { timelineEntry } from './citizen-view';
 import { timelineAsCsv, timelineAsNdjson } from './timeline-export';
@@ -11,7 +11,7 @@ import { timelineAsCsv, timelineAsNdjson } from './timeline-export';
 @ApiBearerAuth()
 @Controller('v1/citizens/:pin')
 export class CitizenReadsController {
-  constructor(private readonly chain: CitizenChain) {}
+  constructor(private readonly chain: ReestablishedPins) {}
 
   @Get('timeline')
   @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { commandIdFor, type CommandEnvelope } from '@registry/app';
+import { commandIdFor, type CitizenWriteConditions, type CommandEnvelope } from '@registry/app';
 import { HttpProblem, type Principal } from '@registry/platform';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -38,4 +38,21 @@ export function answerRevision(reply: FastifyReply, revision: number): void {
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** What every write on an existing citizen carries: its envelope and its conditions (If-Match, jurisdiction). */
+export function citizenWriteOf(
+  request: FastifyRequest,
+  principal: Principal,
+): { envelope: CommandEnvelope; conditions: CitizenWriteConditions } {
+  const envelope = envelopeOf(request, principal);
+  // The jurisdiction check ACCESS_POLICY gives this operation, run against the stream's state.
+  const authorize = request.access!.authorizeCitizen;
+  return { envelope, conditions: { ifMatch: ifMatchOf(request), authorize } };
+}
+
+/** The answer of a write on an existing citizen: the revision in the body and in the ETag. */
+export function revisionAnswer(reply: FastifyReply, result: { revision: number }): { revision: number } {
+  answerRevision(reply, result.revision);
+  return { revision: result.revision };
 }

@@ -50,9 +50,9 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
 }
 
 /** The domain's record from a stored document (the record's fields, its revision) and `replaced_by`. */
-export function recordOf(document: CitizenDocument, replacedBy: string | null): CitizenRecord {
+export function recordOf(document: CitizenDocument, reestablishedAs: string | null): CitizenRecord {
   const { revision: _revision, ...record } = document;
-  return { ...record, replacedBy };
+  return { ...record, reestablishedAs };
 }
 
 export function fullNameOf(name: PersonName): string {

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
-import { decideCitizen, type RegisterBirth } from '@registry/domain';
-import { civilDateIn, commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-envelope';
+import type { CitizenEvent, RegisterBirth } from '@registry/domain';
+import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-handling/command-envelope';
+import { EventSourcedHandler, StreamAlreadyExists, type WriteResult } from '../command-handling/event-sourced-handler';
 import { PinSpaceExhausted } from '../errors';
-import { CitizenStreams, type WriteResult } from '../citizens/citizen-streams';
+import { citizenCommand, citizenStreams } from '../citizens/citizen-streams';
+import { PIN_CANDIDATES, uniqueDigitsFor } from '../citizens/pin-candidates';
 
 export type BirthApplication = Omit<RegisterBirth['data'], 'uniqueDigits' | 'mother' | 'father'>;
 
@@ -15,39 +16,36 @@ export class RegisterBirthCommand {
   ) {}
 }
 
-/** How many PINs to try before giving up: collisions are rare (10^6 numbers per prefix and year). */
-const PIN_CANDIDATES = 32;
-
 /**
- * The six unique digits of candidate `k`, derived from the command id: a retried registration
- * walks the same candidates and finds its own first PIN (the store recognises the event ids).
+ * A birth opens the child's stream ("no stream" expected): the PIN is decided with the next
+ * candidate's digits until one is free. The parents named are looked up first (the domain checks them).
  */
-export function uniqueDigitsFor(commandId: string, k: number): string {
-  const hash = createHash('sha256').update(`pin:${commandId}:${k}`).digest();
-  return String(hash.readUInt32BE(0) % 1_000_000).padStart(6, '0');
-}
-
 @CommandHandler(RegisterBirthCommand)
-export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, WriteResult> {
+export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, WriteResult<CitizenEvent>> {
   private readonly logger = new Logger('RegisterBirth');
 
-  constructor(private readonly streams: CitizenStreams) {}
+  constructor(private readonly streams: EventSourcedHandler) {}
 
-  async execute({ application, envelope }: RegisterBirthCommand): Promise<WriteResult> {
-    const today = civilDateIn(envelope.now);
-    const mother = application.motherPin ? (await this.streams.load(application.motherPin)).state : undefined;
-    const father = application.fatherPin ? (await this.streams.load(application.fatherPin)).state : undefined;
+  async execute({ application, envelope }: RegisterBirthCommand): Promise<WriteResult<CitizenEvent>> {
+    const mother = application.motherPin ? await this.parent(application.motherPin) : undefined;
+    const father = application.fatherPin ? await this.parent(application.fatherPin) : undefined;
     for (let k = 0; k < PIN_CANDIDATES; k++) {
       const data = { ...application, uniqueDigits: uniqueDigitsFor(envelope.commandId, k), mother, father };
-      const events = decideCitizen({ type: 'RegisterBirth', data }, null, { today });
-      const pin = (events[0].data as { pin: string }).pin;
-      const written = await this.streams.create(pin, events, envelope);
-      if (written) {
-        await this.registerFirstResidence(written, application, envelope);
-        return written;
+      const command = citizenCommand({ type: 'RegisterBirth', data }, envelope);
+      const pin = (citizenStreams.decider.decide(command, null)[0].data as { pin: string }).pin;
+      try {
+        const birth = await this.streams.handle(citizenStreams, pin, command, envelope, { expected: 'no_stream' });
+        await this.registerFirstResidence(birth, application, envelope);
+        return birth;
+      } catch (error) {
+        if (!(error instanceof StreamAlreadyExists)) throw error;
       }
     }
     throw new PinSpaceExhausted(`${application.registrationProvinceCode}…`);
+  }
+
+  private async parent(pin: string) {
+    return (await this.streams.load(citizenStreams, pin)).state;
   }
 
   /**
@@ -55,7 +53,11 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
    * application, from the date of birth. Its command id derives from the birth event, so a
    * retried registration does not record it twice.
    */
-  private async registerFirstResidence(birth: WriteResult, application: BirthApplication, envelope: CommandEnvelope) {
+  private async registerFirstResidence(
+    birth: WriteResult<CitizenEvent>,
+    application: BirthApplication,
+    envelope: CommandEnvelope,
+  ) {
     if (!application.permanentResidence) return;
     const birthEventId = eventIdFor(envelope.commandId, 0);
     const step: CommandEnvelope = {
@@ -63,11 +65,14 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
       commandId: commandIdCausedBy(birthEventId, 'permanent-residence'),
       causationId: birthEventId,
     };
-    const command = {
-      type: 'RegisterPermanentResidence' as const,
-      data: { address: application.permanentResidence, effectiveDate: application.child.dateOfBirth },
-    };
-    await this.streams.execute(birth.pin, command, step).catch((error: unknown) => {
+    const command = citizenCommand(
+      {
+        type: 'RegisterPermanentResidence',
+        data: { address: application.permanentResidence, effectiveDate: application.child.dateOfBirth },
+      },
+      step,
+    );
+    await this.streams.handle(citizenStreams, birth.id, command, step).catch((error: unknown) => {
       this.logger.error({ err: error, birthEventId }, 'first residence of a birth was not recorded');
     });
   }

@@ -1,5 +1,5 @@
 import type { CivilDate } from '../calendar/calendar';
-import type { RegistryRuleBroken } from '../errors';
+import type { RegistryError } from '../errors';
 import type { Address, BirthRegistered, CancellationReason, CitizenEvent, Place } from './citizen.events';
 import type { CitizenCommand, RegisterBirth } from './citizen.commands';
 import { decideCitizen } from './citizen.decider';
@@ -11,12 +11,12 @@ export const TODAY = '2026-03-15';
 export function given(events: readonly CitizenEvent[] = []) {
   return {
     when(command: CitizenCommand, today: CivilDate = TODAY) {
-      const decide = () => decideCitizen(command, foldCitizen(events), { today });
+      const decide = () => decideCitizen({ ...command, metadata: { today } }, foldCitizen(events));
       return {
         then(expected: readonly CitizenEvent[]): void {
           expect(decide()).toEqual(expected);
         },
-        thenThrows(errorClass: new (...args: never[]) => RegistryRuleBroken, code: string): void {
+        thenThrows(errorClass: new (...args: never[]) => RegistryError, code: string): void {
           expect(decide).toThrow(errorClass);
           expect(thrownBy(decide)).toHaveProperty('code', code);
         },

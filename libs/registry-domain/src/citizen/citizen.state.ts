@@ -5,7 +5,7 @@ import type { CitizenEvent, CitizenSnapshot, RecordCorrected } from './citizen.e
 export interface CitizenRecord extends CitizenSnapshot {
   readonly pin: Pin;
   /** Set when a correction re-established the PIN: this stream is closed, the citizen lives on there. */
-  readonly replacedBy: Pin | null;
+  readonly reestablishedAs: Pin | null;
 }
 
 /** A citizen's state as folded from the stream; `null` before the first event. */
@@ -19,8 +19,8 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
   if (event.type === 'BirthRegistered') return bornCitizen(event.data);
   if (event.type === 'CitizenContinued') {
     // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
-    const from = state ?? { ...event.data.record, pin: event.data.pin, replacedBy: null };
-    return { ...from, pin: event.data.pin, replacedBy: null };
+    const from = state ?? { ...event.data.record, pin: event.data.pin, reestablishedAs: null };
+    return { ...from, pin: event.data.pin, reestablishedAs: null };
   }
   if (state === null) return state; // a stream always starts with its birth
   switch (event.type) {
@@ -42,7 +42,7 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'RecordCorrected':
       return corrected(state, event.data);
     case 'PinReestablished':
-      return { ...state, replacedBy: event.data.newPin };
+      return { ...state, reestablishedAs: event.data.newPin };
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
@@ -65,7 +65,7 @@ function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['d
     dateOfDeath: null,
     permanentResidence: null,
     temporaryResidence: null,
-    replacedBy: null,
+    reestablishedAs: null,
   };
 }
 
@@ -75,7 +75,7 @@ function corrected(state: CitizenRecord, data: RecordCorrected['data']): Citizen
 
 /** What a re-established PIN's stream starts from. */
 export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
-  const { pin: _pin, replacedBy: _replacedBy, ...snapshot } = record;
+  const { pin: _pin, reestablishedAs: _reestablishedAs, ...snapshot } = record;
   return snapshot;
 }
 

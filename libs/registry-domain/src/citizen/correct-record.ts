@@ -46,7 +46,7 @@ export function correctRecord(
 
 /** The first event of the re-established PIN's stream, from the closed stream's record. */
 export function continueCitizen(closed: CitizenRecord): CitizenContinued {
-  const newPin = closed.replacedBy!;
+  const newPin = closed.reestablishedAs!;
   return {
     type: 'CitizenContinued',
     data: { pin: newPin, previousPin: closed.pin, record: snapshotOf(closed), effectiveDate: closed.dateOfBirth },

@@ -1,0 +1,70 @@
+import { Body, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CancelPermanentResidenceCommand,
+  RegisterPermanentResidenceCommand,
+  RegisterTemporaryResidenceCommand,
+  type WriteResult,
+} from '@registry/app';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { citizenWriteOf, revisionAnswer } from '../http/write-context';
+import { RevisionAnswer, toAddress } from '../http/common.dto';
+import { PinPipe } from '../http/pin.pipe';
+import { PermanentResidenceDto, ResidenceCancellationDto, TemporaryResidenceDto } from './residence.dto';
+
+/** Permanent and temporary residences, and the cancellation of a permanent residence. */
+@CitizenWritesController()
+export class ResidencesController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('permanent-residence')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async registerPermanentResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: PermanentResidenceDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    const { envelope, conditions } = citizenWriteOf(request, principal);
+    const data = { address: toAddress(body.address), effectiveDate: body.effectiveDate };
+    const command = new RegisterPermanentResidenceCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+
+  @Post('temporary-residence')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async registerTemporaryResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: TemporaryResidenceDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    const { envelope, conditions } = citizenWriteOf(request, principal);
+    const data = { address: toAddress(body.address), from: body.from, until: body.until };
+    const command = new RegisterTemporaryResidenceCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+
+  @Post('permanent-residence/cancellation')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async cancelPermanentResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: ResidenceCancellationDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    const { envelope, conditions } = citizenWriteOf(request, principal);
+    const data = { reason: body.reason, effectiveDate: body.effectiveDate, note: body.note ?? null };
+    const command = new CancelPermanentResidenceCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+}
