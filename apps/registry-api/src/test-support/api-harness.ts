@@ -138,6 +138,18 @@ export class ApiHarness {
     return answer.body.pin;
   }
 
+  /**
+   * The citizen's record once the projector has reached `revision`: read-your-writes answers 503
+   * after 2 s, and on a loaded machine the projector may need longer, so this asks until 30 s.
+   */
+  async projected(pin: string, revision: number): Promise<Answer> {
+    const token = this.token({ roles: ['historian'], sub: 'projection-wait' } as TokenClaims);
+    for (const deadline = Date.now() + 30_000; ;) {
+      const answer = await this.call('GET', `/v1/citizens/${pin}?minRevision=${revision}`, { token });
+      if (answer.status !== 503 || Date.now() > deadline) return answer;
+    }
+  }
+
   async streamTypes(pin: string): Promise<string[]> {
     return (await this.streamEvents(pin)).map((e) => e.type);
   }

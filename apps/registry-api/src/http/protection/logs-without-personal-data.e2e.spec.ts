@@ -91,6 +91,14 @@ describe('logs of an end-to-end run', () => {
     return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
   };
 
+  /** Read-your-writes answers 503 after 2 s; on a loaded machine the projector may need longer. */
+  async function readable(path: string, token: string, headers: Record<string, string> = {}): Promise<number> {
+    for (const deadline = Date.now() + 30_000; ;) {
+      const { status } = await call('GET', path, token, undefined, headers);
+      if (status !== 503 || Date.now() > deadline) return status;
+    }
+  }
+
   it('holds no seeded PIN or name', async () => {
     const names: string[] = [];
     const pins: string[] = [];
@@ -131,12 +139,10 @@ describe('logs of an end-to-end run', () => {
     expect((await call('POST', '/v1/births', officer, `{"child": {"familyName": "${names[1]}"`)).status).toBe(400);
     const elsewhere = jwt.sign({ sub: 'log-officer-2', roles: ['officer'], office: '079' });
     expect((await call('POST', `/v1/citizens/${first}/death`, elsewhere, death)).status).toBe(403);
-    expect((await call('GET', `/v1/citizens/${first}`, elsewhere)).status).toBe(400);
     // Reads of every kind.
-    expect((await call('GET', `/v1/citizens/${first}?minRevision=1`, historian)).status).toBe(200);
-    expect(
-      (await call('GET', `/v1/citizens/${second}?minRevision=1`, agency, undefined, { 'x-purpose': 'card' })).status,
-    ).toBe(200);
+    expect(await readable(`/v1/citizens/${first}?minRevision=1`, historian)).toBe(200);
+    expect((await call('GET', `/v1/citizens/${first}`, elsewhere)).status).toBe(400);
+    expect(await readable(`/v1/citizens/${second}?minRevision=1`, agency, { 'x-purpose': 'card' })).toBe(200);
     expect((await call('GET', `/v1/citizens?name=${encodeURIComponent(names[0])}`, historian)).status).toBe(200);
     expect(
       (await call('GET', `/v1/citizens/${first}/timeline`, historian, undefined, { accept: 'text/csv' })).status,
