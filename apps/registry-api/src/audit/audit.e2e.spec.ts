@@ -53,7 +53,7 @@ describe('audit log of reads of personal data', () => {
       });
       expect((await api.projected(born.body.pin, 1)).status).toBe(200);
     }
-  });
+  }, 120_000);
   afterAll(() => api.stop());
 
   const rowsOf = async (subs: string[]) =>

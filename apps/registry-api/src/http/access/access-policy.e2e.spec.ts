@@ -90,7 +90,7 @@ describe('access policy, generated from the OpenAPI document', () => {
     pin = birth.body.pin;
     const read = await api.projected(pin, 0);
     expect(read.status).toBe(200);
-  });
+  }, 90_000);
   afterAll(() => api.stop());
 
   it('has a policy entry and a sample request for every operation, and none for operations that do not exist', () => {
