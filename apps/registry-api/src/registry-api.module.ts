@@ -1,11 +1,13 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { RegistryAppModule } from '@registry/app';
 import { ChangeFeedModule } from '@registry/change-feed';
-import { locateMigrations, migrate } from '@registry/event-store';
+import { migrate } from '@registry/event-store';
+import { API_MIGRATIONS } from './api-migrations';
+import { MetricsModule } from './metrics/metrics.module';
+import { ReadinessController } from './health/readiness.controller';
 import {
   AuthModule,
   DatabaseModule,
@@ -29,11 +31,6 @@ import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { AccessModule } from './http/access/access.module';
 
-export const API_MIGRATIONS = {
-  dir: locateMigrations(join(__dirname, '..', 'migrations'), 'apps/registry-api/migrations'),
-  table: 'pgmigrations_api',
-};
-
 @Module({
   imports: [
     RegistryConfigModule,
@@ -48,6 +45,7 @@ export const API_MIGRATIONS = {
     FeedsModule,
     ChangeFeedModule,
     AccessModule,
+    MetricsModule,
   ],
   controllers: [
     BirthsController,
@@ -57,6 +55,7 @@ export const API_MIGRATIONS = {
     NameChangesController,
     CitizenReadsController,
     HealthController,
+    ReadinessController,
   ],
   providers: [IdempotencyStore, IdempotencyInterceptor, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
 })
