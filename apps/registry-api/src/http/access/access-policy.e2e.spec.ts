@@ -12,6 +12,9 @@ type Sample = (pin: string, where: 'inside' | 'outside') => { url: string; body?
 
 const SAMPLES: Record<string, Sample> = {
   'GET /health': () => ({ url: '/health' }),
+  'GET /health/live': () => ({ url: '/health/live' }),
+  'GET /health/ready': () => ({ url: '/health/ready' }),
+  'GET /metrics': () => ({ url: '/metrics' }),
   'POST /v1/births': () => ({ url: '/v1/births', body: birthApplication() }),
   'POST /v1/citizens/{pin}/permanent-residence': (pin) => ({
     url: `/v1/citizens/${pin}/permanent-residence`,

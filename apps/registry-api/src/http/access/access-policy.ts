@@ -37,6 +37,9 @@ const officerWrite = (jurisdiction: Jurisdiction): Access => ({ roles: { officer
  */
 export const ACCESS_POLICY: Readonly<Record<string, Access>> = {
   'GET /health': { roles: {}, public: true },
+  'GET /health/live': { roles: {}, public: true },
+  'GET /health/ready': { roles: {}, public: true },
+  'GET /metrics': { roles: {}, public: true },
 
   'POST /v1/births': officerWrite('birth'),
   'POST /v1/citizens/{pin}/permanent-residence': officerWrite('new-address'),
