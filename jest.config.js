@@ -28,4 +28,5 @@ module.exports = {
   testEnvironment: 'node',
   testTimeout: 30000,
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
 };

@@ -11,3 +11,5 @@ export * from './relay/kafka-client';
 export * from './relay/topic-setup';
 export * from './change-feed.module';
 export * from './entitlements/agency-record-view';
+export * from './relay/relay-lag';
+export * from './relay/change-feed-runner';
