@@ -58,6 +58,7 @@ const SAMPLES: Record<string, Sample> = {
   }),
   'GET /v1/audit': (pin) => ({ url: `/v1/audit?pin=${pin}` }),
   'GET /v1/operations/projections': () => ({ url: '/v1/operations/projections' }),
+  'GET /v1/operations/change-feed': () => ({ url: '/v1/operations/change-feed' }),
 };
 
 /** What API.md promises for each scope, inside and outside the caller's jurisdiction. */

@@ -74,6 +74,7 @@ export const ACCESS_POLICY: Readonly<Record<string, Access>> = {
   'GET /v1/feeds/{agencyId}/events': { roles: { agency: 'own-agency' }, audit: 'feed' },
   'GET /v1/audit': { roles: { supervisor: 'anywhere' } },
   'GET /v1/operations/projections': { roles: { operator: 'anywhere' } },
+  'GET /v1/operations/change-feed': { roles: { operator: 'anywhere' } },
 };
 
 /** Broadest first: a caller with several roles acts in the one that reaches furthest. */
