@@ -101,7 +101,9 @@ describe('access policy, generated from the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(10);
     expect(operations.filter((op) => !ACCESS_POLICY[op])).toEqual([]);
     expect(operations.filter((op) => !SAMPLES[op])).toEqual([]);
-    expect(Object.keys(ACCESS_POLICY).filter((op) => !operations.includes(op))).toEqual([]);
+    // Public routes may stay out of the document (/metrics is scraped, not called by clients).
+    const stale = Object.keys(ACCESS_POLICY).filter((op) => !operations.includes(op) && !ACCESS_POLICY[op].public);
+    expect(stale).toEqual([]);
   });
 
   // Outside first: refused calls change nothing, so the citizen is still as born for them.
