@@ -31,6 +31,7 @@ import { ProceduresModule } from '@registry/procedures';
 import { ProceduresController } from './procedures/procedures.controller';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { AccessModule } from './http/access/access.module';
 
 @Module({
   imports: [
@@ -46,6 +47,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
     FeedsModule,
     ChangeFeedModule,
     ProceduresModule,
+    AccessModule,
     MetricsModule,
   ],
   controllers: [

@@ -4,9 +4,9 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/s
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { eventIdFor, RegisterBirthCommand, type WriteResult } from '@registry/app';
 import { procedureIdFor } from '@registry/procedures';
-import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
-import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
+import { answerRevision, envelopeOf } from '../http/write-context';
 import { toAddress, toPersonName, toPlace } from '../http/common.dto';
 import { BirthRegisteredAnswer, RegisterBirthDto } from './register-birth.dto';
 
@@ -19,7 +19,6 @@ export class BirthsController {
 
   @Post()
   @HttpCode(201)
-  @Roles('officer')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: BirthRegisteredAnswer })
   async register(
@@ -29,7 +28,6 @@ export class BirthsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BirthRegisteredAnswer> {
     const envelope = envelopeOf(request, principal);
-    requireJurisdiction(principal, body.registrationProvinceCode, envelope.now);
     const { child } = body;
     const application = {
       child: {

@@ -5,11 +5,12 @@ import type { Pool } from 'pg';
 import { EventSourcedHandler } from '@registry/app';
 import { ProcedureNotFound } from '@registry/domain';
 import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@registry/event-store';
-import { CurrentPrincipal, PG_POOL, Roles, type Principal } from '@registry/platform';
+import { CurrentPrincipal, PG_POOL, type Principal } from '@registry/platform';
 import { DEFAULT_PAGE_SIZE, listProcedures } from '@registry/read-models';
 import { procedureAnswer, procedureStreams, type ProcedureAnswer } from '@registry/procedures';
 import { procedureStream } from '@registry/domain';
-import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
+import { answerRevision, envelopeOf } from '../http/write-context';
+import { requireOffice } from '../http/access/jurisdiction';
 import { rejectInvalidCursor, today } from '../queries/query-answers';
 import { ProcedureAnswerDto, ProcedureListQuery } from './procedure.dto';
 
@@ -27,7 +28,6 @@ export class ProceduresController {
   ) {}
 
   @Get()
-  @Roles('supervisor')
   async list(@Query() query: ProcedureListQuery) {
     const filter = { ...query, today: today(), limit: query.limit ?? DEFAULT_PAGE_SIZE };
     return listProcedures(this.pool, filter).catch(rejectInvalidCursor);
@@ -35,7 +35,6 @@ export class ProceduresController {
 
   /** Read from the procedure's own stream: never behind the runner. */
   @Get(':id')
-  @Roles('officer', 'supervisor')
   @ApiOkResponse({ type: ProcedureAnswerDto })
   async get(@Param('id') id: string): Promise<ProcedureAnswer> {
     return this.read(id);
@@ -44,7 +43,6 @@ export class ProceduresController {
   /** Runs the failed step of a procedure that needs attention again. */
   @Post(':id/retry')
   @HttpCode(200)
-  @Roles('officer')
   @ApiOkResponse({ type: ProcedureAnswerDto })
   async retry(
     @Param('id') id: string,
@@ -55,7 +53,7 @@ export class ProceduresController {
     const envelope = envelopeOf(request, principal);
     if (!PROCEDURE_ID.test(id)) throw new ProcedureNotFound(id);
     await this.streams.handle(procedureStreams, id, { type: 'RetryProcedure', data: {} }, envelope, {
-      authorize: (procedure) => requireJurisdiction(principal, procedure.provinceCode, envelope.now),
+      authorize: (procedure) => requireOffice(principal, procedure.provinceCode, envelope.now),
     });
     const answer = await this.read(id);
     answerRevision(reply, answer.revision);
