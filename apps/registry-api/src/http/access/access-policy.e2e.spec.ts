@@ -59,6 +59,10 @@ const SAMPLES: Record<string, Sample> = {
   'GET /v1/audit': (pin) => ({ url: `/v1/audit?pin=${pin}` }),
   'GET /v1/operations/projections': () => ({ url: '/v1/operations/projections' }),
   'GET /v1/operations/change-feed': () => ({ url: '/v1/operations/change-feed' }),
+  'GET /v1/procedures': () => ({ url: '/v1/procedures?provinceCode=001' }),
+  // No such procedure: the allowed roles get 404, the others 403.
+  'GET /v1/procedures/{id}': () => ({ url: '/v1/procedures/00000000-0000-5000-8000-000000000000' }),
+  'POST /v1/procedures/{id}/retry': () => ({ url: '/v1/procedures/00000000-0000-5000-8000-000000000000/retry' }),
 };
 
 /** What API.md promises for each scope, inside and outside the caller's jurisdiction. */
