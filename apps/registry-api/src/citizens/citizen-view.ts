@@ -15,6 +15,8 @@ export function citizenView(record: CitizenRecord, revision: number) {
     dateOfDeath: record.dateOfDeath,
     motherPin: record.motherPin,
     fatherPin: record.fatherPin,
+    maritalStatus: record.maritalStatus ?? 'single',
+    spousePin: record.spousePin ?? null,
     permanentResidence: record.permanentResidence,
     temporaryResidence: record.temporaryResidence,
     revision,

@@ -123,3 +123,22 @@ export const registerDeath = (dateOfDeath: CivilDate, placeOfDeath = place()): C
   type: 'RegisterDeath',
   data: { dateOfDeath, placeOfDeath, certificateNumber: 'KT-0001' },
 });
+
+export const SPOUSE_PIN = '001192000009';
+export const MARRIAGE_ID = 'marriage-1';
+
+export const married = (marriageDate: CivilDate, spousePin = SPOUSE_PIN, marriageId = MARRIAGE_ID): CitizenEvent => ({
+  type: 'MarriageRegistered',
+  data: { pin: PIN, marriageId, spousePin, marriageDate, certificateNumber: 'KH-1' },
+});
+
+export const recordMarriage = (date: CivilDate, spousePin = SPOUSE_PIN, marriageId = MARRIAGE_ID): CitizenCommand => ({
+  type: 'RecordMarriage',
+  data: { marriageId, spousePin, date, certificateNumber: 'KH-1' },
+});
+
+export const communeAddress = (provinceCode: string, communeCode: string, line = '1 Phố Huế'): Address => ({
+  provinceCode,
+  communeCode,
+  line,
+});

@@ -1,11 +1,42 @@
 import type { Pin } from '../pin/pin';
-import type { CitizenEvent, CitizenSnapshot, RecordCorrected } from './citizen.events';
+import type { CivilDate } from '../calendar/calendar';
+import type {
+  CitizenEvent,
+  CitizenSnapshot,
+  DeathAnnulled,
+  MaritalStatus,
+  PermanentResidenceCancelled,
+  RecordCorrected,
+} from './citizen.events';
+
+/** The citizen's current (or last) marriage, as decisions need it. */
+export interface MarriageFact {
+  readonly marriageId: string;
+  readonly spousePin: Pin;
+  readonly since: CivilDate;
+  readonly endedOn: CivilDate | null;
+  /** The status before this marriage, to return to if its registration is withdrawn. */
+  readonly previousStatus: MaritalStatus;
+}
+
+/** What a registered death ended, so that its annulment can restore it. */
+export interface EndedByDeath {
+  readonly permanentResidence: CitizenSnapshot['permanentResidence'];
+  readonly temporaryResidence: CitizenSnapshot['temporaryResidence'];
+  readonly marriage: { readonly marriageId: string; readonly spousePin: Pin } | null;
+}
 
 /** The citizen as folded from the stream: the record's facts, its PIN, and where it continues. */
 export interface CitizenRecord extends CitizenSnapshot {
   readonly pin: Pin;
   /** Set when a correction re-established the PIN: this stream is closed, the citizen lives on there. */
   readonly replacedBy: Pin | null;
+  /**
+   * Facts only decisions need, folded from the whole stream; absent from a record read back from
+   * the read model (which never decides).
+   */
+  readonly marriage?: MarriageFact | null;
+  readonly endedByDeath?: EndedByDeath | null;
 }
 
 /** A citizen's state as folded from the stream; `null` before the first event. */
@@ -19,7 +50,7 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
   if (event.type === 'BirthRegistered') return bornCitizen(event.data);
   if (event.type === 'CitizenContinued') {
     // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
-    const from = state ?? { ...event.data.record, pin: event.data.pin, replacedBy: null };
+    const from = state ?? { ...UNMARRIED, ...event.data.record, pin: event.data.pin, replacedBy: null };
     return { ...from, pin: event.data.pin, replacedBy: null };
   }
   if (state === null) return state; // a stream always starts with its birth
@@ -27,7 +58,7 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'PermanentResidenceRegistered':
       return { ...state, permanentResidence: { address: event.data.address, since: event.data.effectiveDate } };
     case 'PermanentResidenceCancelled':
-      return { ...state, permanentResidence: null };
+      return cancelled(state, event.data);
     case 'TemporaryResidenceRegistered':
       return {
         ...state,
@@ -36,19 +67,61 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'TemporaryResidenceEnded':
       return { ...state, temporaryResidence: null };
     case 'DeathRegistered':
-      return { ...state, status: 'deceased', dateOfDeath: event.data.dateOfDeath };
+      return {
+        ...state,
+        status: 'deceased',
+        dateOfDeath: event.data.dateOfDeath,
+        placeOfDeath: event.data.placeOfDeath,
+        // The death ends the temporary residence; the permanent one is cancelled by its own event.
+        temporaryResidence: null,
+        endedByDeath: { permanentResidence: null, temporaryResidence: state.temporaryResidence, marriage: null },
+      };
+    case 'DeathAnnulled':
+      return annulled(state, event.data);
     case 'NameChanged':
       return { ...state, name: event.data.name };
     case 'RecordCorrected':
       return corrected(state, event.data);
     case 'PinReestablished':
       return { ...state, replacedBy: event.data.newPin };
+    case 'MarriageRegistered':
+      return {
+        ...state,
+        maritalStatus: 'married',
+        spousePin: event.data.spousePin,
+        marriage: {
+          marriageId: event.data.marriageId,
+          spousePin: event.data.spousePin,
+          since: event.data.marriageDate,
+          endedOn: null,
+          previousStatus: state.maritalStatus ?? 'single',
+        },
+      };
+    case 'MarriageWithdrawn':
+      if (state.marriage?.marriageId !== event.data.marriageId) return state;
+      return { ...state, maritalStatus: event.data.maritalStatus, spousePin: null, marriage: null };
+    case 'DivorceRegistered':
+      return marriageEnded(state, event.data.marriageId, event.data.divorceDate, 'divorced');
+    case 'MarriageEndedByDeath':
+      // The deceased's own record keeps its status as at death; the survivor is widowed.
+      if (event.data.deceasedPin === state.pin) return endedByOwnDeath(state, event.data);
+      return marriageEnded(state, event.data.marriageId, event.data.endedOn, 'widowed');
+    case 'MarriageRestored':
+      if (state.marriage?.marriageId !== event.data.marriageId) return state;
+      return {
+        ...state,
+        maritalStatus: 'married',
+        spousePin: event.data.spousePin,
+        marriage: { ...state.marriage, endedOn: null },
+      };
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
     }
   }
 }
+
+const UNMARRIED = { maritalStatus: 'single', spousePin: null } as const;
 
 function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['data']): CitizenRecord {
   return {
@@ -63,9 +136,60 @@ function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['d
     fatherPin: data.fatherPin,
     status: 'alive',
     dateOfDeath: null,
+    ...UNMARRIED,
     permanentResidence: null,
     temporaryResidence: null,
     replacedBy: null,
+  };
+}
+
+function cancelled(state: CitizenRecord, data: PermanentResidenceCancelled['data']): CitizenRecord {
+  const byDeath = state.status === 'deceased' && data.reason === 'deceased' && state.endedByDeath;
+  return {
+    ...state,
+    permanentResidence: null,
+    ...(byDeath ? { endedByDeath: { ...byDeath, permanentResidence: state.permanentResidence } } : {}),
+  };
+}
+
+/** Only a deceased citizen is brought back (an as-of fold before the death date has nothing to undo). */
+function annulled(state: CitizenRecord, data: DeathAnnulled['data']): CitizenRecord {
+  if (state.status !== 'deceased') return state;
+  const marriage = data.restoredMarriage && state.marriage ? { ...state.marriage, endedOn: null } : state.marriage;
+  return {
+    ...state,
+    status: 'alive',
+    dateOfDeath: null,
+    placeOfDeath: null,
+    permanentResidence: data.restoredPermanentResidence ?? state.permanentResidence,
+    temporaryResidence: data.restoredTemporaryResidence ?? state.temporaryResidence,
+    maritalStatus: data.maritalStatus,
+    spousePin: data.spousePin,
+    marriage,
+    endedByDeath: null,
+  };
+}
+
+function marriageEnded(
+  state: CitizenRecord,
+  marriageId: string,
+  endedOn: CivilDate,
+  status: MaritalStatus,
+): CitizenRecord {
+  if (state.marriage?.marriageId !== marriageId) return state;
+  return { ...state, maritalStatus: status, spousePin: null, marriage: { ...state.marriage, endedOn } };
+}
+
+function endedByOwnDeath(
+  state: CitizenRecord,
+  data: Extract<CitizenEvent, { type: 'MarriageEndedByDeath' }>['data'],
+): CitizenRecord {
+  if (state.marriage?.marriageId !== data.marriageId) return state;
+  const ended = state.endedByDeath ?? { permanentResidence: null, temporaryResidence: null, marriage: null };
+  return {
+    ...state,
+    marriage: { ...state.marriage, endedOn: data.endedOn },
+    endedByDeath: { ...ended, marriage: { marriageId: data.marriageId, spousePin: data.spousePin } },
   };
 }
 
@@ -73,7 +197,7 @@ function corrected(state: CitizenRecord, data: RecordCorrected['data']): Citizen
   return { ...state, [data.field]: data.newValue };
 }
 
-/** What a re-established PIN's stream starts from. */
+/** What a re-established PIN's stream starts from (with the facts decisions need: a marriage lives on). */
 export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
   const { pin: _pin, replacedBy: _replacedBy, ...snapshot } = record;
   return snapshot;

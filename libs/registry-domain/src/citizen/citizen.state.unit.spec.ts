@@ -26,6 +26,8 @@ describe('citizen state', () => {
       fatherPin: null,
       status: 'alive',
       dateOfDeath: null,
+      maritalStatus: 'single',
+      spousePin: null,
       permanentResidence: null,
       temporaryResidence: null,
       replacedBy: null,

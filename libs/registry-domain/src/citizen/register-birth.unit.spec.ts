@@ -1,4 +1,6 @@
+import { decideCitizen } from './citizen.decider';
 import {
+  BirthYearOutOfRange,
   BirthDateInFuture,
   CitizenAlreadyRegistered,
   MotherDeceasedBeforeBirth,
@@ -168,10 +170,27 @@ describe('RegisterBirth', () => {
       .thenThrows(CitizenAlreadyRegistered, 'CITIZEN_ALREADY_REGISTERED');
   });
 
+  it('refuses unique digits that are not six digits instead of recording an invalid PIN', () => {
+    given([])
+      .when(registerBirth({ uniqueDigits: '12345' }))
+      .thenThrows(PinInconsistent, 'PIN_INCONSISTENT');
+  });
+
   it.each([
-    ['a birth year without a sex/century digit', registerBirth({}, { dateOfBirth: '1899-12-31' })],
-    ['unique digits that are not six digits', registerBirth({ uniqueDigits: '12345' })],
-  ])('refuses %s instead of recording an invalid PIN', (_, command) => {
-    given([]).when(command).thenThrows(PinInconsistent, 'PIN_INCONSISTENT');
+    ['1899-12-31', '2026-03-15'],
+    ['2400-01-01', '2400-06-01'],
+  ])('refuses a birth on %s (no sex/century digit) with BIRTH_YEAR_OUT_OF_RANGE', (dateOfBirth, today) => {
+    given([])
+      .when(registerBirth({}, { dateOfBirth }), today)
+      .thenThrows(BirthYearOutOfRange, 'BIRTH_YEAR_OUT_OF_RANGE');
+  });
+
+  it.each([
+    ['1900-01-01', '001', '0', '00'],
+    ['2399-12-31', '001', '9', '99'],
+  ])('accepts the edge year of %s', (dateOfBirth, office, digit, yy) => {
+    const command = registerBirth({}, { dateOfBirth, sex: digit === '0' ? 'male' : 'female' });
+    const [event] = decideCitizen(command, null, { today: '2399-12-31' });
+    expect((event.data as { pin: string }).pin).toBe(`${office}${digit}${yy}000123`);
   });
 });
