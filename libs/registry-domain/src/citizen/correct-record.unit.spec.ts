@@ -204,15 +204,15 @@ describe('CorrectRecord: death facts and the rules they take part in', () => {
       .thenThrows(ParentBornAfterChild, 'PARENT_BORN_AFTER_CHILD');
   });
 
-  it('refuses a mother corrected to have died before a child was born', () => {
-    const child = record([born({ pin: '001210000042', dateOfBirth: '2010-01-01', motherPin: PIN })]);
-    const events = [born({ sex: 'female', pin: PIN }), died('2024-05-01')];
+  it('refuses a father corrected to have died more than 300 days before a child was born', () => {
+    const child = record([born({ pin: '001210000042', dateOfBirth: '2010-01-01', fatherPin: PIN })]);
+    const events = [born(), died('2024-05-01')];
     given(events)
-      .when(withRelatives('dateOfDeath', '2009-12-01', { children: [child] }))
+      .when(withRelatives('dateOfDeath', '2008-01-01', { children: [child] }))
       .thenThrows(CorrectionConflictsWithChild, 'CORRECTION_CONFLICTS_WITH_CHILD');
     given(events)
-      .when(withRelatives('dateOfDeath', '2010-01-01', { children: [child] }))
-      .then([corrected('dateOfDeath', '2024-05-01', '2010-01-01')]);
+      .when(withRelatives('dateOfDeath', '2009-12-01', { children: [child] }))
+      .then([corrected('dateOfDeath', '2024-05-01', '2009-12-01')]);
   });
 
   it('refuses a parent corrected to be born after a child', () => {
