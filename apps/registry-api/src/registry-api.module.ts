@@ -20,6 +20,9 @@ import { CitizenReadsController } from './citizens/citizen-reads.controller';
 import { CitizenWritesController } from './citizens/citizen-writes.controller';
 import { HealthController } from './health/health.controller';
 import { CorrectionsController } from './corrections/corrections.controller';
+import { DeathAnnulmentController } from './deaths/death-annulment.controller';
+import { MarriagesController } from './marriages/marriages.controller';
+import { ProvincesController } from './provinces/provinces.controller';
 import { FeedsModule } from './feeds/feeds.module';
 import { QueriesModule } from './queries/queries.module';
 import { ProjectorModule } from '@registry/read-models';
@@ -49,6 +52,9 @@ export const API_MIGRATIONS = {
     BirthsController,
     CitizenWritesController,
     CorrectionsController,
+    DeathAnnulmentController,
+    MarriagesController,
+    ProvincesController,
     CitizenReadsController,
     HealthController,
   ],

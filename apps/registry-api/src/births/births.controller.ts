@@ -43,6 +43,7 @@ export class BirthsController {
       fatherPin: body.fatherPin ?? null,
       registrationProvinceCode: body.registrationProvinceCode,
       permanentResidence: body.permanentResidence ? toAddress(body.permanentResidence) : null,
+      confirmedDistinctFrom: body.confirmedDistinctFrom ?? [],
     };
     const result: WriteResult = await this.commands.execute(new RegisterBirthCommand(application, envelope));
     answerRevision(reply, result.revision);

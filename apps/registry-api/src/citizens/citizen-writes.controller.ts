@@ -9,7 +9,13 @@ import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { answerRevision, envelopeOf, ifMatchOf, requireJurisdiction } from '../http/write-context';
 import { RevisionAnswer, toAddress, toPlace } from '../http/common.dto';
 import { PinPipe } from '../http/pin.pipe';
-import { DeathDto, PermanentResidenceDto, ResidenceCancellationDto, TemporaryResidenceDto } from './citizen-writes.dto';
+import {
+  DeathDto,
+  PermanentResidenceDto,
+  ResidenceCancellationDto,
+  TemporaryResidenceDto,
+  TemporaryResidenceEndDto,
+} from './citizen-writes.dto';
 
 type Command = ChangeCitizenRecordCommand['command'];
 interface Call {
@@ -61,6 +67,26 @@ export class CitizenWritesController {
       data: { address: toAddress(body.address), from: body.from, until: body.until },
     };
     return this.record(pin, command, () => body.address.provinceCode, { principal, request, reply });
+  }
+
+  @Post('temporary-residence/end')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  endTemporaryResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: TemporaryResidenceEndDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const command: Command = {
+      type: 'EndTemporaryResidence',
+      data: { effectiveDate: body.effectiveDate, reason: body.reason },
+    };
+    // The office of the stay being ended (the domain answers when there is none).
+    const province = (citizen: CitizenRecord) =>
+      citizen.temporaryResidence?.address.provinceCode ?? principal.office ?? '';
+    return this.record(pin, command, province, { principal, request, reply });
   }
 
   @Post('permanent-residence/cancellation')

@@ -29,3 +29,8 @@ export class DeathDto {
   @ApiProperty({ type: PlaceDto }) @ValidateNested() @Type(() => PlaceDto) placeOfDeath: PlaceDto;
   @ApiProperty({ example: 'KT-2024-000123' }) @IsString() @IsNotEmpty() @MaxLength(100) certificateNumber: string;
 }
+
+export class TemporaryResidenceEndDto {
+  @ApiProperty({ example: '2024-09-01' }) @IsCivilDate() effectiveDate: string;
+  @ApiProperty({ example: 'moved back home' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
+}

@@ -11,6 +11,8 @@ export const CORRECTABLE_FIELDS: readonly CorrectableField[] = [
   'sex',
   'placeOfBirth',
   'ethnicity',
+  'dateOfDeath',
+  'placeOfDeath',
 ];
 
 export class CorrectionDto {
@@ -36,6 +38,7 @@ export class NameChangeDto {
 export async function correctedValue(field: CorrectableField, value: unknown): Promise<unknown> {
   switch (field) {
     case 'dateOfBirth':
+    case 'dateOfDeath':
       return isCivilDate(value) ? value : invalid('must be a date written YYYY-MM-DD');
     case 'sex':
       return value === 'male' || value === 'female' ? value : invalid('must be male or female');
@@ -48,6 +51,7 @@ export async function correctedValue(field: CorrectableField, value: unknown): P
       return { familyName: name.familyName, middleName: name.middleName ?? null, givenName: name.givenName };
     }
     case 'placeOfBirth':
+    case 'placeOfDeath':
       return toPlace(await validObject(PlaceDto, value));
   }
 }

@@ -6,6 +6,7 @@ import { errorBody, HttpProblem, type ErrorBody } from './error-body';
 /** Status of each request-level code (registry rules are all 422). */
 const STATUS_OF_CODE: Record<string, number> = {
   CITIZEN_NOT_FOUND: 404,
+  MARRIAGE_NOT_FOUND: 404,
   REVISION_MISMATCH: 412,
   IDEMPOTENCY_KEY_REUSED: 409,
   WRITE_CONTENTION: 409,

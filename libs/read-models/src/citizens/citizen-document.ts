@@ -57,7 +57,12 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
 export function recordOf(document: CitizenDocument, replacedBy: string | null): CitizenRecord {
   const { revision: _revision, ...record } = document;
   // Documents written before marriages were recorded have no marital fields: single.
-  return { ...record, maritalStatus: record.maritalStatus ?? 'single', spousePin: record.spousePin ?? null, replacedBy };
+  return {
+    ...record,
+    maritalStatus: record.maritalStatus ?? 'single',
+    spousePin: record.spousePin ?? null,
+    replacedBy,
+  };
 }
 
 export function fullNameOf(name: PersonName): string {

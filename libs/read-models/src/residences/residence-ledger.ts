@@ -113,7 +113,14 @@ export class ResidenceLedger {
     entry.version = { ...old, recordedTo: fact.recordedAt };
     entry.changed = true;
     this.track({
-      version: { ...old, assertedBy: fact.revision, valid, recordedFrom: fact.recordedAt, recordedTo: null, endedBy: null },
+      version: {
+        ...old,
+        assertedBy: fact.revision,
+        valid,
+        recordedFrom: fact.recordedAt,
+        recordedTo: null,
+        endedBy: null,
+      },
       stored: false,
       changed: true,
     });

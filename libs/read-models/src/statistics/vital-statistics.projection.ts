@@ -113,7 +113,8 @@ function correctBirth(rows: VitalRows, pin: string, correction: RecordCorrected[
     rows.set(pin, { ...row, birth_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfBirth')
     rows.set(pin, { ...row, birth_province_code: (correction.newValue as Place).provinceCode });
-  if (correction.field === 'dateOfDeath') rows.set(pin, { ...row, death_month: monthOf(correction.newValue as string) });
+  if (correction.field === 'dateOfDeath')
+    rows.set(pin, { ...row, death_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfDeath')
     rows.set(pin, { ...row, death_province_code: (correction.newValue as Place).provinceCode });
 }

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { MarriageProcess } from '../marriages/marriage-process';
 import type { CitizenCommand } from '@registry/domain';
 import type { CommandEnvelope } from '../command-envelope';
 import { CitizenStreams, type ExecuteOptions, type WriteResult } from './citizen-streams';
@@ -18,9 +20,19 @@ export class ChangeCitizenRecordCommand {
 
 @CommandHandler(ChangeCitizenRecordCommand)
 export class ChangeCitizenRecordHandler implements ICommandHandler<ChangeCitizenRecordCommand, WriteResult> {
-  constructor(private readonly streams: CitizenStreams) {}
+  private readonly logger = new Logger('ChangeCitizenRecord');
 
-  execute({ pin, command, envelope, options }: ChangeCitizenRecordCommand): Promise<WriteResult> {
-    return this.streams.execute(pin, command, envelope, options);
+  constructor(
+    private readonly streams: CitizenStreams,
+    private readonly marriages: MarriageProcess,
+  ) {}
+
+  async execute({ pin, command, envelope, options }: ChangeCitizenRecordCommand): Promise<WriteResult> {
+    const result = await this.streams.execute(pin, command, envelope, options);
+    // The event is recorded; its consequence on a marriage is a step the recovery sweep resumes if this fails.
+    await this.marriages.followCitizenEvents(result.events, envelope).catch((error: unknown) => {
+      this.logger.error({ err: error, commandId: envelope.commandId }, 'marriage consequence not recorded yet');
+    });
+    return result;
   }
 }

@@ -22,6 +22,7 @@ import { CitizenNotFound, RevisionMismatch, WriteContention } from '../errors';
 
 export const SCHEMA_VERSION = 1;
 const MAX_ATTEMPTS = 5;
+const MAX_PIN_LINKS = 10;
 
 export interface CitizenHistory {
   readonly state: CitizenState;
@@ -80,6 +81,7 @@ export class CitizenStreams {
       authorize?.(history.state);
       if (ifMatch !== undefined && ifMatch !== history.revision) throw new RevisionMismatch(ifMatch, history.revision);
       const events = decideCitizen(command, history.state, { today: civilDateIn(envelope.now) });
+      if (events.length === 0) return { pin, revision: history.revision, events }; // nothing left to record
       await beforeAppend?.(events, history.state);
       try {
         const result = await this.store.append(citizenStream(pin), toAppend(events, envelope), history.revision);
@@ -91,6 +93,18 @@ export class CitizenStreams {
         if (attempt >= MAX_ATTEMPTS) throw new WriteContention(pin);
       }
     }
+  }
+
+  /**
+   * The citizen under the PIN they hold now: a PIN a correction re-established leads to its
+   * successor (parents and spouses named by an old PIN are the same people).
+   */
+  async loadCurrent(pin: string): Promise<CitizenHistory> {
+    let history = await this.load(pin);
+    for (let hops = 0; history.state?.replacedBy && hops < MAX_PIN_LINKS; hops++) {
+      history = await this.load(history.state.replacedBy);
+    }
+    return history;
   }
 
   /** Appends the first events of a new stream; resolves false when the stream already exists. */

@@ -3,6 +3,8 @@ import {
   afterCorrection,
   continueCitizen,
   type CitizenEvent,
+  type CorrectableField,
+  type CorrectionRelatives,
   type CitizenRecord,
   type CorrectRecord,
   type PinReestablished,
@@ -11,12 +13,13 @@ import {
 import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-envelope';
 import { RegistryRequestError } from '../errors';
 import { uniqueDigitsFor } from '../births/register-birth.handler';
+import { ChildrenIndex } from '../births/children-index';
 import { CitizenStreams, type ExecuteOptions, type WriteResult } from '../citizens/citizen-streams';
 
 export class CorrectRecordCommand {
   constructor(
     readonly pin: string,
-    readonly correction: Omit<CorrectRecord['data'], 'uniqueDigits'>,
+    readonly correction: Omit<CorrectRecord['data'], 'uniqueDigits' | 'relatives'>,
     readonly envelope: CommandEnvelope,
     readonly options: Omit<ExecuteOptions, 'beforeAppend'> = {},
   ) {}
@@ -36,13 +39,17 @@ const PIN_CANDIDATES = 32;
  */
 @CommandHandler(CorrectRecordCommand)
 export class CorrectRecordHandler implements ICommandHandler<CorrectRecordCommand, CorrectionResult> {
-  constructor(private readonly streams: CitizenStreams) {}
+  constructor(
+    private readonly streams: CitizenStreams,
+    private readonly children: ChildrenIndex,
+  ) {}
 
   async execute({ pin, correction, envelope, options }: CorrectRecordCommand): Promise<CorrectionResult> {
+    const relatives = await this.relativesFor(pin, correction.field);
     for (let k = 0; k < PIN_CANDIDATES; k++) {
       const command = {
         type: 'CorrectRecord' as const,
-        data: { ...correction, uniqueDigits: uniqueDigitsFor(envelope.commandId, k) },
+        data: { ...correction, uniqueDigits: uniqueDigitsFor(envelope.commandId, k), relatives },
       };
       const beforeAppend = (events: readonly CitizenEvent[], citizen: CitizenRecord) =>
         this.openNewPin(events, citizen, envelope);
@@ -54,6 +61,20 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
       }
     }
     throw new RegistryRequestError('PIN_SPACE_EXHAUSTED', 'Could not find a free PIN to re-establish');
+  }
+
+  /** The parents and children a corrected date is checked against again (dates decide plausibility). */
+  private async relativesFor(pin: string, field: CorrectableField): Promise<CorrectionRelatives | undefined> {
+    if (field !== 'dateOfBirth' && field !== 'dateOfDeath') return undefined;
+    const citizen = (await this.streams.load(pin)).state;
+    if (!citizen) return undefined; // the generic handler answers CITIZEN_NOT_FOUND
+    const parent = async (parentPin: string | null) =>
+      parentPin ? (await this.streams.loadCurrent(parentPin)).state : undefined;
+    return {
+      mother: await parent(citizen.motherPin),
+      father: await parent(citizen.fatherPin),
+      children: await this.children.childrenOf(citizen.pin),
+    };
   }
 
   private async openNewPin(events: readonly CitizenEvent[], citizen: CitizenRecord, envelope: CommandEnvelope) {

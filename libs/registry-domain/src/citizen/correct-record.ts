@@ -97,8 +97,13 @@ function checkCorrectedRecord(record: CitizenRecord, today: string): void {
  * corrected to have died before a child's birth).
  */
 function checkRelatives(record: CitizenRecord, relatives: CorrectionRelatives): void {
-  if (record.motherPin) requirePlausibleParent('mother', record.motherPin, relatives.mother, record.dateOfBirth);
-  if (record.fatherPin) requirePlausibleParent('father', record.fatherPin, relatives.father, record.dateOfBirth);
+  // A parent the registry cannot find now (never a birth's case) leaves nothing to check against.
+  if (record.motherPin && relatives.mother) {
+    requirePlausibleParent('mother', record.motherPin, relatives.mother, record.dateOfBirth);
+  }
+  if (record.fatherPin && relatives.father) {
+    requirePlausibleParent('father', record.fatherPin, relatives.father, record.dateOfBirth);
+  }
   for (const child of relatives.children) {
     const role = child.motherPin === record.pin ? 'mother' : 'father';
     try {

@@ -1,0 +1,275 @@
+import { Injectable } from '@nestjs/common';
+import {
+  RegistryRuleBroken,
+  checkMarriage,
+  concludeMarriage,
+  endMarriageByDeath,
+  refuseMarriage,
+  reinstateMarriage,
+  requestMarriage,
+  type CitizenCommand,
+  type CitizenEvent,
+  type CitizenRecord,
+  type DeathAnnulled,
+  type MarriageApplication,
+  type MarriageDissolved,
+  type MarriageEndedByDeath,
+  type MarriageEvent,
+  type MarriageState,
+  type Parentage,
+} from '@registry/domain';
+import type { RecordedEvent } from '@registry/event-store';
+import { civilDateIn, commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-envelope';
+import { CitizenNotFound, WriteContention } from '../errors';
+import { CitizenStreams } from '../citizens/citizen-streams';
+import { MarriageNotFound, MarriageStreams, envelopeOfEvent, type MarriageHistory } from './marriage-streams';
+
+export interface MarriageOutcome {
+  readonly marriageId: string;
+  readonly state: MarriageState;
+  /** Each spouse's stream revision after the marriage's last step. */
+  readonly revisions: Readonly<Record<string, number>>;
+}
+
+const ATTEMPTS = 5;
+
+/**
+ * The marriage process (ADR 0018). The marriage's own stream says what holds; each spouse's
+ * stream carries that spouse's side and is where "married to no one else" is decided, at the
+ * stream's revision. Registration: the marriage stream opens (MarriageRequested), each spouse's
+ * side is recorded in PIN order, then the marriage is concluded; if a side is refused, the sides
+ * already recorded are withdrawn and the marriage is refused. Every step has a command id derived
+ * from the marriage and the event that caused it, so whoever resumes it (a retried request, the
+ * recovery sweep after a crash) repeats nothing and finishes the same way.
+ */
+@Injectable()
+export class MarriageProcess {
+  constructor(
+    private readonly streams: CitizenStreams,
+    private readonly marriages: MarriageStreams,
+  ) {}
+
+  /** The marriage id a request gets: derived from its command, so a retry finds its marriage. */
+  static marriageIdFor(envelope: CommandEnvelope): string {
+    return commandIdCausedBy(envelope.commandId, 'marriage');
+  }
+
+  async register(application: MarriageApplication, envelope: CommandEnvelope): Promise<MarriageOutcome> {
+    const marriageId = MarriageProcess.marriageIdFor(envelope);
+    if ((await this.marriages.load(marriageId)).state === null) {
+      const spouses = await this.checked(application, envelope);
+      const events = requestMarriage(null, marriageId, { ...application, spouses });
+      await this.marriages.append(marriageId, events, -1, envelope); // false: a concurrent retry opened it
+    }
+    return this.drive(marriageId, envelope.now);
+  }
+
+  /** Takes the marriage as far as it goes: recorded (or refused) on every stream it touches. */
+  async drive(marriageId: string, now: Date): Promise<MarriageOutcome> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const history = await this.marriages.load(marriageId);
+      const state = history.state;
+      if (!state) throw new MarriageNotFound(marriageId);
+      const requested = history.events[0];
+      const base = envelopeOfEvent(requested, now);
+      if (state.status === 'pending') {
+        const outcome = await this.recordSides(state, requested.eventId, base);
+        const events: MarriageEvent[] =
+          'refusal' in outcome ? refuseMarriage(state, outcome.refusal) : concludeMarriage(state, outcome.revisions);
+        await this.marriages.append(marriageId, events, history.revision, step(base, requested.eventId, 'outcome'));
+        continue; // read back what holds now, whoever wrote it
+      }
+      if (state.status === 'refused') {
+        const { code, message, details } = state.refusal!;
+        throw new RegistryRuleBroken(code, message, details);
+      }
+      return { marriageId, state, revisions: await this.syncSides(history, now) };
+    }
+    throw new WriteContention(marriageId);
+  }
+
+  /** A divorce: decided on the marriage's stream, then recorded on both spouses'. */
+  async divorce(
+    marriageId: string,
+    decide: (state: MarriageState) => MarriageDissolved[],
+    envelope: CommandEnvelope,
+  ): Promise<MarriageOutcome> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const history = await this.marriages.load(marriageId);
+      if (!history.state || history.state.status === 'pending' || history.state.status === 'refused') {
+        throw new MarriageNotFound(marriageId);
+      }
+      const earlier = history.events.some((e) => e.metadata.commandId === envelope.commandId);
+      if (earlier || (await this.marriages.append(marriageId, decide(history.state), history.revision, envelope))) {
+        return this.drive(marriageId, envelope.now);
+      }
+    }
+    throw new WriteContention(marriageId);
+  }
+
+  /** A spouse's death (the deceased's MarriageEndedByDeath, event `cause`) ends the marriage. */
+  async endByDeath(cause: string, data: MarriageEndedByDeath['data'], base: CommandEnvelope): Promise<void> {
+    await this.follow(cause, data.marriageId, base, (state) =>
+      endMarriageByDeath(state, data.deceasedPin, data.endedOn),
+    );
+  }
+
+  /** The annulment of the death that ended the marriage (event `cause`) reinstates it. */
+  async reinstate(cause: string, data: DeathAnnulled['data'], base: CommandEnvelope): Promise<void> {
+    if (!data.restoredMarriage) return;
+    await this.follow(cause, data.restoredMarriage.marriageId, base, (state) => reinstateMarriage(state, data.pin));
+  }
+
+  /**
+   * The marriage consequences of events just recorded on a citizen's stream (indices give their
+   * event ids): a death ends the marriage, an annulled death reinstates it.
+   */
+  async followCitizenEvents(events: readonly CitizenEvent[], envelope: CommandEnvelope): Promise<void> {
+    for (const [index, event] of events.entries()) {
+      const cause = eventIdFor(envelope.commandId, index);
+      if (event.type === 'MarriageEndedByDeath' && event.data.deceasedPin === event.data.pin) {
+        await this.endByDeath(cause, event.data, envelope);
+      }
+      if (event.type === 'DeathAnnulled') await this.reinstate(cause, event.data, envelope);
+    }
+  }
+
+  async find(marriageId: string): Promise<MarriageState> {
+    const { state } = await this.marriages.load(marriageId);
+    if (!state || state.status === 'pending' || state.status === 'refused') throw new MarriageNotFound(marriageId);
+    return state;
+  }
+
+  /** Applies a citizen event's consequence to the marriage's stream once (by its cause), then to the spouses. */
+  private async follow(
+    cause: string,
+    marriageId: string,
+    base: CommandEnvelope,
+    decide: (state: MarriageState) => MarriageEvent[],
+  ): Promise<void> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const history = await this.marriages.load(marriageId);
+      if (!history.state) return;
+      const done = history.events.some((e) => e.metadata.causationId === cause);
+      const events = done ? [] : decide(history.state);
+      if (await this.marriages.append(marriageId, events, history.revision, step(base, cause, 'marriage'))) {
+        await this.drive(marriageId, base.now);
+        return;
+      }
+    }
+    throw new WriteContention(marriageId);
+  }
+
+  /** The application checked against both spouses and their parents, under their current PINs. */
+  private async checked(application: MarriageApplication, envelope: CommandEnvelope): Promise<[string, string]> {
+    const [a, b] = await Promise.all(application.spouses.map((pin) => this.current(pin)));
+    const records = new Map<string, Parentage>([a, b].map((spouse) => [spouse.pin, spouse]));
+    for (const parentPin of [a.motherPin, a.fatherPin, b.motherPin, b.fatherPin]) {
+      const parent = parentPin ? (await this.streams.loadCurrent(parentPin)).state : null;
+      if (parentPin && parent) records.set(parentPin, parent);
+    }
+    checkMarriage(application, [a, b], (pin) => records.get(pin), civilDateIn(envelope.now));
+    return [a.pin, b.pin];
+  }
+
+  private async current(pin: string): Promise<CitizenRecord> {
+    const { state } = await this.streams.loadCurrent(pin);
+    if (!state) throw new CitizenNotFound(pin);
+    return state;
+  }
+
+  /** Records each side in PIN order; on a refusal, withdraws every side already recorded. */
+  private async recordSides(
+    state: MarriageState,
+    requestId: string,
+    base: CommandEnvelope,
+  ): Promise<{ revisions: Record<string, number> } | { refusal: RegistryRuleBroken }> {
+    const sides = [...state.spouses].sort();
+    let refusal = await this.withdrawnBefore(state);
+    const revisions: Record<string, number> = {};
+    for (const pin of refusal ? [] : sides) {
+      const spousePin = state.spouses.find((other) => other !== pin)!;
+      const command: CitizenCommand = {
+        type: 'RecordMarriage',
+        data: { marriageId: state.marriageId, spousePin, date: state.date, certificateNumber: state.certificateNumber },
+      };
+      try {
+        const current = (await this.current(pin)).pin;
+        revisions[current] = (
+          await this.streams.execute(current, command, step(base, requestId, `record:${pin}`))
+        ).revision;
+      } catch (error) {
+        if (!(error instanceof RegistryRuleBroken) && !(error instanceof CitizenNotFound)) throw error; // resume later
+        refusal = error instanceof RegistryRuleBroken ? error : new RegistryRuleBroken(error.code, error.message);
+        break;
+      }
+    }
+    if (!refusal) return { revisions };
+    for (const pin of sides) {
+      const command: CitizenCommand = {
+        type: 'WithdrawMarriage',
+        data: { marriageId: state.marriageId, reason: refusal.code },
+      };
+      const current = (await this.streams.loadCurrent(pin)).state?.pin;
+      if (current) await this.streams.execute(current, command, step(base, requestId, `withdraw:${pin}`));
+    }
+    return { refusal };
+  }
+
+  /** A side withdrawn earlier (a run that crashed before refusing) means the marriage is refused. */
+  private async withdrawnBefore(state: MarriageState): Promise<RegistryRuleBroken | undefined> {
+    for (const pin of state.spouses) {
+      const { events } = await this.streams.loadCurrent(pin);
+      const withdrawn = events.find((e) => e.type === 'MarriageWithdrawn' && e.data.marriageId === state.marriageId);
+      if (withdrawn) {
+        const code = String(withdrawn.data.reason);
+        return new RegistryRuleBroken(code, `The marriage could not be recorded for ${pin} (${code})`);
+      }
+    }
+    return undefined;
+  }
+
+  /** Brings each spouse's side in line with what the marriage's stream says since it was concluded. */
+  private async syncSides(history: MarriageHistory, now: Date): Promise<Record<string, number>> {
+    const state = history.state!;
+    const base = envelopeOfEvent(history.events[0], now);
+    for (const event of history.events) {
+      for (const [pin, command] of sideCommands(state, event)) {
+        const current = (await this.streams.loadCurrent(pin)).state?.pin;
+        if (current) await this.streams.execute(current, command, step(base, event.eventId, `side:${pin}`));
+      }
+    }
+    const revisions: Record<string, number> = {};
+    for (const pin of state.spouses) {
+      const current = await this.streams.loadCurrent(pin);
+      if (current.state) revisions[current.state.pin] = current.revision;
+    }
+    return revisions;
+  }
+}
+
+/** What each spouse's stream must record for one event of the marriage's stream. */
+function sideCommands(state: MarriageState, event: RecordedEvent): Array<[string, CitizenCommand]> {
+  const marriageId = state.marriageId;
+  if (event.type === 'MarriageDissolved') {
+    const data = event.data as unknown as MarriageDissolved['data'];
+    if (data.cause === 'divorce') {
+      const divorce = { marriageId, date: data.date, decisionNumber: data.courtDecision ?? '' };
+      return state.spouses.map((pin) => [pin, { type: 'RecordDivorce', data: divorce }]);
+    }
+    const survivor = state.spouses.find((pin) => pin !== data.deceasedPin)!;
+    return [
+      [survivor, { type: 'RecordSpouseDeath', data: { marriageId, deceasedPin: data.deceasedPin!, date: data.date } }],
+    ];
+  }
+  if (event.type === 'MarriageReinstated') {
+    const survivor = state.spouses.find((pin) => pin !== event.data.deceasedPin)!;
+    return [[survivor, { type: 'RestoreMarriage', data: { marriageId } }]];
+  }
+  return [];
+}
+
+/** A step of the process: its command id derives from the event that caused it. */
+function step(base: CommandEnvelope, cause: string, name: string): CommandEnvelope {
+  return { ...base, commandId: commandIdCausedBy(cause, name), causationId: cause };
+}
