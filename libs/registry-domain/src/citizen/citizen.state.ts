@@ -97,22 +97,23 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
           previousStatus: state.maritalStatus ?? 'single',
         },
       };
+    // The guards read the record's own fields (a record read back from the read model has no `marriage`).
     case 'MarriageWithdrawn':
-      if (state.marriage?.marriageId !== event.data.marriageId) return state;
+      if (state.spousePin !== event.data.spousePin) return state;
       return { ...state, maritalStatus: event.data.maritalStatus, spousePin: null, marriage: null };
     case 'DivorceRegistered':
-      return marriageEnded(state, event.data.marriageId, event.data.divorceDate, 'divorced');
+      return marriageEnded(state, event.data.spousePin, event.data.divorceDate, 'divorced');
     case 'MarriageEndedByDeath':
       // The deceased's own record keeps its status as at death; the survivor is widowed.
       if (event.data.deceasedPin === state.pin) return endedByOwnDeath(state, event.data);
-      return marriageEnded(state, event.data.marriageId, event.data.endedOn, 'widowed');
+      return marriageEnded(state, event.data.spousePin, event.data.endedOn, 'widowed');
     case 'MarriageRestored':
-      if (state.marriage?.marriageId !== event.data.marriageId) return state;
+      if (state.maritalStatus === 'married') return state;
       return {
         ...state,
         maritalStatus: 'married',
         spousePin: event.data.spousePin,
-        marriage: { ...state.marriage, endedOn: null },
+        marriage: state.marriage ? { ...state.marriage, endedOn: null } : state.marriage,
       };
     default: {
       const unknown: never = event;
@@ -172,12 +173,13 @@ function annulled(state: CitizenRecord, data: DeathAnnulled['data']): CitizenRec
 
 function marriageEnded(
   state: CitizenRecord,
-  marriageId: string,
+  spousePin: string,
   endedOn: CivilDate,
   status: MaritalStatus,
 ): CitizenRecord {
-  if (state.marriage?.marriageId !== marriageId) return state;
-  return { ...state, maritalStatus: status, spousePin: null, marriage: { ...state.marriage, endedOn } };
+  if (state.maritalStatus !== 'married' || state.spousePin !== spousePin) return state;
+  const marriage = state.marriage ? { ...state.marriage, endedOn } : state.marriage;
+  return { ...state, maritalStatus: status, spousePin: null, marriage };
 }
 
 function endedByOwnDeath(
