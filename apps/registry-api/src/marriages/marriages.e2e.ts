@@ -1,4 +1,5 @@
 import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
+import { currentRecord } from '../test-support/current-record';
 
 /** Runs against each event store: see marriages.e2e.spec.ts and marriages.kurrentdb.e2e.spec.ts. */
 export function marriagesSuite(store: StoreName): void {
@@ -23,12 +24,7 @@ export function marriagesSuite(store: StoreName): void {
     });
 
   /** The record once the read model holds the stream's last event. */
-  async function record(pin: string) {
-    const revision = (await api.streamEvents(pin)).length - 1;
-    const answer = await api.call('GET', `/v1/citizens/${pin}?minRevision=${revision}`);
-    expect(answer.status).toBe(200);
-    return answer.body;
-  }
+  const record = (pin: string) => currentRecord(api, pin);
 
   describe('POST /v1/marriages', () => {
     it('records the marriage on both spouses (201, Location, revisions) and GET answers it', async () => {

@@ -1,0 +1,3 @@
+import { deathsSuite } from './deaths.e2e';
+
+deathsSuite('postgresql');
