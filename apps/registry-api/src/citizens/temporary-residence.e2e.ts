@@ -38,7 +38,7 @@ export function temporaryResidenceSuite(store: StoreName): void {
     ],
     [
       'in a commune of another province',
-      { ...stay, provinceCode: '079' },
+      { ...stay, communeCode: '26734' },
       '2024-08-01',
       '2025-01-01',
       'UNKNOWN_ADMINISTRATIVE_UNIT',
