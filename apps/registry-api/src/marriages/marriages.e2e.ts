@@ -189,4 +189,38 @@ export function marriagesSuite(store: StoreName): void {
       expect(await record(b)).toMatchObject({ maritalStatus: 'married', spousePin: a });
     });
   });
+
+  describe('concurrency', () => {
+    it('of 20 concurrent marriages of one person with 20 others, exactly one is recorded', async () => {
+      const person0 = await person('female', '1991-03-03');
+      const others = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => person('male', `1990-01-${String(i + 10).padStart(2, '0')}`)),
+      );
+      const answers = await Promise.all(others.map((other) => marry([person0, other])));
+      const won = answers.filter((a) => a.status === 201);
+      expect(won).toHaveLength(1);
+      for (const lost of answers.filter((a) => a.status !== 201)) {
+        expect(lost.status).toBe(422);
+        expect(lost.body.error.code).toBe('ALREADY_MARRIED');
+      }
+      // On the stores: the person is married once, to the winner; every other is single again.
+      const winner = others.find((pin) => pin in won[0].body.revisions)!;
+      expect(marriedTo(await api.streamEvents(person0))).toEqual([winner]);
+      for (const other of others) {
+        expect(marriedTo(await api.streamEvents(other))).toEqual(other === winner ? [person0] : []);
+      }
+      expect(await record(person0)).toMatchObject({ maritalStatus: 'married', spousePin: winner });
+    });
+  });
+}
+
+/** Spouses a stream holds a marriage with, registrations less withdrawals (folded from the events). */
+function marriedTo(events: readonly { type: string; data: Record<string, unknown> }[]): string[] {
+  const spouses: string[] = [];
+  for (const event of events) {
+    const spouse = String(event.data.spousePin);
+    if (event.type === 'MarriageRegistered') spouses.push(spouse);
+    if (event.type === 'MarriageWithdrawn') spouses.splice(spouses.indexOf(spouse), 1);
+  }
+  return spouses;
 }
