@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import {
   EVENT_STORE,
   StreamNotFoundError,
+  type EventFilter,
   type EventStore,
   type Position,
   type RecordedEvent,
@@ -11,8 +12,15 @@ import { RegistryRuleBroken, type DeathAnnulled, type MarriageEndedByDeath } fro
 import { MarriageProcess } from './marriage-process';
 import { envelopeOfEvent } from './marriage-streams';
 
-/** Where the sweep got to: every marriage event before this position is settled on every stream. */
-const CHECKPOINT_STREAM = 'recovery-marriages';
+/**
+ * The two passes of a sweep, each with the stream keeping its checkpoint: every event before it
+ * is settled on every stream. (A filter with both prefixes and types selects events matching
+ * both, so the marriages' own streams and the citizen events that touch a marriage are read apart.)
+ */
+const PASSES: ReadonlyArray<{ readonly checkpoint: string; readonly filter: EventFilter }> = [
+  { checkpoint: 'recovery-marriages', filter: { streamPrefixes: ['marriage-'] } },
+  { checkpoint: 'recovery-marriage-deaths', filter: { eventTypes: ['MarriageEndedByDeath', 'DeathAnnulled'] } },
+];
 const PAGE = 500;
 
 export interface MarriageRecoverySettings {
@@ -71,9 +79,15 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
     await this.running;
   }
 
-  /** One pass from the checkpoint to the end of the log; resolves with the number of events settled. */
+  /** From the checkpoints to the end of the log; resolves with the number of events settled. */
   async sweep(now = new Date()): Promise<number> {
-    const start = await this.checkpoint();
+    let settled = 0;
+    for (const pass of PASSES) settled += await this.pass(pass.checkpoint, pass.filter, now);
+    return settled;
+  }
+
+  private async pass(checkpointStream: string, filter: EventFilter, now: Date): Promise<number> {
+    const start = await this.checkpoint(checkpointStream);
     let cursor = start;
     let settledUpTo = start;
     let blocked = false;
@@ -82,7 +96,7 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
       const page = await this.store.readAll({
         after: cursor,
         maxCount: PAGE,
-        filter: { streamPrefixes: ['marriage-'], eventTypes: ['MarriageEndedByDeath', 'DeathAnnulled'] },
+        filter,
       });
       for (const event of page) {
         const settled = await this.resume(event, now);
@@ -93,7 +107,7 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
       if (page.length < PAGE) break;
       cursor = page[page.length - 1].position;
     }
-    if (settledUpTo && settledUpTo !== start) await this.save(settledUpTo);
+    if (settledUpTo && settledUpTo !== start) await this.save(checkpointStream, settledUpTo);
     return resumed;
   }
 
@@ -121,9 +135,9 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private async checkpoint(): Promise<Position | undefined> {
+  private async checkpoint(stream: string): Promise<Position | undefined> {
     try {
-      const [last] = await this.store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+      const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
       const { commit, prepare } = last.data as { commit: string; prepare: string };
       return { commit: BigInt(commit), prepare: BigInt(prepare) };
     } catch (error) {
@@ -132,10 +146,10 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private async save(position: Position): Promise<void> {
+  private async save(stream: string, position: Position): Promise<void> {
     const data = { commit: position.commit.toString(), prepare: position.prepare.toString() };
     await this.store.append(
-      CHECKPOINT_STREAM,
+      stream,
       [{ eventId: randomUUID(), type: 'MarriageRecoveryCheckpoint', data, metadata: {} }],
       'any',
     );
