@@ -3,6 +3,7 @@
  * (@event-driven-io/emmett-postgresql), same database, same run, same pool size.
  *   npm run bench:append [-- --appends 5000 --batches 300]
  */
+import { citizenStream } from '@registry/domain';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
@@ -107,7 +108,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 async function measure(append: Append, scenario: Scenario): Promise<number> {
-  const prefix = `citizen-${randomUUID()}`;
+  const prefix = citizenStream(randomUUID());
   await drive(50, scenario.concurrency, (i) => append(`${prefix}-warm-${i}`, scenario.eventsPerAppend));
   const seconds = await drive(scenario.operations, scenario.concurrency, (i) =>
     append(`${prefix}-${i}`, scenario.eventsPerAppend),

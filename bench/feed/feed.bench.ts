@@ -18,6 +18,7 @@ import { consumeFeed, startTestKafka } from '@registry/change-feed/test-support/
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore, migrate } from '@registry/event-store';
 import { ensureDatabase } from '@registry/platform';
 import { drive, machineLine, percentile } from '../shared/conditions';
+import { citizenStream } from '@registry/domain';
 
 const { values } = parseArgs({
   options: {
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   const seeding = process.hrtime.bigint();
   await drive(pins.length, 16, (i) =>
     store.append(
-      `citizen-${pins[i]}`,
+      citizenStream(pins[i]),
       lifeOf(pins[i]).map((event) => toAppend(event)),
       'no_stream',
     ),
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
         const due = liveStart + (i * 1000) / RATE;
         if (due > Date.now()) await sleep(due - Date.now());
         const event = toAppend(lifeOf(livePins[i])[0]);
-        await store.append(`citizen-${livePins[i]}`, [event], 'no_stream');
+        await store.append(citizenStream(livePins[i]), [event], 'no_stream');
         committedAt.set(event.eventId, Date.now());
       }
     }),

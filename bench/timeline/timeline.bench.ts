@@ -12,6 +12,7 @@ import { ensureDatabase } from '@registry/platform';
 import { machineLine } from '../shared/conditions';
 import { loadGet } from '../shared/http-load';
 import { startServer } from '../shared/server-process';
+import { citizenStream } from '@registry/domain';
 
 const { values } = parseArgs({
   options: {
@@ -76,7 +77,7 @@ async function seed(url: string, citizens: number, events: number): Promise<stri
   await migrate(pool, EVENT_STORE_MIGRATIONS);
   const store = new PostgresEventStore(pool);
   const pins = Array.from({ length: citizens }, (_, i) => `001060${String(i).padStart(6, '0')}`);
-  for (const pin of pins) await store.append(`citizen-${pin}`, lifeOf(pin, events), 'no_stream');
+  for (const pin of pins) await store.append(citizenStream(pin), lifeOf(pin, events), 'no_stream');
   await store.close();
   await pool.end();
   return pins;

@@ -15,7 +15,7 @@ import {
   type FeedConsumer,
   type TestKafka,
 } from '@registry/change-feed/test-support/test-kafka';
-import type { CitizenEvent } from '@registry/domain';
+import { citizenStream, type CitizenEvent } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
 
@@ -131,7 +131,7 @@ async function writeChunk(revision: number, written: { count: number }): Promise
       await Promise.all(
         batch.slice(i, i + 10).map(async (pin) => {
           await store.append(
-            `citizen-${pin}`,
+            citizenStream(pin),
             [toAppend(tenEventsOf(pin)[revision])],
             revision === 0 ? 'no_stream' : revision - 1,
           );

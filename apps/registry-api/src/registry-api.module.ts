@@ -17,9 +17,11 @@ import {
 } from '@registry/platform';
 import { BirthsController } from './births/births.controller';
 import { CitizenReadsController } from './citizens/citizen-reads.controller';
-import { CitizenWritesController } from './citizens/citizen-writes.controller';
 import { HealthController } from './health/health.controller';
 import { CorrectionsController } from './corrections/corrections.controller';
+import { ResidencesController } from './residences/residences.controller';
+import { DeathsController } from './deaths/deaths.controller';
+import { NameChangesController } from './name-changes/name-changes.controller';
 import { DeathAnnulmentController } from './deaths/death-annulment.controller';
 import { MarriagesController } from './marriages/marriages.controller';
 import { ProvincesController } from './provinces/provinces.controller';
@@ -50,8 +52,10 @@ export const API_MIGRATIONS = {
   ],
   controllers: [
     BirthsController,
-    CitizenWritesController,
+    ResidencesController,
+    DeathsController,
     CorrectionsController,
+    NameChangesController,
     DeathAnnulmentController,
     MarriagesController,
     ProvincesController,

@@ -6,4 +6,4 @@ export function agencyTopic(agencyId: string): string {
 }
 
 /** Only citizen streams feed the topics (procedure streams are the registry's own business). */
-export const CITIZEN_STREAM_PREFIX = 'citizen-';
+export { CITIZEN_STREAM_PREFIX } from '@registry/domain';

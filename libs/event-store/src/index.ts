@@ -4,3 +4,4 @@ export * from './position';
 export * from './validation';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export { migrate, locateMigrations, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';
+export { InMemoryEventStore } from './memory/in-memory-event-store';

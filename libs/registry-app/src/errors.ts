@@ -1,22 +1,13 @@
-/** Failures of a request that are not registry rules: the HTTP layer maps each code to its status. */
-export class RegistryRequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: readonly Record<string, unknown>[] = [],
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { RegistryError } from '@registry/domain';
 
-export class CitizenNotFound extends RegistryRequestError {
+/** Answers of the command path that are not rules of the domain; the same error class, other codes. */
+export class CitizenNotFound extends RegistryError {
   constructor(pin: string) {
     super('CITIZEN_NOT_FOUND', `No citizen with PIN ${pin}`, [{ field: 'pin', value: pin }]);
   }
 }
 
-export class RevisionMismatch extends RegistryRequestError {
+export class RevisionMismatch extends RegistryError {
   constructor(expected: number, actual: number) {
     super('REVISION_MISMATCH', `If-Match revision ${expected} is not the current revision ${actual}`, [
       { expected, actual },
@@ -24,14 +15,14 @@ export class RevisionMismatch extends RegistryRequestError {
   }
 }
 
-/** Too many concurrent writers on one citizen; the client may retry. */
-export class WriteContention extends RegistryRequestError {
-  constructor(pin: string) {
-    super('WRITE_CONTENTION', `Citizen ${pin} is being changed concurrently; retry`);
+/** Other writers kept winning the append after every retry: transient, the client may retry. */
+export class WriteContention extends RegistryError {
+  constructor(stream: string) {
+    super('WRITE_CONTENTION', `${stream} is being changed concurrently; retry`);
   }
 }
 
-export class PinSpaceExhausted extends RegistryRequestError {
+export class PinSpaceExhausted extends RegistryError {
   constructor(prefix: string) {
     super('PIN_SPACE_EXHAUSTED', `Could not find a free PIN with prefix ${prefix}`);
   }

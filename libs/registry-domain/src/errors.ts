@@ -1,8 +1,9 @@
 /**
- * A registry rule that a command breaks. The code is the machine-readable one of API.md;
- * the HTTP layer answers 422 with it.
+ * The registry's one error class: a rule a command breaks, or a request the registry cannot
+ * answer (unknown citizen, stale revision...). The code is API.md's machine-readable one; the
+ * HTTP layer maps each code to its status (422 unless listed otherwise).
  */
-export class RegistryRuleBroken extends Error {
+export class RegistryError extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -13,43 +14,43 @@ export class RegistryRuleBroken extends Error {
   }
 }
 
-export class BirthDateInFuture extends RegistryRuleBroken {
+export class BirthDateInFuture extends RegistryError {
   constructor(dateOfBirth: string, today: string) {
     super('BIRTH_DATE_IN_FUTURE', `Date of birth ${dateOfBirth} is after today (${today})`);
   }
 }
 
-export class DeathBeforeBirth extends RegistryRuleBroken {
+export class DeathBeforeBirth extends RegistryError {
   constructor(dateOfDeath: string, dateOfBirth: string) {
     super('DEATH_BEFORE_BIRTH', `Date of death ${dateOfDeath} is before the date of birth ${dateOfBirth}`);
   }
 }
 
-export class DeathDateInFuture extends RegistryRuleBroken {
+export class DeathDateInFuture extends RegistryError {
   constructor(dateOfDeath: string, today: string) {
     super('DEATH_DATE_IN_FUTURE', `Date of death ${dateOfDeath} is after today (${today})`);
   }
 }
 
-export class CitizenDeceased extends RegistryRuleBroken {
+export class CitizenDeceased extends RegistryError {
   constructor(pin: string) {
     super('CITIZEN_DECEASED', `Citizen ${pin} is deceased; only corrections may be recorded`);
   }
 }
 
-export class CitizenNotDeceased extends RegistryRuleBroken {
+export class CitizenNotDeceased extends RegistryError {
   constructor(pin: string, consequence = 'the reason cannot be "deceased"') {
     super('CITIZEN_NOT_DECEASED', `Citizen ${pin} has no registered death; ${consequence}`);
   }
 }
 
-export class CitizenAlreadyRegistered extends RegistryRuleBroken {
+export class CitizenAlreadyRegistered extends RegistryError {
   constructor(pin: string) {
     super('CITIZEN_ALREADY_REGISTERED', `Citizen ${pin} is already registered`);
   }
 }
 
-export class UnknownAdministrativeUnit extends RegistryRuleBroken {
+export class UnknownAdministrativeUnit extends RegistryError {
   constructor(code: string, on: string) {
     super('UNKNOWN_ADMINISTRATIVE_UNIT', `Administrative unit ${code} does not exist or was not valid on ${on}`, [
       { field: 'provinceCode', value: code, validAt: on },
@@ -57,43 +58,43 @@ export class UnknownAdministrativeUnit extends RegistryRuleBroken {
   }
 }
 
-export class ParentNotFound extends RegistryRuleBroken {
+export class ParentNotFound extends RegistryError {
   constructor(role: 'mother' | 'father', pin: string) {
     super('PARENT_NOT_FOUND', `The ${role} ${pin} is not in the registry`, [{ field: `${role}Pin`, value: pin }]);
   }
 }
 
-export class MotherDeceasedBeforeBirth extends RegistryRuleBroken {
+export class MotherDeceasedBeforeBirth extends RegistryError {
   constructor(pin: string) {
     super('MOTHER_DECEASED_BEFORE_BIRTH', `The mother ${pin} had died before the date of birth`);
   }
 }
 
-export class ParentBornAfterChild extends RegistryRuleBroken {
+export class ParentBornAfterChild extends RegistryError {
   constructor(role: 'mother' | 'father', pin: string) {
     super('PARENT_BORN_AFTER_CHILD', `The ${role} ${pin} was born after the child`);
   }
 }
 
-export class ParentSexMismatch extends RegistryRuleBroken {
+export class ParentSexMismatch extends RegistryError {
   constructor(role: 'mother' | 'father', pin: string) {
     super('PARENT_SEX_MISMATCH', `Citizen ${pin} cannot be recorded as the ${role}`);
   }
 }
 
-export class EffectiveDateBeforeBirth extends RegistryRuleBroken {
+export class EffectiveDateBeforeBirth extends RegistryError {
   constructor(date: string, dateOfBirth: string) {
     super('EFFECTIVE_DATE_BEFORE_BIRTH', `Effective date ${date} is before the date of birth ${dateOfBirth}`);
   }
 }
 
-export class EffectiveDateInFuture extends RegistryRuleBroken {
+export class EffectiveDateInFuture extends RegistryError {
   constructor(date: string, today: string) {
     super('EFFECTIVE_DATE_IN_FUTURE', `Effective date ${date} is after today (${today})`);
   }
 }
 
-export class ResidenceDateBeforeCurrent extends RegistryRuleBroken {
+export class ResidenceDateBeforeCurrent extends RegistryError {
   constructor(date: string, since: string) {
     super(
       'RESIDENCE_DATE_BEFORE_CURRENT',
@@ -102,25 +103,25 @@ export class ResidenceDateBeforeCurrent extends RegistryRuleBroken {
   }
 }
 
-export class NoPermanentResidence extends RegistryRuleBroken {
+export class NoPermanentResidence extends RegistryError {
   constructor(pin: string) {
     super('NO_PERMANENT_RESIDENCE', `Citizen ${pin} has no permanent residence to cancel`);
   }
 }
 
-export class TemporaryResidencePeriodInvalid extends RegistryRuleBroken {
+export class TemporaryResidencePeriodInvalid extends RegistryError {
   constructor(from: string, until: string) {
     super('TEMPORARY_RESIDENCE_PERIOD_INVALID', `Temporary residence from ${from} must end after it starts (${until})`);
   }
 }
 
-export class PinInconsistent extends RegistryRuleBroken {
+export class PinInconsistent extends RegistryError {
   constructor(pin: string, reason: string) {
     super('PIN_INCONSISTENT', `PIN ${pin} is not consistent: ${reason}`, [{ field: 'pin', value: pin }]);
   }
 }
 
-export class PinReplaced extends RegistryRuleBroken {
+export class PinWasReestablished extends RegistryError {
   constructor(
     pin: string,
     readonly newPin: string,
@@ -131,19 +132,19 @@ export class PinReplaced extends RegistryRuleBroken {
   }
 }
 
-export class CorrectionChangesNothing extends RegistryRuleBroken {
+export class CorrectionChangesNothing extends RegistryError {
   constructor(field: string) {
     super('CORRECTION_CHANGES_NOTHING', `The corrected ${field} equals the recorded one`);
   }
 }
 
-export class NameUnchanged extends RegistryRuleBroken {
+export class NameUnchanged extends RegistryError {
   constructor() {
     super('NAME_UNCHANGED', 'The new name equals the current one');
   }
 }
 
-export class CommuneNotValid extends RegistryRuleBroken {
+export class CommuneNotValid extends RegistryError {
   constructor(provinceCode: string, communeCode: string, on: string, problem: 'unknown' | 'elsewhere') {
     const why = problem === 'unknown' ? 'did not exist' : `did not lie in province ${provinceCode}`;
     super('UNKNOWN_ADMINISTRATIVE_UNIT', `Commune ${communeCode} ${why} on ${on}`, [
@@ -152,7 +153,7 @@ export class CommuneNotValid extends RegistryRuleBroken {
   }
 }
 
-export class TemporaryResidenceTooLong extends RegistryRuleBroken {
+export class TemporaryResidenceTooLong extends RegistryError {
   constructor(from: string, until: string, latest: string) {
     super(
       'TEMPORARY_RESIDENCE_PERIOD_INVALID',
@@ -162,7 +163,7 @@ export class TemporaryResidenceTooLong extends RegistryRuleBroken {
   }
 }
 
-export class TemporaryResidenceInPermanentCommune extends RegistryRuleBroken {
+export class TemporaryResidenceInPermanentCommune extends RegistryError {
   constructor(communeCode: string) {
     super(
       'TEMPORARY_RESIDENCE_IN_PERMANENT_COMMUNE',
@@ -172,7 +173,7 @@ export class TemporaryResidenceInPermanentCommune extends RegistryRuleBroken {
   }
 }
 
-export class TemporaryResidenceBeforeCurrent extends RegistryRuleBroken {
+export class TemporaryResidenceBeforeCurrent extends RegistryError {
   constructor(date: string, currentFrom: string) {
     super(
       'RESIDENCE_DATE_BEFORE_CURRENT',
@@ -182,13 +183,13 @@ export class TemporaryResidenceBeforeCurrent extends RegistryRuleBroken {
   }
 }
 
-export class NoTemporaryResidence extends RegistryRuleBroken {
+export class NoTemporaryResidence extends RegistryError {
   constructor(pin: string, on: string) {
     super('NO_TEMPORARY_RESIDENCE', `Citizen ${pin} has no temporary residence in force on ${on}`);
   }
 }
 
-export class CancellationBeforeDeath extends RegistryRuleBroken {
+export class CancellationBeforeDeath extends RegistryError {
   constructor(date: string, dateOfDeath: string) {
     super(
       'CANCELLATION_BEFORE_DEATH',
@@ -198,7 +199,7 @@ export class CancellationBeforeDeath extends RegistryRuleBroken {
   }
 }
 
-export class BirthYearOutOfRange extends RegistryRuleBroken {
+export class BirthYearOutOfRange extends RegistryError {
   constructor(dateOfBirth: string) {
     super(
       'BIRTH_YEAR_OUT_OF_RANGE',
@@ -208,7 +209,7 @@ export class BirthYearOutOfRange extends RegistryRuleBroken {
   }
 }
 
-export class ParentTooYoung extends RegistryRuleBroken {
+export class ParentTooYoung extends RegistryError {
   constructor(role: 'mother' | 'father', pin: string, minimumAge: number) {
     super('PARENT_TOO_YOUNG', `The ${role} ${pin} was younger than ${minimumAge} at the birth`, [
       { field: `${role}Pin`, value: pin, minimumAge },
@@ -216,7 +217,7 @@ export class ParentTooYoung extends RegistryRuleBroken {
   }
 }
 
-export class FatherDeceasedBeforeConception extends RegistryRuleBroken {
+export class FatherDeceasedBeforeConception extends RegistryError {
   constructor(pin: string, dateOfDeath: string) {
     super(
       'FATHER_DECEASED_BEFORE_CONCEPTION',
@@ -226,8 +227,8 @@ export class FatherDeceasedBeforeConception extends RegistryRuleBroken {
   }
 }
 
-export class CorrectionConflictsWithChild extends RegistryRuleBroken {
-  constructor(childPin: string, broken: RegistryRuleBroken) {
+export class CorrectionConflictsWithChild extends RegistryError {
+  constructor(childPin: string, broken: RegistryError) {
     super(
       'CORRECTION_CONFLICTS_WITH_CHILD',
       `The corrected record no longer fits the child ${childPin}: ${broken.message}`,
@@ -236,7 +237,7 @@ export class CorrectionConflictsWithChild extends RegistryRuleBroken {
   }
 }
 
-export class PossibleDuplicate extends RegistryRuleBroken {
+export class PossibleDuplicate extends RegistryError {
   constructor(pins: readonly string[]) {
     super(
       'POSSIBLE_DUPLICATE',
@@ -247,13 +248,13 @@ export class PossibleDuplicate extends RegistryRuleBroken {
   }
 }
 
-export class AlreadyMarried extends RegistryRuleBroken {
+export class AlreadyMarried extends RegistryError {
   constructor(pin: string, on: string) {
     super('ALREADY_MARRIED', `Citizen ${pin} is married on ${on}`, [{ field: 'spouses', value: pin }]);
   }
 }
 
-export class UnderMarriageableAge extends RegistryRuleBroken {
+export class UnderMarriageableAge extends RegistryError {
   constructor(pin: string, minimumAge: number, on: string) {
     super('UNDER_MARRIAGEABLE_AGE', `Citizen ${pin} is younger than ${minimumAge} on ${on}`, [
       { field: 'spouses', value: pin, minimumAge },
@@ -261,7 +262,7 @@ export class UnderMarriageableAge extends RegistryRuleBroken {
   }
 }
 
-export class ProhibitedRelationship extends RegistryRuleBroken {
+export class ProhibitedRelationship extends RegistryError {
   constructor(pins: readonly string[], relationship: string) {
     super('PROHIBITED_RELATIONSHIP', `Citizens ${pins.join(' and ')} may not marry: ${relationship}`, [
       { field: 'spouses', value: [...pins], relationship },
@@ -269,25 +270,25 @@ export class ProhibitedRelationship extends RegistryRuleBroken {
   }
 }
 
-export class SpousesNotDistinct extends RegistryRuleBroken {
+export class SpousesNotDistinct extends RegistryError {
   constructor(pin: string) {
     super('SPOUSES_NOT_DISTINCT', `A marriage needs two different people; ${pin} is named twice`);
   }
 }
 
-export class MarriageNotInForce extends RegistryRuleBroken {
+export class MarriageNotInForce extends RegistryError {
   constructor(marriageId: string, status: string) {
     super('MARRIAGE_NOT_IN_FORCE', `Marriage ${marriageId} is ${status}`);
   }
 }
 
-export class DivorceBeforeMarriage extends RegistryRuleBroken {
+export class DivorceBeforeMarriage extends RegistryError {
   constructor(date: string, marriageDate: string) {
     super('DIVORCE_BEFORE_MARRIAGE', `Divorce date ${date} is before the marriage (${marriageDate})`);
   }
 }
 
-export class SpouseRemarried extends RegistryRuleBroken {
+export class SpouseRemarried extends RegistryError {
   constructor(pin: string) {
     super(
       'SPOUSE_REMARRIED',

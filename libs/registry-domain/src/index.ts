@@ -7,6 +7,7 @@ export * from './citizen/citizen.events';
 export * from './citizen/citizen.commands';
 export * from './citizen/citizen.state';
 export * from './citizen/citizen.decider';
+export * from './citizen/citizen-stream';
 export * from './citizen/correct-record';
 export * from './citizen/citizen-as-of';
 export * from './communes/communes';

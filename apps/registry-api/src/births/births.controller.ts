@@ -6,7 +6,7 @@ import { RegisterBirthCommand, type WriteResult } from '@registry/app';
 import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
-import { toAddress, toPlace } from '../http/common.dto';
+import { toAddress, toPersonName, toPlace } from '../http/common.dto';
 import { BirthRegisteredAnswer, RegisterBirthDto } from './register-birth.dto';
 
 @ApiTags('births')
@@ -32,7 +32,7 @@ export class BirthsController {
     const { child } = body;
     const application = {
       child: {
-        name: { familyName: child.familyName, middleName: child.middleName ?? null, givenName: child.givenName },
+        name: toPersonName(child),
         sex: child.sex,
         dateOfBirth: child.dateOfBirth,
         placeOfBirth: toPlace(child.placeOfBirth),
@@ -45,9 +45,10 @@ export class BirthsController {
       permanentResidence: body.permanentResidence ? toAddress(body.permanentResidence) : null,
       confirmedDistinctFrom: body.confirmedDistinctFrom ?? [],
     };
-    const result: WriteResult = await this.commands.execute(new RegisterBirthCommand(application, envelope));
+    const command = new RegisterBirthCommand(application, envelope);
+    const result = await this.commands.execute<typeof command, WriteResult>(command);
     answerRevision(reply, result.revision);
-    void reply.header('location', `/v1/citizens/${result.pin}`);
-    return { pin: result.pin, revision: result.revision };
+    void reply.header('location', `/v1/citizens/${result.id}`);
+    return { pin: result.id, revision: result.revision };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CitizenChain, CitizenNotFound } from '@registry/app';
+import { ReestablishedPins, CitizenNotFound } from '@registry/app';
 import { Roles } from '@registry/platform';
 import { PinPipe } from '../http/pin.pipe';
 import { timelineEntry } from './citizen-view';
@@ -12,7 +12,7 @@ import { timelineAsCsv, timelineAsNdjson } from './timeline-export';
 @ApiBearerAuth()
 @Controller('v1/citizens/:pin')
 export class CitizenReadsController {
-  constructor(private readonly chain: CitizenChain) {}
+  constructor(private readonly chain: ReestablishedPins) {}
 
   @Get('timeline')
   @Roles('historian', 'supervisor', 'officer')

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { plainToInstance, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsString, MaxLength, ValidateNested, validate } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { IsDefined, IsIn, IsNotEmpty, IsString, MaxLength, validate } from 'class-validator';
 import { isCivilDate, type CorrectableField } from '@registry/domain';
 import { HttpProblem, fieldProblems } from '@registry/platform';
-import { IsCivilDate, PersonNameDto, PlaceDto, toPlace } from '../http/common.dto';
+import { PersonNameDto, PlaceDto, toPersonName, toPlace } from '../http/common.dto';
 
 export const CORRECTABLE_FIELDS: readonly CorrectableField[] = [
   'dateOfBirth',
@@ -28,12 +28,6 @@ export class CorrectionDto {
   @ApiProperty({ example: 'Decision no. 123/QĐ-UBND' }) @IsString() @IsNotEmpty() @MaxLength(500) legalBasis: string;
 }
 
-export class NameChangeDto {
-  @ApiProperty({ type: PersonNameDto }) @ValidateNested() @Type(() => PersonNameDto) name: PersonNameDto;
-  @ApiProperty({ example: '2025-01-10' }) @IsCivilDate() effectiveDate: string;
-  @ApiProperty({ example: 'Decision on change of name' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
-}
-
 /** The correction's value, checked against the shape of its field (400 otherwise). */
 export async function correctedValue(field: CorrectableField, value: unknown): Promise<unknown> {
   switch (field) {
@@ -48,7 +42,7 @@ export async function correctedValue(field: CorrectableField, value: unknown): P
         : invalid('must be a non-empty text');
     case 'name': {
       const name = await validObject(PersonNameDto, value);
-      return { familyName: name.familyName, middleName: name.middleName ?? null, givenName: name.givenName };
+      return toPersonName(name);
     }
     case 'placeOfBirth':
     case 'placeOfDeath':

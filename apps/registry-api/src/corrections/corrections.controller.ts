@@ -1,32 +1,16 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  ChangeCitizenRecordCommand,
-  CorrectRecordCommand,
-  type CorrectionResult,
-  type WriteResult,
-} from '@registry/app';
-import type { CitizenRecord } from '@registry/domain';
-import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
-import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
+import { CorrectRecordCommand, type CorrectionResult } from '@registry/app';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { CitizenWritesController } from '../http/citizen-writes.decorator';
 import { PinPipe } from '../http/pin.pipe';
-import { answerRevision, envelopeOf, ifMatchOf, requireJurisdiction } from '../http/write-context';
-import { CorrectionDto, NameChangeDto, correctedValue } from './correction.dto';
+import { answerRevision, citizenWriteOf } from '../http/write-context';
+import { provinceOfCitizen } from '../http/citizen-province';
+import { CorrectionDto, correctedValue } from './correction.dto';
 
-/** The office of the citizen's residence, or of the province that issued the PIN. */
-const provinceOfCitizen = (citizen: CitizenRecord) =>
-  citizen.permanentResidence?.address.provinceCode ?? citizen.pin.slice(0, 3);
-
-/** Corrections (the old value was wrong all along) and name changes (a new fact from a date). */
-@ApiTags('citizens')
-@ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false })
-@ApiHeader({ name: 'If-Match', required: false })
-@Controller('v1/citizens/:pin')
-@UseInterceptors(IdempotencyInterceptor)
-@Roles('officer')
+/** Corrections: the old value was wrong all along (a name change is a new fact: see name-changes/). */
+@CitizenWritesController()
 export class CorrectionsController {
   constructor(private readonly commands: CommandBus) {}
 
@@ -40,43 +24,12 @@ export class CorrectionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const value = await correctedValue(body.field, body.value);
-    const envelope = envelopeOf(request, principal);
-    const authorize = (citizen: CitizenRecord) =>
-      requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
+    const { envelope, conditions } = citizenWriteOf(request, principal, provinceOfCitizen);
     const correction = { field: body.field, value, reason: body.reason, legalBasis: body.legalBasis };
-    const command = new CorrectRecordCommand(pin, correction, envelope, { ifMatch: ifMatchOf(request), authorize });
-    const result: CorrectionResult = await this.commands.execute(command);
+    const command = new CorrectRecordCommand(pin, correction, envelope, conditions);
+    const result = await this.commands.execute<typeof command, CorrectionResult>(command);
     answerRevision(reply, result.revision);
-    if (result.reestablished) void reply.header('location', `/v1/citizens/${result.pin}`);
-    return { revision: result.revision, pin: result.pin };
-  }
-
-  @Post('name-changes')
-  @HttpCode(200)
-  async changeName(
-    @Param('pin', PinPipe) pin: string,
-    @Body() body: NameChangeDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const envelope = envelopeOf(request, principal);
-    const authorize = (citizen: CitizenRecord) =>
-      requireJurisdiction(principal, provinceOfCitizen(citizen), envelope.now);
-    const name = {
-      familyName: body.name.familyName,
-      middleName: body.name.middleName ?? null,
-      givenName: body.name.givenName,
-    };
-    const command = {
-      type: 'ChangeName' as const,
-      data: { name, effectiveDate: body.effectiveDate, reason: body.reason },
-    };
-    const options = { ifMatch: ifMatchOf(request), authorize };
-    const result: WriteResult = await this.commands.execute(
-      new ChangeCitizenRecordCommand(pin, command, envelope, options),
-    );
-    answerRevision(reply, result.revision);
-    return { revision: result.revision };
+    if (result.reestablished) void reply.header('location', `/v1/citizens/${result.id}`);
+    return { revision: result.revision, pin: result.id };
   }
 }

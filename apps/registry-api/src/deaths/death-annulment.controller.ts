@@ -1,14 +1,14 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnnulDeathCommand, type WriteResult } from '@registry/app';
 import type { CitizenRecord } from '@registry/domain';
-import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
-import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
-import { PinPipe } from '../http/pin.pipe';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { citizenWriteOf, revisionAnswer } from '../http/write-context';
 import { RevisionAnswer } from '../http/common.dto';
-import { answerRevision, envelopeOf, ifMatchOf, requireJurisdiction } from '../http/write-context';
+import { PinPipe } from '../http/pin.pipe';
 import { DeathAnnulmentDto } from './death-annulment.dto';
 
 /** The office of the residence the death cancelled (or of the birth registration, with none). */
@@ -17,17 +17,11 @@ const provinceOfDeceased = (citizen: CitizenRecord) =>
   citizen.pin.slice(0, 3);
 
 /** `POST /v1/citizens/{pin}/death/annulment`: a death registered in error. */
-@ApiTags('citizens')
-@ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false })
-@ApiHeader({ name: 'If-Match', required: false })
-@Controller('v1/citizens/:pin/death/annulment')
-@UseInterceptors(IdempotencyInterceptor)
-@Roles('officer')
+@CitizenWritesController()
 export class DeathAnnulmentController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
+  @Post('death/annulment')
   @HttpCode(200)
   @ApiOkResponse({ type: RevisionAnswer })
   async annul(
@@ -37,13 +31,9 @@ export class DeathAnnulmentController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const envelope = envelopeOf(request, principal);
-    const authorize = (citizen: CitizenRecord) =>
-      requireJurisdiction(principal, provinceOfDeceased(citizen), envelope.now);
-    const options = { ifMatch: ifMatchOf(request), authorize };
-    const annulment = { reason: body.reason, legalBasis: body.legalBasis };
-    const result: WriteResult = await this.commands.execute(new AnnulDeathCommand(pin, annulment, envelope, options));
-    answerRevision(reply, result.revision);
-    return { revision: result.revision };
+    const { envelope, conditions } = citizenWriteOf(request, principal, provinceOfDeceased);
+    const data = { reason: body.reason, legalBasis: body.legalBasis };
+    const command = new AnnulDeathCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
   }
 }

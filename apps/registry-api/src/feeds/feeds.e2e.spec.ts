@@ -20,6 +20,7 @@ import {
 import { EVENT_STORE_MIGRATIONS, migrate, parsePosition } from '@registry/event-store';
 import { testDatabaseUrl } from '@registry/testing';
 import { FeedsApi } from './test-support/feeds-api';
+import { citizenStream, pinOfCitizenStream } from '@registry/domain';
 
 /**
  * Events registered through the API reach Kafka through the embedded relay and the agencies'
@@ -126,7 +127,7 @@ beforeAll(async () => {
   const { rows } = await pool.query<StoredEvent>(
     `SELECT event_id, stream_id, revision::text, type, transaction_id::text || '-' || global_position AS position
      FROM es_events WHERE stream_id = ANY($1) ORDER BY transaction_id, global_position`,
-    [pins.map((pin) => `citizen-${pin}`)],
+    [pins.map((pin) => citizenStream(pin))],
   );
   mine = rows;
   const consumer = await consumeFeed(kafka.client(), TOPICS, (record) => pins.includes(record.key));
@@ -185,7 +186,7 @@ describe(`registry.citizen-events.v1`, () => {
         'schema-version': '1',
         'content-type': 'application/x-protobuf',
       });
-      expect(record.key).toBe(stored.stream_id.slice('citizen-'.length));
+      expect(record.key).toBe(pinOfCitizenStream(stored.stream_id));
       expect(record.event).toMatchObject({
         eventId: stored.event_id,
         type: stored.type,

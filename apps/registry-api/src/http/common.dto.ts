@@ -63,3 +63,7 @@ export function toAddress(dto: AddressDto) {
 export function toPlace(dto: PlaceDto) {
   return { provinceCode: dto.provinceCode, detail: dto.detail ?? null };
 }
+
+export function toPersonName(dto: PersonNameDto) {
+  return { familyName: dto.familyName, middleName: dto.middleName ?? null, givenName: dto.givenName };
+}

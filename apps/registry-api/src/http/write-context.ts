@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { civilDateIn, commandIdFor, type CommandEnvelope } from '@registry/app';
-import { findProvince, provinceAnsweringFor } from '@registry/domain';
+import { civilDateIn, commandIdFor, type CitizenWriteConditions, type CommandEnvelope } from '@registry/app';
+import { findProvince, provinceAnsweringFor, type CitizenRecord } from '@registry/domain';
 import { HttpProblem, type Principal } from '@registry/platform';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -55,4 +55,21 @@ export function requireJurisdiction(principal: Principal, provinceCode: string, 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** What every write on an existing citizen carries: its envelope and its conditions (If-Match, jurisdiction). */
+export function citizenWriteOf(
+  request: FastifyRequest,
+  principal: Principal,
+  provinceOf: (citizen: CitizenRecord) => string,
+): { envelope: CommandEnvelope; conditions: CitizenWriteConditions } {
+  const envelope = envelopeOf(request, principal);
+  const authorize = (citizen: CitizenRecord) => requireJurisdiction(principal, provinceOf(citizen), envelope.now);
+  return { envelope, conditions: { ifMatch: ifMatchOf(request), authorize } };
+}
+
+/** The answer of a write on an existing citizen: the revision in the body and in the ETag. */
+export function revisionAnswer(reply: FastifyReply, result: { revision: number }): { revision: number } {
+  answerRevision(reply, result.revision);
+  return { revision: result.revision };
 }

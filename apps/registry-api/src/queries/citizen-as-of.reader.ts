@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CitizenChain, CitizenNotFound, asCitizenEvent, civilDateIn } from '@registry/app';
+import { CitizenNotFound, ReestablishedPins, asCitizenEvent, civilDateIn } from '@registry/app';
 import { citizenAsOf, holdsOn } from '@registry/domain';
-import { citizenView } from '../citizens/citizen-view';
+import { citizenDocument } from '@registry/read-models';
 
 /**
  * `GET /v1/citizens/{pin}?validAt=&knownAt=`: the record as it stood on a date as known at an
@@ -10,7 +10,7 @@ import { citizenView } from '../citizens/citizen-view';
  */
 @Injectable()
 export class CitizenAsOfReader {
-  constructor(private readonly chain: CitizenChain) {}
+  constructor(private readonly chain: ReestablishedPins) {}
 
   async read(pin: string, query: { validAt?: string; knownAt?: string }) {
     const chain = await this.chain.load(pin);
@@ -27,6 +27,6 @@ export class CitizenAsOfReader {
     if (!record) throw new CitizenNotFound(pin);
     // The revision of the last event the answer rests on.
     const basis = known.filter((e) => e.recordedAt <= knownAt && holdsOn(e.event, validAt)).at(-1)!;
-    return { ...citizenView(record, basis.revision), validAt, knownAt };
+    return { ...citizenDocument(record, basis.revision), validAt, knownAt };
   }
 }

@@ -48,9 +48,9 @@ export class CitizenLookupController {
   ) {
     if (query.validAt !== undefined || query.knownAt !== undefined) return this.asOf.read(pin, query);
     const citizen = await this.current(pin, query.minRevision);
-    if (citizen.replacedBy) {
-      void reply.status(301).header('location', `/v1/citizens/${citizen.replacedBy}`);
-      return { pin, replacedBy: citizen.replacedBy };
+    if (citizen.reestablishedAs) {
+      void reply.status(301).header('location', `/v1/citizens/${citizen.reestablishedAs}`);
+      return { pin, reestablishedAs: citizen.reestablishedAs };
     }
     void reply.header('etag', `"${citizen.revision}"`);
     return asJson(reply, citizen.json);

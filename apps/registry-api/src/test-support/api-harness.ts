@@ -6,7 +6,9 @@ import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing
 import { startKurrentDbTestServer, type KurrentDbTestServer } from '@registry/testing/kurrentdb-server';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@registry/event-store';
 import type { Role } from '@registry/platform';
+import { citizenStream } from '@registry/domain';
 import { createRegistryApi } from '../bootstrap';
+import { birthApplication } from './birth-application';
 
 export interface Answer {
   status: number;
@@ -111,12 +113,21 @@ export class ApiHarness {
       .length;
   }
 
+  /** A citizen born 1990-04-01 in province 001 (override child fields as needed); resolves to the PIN. */
+  async registerCitizen(child: Record<string, unknown> = {}): Promise<string> {
+    const answer = await this.call('POST', '/v1/births', {
+      body: birthApplication({}, { dateOfBirth: '1990-04-01', ...child }),
+    });
+    if (answer.status !== 201) throw new Error(`birth refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.pin;
+  }
+
   async streamTypes(pin: string): Promise<string[]> {
     return (await this.streamEvents(pin)).map((e) => e.type);
   }
 
   streamEvents(pin: string): Promise<RecordedEvent[]> {
-    return this.store.readStream(`citizen-${pin}`);
+    return this.store.readStream(citizenStream(pin));
   }
 
   private async allEvents(): Promise<RecordedEvent[]> {
@@ -135,6 +146,25 @@ export class ApiHarness {
     // Without FORCE: a connection still closing would otherwise die with an unhandled error.
     if (this.databaseUrl !== testDatabaseUrl()) await dropDatabase(this.databaseUrl);
   }
+}
+
+/**
+ * The API a suite's tests call: started before them, stopped after. Suites run once per event
+ * store, so they only name the store.
+ */
+export function apiForSuite(store: StoreName): ApiHarness {
+  let started: ApiHarness | undefined;
+  beforeAll(async () => {
+    started = await ApiHarness.start(store);
+  });
+  afterAll(() => started?.stop());
+  return new Proxy({} as ApiHarness, {
+    get(_, property) {
+      if (!started) throw new Error('the API is started in beforeAll: use it inside tests');
+      const value: unknown = Reflect.get(started, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(started) : value;
+    },
+  });
 }
 
 async function ownDatabase(): Promise<string> {

@@ -1,18 +1,16 @@
 import { CitizenEventSchema } from '@registry/contracts';
 import type { RecordedEvent } from '@registry/event-store';
 import type { AgencyEntitlement } from '../entitlements/agency-entitlements';
-import { CITIZEN_STREAM_PREFIX } from '../topics';
 import { contractShaped } from './contract-shape';
 import { PAYLOAD_CONTRACTS, writeFields, type DroppedField } from './payload-contracts';
 import { ProtoWriter, Wire } from './proto-writer';
+import { isCitizenStream, pinOfCitizenStream } from '@registry/domain';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
 
 /** The citizen's PIN: the stream is `citizen-<PIN>` (DESIGN §3). */
 export function pinOf(event: RecordedEvent): string {
-  return event.streamId.startsWith(CITIZEN_STREAM_PREFIX)
-    ? event.streamId.slice(CITIZEN_STREAM_PREFIX.length)
-    : event.streamId;
+  return isCitizenStream(event.streamId) ? pinOfCitizenStream(event.streamId) : event.streamId;
 }
 
 /** The civil date the fact happened (metadata `effectiveAt`), or '' when an event lacks it. */

@@ -8,6 +8,7 @@ import { byEventId, consumeFeed, startTestKafka, type FeedConsumer, type TestKaf
 import { CITIZEN_EVENTS_TOPIC } from '../topics';
 import { ChangeFeedRelay, type RelayLogger } from './change-feed-relay';
 import { ensureTopics } from './topic-setup';
+import { citizenStream } from '@registry/domain';
 
 /**
  * The relay in-process, on a database of its own (agencies without a checkpoint start from the
@@ -53,7 +54,7 @@ function relay(name: string, entitlements = vssOnly): ChangeFeedRelay {
 
 async function born(pin: string): Promise<string> {
   const event = toAppend(lifeOf(pin)[0]);
-  await store.append(`citizen-${pin}`, [event], 'no_stream');
+  await store.append(citizenStream(pin), [event], 'no_stream');
   return event.eventId;
 }
 
@@ -134,7 +135,7 @@ describe('ChangeFeedRelay', () => {
   it('relays an event type the contract does not know as an envelope without payload, and keeps going', async () => {
     const [pin, next] = pins.slice(20, 22);
     const unknown = { ...toAppend(lifeOf(pin)[0]), type: 'CitizenTeleported', data: { pin, destination: 'Mars' } };
-    await store.append(`citizen-${pin}`, [unknown], 'no_stream');
+    await store.append(citizenStream(pin), [unknown], 'no_stream');
     const birth = await born(next);
     const running = relay('one');
     running.start();

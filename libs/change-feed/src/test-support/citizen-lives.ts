@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { EventToAppend, RecordedEvent } from '@registry/event-store';
-import { effectiveDateOf, type CitizenEvent } from '@registry/domain';
+import { citizenStream, effectiveDateOf, type CitizenEvent } from '@registry/domain';
 
 /**
  * Test data: short lives of citizens as domain events (typed against the domain, so a change of
@@ -114,7 +114,7 @@ export function recorded(event: CitizenEvent, revision = 0): RecordedEvent {
   const appended = toAppend(event);
   return {
     ...appended,
-    streamId: `citizen-${(event.data as { pin: string }).pin}`,
+    streamId: citizenStream((event.data as { pin: string }).pin),
     revision,
     position: { commit: 1000n, prepare: BigInt(revision + 1) },
     recordedAt: new Date('2025-07-01T08:30:00.123Z'),

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { RegistryRuleBroken } from '@registry/domain';
+import { RegistryError } from '@registry/domain';
 import { errorBody, HttpProblem, type ErrorBody } from './error-body';
 
 /** Status of each request-level code (registry rules are all 422). */
@@ -9,9 +9,15 @@ const STATUS_OF_CODE: Record<string, number> = {
   MARRIAGE_NOT_FOUND: 404,
   REVISION_MISMATCH: 412,
   IDEMPOTENCY_KEY_REUSED: 409,
-  WRITE_CONTENTION: 409,
+  // Transient (API.md: never the answer kept for an Idempotency-Key): the client retries.
+  WRITE_CONTENTION: 503,
   PIN_SPACE_EXHAUSTED: 503,
   PIN_REPLACED: 422,
+};
+
+/** Transient answers tell the client when to come back. */
+const RETRY_LATER: Record<string, Record<string, string>> = {
+  WRITE_CONTENTION: { 'retry-after': '1' },
 };
 
 interface CodedError {
@@ -43,8 +49,13 @@ export class RegistryExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpProblem) {
       return [exception.status, errorBody(exception.code, exception.message, exception.details), exception.headers];
     }
-    if (exception instanceof RegistryRuleBroken) {
-      return [422, errorBody(exception.code, exception.message, exception.details), {}];
+    if (exception instanceof RegistryError) {
+      const status = STATUS_OF_CODE[exception.code] ?? 422;
+      return [
+        status,
+        errorBody(exception.code, exception.message, exception.details),
+        RETRY_LATER[exception.code] ?? {},
+      ];
     }
     if (isCoded(exception) && STATUS_OF_CODE[exception.code]) {
       return [

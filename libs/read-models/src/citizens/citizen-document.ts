@@ -54,14 +54,14 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
 }
 
 /** The domain's record from a stored document (the record's fields, its revision) and `replaced_by`. */
-export function recordOf(document: CitizenDocument, replacedBy: string | null): CitizenRecord {
+export function recordOf(document: CitizenDocument, reestablishedAs: string | null): CitizenRecord {
   const { revision: _revision, ...record } = document;
   // Documents written before marriages were recorded have no marital fields: single.
   return {
     ...record,
     maritalStatus: record.maritalStatus ?? 'single',
     spousePin: record.spousePin ?? null,
-    replacedBy,
+    reestablishedAs,
   };
 }
 

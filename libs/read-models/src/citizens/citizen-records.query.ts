@@ -7,7 +7,7 @@ import { PG_POOL } from '@registry/platform';
 export interface StoredCitizen {
   readonly revision: number;
   /** The PIN a correction re-established, when this one was replaced. */
-  readonly replacedBy: string | null;
+  readonly reestablishedAs: string | null;
   readonly json: string;
 }
 
@@ -27,7 +27,7 @@ export class CitizenRecords {
   async find(pin: string): Promise<StoredCitizen | undefined> {
     const { rows } = await this.pool.query<StoredCitizen>({
       name: 'read_model_citizen_record',
-      text: 'SELECT revision, replaced_by AS "replacedBy", record::text AS json FROM citizen_records WHERE pin = $1',
+      text: 'SELECT revision, replaced_by AS "reestablishedAs", record::text AS json FROM citizen_records WHERE pin = $1',
       values: [pin],
     });
     return rows[0];

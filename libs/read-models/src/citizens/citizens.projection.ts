@@ -57,7 +57,7 @@ function evolve(current: Citizen | undefined, event: RecordedEvent): Citizen | u
 }
 
 function nameRowOf(record: CitizenRecord): NameRow | null {
-  if (record.replacedBy !== null) return null;
+  if (record.reestablishedAs !== null) return null;
   return {
     pin: record.pin,
     full_name: fullNameOf(record.name),
@@ -89,7 +89,7 @@ async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonl
   const rows = citizens.map((c) => ({
     pin: c.record.pin,
     revision: c.revision,
-    replaced_by: c.record.replacedBy,
+    replaced_by: c.record.reestablishedAs,
     record: citizenDocument(c.record, c.revision),
   }));
   await tx.query(

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@registry/event-store';
+import { isCitizenStream, pinOfCitizenStream } from '@registry/domain';
 
 /** Where a projection writes: the live tables (suffix '') or a rebuild's twins ('_next'). */
 export interface TableSet {
@@ -26,11 +27,9 @@ export interface Projection {
   project(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void>;
 }
 
-const CITIZEN_STREAM = 'citizen-';
-
 /** The PIN of a citizen stream, or undefined for other streams (procedures...). */
 export function pinOfStream(streamId: string): string | undefined {
-  return streamId.startsWith(CITIZEN_STREAM) ? streamId.slice(CITIZEN_STREAM.length) : undefined;
+  return isCitizenStream(streamId) ? pinOfCitizenStream(streamId) : undefined;
 }
 
 /** PINs whose first event in `events` is not their stream's first: their rows may already exist. */

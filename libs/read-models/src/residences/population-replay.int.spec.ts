@@ -40,7 +40,7 @@ async function recordLaterFacts(streams: string[]): Promise<void> {
   for (const [i, stream] of streams.entries()) {
     const history = await db.store.readStream(stream);
     const state = foldCitizen(history.map(asEvent));
-    if (!state || state.status !== 'alive' || state.replacedBy) continue;
+    if (!state || state.status !== 'alive' || state.reestablishedAs) continue;
     const command: CitizenCommand =
       i % 3 === 0
         ? {
@@ -60,7 +60,7 @@ async function recordLaterFacts(streams: string[]): Promise<void> {
           };
     let decided: CitizenEvent[];
     try {
-      decided = decideCitizen(command, state, { today: TODAY });
+      decided = decideCitizen({ ...command, metadata: { today: TODAY } }, state);
     } catch {
       continue; // a rule says no (e.g. a residence already dated later): skip this citizen
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, EventToAppend, Position } from '@registry/event-store';
-import type { Address, CitizenEvent, PersonName, Place } from '@registry/domain';
+import { citizenStream, type Address, type CitizenEvent, type PersonName, type Place } from '@registry/domain';
 
 /** Event metadata as the API records it (DESIGN.md §3), for events written directly in tests. */
 export function metadataFor(effectiveAt: string): Record<string, unknown> {
@@ -37,7 +37,7 @@ export async function record(
   ...events: Array<CitizenEvent | { type: string; data: Record<string, unknown> }>
 ) {
   const result = await store.append(
-    `citizen-${pin}`,
+    citizenStream(pin),
     events.map((e) => toAppend(e)),
     'any',
   );

@@ -7,6 +7,7 @@ import {
   type CitizenEvent,
   type PersonName,
   type Sex,
+  citizenStream,
 } from '@registry/domain';
 import { metadataFor } from './citizen-events';
 import { ETHNICITIES, FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, STREETS } from './vietnamese-names';
@@ -48,7 +49,7 @@ export async function seedCitizens(pool: Pool, options: SeedOptions): Promise<Se
   for (let c = 0; ; c++) {
     if (c < chunks) {
       for (let i = c * chunk; i < Math.min(options.citizens, (c + 1) * chunk); i++) {
-        citizenStream(random, i).forEach(({ event, later }, revision) => {
+        lifeOfCitizen(random, i).forEach(({ event, later }, revision) => {
           const rows = pending.get(c + later) ?? [];
           rows.push({ stream: i, revision, event });
           pending.set(c + later, rows);
@@ -78,7 +79,7 @@ async function insert(pool: Pool, rows: readonly PendingEvent[]): Promise<void> 
     await client.query('BEGIN');
     const births = rows.filter((r) => r.revision === 0);
     await client.query('INSERT INTO es_streams (stream_id, revision) SELECT * FROM unnest($1::text[], $2::bigint[])', [
-      births.map((r) => `citizen-${pinOf(r.event)}`),
+      births.map((r) => citizenStream(pinOf(r.event))),
       births.map((r) => r.event.finalRevision ?? 0),
     ]);
     await client.query(
@@ -86,7 +87,7 @@ async function insert(pool: Pool, rows: readonly PendingEvent[]): Promise<void> 
        SELECT s, r, e, t, d, m FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])
               WITH ORDINALITY AS x(s, r, e, t, d, m, n) ORDER BY n`,
       [
-        rows.map((r) => `citizen-${pinOf(r.event)}`),
+        rows.map((r) => citizenStream(pinOf(r.event))),
         rows.map((r) => r.revision),
         rows.map(() => randomUUID()),
         rows.map((r) => r.event.type),
@@ -122,7 +123,7 @@ interface Scheduled {
  * One citizen's whole stream, in order: birth and first residence together, then moves, a stay,
  * maybe a death with its cancellation, each a few transactions after the one before.
  */
-function citizenStream(random: () => number, serial: number): Scheduled[] {
+function lifeOfCitizen(random: () => number, serial: number): Scheduled[] {
   const events = citizenEvents(random, serial);
   let later = 0;
   return events.map((event, i) => {

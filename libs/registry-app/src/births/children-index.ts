@@ -8,8 +8,9 @@ import {
   WrongExpectedRevisionError,
 } from '@registry/event-store';
 import type { CitizenRecord, PersonName, RecordedSibling } from '@registry/domain';
-import { CitizenStreams } from '../citizens/citizen-streams';
-import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-envelope';
+import { EventSourcedHandler } from '../command-handling/event-sourced-handler';
+import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-handling/command-envelope';
+import { loadCurrentCitizen } from '../citizens/current-citizen';
 
 /** One child recorded under a parent: the index's only event type. */
 interface ChildRecorded {
@@ -41,7 +42,7 @@ export function childrenStream(parentPin: string): string {
 export class ChildrenIndex {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly streams: CitizenStreams,
+    private readonly streams: EventSourcedHandler,
   ) {}
 
   async read(parentPin: string): Promise<ChildrenOf> {
@@ -68,7 +69,7 @@ export class ChildrenIndex {
   async siblings(motherPin: string, index: ChildrenOf, commandId: string): Promise<RecordedSibling[]> {
     const siblings: RecordedSibling[] = [];
     for (const entry of index.entries.filter((e) => e.commandId !== commandId)) {
-      const child = (await this.streams.loadCurrent(entry.childPin)).state;
+      const child = (await loadCurrentCitizen(this.streams, entry.childPin)).state;
       if (!child) siblings.push({ pin: entry.childPin, name: entry.name, dateOfBirth: entry.dateOfBirth });
       else if (child.motherPin === motherPin)
         siblings.push({ pin: child.pin, name: child.name, dateOfBirth: child.dateOfBirth });
@@ -112,7 +113,7 @@ export class ChildrenIndex {
   private async verified(parentPin: string, entries: ChildrenOf['entries']): Promise<CitizenRecord[]> {
     const children: CitizenRecord[] = [];
     for (const entry of entries) {
-      const child = (await this.streams.loadCurrent(entry.childPin)).state;
+      const child = (await loadCurrentCitizen(this.streams, entry.childPin)).state;
       if (child && (child.motherPin === parentPin || child.fatherPin === parentPin)) children.push(child);
     }
     return children;

@@ -1,148 +1,75 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import type { RecordedEvent } from '@registry/event-store';
 import {
-  EVENT_STORE,
-  StreamNotFoundError,
-  WrongExpectedRevisionError,
-  type EventStore,
-  type EventToAppend,
-  type RecordedEvent,
-} from '@registry/event-store';
-import {
+  citizenDecider,
   citizenStream,
-  decideCitizen,
   effectiveDateOf,
-  foldCitizen,
   type CitizenCommand,
   type CitizenEvent,
-  type CitizenRecord,
   type CitizenState,
+  type Decidable,
 } from '@registry/domain';
-import { civilDateIn, eventIdFor, type CommandEnvelope } from '../command-envelope';
-import { CitizenNotFound, RevisionMismatch, WriteContention } from '../errors';
+import { civilDateIn, type CommandEnvelope } from '../command-handling/command-envelope';
+import type { EventSourcedStream } from '../command-handling/event-sourced-stream';
+import {
+  EventSourcedHandler,
+  asDecided,
+  type WriteConditions,
+  type WriteResult,
+} from '../command-handling/event-sourced-handler';
+import { CitizenNotFound } from '../errors';
 
-export const SCHEMA_VERSION = 1;
-const MAX_ATTEMPTS = 5;
-const MAX_PIN_LINKS = 10;
+/** Citizens' streams (`citizen-<PIN>`) for the generic handler. */
+export const citizenStreams: EventSourcedStream<Decidable<CitizenCommand>, CitizenEvent, CitizenState> = {
+  decider: citizenDecider,
+  streamName: citizenStream,
+  effectiveAt: effectiveDateOf,
+  notFound: (pin) => new CitizenNotFound(pin),
+};
 
-export interface CitizenHistory {
-  readonly state: CitizenState;
-  /** -1 when the stream does not exist. */
-  readonly revision: number;
-  readonly events: readonly RecordedEvent[];
+/** The command with its outside inputs: today's date where the registry keeps its books. */
+export function citizenCommand<C extends CitizenCommand>(command: C, envelope: CommandEnvelope): Decidable<C> {
+  return { ...command, metadata: { today: civilDateIn(envelope.now) } };
 }
 
-export interface ExecuteOptions {
-  readonly ifMatch?: number;
-  readonly authorize?: (citizen: CitizenRecord) => void;
-  /** A step that must succeed before the events are appended (e.g. opening a re-established PIN). */
-  readonly beforeAppend?: (events: readonly CitizenEvent[], citizen: CitizenRecord) => Promise<void>;
-}
-
-export interface WriteResult {
-  readonly pin: string;
-  /** Stream revision after the command's events. */
-  readonly revision: number;
-  readonly events: readonly CitizenEvent[];
-}
+export type CitizenWriteConditions = WriteConditions<CitizenState>;
 
 /**
- * The one generic command handler of citizen streams: read, fold, decide, append with the
- * expected revision. No business rules live here.
+ * A command on an existing citizen as the HTTP layer hands it over: the PIN, the command's data,
+ * who and when, and the write's conditions. Each use case names its own subclass.
+ */
+export abstract class CitizenWrite<Data> {
+  constructor(
+    readonly pin: string,
+    readonly data: Data,
+    readonly envelope: CommandEnvelope,
+    readonly conditions: CitizenWriteConditions = {},
+  ) {}
+}
+
+type CitizenCommandOf<T extends CitizenCommand['type']> = Extract<CitizenCommand, { type: T }>;
+
+/**
+ * The handler of a life event on an existing citizen: the generic handler with the citizen's
+ * decider. Each use case names its subclass and the domain command it runs; nothing else.
  */
 @Injectable()
-export class CitizenStreams {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+export abstract class CitizenWriteHandler<T extends CitizenCommand['type']> implements ICommandHandler<
+  CitizenWrite<CitizenCommandOf<T>['data']>,
+  WriteResult<CitizenEvent>
+> {
+  protected abstract readonly type: T;
 
-  async load(pin: string): Promise<CitizenHistory> {
-    try {
-      const events = await this.store.readStream(citizenStream(pin));
-      return { state: foldCitizen(events.map(asCitizenEvent)), revision: events.length - 1, events };
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return { state: null, revision: -1, events: [] };
-      throw error;
-    }
-  }
+  constructor(private readonly streams: EventSourcedHandler) {}
 
-  /**
-   * Runs a command on an existing citizen; `ifMatch` is the client's expected revision and
-   * `authorize` checks the caller against the citizen (jurisdiction) before anything is decided.
-   */
-  async execute(
-    pin: string,
-    command: CitizenCommand,
-    envelope: CommandEnvelope,
-    { ifMatch, authorize, beforeAppend }: ExecuteOptions = {},
-  ): Promise<WriteResult> {
-    for (let attempt = 1; ; attempt++) {
-      const history = await this.load(pin);
-      const earlier = resultOfEarlierRun(pin, history.events, envelope.commandId);
-      if (earlier) return earlier;
-      if (history.state === null) throw new CitizenNotFound(pin);
-      authorize?.(history.state);
-      if (ifMatch !== undefined && ifMatch !== history.revision) throw new RevisionMismatch(ifMatch, history.revision);
-      const events = decideCitizen(command, history.state, { today: civilDateIn(envelope.now) });
-      if (events.length === 0) return { pin, revision: history.revision, events }; // nothing left to record
-      await beforeAppend?.(events, history.state);
-      try {
-        const result = await this.store.append(citizenStream(pin), toAppend(events, envelope), history.revision);
-        return { pin, revision: result.nextRevision, events };
-      } catch (error) {
-        // Someone else wrote first: decide again on the new state, unless the client pinned a revision.
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (ifMatch !== undefined) throw new RevisionMismatch(ifMatch, Number(error.actual));
-        if (attempt >= MAX_ATTEMPTS) throw new WriteContention(pin);
-      }
-    }
-  }
-
-  /**
-   * The citizen under the PIN they hold now: a PIN a correction re-established leads to its
-   * successor (parents and spouses named by an old PIN are the same people).
-   */
-  async loadCurrent(pin: string): Promise<CitizenHistory> {
-    let history = await this.load(pin);
-    for (let hops = 0; history.state?.replacedBy && hops < MAX_PIN_LINKS; hops++) {
-      history = await this.load(history.state.replacedBy);
-    }
-    return history;
-  }
-
-  /** Appends the first events of a new stream; resolves false when the stream already exists. */
-  async create(pin: string, events: readonly CitizenEvent[], envelope: CommandEnvelope): Promise<WriteResult | false> {
-    try {
-      const result = await this.store.append(citizenStream(pin), toAppend(events, envelope), 'no_stream');
-      return { pin, revision: result.nextRevision, events };
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return false;
-      throw error;
-    }
+  execute({ pin, data, envelope, conditions }: CitizenWrite<CitizenCommandOf<T>['data']>) {
+    // The cast only joins `type` and `data`, which the use case's command class keeps matched.
+    const command = citizenCommand({ type: this.type, data } as CitizenCommandOf<T>, envelope);
+    return this.streams.handle(citizenStreams, pin, command, envelope, conditions);
   }
 }
 
 export function asCitizenEvent(event: RecordedEvent): CitizenEvent {
-  return { type: event.type, data: event.data } as CitizenEvent;
-}
-
-function toAppend(events: readonly CitizenEvent[], envelope: CommandEnvelope): EventToAppend[] {
-  return events.map((event, index) => ({
-    eventId: eventIdFor(envelope.commandId, index),
-    type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
-    metadata: {
-      commandId: envelope.commandId,
-      correlationId: envelope.correlationId,
-      causationId: envelope.causationId,
-      actor: { sub: envelope.actor.sub, office: envelope.actor.office, roles: envelope.actor.roles },
-      effectiveAt: effectiveDateOf(event),
-      requestedAt: envelope.now.toISOString(),
-      schemaVersion: SCHEMA_VERSION,
-    },
-  }));
-}
-
-/** A retried command finds its own events already in the stream: answer as the first run did. */
-function resultOfEarlierRun(pin: string, events: readonly RecordedEvent[], commandId: string): WriteResult | undefined {
-  const own = events.filter((e) => e.metadata.commandId === commandId);
-  if (own.length === 0) return undefined;
-  return { pin, revision: own[own.length - 1].revision, events: own.map(asCitizenEvent) };
+  return asDecided<CitizenEvent>(event);
 }

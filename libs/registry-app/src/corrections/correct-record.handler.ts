@@ -1,37 +1,28 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   afterCorrection,
-  continueCitizen,
   type CitizenEvent,
+  type CitizenRecord,
   type CorrectableField,
   type CorrectionRelatives,
-  type CitizenRecord,
   type CorrectRecord,
   type PinReestablished,
   type RecordCorrected,
 } from '@registry/domain';
-import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-envelope';
-import { RegistryRequestError } from '../errors';
-import { uniqueDigitsFor } from '../births/register-birth.handler';
+import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-handling/command-envelope';
+import { EventSourcedHandler, StreamAlreadyExists, type WriteResult } from '../command-handling/event-sourced-handler';
+import { PinSpaceExhausted } from '../errors';
+import { CitizenWrite, citizenCommand, citizenStreams } from '../citizens/citizen-streams';
+import { PIN_CANDIDATES, uniqueDigitsFor } from '../citizens/pin-candidates';
+import { loadCurrentCitizen } from '../citizens/current-citizen';
 import { ChildrenIndex } from '../births/children-index';
-import { CitizenStreams, type ExecuteOptions, type WriteResult } from '../citizens/citizen-streams';
 
-export class CorrectRecordCommand {
-  constructor(
-    readonly pin: string,
-    readonly correction: Omit<CorrectRecord['data'], 'uniqueDigits' | 'relatives'>,
-    readonly envelope: CommandEnvelope,
-    readonly options: Omit<ExecuteOptions, 'beforeAppend'> = {},
-  ) {}
-}
+export class CorrectRecordCommand extends CitizenWrite<Omit<CorrectRecord['data'], 'uniqueDigits' | 'relatives'>> {}
 
 /** The citizen's PIN after the correction, and the revision of that PIN's stream. */
-export interface CorrectionResult extends WriteResult {
+export interface CorrectionResult extends WriteResult<CitizenEvent> {
   readonly reestablished: boolean;
 }
-
-class NewPinTaken extends Error {}
-const PIN_CANDIDATES = 32;
 
 /**
  * A correction; when it re-establishes the PIN, the new stream is opened first (its "no stream"
@@ -40,36 +31,39 @@ const PIN_CANDIDATES = 32;
 @CommandHandler(CorrectRecordCommand)
 export class CorrectRecordHandler implements ICommandHandler<CorrectRecordCommand, CorrectionResult> {
   constructor(
-    private readonly streams: CitizenStreams,
+    private readonly streams: EventSourcedHandler,
     private readonly children: ChildrenIndex,
   ) {}
 
-  async execute({ pin, correction, envelope, options }: CorrectRecordCommand): Promise<CorrectionResult> {
-    const relatives = await this.relativesFor(pin, correction.field);
+  async execute({ pin, data, envelope, conditions }: CorrectRecordCommand): Promise<CorrectionResult> {
+    const relatives = await this.relativesFor(pin, data.field);
     for (let k = 0; k < PIN_CANDIDATES; k++) {
-      const command = {
-        type: 'CorrectRecord' as const,
-        data: { ...correction, uniqueDigits: uniqueDigitsFor(envelope.commandId, k), relatives },
-      };
+      const command = citizenCommand(
+        { type: 'CorrectRecord', data: { ...data, uniqueDigits: uniqueDigitsFor(envelope.commandId, k), relatives } },
+        envelope,
+      );
       const beforeAppend = (events: readonly CitizenEvent[], citizen: CitizenRecord) =>
-        this.openNewPin(events, citizen, envelope);
+        this.openReestablishedPin(events, citizen, envelope);
       try {
-        const result = await this.streams.execute(pin, command, envelope, { ...options, beforeAppend });
-        return this.answer(result);
+        const result = await this.streams.handle(citizenStreams, pin, command, envelope, {
+          ...conditions,
+          beforeAppend,
+        });
+        return answer(result);
       } catch (error) {
-        if (!(error instanceof NewPinTaken)) throw error;
+        if (!(error instanceof StreamAlreadyExists)) throw error;
       }
     }
-    throw new RegistryRequestError('PIN_SPACE_EXHAUSTED', 'Could not find a free PIN to re-establish');
+    throw new PinSpaceExhausted(`${pin.slice(0, 3)}…`);
   }
 
   /** The parents and children a corrected date is checked against again (dates decide plausibility). */
   private async relativesFor(pin: string, field: CorrectableField): Promise<CorrectionRelatives | undefined> {
     if (field !== 'dateOfBirth' && field !== 'dateOfDeath') return undefined;
-    const citizen = (await this.streams.load(pin)).state;
+    const citizen = (await this.streams.load(citizenStreams, pin)).state;
     if (!citizen) return undefined; // the generic handler answers CITIZEN_NOT_FOUND
     const parent = async (parentPin: string | null) =>
-      parentPin ? (await this.streams.loadCurrent(parentPin)).state : undefined;
+      parentPin ? (await loadCurrentCitizen(this.streams, parentPin)).state : undefined;
     return {
       mother: await parent(citizen.motherPin),
       father: await parent(citizen.fatherPin),
@@ -77,19 +71,24 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
     };
   }
 
-  private async openNewPin(events: readonly CitizenEvent[], citizen: CitizenRecord, envelope: CommandEnvelope) {
+  private async openReestablishedPin(
+    events: readonly CitizenEvent[],
+    citizen: CitizenRecord,
+    envelope: CommandEnvelope,
+  ): Promise<void> {
     const link = events.find((e): e is PinReestablished => e.type === 'PinReestablished');
     if (!link) return;
     const closed = afterCorrection(citizen, events as Array<RecordCorrected | PinReestablished>);
-    const opened = await this.streams.create(link.data.newPin, [continueCitizen(closed)], continuation(envelope));
-    if (!opened) throw new NewPinTaken();
+    const step = continuation(envelope);
+    const command = citizenCommand({ type: 'ContinueCitizen', data: { closed } }, step);
+    await this.streams.handle(citizenStreams, link.data.newPin, command, step, { expected: 'no_stream' });
   }
+}
 
-  private answer(result: WriteResult): CorrectionResult {
-    const link = result.events.find((e): e is PinReestablished => e.type === 'PinReestablished');
-    if (!link) return { ...result, reestablished: false };
-    return { pin: link.data.newPin, revision: 0, events: result.events, reestablished: true };
-  }
+function answer(result: WriteResult<CitizenEvent>): CorrectionResult {
+  const link = result.events.find((e): e is PinReestablished => e.type === 'PinReestablished');
+  if (!link) return { ...result, reestablished: false };
+  return { id: link.data.newPin, revision: 0, events: result.events, reestablished: true };
 }
 
 /** The new stream's first event is caused by the correction, with an id derived from it. */

@@ -1,34 +1,28 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { AnnulDeath } from '@registry/domain';
-import type { CommandEnvelope } from '../command-envelope';
-import { CitizenStreams, type ExecuteOptions, type WriteResult } from '../citizens/citizen-streams';
+import type { AnnulDeath, CitizenEvent } from '@registry/domain';
+import { EventSourcedHandler, type WriteResult } from '../command-handling/event-sourced-handler';
+import { CitizenWrite, citizenCommand, citizenStreams } from '../citizens/citizen-streams';
+import { loadCurrentCitizen } from '../citizens/current-citizen';
 import { MarriageProcess } from '../marriages/marriage-process';
 
-export class AnnulDeathCommand {
-  constructor(
-    readonly pin: string,
-    readonly annulment: Omit<AnnulDeath['data'], 'survivor'>,
-    readonly envelope: CommandEnvelope,
-    readonly options: ExecuteOptions = {},
-  ) {}
-}
+export class AnnulDeathCommand extends CitizenWrite<Omit<AnnulDeath['data'], 'survivor'>> {}
 
 /**
  * A death registered in error is annulled on the citizen's stream; the marriage it ended is
  * reinstated (its stream, then the surviving spouse's), unless the survivor has married since.
  */
 @CommandHandler(AnnulDeathCommand)
-export class AnnulDeathHandler implements ICommandHandler<AnnulDeathCommand, WriteResult> {
+export class AnnulDeathHandler implements ICommandHandler<AnnulDeathCommand, WriteResult<CitizenEvent>> {
   constructor(
-    private readonly streams: CitizenStreams,
+    private readonly streams: EventSourcedHandler,
     private readonly marriages: MarriageProcess,
   ) {}
 
-  async execute({ pin, annulment, envelope, options }: AnnulDeathCommand): Promise<WriteResult> {
-    const ended = (await this.streams.load(pin)).state?.endedByDeath?.marriage;
-    const survivor = ended ? (await this.streams.loadCurrent(ended.spousePin)).state : undefined;
-    const command = { type: 'AnnulDeath' as const, data: { ...annulment, survivor } };
-    const result = await this.streams.execute(pin, command, envelope, options);
+  async execute({ pin, data, envelope, conditions }: AnnulDeathCommand): Promise<WriteResult<CitizenEvent>> {
+    const ended = (await this.streams.load(citizenStreams, pin)).state?.endedByDeath?.marriage;
+    const survivor = ended ? (await loadCurrentCitizen(this.streams, ended.spousePin)).state : undefined;
+    const command = citizenCommand({ type: 'AnnulDeath', data: { ...data, survivor } }, envelope);
+    const result = await this.streams.handle(citizenStreams, pin, command, envelope, conditions);
     await this.marriages.followCitizenEvents(result.events, envelope);
     return result;
   }

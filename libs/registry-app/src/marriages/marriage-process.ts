@@ -1,28 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import {
-  RegistryRuleBroken,
+  RegistryError,
   checkMarriage,
-  concludeMarriage,
-  endMarriageByDeath,
-  refuseMarriage,
-  reinstateMarriage,
-  requestMarriage,
   type CitizenCommand,
   type CitizenEvent,
   type CitizenRecord,
   type DeathAnnulled,
   type MarriageApplication,
+  type MarriageCommand,
   type MarriageDissolved,
   type MarriageEndedByDeath,
-  type MarriageEvent,
   type MarriageState,
   type Parentage,
 } from '@registry/domain';
 import type { RecordedEvent } from '@registry/event-store';
-import { civilDateIn, commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-envelope';
+import { civilDateIn, commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-handling/command-envelope';
+import {
+  EventSourcedHandler,
+  StreamAlreadyExists,
+  type StreamHistory,
+} from '../command-handling/event-sourced-handler';
 import { CitizenNotFound, WriteContention } from '../errors';
-import { CitizenStreams } from '../citizens/citizen-streams';
-import { MarriageNotFound, MarriageStreams, envelopeOfEvent, type MarriageHistory } from './marriage-streams';
+import { citizenCommand, citizenStreams } from '../citizens/citizen-streams';
+import { loadCurrentCitizen } from '../citizens/current-citizen';
+import { MarriageNotFound, envelopeOfEvent, marriageCommand, marriageStreams } from './marriage-streams';
+
+type MarriageHistory = StreamHistory<MarriageState | null>;
 
 export interface MarriageOutcome {
   readonly marriageId: string;
@@ -44,10 +47,7 @@ const ATTEMPTS = 5;
  */
 @Injectable()
 export class MarriageProcess {
-  constructor(
-    private readonly streams: CitizenStreams,
-    private readonly marriages: MarriageStreams,
-  ) {}
+  constructor(private readonly streams: EventSourcedHandler) {}
 
   /** The marriage id a request gets: derived from its command, so a retry finds its marriage. */
   static marriageIdFor(envelope: CommandEnvelope): string {
@@ -56,10 +56,14 @@ export class MarriageProcess {
 
   async register(application: MarriageApplication, envelope: CommandEnvelope): Promise<MarriageOutcome> {
     const marriageId = MarriageProcess.marriageIdFor(envelope);
-    if ((await this.marriages.load(marriageId)).state === null) {
+    if ((await this.load(marriageId)).state === null) {
       const spouses = await this.checked(application, envelope);
-      const events = requestMarriage(null, marriageId, { ...application, spouses });
-      await this.marriages.append(marriageId, events, -1, envelope); // false: a concurrent retry opened it
+      // A concurrent retry that opened the stream first makes this a no-op (the decider sees it).
+      await this.onMarriage(
+        marriageId,
+        { type: 'RequestMarriage', data: { marriageId, ...application, spouses } },
+        envelope,
+      );
     }
     return this.drive(marriageId, envelope.now);
   }
@@ -67,21 +71,25 @@ export class MarriageProcess {
   /** Takes the marriage as far as it goes: recorded (or refused) on every stream it touches. */
   async drive(marriageId: string, now: Date): Promise<MarriageOutcome> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const history = await this.marriages.load(marriageId);
+      const history = await this.load(marriageId);
       const state = history.state;
       if (!state) throw new MarriageNotFound(marriageId);
       const requested = history.events[0];
       const base = envelopeOfEvent(requested, now);
       if (state.status === 'pending') {
         const outcome = await this.recordSides(state, requested.eventId, base);
-        const events: MarriageEvent[] =
-          'refusal' in outcome ? refuseMarriage(state, outcome.refusal) : concludeMarriage(state, outcome.revisions);
-        await this.marriages.append(marriageId, events, history.revision, step(base, requested.eventId, 'outcome'));
+        const { code, message, details } =
+          'refusal' in outcome ? outcome.refusal : { code: '', message: '', details: [] };
+        const command: MarriageCommand =
+          'refusal' in outcome
+            ? { type: 'RefuseMarriage', data: { code, message, details } }
+            : { type: 'ConcludeMarriage', data: { revisions: outcome.revisions } };
+        await this.onMarriage(marriageId, command, step(base, requested.eventId, 'outcome'));
         continue; // read back what holds now, whoever wrote it
       }
       if (state.status === 'refused') {
         const { code, message, details } = state.refusal!;
-        throw new RegistryRuleBroken(code, message, details);
+        throw new RegistryError(code, message, details);
       }
       return { marriageId, state, revisions: await this.syncSides(history, now) };
     }
@@ -91,33 +99,30 @@ export class MarriageProcess {
   /** A divorce: decided on the marriage's stream, then recorded on both spouses'. */
   async divorce(
     marriageId: string,
-    decide: (state: MarriageState) => MarriageDissolved[],
+    divorce: { readonly date: string; readonly courtDecision: string },
     envelope: CommandEnvelope,
+    authorize?: (marriage: MarriageState) => void,
   ): Promise<MarriageOutcome> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const history = await this.marriages.load(marriageId);
-      if (!history.state || history.state.status === 'pending' || history.state.status === 'refused') {
-        throw new MarriageNotFound(marriageId);
-      }
-      const earlier = history.events.some((e) => e.metadata.commandId === envelope.commandId);
-      if (earlier || (await this.marriages.append(marriageId, decide(history.state), history.revision, envelope))) {
-        return this.drive(marriageId, envelope.now);
-      }
-    }
-    throw new WriteContention(marriageId);
+    const { state } = await this.load(marriageId);
+    if (!state || state.status === 'pending' || state.status === 'refused') throw new MarriageNotFound(marriageId);
+    await this.onMarriage(marriageId, { type: 'Divorce', data: divorce }, envelope, authorize);
+    return this.drive(marriageId, envelope.now);
   }
 
   /** A spouse's death (the deceased's MarriageEndedByDeath, event `cause`) ends the marriage. */
   async endByDeath(cause: string, data: MarriageEndedByDeath['data'], base: CommandEnvelope): Promise<void> {
-    await this.follow(cause, data.marriageId, base, (state) =>
-      endMarriageByDeath(state, data.deceasedPin, data.endedOn),
-    );
+    const command: MarriageCommand = {
+      type: 'EndMarriageByDeath',
+      data: { deceasedPin: data.deceasedPin, date: data.endedOn },
+    };
+    await this.follow(cause, data.marriageId, base, command);
   }
 
   /** The annulment of the death that ended the marriage (event `cause`) reinstates it. */
   async reinstate(cause: string, data: DeathAnnulled['data'], base: CommandEnvelope): Promise<void> {
     if (!data.restoredMarriage) return;
-    await this.follow(cause, data.restoredMarriage.marriageId, base, (state) => reinstateMarriage(state, data.pin));
+    const command: MarriageCommand = { type: 'ReinstateMarriage', data: { deceasedPin: data.pin } };
+    await this.follow(cause, data.restoredMarriage.marriageId, base, command);
   }
 
   /**
@@ -135,29 +140,44 @@ export class MarriageProcess {
   }
 
   async find(marriageId: string): Promise<MarriageState> {
-    const { state } = await this.marriages.load(marriageId);
+    const { state } = await this.load(marriageId);
     if (!state || state.status === 'pending' || state.status === 'refused') throw new MarriageNotFound(marriageId);
     return state;
   }
 
-  /** Applies a citizen event's consequence to the marriage's stream once (by its cause), then to the spouses. */
-  private async follow(
-    cause: string,
+  /**
+   * Applies a citizen event's consequence to the marriage's stream once (the step's command id
+   * derives from the event), then to the spouses.
+   */
+  private async follow(cause: string, marriageId: string, base: CommandEnvelope, command: MarriageCommand) {
+    if ((await this.load(marriageId)).state === null) return;
+    await this.onMarriage(marriageId, command, step(base, cause, 'marriage'));
+    await this.drive(marriageId, base.now);
+  }
+
+  private load(marriageId: string): Promise<MarriageHistory> {
+    return this.streams.load(marriageStreams, marriageId);
+  }
+
+  private async onMarriage(
     marriageId: string,
-    base: CommandEnvelope,
-    decide: (state: MarriageState) => MarriageEvent[],
+    command: MarriageCommand,
+    envelope: CommandEnvelope,
+    authorize?: (marriage: MarriageState) => void,
   ): Promise<void> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const history = await this.marriages.load(marriageId);
-      if (!history.state) return;
-      const done = history.events.some((e) => e.metadata.causationId === cause);
-      const events = done ? [] : decide(history.state);
-      if (await this.marriages.append(marriageId, events, history.revision, step(base, cause, 'marriage'))) {
-        await this.drive(marriageId, base.now);
-        return;
-      }
+    const expected = command.type === 'RequestMarriage' ? { expected: 'no_stream' as const } : {};
+    try {
+      await this.streams.handle(marriageStreams, marriageId, marriageCommand(command, envelope), envelope, {
+        ...expected,
+        authorize,
+      });
+    } catch (error) {
+      if (!(error instanceof StreamAlreadyExists)) throw error; // opened by a concurrent retry: carry on
     }
-    throw new WriteContention(marriageId);
+  }
+
+  private async onCitizen(pin: string, command: CitizenCommand, envelope: CommandEnvelope) {
+    return this.streams.handle(citizenStreams, pin, citizenCommand(command, envelope), envelope);
   }
 
   /** The application checked against both spouses and their parents, under their current PINs. */
@@ -165,7 +185,7 @@ export class MarriageProcess {
     const [a, b] = await Promise.all(application.spouses.map((pin) => this.current(pin)));
     const records = new Map<string, Parentage>([a, b].map((spouse) => [spouse.pin, spouse]));
     for (const parentPin of [a.motherPin, a.fatherPin, b.motherPin, b.fatherPin]) {
-      const parent = parentPin ? (await this.streams.loadCurrent(parentPin)).state : null;
+      const parent = parentPin ? (await loadCurrentCitizen(this.streams, parentPin)).state : null;
       if (parentPin && parent) records.set(parentPin, parent);
     }
     checkMarriage(application, [a, b], (pin) => records.get(pin), civilDateIn(envelope.now));
@@ -173,7 +193,7 @@ export class MarriageProcess {
   }
 
   private async current(pin: string): Promise<CitizenRecord> {
-    const { state } = await this.streams.loadCurrent(pin);
+    const { state } = await loadCurrentCitizen(this.streams, pin);
     if (!state) throw new CitizenNotFound(pin);
     return state;
   }
@@ -183,7 +203,7 @@ export class MarriageProcess {
     state: MarriageState,
     requestId: string,
     base: CommandEnvelope,
-  ): Promise<{ revisions: Record<string, number> } | { refusal: RegistryRuleBroken }> {
+  ): Promise<{ revisions: Record<string, number> } | { refusal: RegistryError }> {
     const sides = [...state.spouses].sort();
     let refusal = await this.withdrawnBefore(state);
     const revisions: Record<string, number> = {};
@@ -195,12 +215,12 @@ export class MarriageProcess {
       };
       try {
         const current = (await this.current(pin)).pin;
-        revisions[current] = (
-          await this.streams.execute(current, command, step(base, requestId, `record:${pin}`))
-        ).revision;
+        const recorded = await this.onCitizen(current, command, step(base, requestId, `record:${pin}`));
+        revisions[current] = recorded.revision;
       } catch (error) {
-        if (!(error instanceof RegistryRuleBroken) && !(error instanceof CitizenNotFound)) throw error; // resume later
-        refusal = error instanceof RegistryRuleBroken ? error : new RegistryRuleBroken(error.code, error.message);
+        // A rule the spouse's stream refuses is the outcome; anything transient is resumed later.
+        if (!(error instanceof RegistryError) || error instanceof WriteContention) throw error;
+        refusal = error;
         break;
       }
     }
@@ -210,20 +230,20 @@ export class MarriageProcess {
         type: 'WithdrawMarriage',
         data: { marriageId: state.marriageId, reason: refusal.code },
       };
-      const current = (await this.streams.loadCurrent(pin)).state?.pin;
-      if (current) await this.streams.execute(current, command, step(base, requestId, `withdraw:${pin}`));
+      const current = (await loadCurrentCitizen(this.streams, pin)).state?.pin;
+      if (current) await this.onCitizen(current, command, step(base, requestId, `withdraw:${pin}`));
     }
     return { refusal };
   }
 
   /** A side withdrawn earlier (a run that crashed before refusing) means the marriage is refused. */
-  private async withdrawnBefore(state: MarriageState): Promise<RegistryRuleBroken | undefined> {
+  private async withdrawnBefore(state: MarriageState): Promise<RegistryError | undefined> {
     for (const pin of state.spouses) {
-      const { events } = await this.streams.loadCurrent(pin);
+      const { events } = await loadCurrentCitizen(this.streams, pin);
       const withdrawn = events.find((e) => e.type === 'MarriageWithdrawn' && e.data.marriageId === state.marriageId);
       if (withdrawn) {
         const code = String(withdrawn.data.reason);
-        return new RegistryRuleBroken(code, `The marriage could not be recorded for ${pin} (${code})`);
+        return new RegistryError(code, `The marriage could not be recorded for ${pin} (${code})`);
       }
     }
     return undefined;
@@ -235,13 +255,13 @@ export class MarriageProcess {
     const base = envelopeOfEvent(history.events[0], now);
     for (const event of history.events) {
       for (const [pin, command] of sideCommands(state, event)) {
-        const current = (await this.streams.loadCurrent(pin)).state?.pin;
-        if (current) await this.streams.execute(current, command, step(base, event.eventId, `side:${pin}`));
+        const current = (await loadCurrentCitizen(this.streams, pin)).state?.pin;
+        if (current) await this.onCitizen(current, command, step(base, event.eventId, `side:${pin}`));
       }
     }
     const revisions: Record<string, number> = {};
     for (const pin of state.spouses) {
-      const current = await this.streams.loadCurrent(pin);
+      const current = await loadCurrentCitizen(this.streams, pin);
       if (current.state) revisions[current.state.pin] = current.revision;
     }
     return revisions;

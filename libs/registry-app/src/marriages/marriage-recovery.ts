@@ -8,7 +8,8 @@ import {
   type RecordedEvent,
 } from '@registry/event-store';
 import { randomUUID } from 'node:crypto';
-import { RegistryRuleBroken, type DeathAnnulled, type MarriageEndedByDeath } from '@registry/domain';
+import { RegistryError, type DeathAnnulled, type MarriageEndedByDeath } from '@registry/domain';
+import { WriteContention } from '../errors';
 import { MarriageProcess } from './marriage-process';
 import { envelopeOfEvent } from './marriage-streams';
 
@@ -129,7 +130,8 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
       }
       return true;
     } catch (error) {
-      if (error instanceof RegistryRuleBroken) return true; // a refusal is an outcome, recorded as such
+      // A refusal is an outcome, recorded as such; contention and lost connections are not.
+      if (error instanceof RegistryError && !(error instanceof WriteContention)) return true;
       this.logger.warn({ err: error, eventId: event.eventId }, 'marriage step not resumed yet');
       return false;
     }

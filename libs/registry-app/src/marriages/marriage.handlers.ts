@@ -1,6 +1,6 @@
 import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { civilDateIn, type CommandEnvelope } from '../command-envelope';
-import { divorce, type MarriageApplication, type MarriageState } from '@registry/domain';
+import type { MarriageApplication, MarriageState } from '@registry/domain';
+import type { CommandEnvelope } from '../command-handling/command-envelope';
 import { MarriageProcess, type MarriageOutcome } from './marriage-process';
 
 export class RegisterMarriageCommand {
@@ -10,6 +10,7 @@ export class RegisterMarriageCommand {
   ) {}
 }
 
+/** A marriage: both spouses' streams and the marriage's own, through the marriage process. */
 @CommandHandler(RegisterMarriageCommand)
 export class RegisterMarriageHandler implements ICommandHandler<RegisterMarriageCommand, MarriageOutcome> {
   constructor(private readonly process: MarriageProcess) {}
@@ -33,16 +34,8 @@ export class RegisterDivorceCommand {
 export class RegisterDivorceHandler implements ICommandHandler<RegisterDivorceCommand, MarriageOutcome> {
   constructor(private readonly process: MarriageProcess) {}
 
-  execute({ marriageId, divorce: decision, envelope, authorize }: RegisterDivorceCommand): Promise<MarriageOutcome> {
-    const today = civilDateIn(envelope.now);
-    return this.process.divorce(
-      marriageId,
-      (state) => {
-        authorize?.(state);
-        return divorce(state, decision, today);
-      },
-      envelope,
-    );
+  execute({ marriageId, divorce, envelope, authorize }: RegisterDivorceCommand): Promise<MarriageOutcome> {
+    return this.process.divorce(marriageId, divorce, envelope, authorize);
   }
 }
 

@@ -1,9 +1,9 @@
 import { CancellationBeforeDeath, CitizenNotDeceased, SpouseRemarried } from '../errors';
 import type { CitizenCommand } from './citizen.commands';
 import type { CitizenEvent } from './citizen.events';
-import { decideCitizen } from './citizen.decider';
 import { foldCitizen, type CitizenRecord } from './citizen.state';
 import {
+  decideOn,
   MARRIAGE_ID,
   PIN,
   SPOUSE_PIN,
@@ -30,7 +30,7 @@ const annulDeath = (survivor?: CitizenRecord | null): CitizenCommand => ({
 
 /** Applies a decision's events, as the store would, and folds. */
 const after = (events: readonly CitizenEvent[], command: CitizenCommand) => {
-  const decided = decideCitizen(command, foldCitizen(events), { today: TODAY });
+  const decided = decideOn(command, foldCitizen(events), { today: TODAY });
   return { decided, state: foldCitizen([...events, ...decided])! };
 };
 

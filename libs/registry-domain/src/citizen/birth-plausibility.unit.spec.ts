@@ -5,8 +5,7 @@ import {
   ParentTooYoung,
   PossibleDuplicate,
 } from '../errors';
-import { decideCitizen } from './citizen.decider';
-import { born, communeAddress, died, given, record, registerBirth } from './citizen.fixtures';
+import { decideOn, born, communeAddress, died, given, record, registerBirth } from './citizen.fixtures';
 import { fold, namesAlike } from './possible-duplicate';
 
 const MOTHER_PIN = '001195000002';
@@ -32,7 +31,7 @@ describe('RegisterBirth: plausible parents', () => {
 
   it('accepts a mother of exactly the minimum age', () => {
     expect(() =>
-      decideCitizen(registerBirth({ motherPin: MOTHER_PIN, mother: mother({ dateOfBirth: '2012-05-10' }) }), null, {
+      decideOn(registerBirth({ motherPin: MOTHER_PIN, mother: mother({ dateOfBirth: '2012-05-10' }) }), null, {
         today: '2026-03-15',
       }),
     ).not.toThrow();
@@ -46,7 +45,7 @@ describe('RegisterBirth: plausible parents', () => {
 
   it('accepts a father who died 300 days before the birth', () => {
     expect(() =>
-      decideCitizen(registerBirth({ fatherPin: FATHER_PIN, father: father([died('2023-07-15')]) }), null, {
+      decideOn(registerBirth({ fatherPin: FATHER_PIN, father: father([died('2023-07-15')]) }), null, {
         today: '2026-03-15',
       }),
     ).not.toThrow();
@@ -79,7 +78,7 @@ describe('RegisterBirth: possible duplicates', () => {
 
   it('names the existing PIN in the details', () => {
     const command = registerBirth({ ...withMother, siblings: [sibling('001324000001', 'Bình')] });
-    expect(() => decideCitizen(command, null, { today: '2026-03-15' })).toThrow(
+    expect(() => decideOn(command, null, { today: '2026-03-15' })).toThrow(
       expect.objectContaining({ details: [{ field: 'confirmedDistinctFrom', existingPin: '001324000001' }] }),
     );
   });
@@ -90,13 +89,13 @@ describe('RegisterBirth: possible duplicates', () => {
       siblings: [sibling('001324000001', 'Bình')],
       confirmedDistinctFrom: ['001324000001'],
     });
-    expect(decideCitizen(command, null, { today: '2026-03-15' })).toHaveLength(1);
+    expect(decideOn(command, null, { today: '2026-03-15' })).toHaveLength(1);
   });
 
   it('accepts a sibling born on another date, or with a different name', () => {
     for (const other of [sibling('001322000001', 'Bình', '2022-01-01'), sibling('001324000001', 'Quang Minh')]) {
       const command = registerBirth({ ...withMother, siblings: [other] });
-      expect(decideCitizen(command, null, { today: '2026-03-15' })).toHaveLength(1);
+      expect(decideOn(command, null, { today: '2026-03-15' })).toHaveLength(1);
     }
   });
 

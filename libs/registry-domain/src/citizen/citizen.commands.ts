@@ -131,6 +131,12 @@ export interface RestoreMarriage {
   readonly data: { readonly marriageId: string };
 }
 
+/** Opens the stream of a PIN a correction re-established, from the closed stream's record. */
+export interface ContinueCitizen {
+  readonly type: 'ContinueCitizen';
+  readonly data: { readonly closed: CitizenRecord };
+}
+
 export type CitizenCommand =
   | RegisterBirth
   | RegisterPermanentResidence
@@ -145,10 +151,14 @@ export type CitizenCommand =
   | WithdrawMarriage
   | RecordDivorce
   | RecordSpouseDeath
-  | RestoreMarriage;
+  | RestoreMarriage
+  | ContinueCitizen;
 
 /** Inputs every decision needs from outside the domain. */
 export interface DecisionContext {
   /** Today's civil date in the registry's time zone. */
   readonly today: CivilDate;
 }
+
+/** A command as the decider receives it: `{ type, data, metadata }`, the metadata its outside inputs. */
+export type Decidable<C extends { readonly type: string }> = C & { readonly metadata: DecisionContext };

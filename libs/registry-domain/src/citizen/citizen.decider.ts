@@ -1,5 +1,5 @@
 import type { CitizenEvent } from './citizen.events';
-import type { CitizenCommand, DecisionContext } from './citizen.commands';
+import type { CitizenCommand, Decidable, DecisionContext } from './citizen.commands';
 import { evolveCitizen, initialCitizenState, type CitizenState } from './citizen.state';
 import { registerBirth } from './register-birth';
 import { endTemporaryResidence, registerPermanentResidence, registerTemporaryResidence } from './register-residence';
@@ -8,11 +8,16 @@ import { recordDivorce, recordMarriage, recordSpouseDeath, restoreMarriage, with
 import { cancelPermanentResidence } from './cancel-permanent-residence';
 import { registerDeath } from './register-death';
 import { changeName } from './change-name';
-import { correctRecord } from './correct-record';
-import { PinReplaced } from '../errors';
+import { continueCitizen, correctRecord } from './correct-record';
+import { CitizenAlreadyRegistered, PinWasReestablished } from '../errors';
 
-export function decideCitizen(command: CitizenCommand, state: CitizenState, context: DecisionContext): CitizenEvent[] {
-  if (state?.replacedBy) throw new PinReplaced(state.pin, state.replacedBy);
+/**
+ * Decides a citizen command on the folded state. The inputs from outside the domain (today's
+ * date) travel in the command's metadata, so the decider is `decide(command, state)`.
+ */
+export function decideCitizen(command: Decidable<CitizenCommand>, state: CitizenState): CitizenEvent[] {
+  const context: DecisionContext = command.metadata;
+  if (state?.reestablishedAs) throw new PinWasReestablished(state.pin, state.reestablishedAs);
   switch (command.type) {
     case 'RegisterBirth':
       return registerBirth(command, state, context);
@@ -42,6 +47,9 @@ export function decideCitizen(command: CitizenCommand, state: CitizenState, cont
       return recordSpouseDeath(command, state);
     case 'RestoreMarriage':
       return restoreMarriage(command, state);
+    case 'ContinueCitizen':
+      if (state !== null) throw new CitizenAlreadyRegistered(state.pin);
+      return [continueCitizen(command.data.closed)];
     default: {
       const unknown: never = command;
       throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);
@@ -55,7 +63,3 @@ export const citizenDecider = {
   evolve: evolveCitizen,
   initialState: initialCitizenState,
 };
-
-export function citizenStream(pin: string): string {
-  return `citizen-${pin}`;
-}

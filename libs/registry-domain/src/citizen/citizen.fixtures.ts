@@ -1,9 +1,9 @@
 import type { CivilDate } from '../calendar/calendar';
-import type { RegistryRuleBroken } from '../errors';
+import type { RegistryError } from '../errors';
 import type { Address, BirthRegistered, CancellationReason, CitizenEvent, Place } from './citizen.events';
 import type { CitizenCommand, RegisterBirth } from './citizen.commands';
 import { decideCitizen } from './citizen.decider';
-import { foldCitizen, type CitizenRecord } from './citizen.state';
+import { foldCitizen, type CitizenRecord, type CitizenState } from './citizen.state';
 
 /** Tests are data: given events, when a command (on a day), then events or a named error. */
 export const TODAY = '2026-03-15';
@@ -11,12 +11,12 @@ export const TODAY = '2026-03-15';
 export function given(events: readonly CitizenEvent[] = []) {
   return {
     when(command: CitizenCommand, today: CivilDate = TODAY) {
-      const decide = () => decideCitizen(command, foldCitizen(events), { today });
+      const decide = () => decideCitizen({ ...command, metadata: { today } }, foldCitizen(events));
       return {
         then(expected: readonly CitizenEvent[]): void {
           expect(decide()).toEqual(expected);
         },
-        thenThrows(errorClass: new (...args: never[]) => RegistryRuleBroken, code: string): void {
+        thenThrows(errorClass: new (...args: never[]) => RegistryError, code: string): void {
           expect(decide).toThrow(errorClass);
           expect(thrownBy(decide)).toHaveProperty('code', code);
         },
@@ -142,3 +142,7 @@ export const communeAddress = (provinceCode: string, communeCode: string, line =
   communeCode,
   line,
 });
+
+/** The decider called as the generic handler calls it, with today's date in the command's metadata. */
+export const decideOn = (command: CitizenCommand, state: CitizenState, { today }: { today: CivilDate }) =>
+  decideCitizen({ ...command, metadata: { today } }, state);

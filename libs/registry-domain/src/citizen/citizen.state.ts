@@ -30,7 +30,7 @@ export interface EndedByDeath {
 export interface CitizenRecord extends CitizenSnapshot {
   readonly pin: Pin;
   /** Set when a correction re-established the PIN: this stream is closed, the citizen lives on there. */
-  readonly replacedBy: Pin | null;
+  readonly reestablishedAs: Pin | null;
   /**
    * Facts only decisions need, folded from the whole stream; absent from a record read back from
    * the read model (which never decides).
@@ -50,8 +50,8 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
   if (event.type === 'BirthRegistered') return bornCitizen(event.data);
   if (event.type === 'CitizenContinued') {
     // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
-    const from = state ?? { ...UNMARRIED, ...event.data.record, pin: event.data.pin, replacedBy: null };
-    return { ...from, pin: event.data.pin, replacedBy: null };
+    const from = state ?? { ...UNMARRIED, ...event.data.record, pin: event.data.pin, reestablishedAs: null };
+    return { ...from, pin: event.data.pin, reestablishedAs: null };
   }
   if (state === null) return state; // a stream always starts with its birth
   switch (event.type) {
@@ -83,7 +83,7 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'RecordCorrected':
       return corrected(state, event.data);
     case 'PinReestablished':
-      return { ...state, replacedBy: event.data.newPin };
+      return { ...state, reestablishedAs: event.data.newPin };
     case 'MarriageRegistered':
       return {
         ...state,
@@ -140,7 +140,7 @@ function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['d
     ...UNMARRIED,
     permanentResidence: null,
     temporaryResidence: null,
-    replacedBy: null,
+    reestablishedAs: null,
   };
 }
 
@@ -201,7 +201,7 @@ function corrected(state: CitizenRecord, data: RecordCorrected['data']): Citizen
 
 /** What a re-established PIN's stream starts from (with the facts decisions need: a marriage lives on). */
 export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
-  const { pin: _pin, replacedBy: _replacedBy, ...snapshot } = record;
+  const { pin: _pin, reestablishedAs: _reestablishedAs, ...snapshot } = record;
   return snapshot;
 }
 

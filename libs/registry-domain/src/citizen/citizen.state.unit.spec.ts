@@ -1,5 +1,6 @@
 import type { CitizenEvent } from './citizen.events';
-import { citizenDecider, citizenStream } from './citizen.decider';
+import { citizenDecider } from './citizen.decider';
+import { citizenStream } from './citizen-stream';
 import { evolveCitizen, foldCitizen, initialCitizenState } from './citizen.state';
 import { PIN, address, born, died, place, residedPermanently, residedTemporarily } from './citizen.fixtures';
 
@@ -30,7 +31,7 @@ describe('citizen state', () => {
       spousePin: null,
       permanentResidence: null,
       temporaryResidence: null,
-      replacedBy: null,
+      reestablishedAs: null,
     });
   });
 

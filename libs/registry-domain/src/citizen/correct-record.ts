@@ -9,7 +9,7 @@ import {
   DeathDateInFuture,
   EffectiveDateBeforeBirth,
   PinInconsistent,
-  RegistryRuleBroken,
+  RegistryError,
 } from '../errors';
 import { pinInconsistency, sexCenturyDigit } from '../pin/pin';
 import type { CitizenContinued, PinReestablished, RecordCorrected } from './citizen.events';
@@ -56,7 +56,7 @@ export function correctRecord(
 
 /** The first event of the re-established PIN's stream, from the closed stream's record. */
 export function continueCitizen(closed: CitizenRecord): CitizenContinued {
-  const newPin = closed.replacedBy!;
+  const newPin = closed.reestablishedAs!;
   return {
     type: 'CitizenContinued',
     data: { pin: newPin, previousPin: closed.pin, record: snapshotOf(closed), effectiveDate: closed.dateOfBirth },
@@ -109,7 +109,7 @@ function checkRelatives(record: CitizenRecord, relatives: CorrectionRelatives): 
     try {
       requirePlausibleParent(role, record.pin, record, child.dateOfBirth);
     } catch (error) {
-      if (error instanceof RegistryRuleBroken) throw new CorrectionConflictsWithChild(child.pin, error);
+      if (error instanceof RegistryError) throw new CorrectionConflictsWithChild(child.pin, error);
       throw error;
     }
   }

@@ -9,7 +9,7 @@ import {
   CorrectionChangesNothing,
   DeathBeforeBirth,
   NameUnchanged,
-  PinReplaced,
+  PinWasReestablished,
 } from '../errors';
 import type { CitizenCommand } from './citizen.commands';
 import type { CitizenEvent, PersonName } from './citizen.events';
@@ -104,7 +104,7 @@ describe('CorrectRecord', () => {
         },
       ],
       correct('ethnicity', 'Tày'),
-      PinReplaced,
+      PinWasReestablished,
       'PIN_REPLACED',
     ],
   ] as const)('refuses %s', (_, events, command, error, code) => {
@@ -128,7 +128,7 @@ describe('CorrectRecord', () => {
       previousPin: PIN,
       record: { sex: 'female', dateOfBirth: '1990-01-15' },
     });
-    expect(foldCitizen([continued])).toMatchObject({ pin: '001190777777', sex: 'female', replacedBy: null });
+    expect(foldCitizen([continued])).toMatchObject({ pin: '001190777777', sex: 'female', reestablishedAs: null });
   });
 });
 

@@ -1,4 +1,3 @@
-import { decideCitizen } from './citizen.decider';
 import {
   BirthYearOutOfRange,
   BirthDateInFuture,
@@ -12,7 +11,7 @@ import {
 } from '../errors';
 import type { BirthRegistered } from './citizen.events';
 import type { RegisterBirth } from './citizen.commands';
-import { address, born, died, given, place, record, registerBirth } from './citizen.fixtures';
+import { decideOn, address, born, died, given, place, record, registerBirth } from './citizen.fixtures';
 
 const MOTHER_PIN = '001195000002';
 const FATHER_PIN = '001092000003';
@@ -190,7 +189,7 @@ describe('RegisterBirth', () => {
     ['2399-12-31', '001', '9', '99'],
   ])('accepts the edge year of %s', (dateOfBirth, office, digit, yy) => {
     const command = registerBirth({}, { dateOfBirth, sex: digit === '0' ? 'male' : 'female' });
-    const [event] = decideCitizen(command, null, { today: '2399-12-31' });
+    const [event] = decideOn(command, null, { today: '2399-12-31' });
     expect((event.data as { pin: string }).pin).toBe(`${office}${digit}${yy}000123`);
   });
 });

@@ -6,9 +6,9 @@ import {
   TemporaryResidenceTooLong,
 } from '../errors';
 import type { CitizenCommand } from './citizen.commands';
-import { decideCitizen } from './citizen.decider';
 import { foldCitizen } from './citizen.state';
 import {
+  decideOn,
   PIN,
   TODAY,
   born,
@@ -101,7 +101,7 @@ describe('Temporary residence (Law on Residence 2020)', () => {
       .when(registerTemporaryResidence(address, from, '2025-12-01'))
       .thenThrows(CommuneNotValid, 'UNKNOWN_ADMINISTRATIVE_UNIT');
     const command = registerTemporaryResidence(address, from, '2025-12-01');
-    expect(() => decideCitizen(command, foldCitizen([born()]), { today: TODAY })).toThrow(
+    expect(() => decideOn(command, foldCitizen([born()]), { today: TODAY })).toThrow(
       expect.objectContaining({ details: [expect.objectContaining({ field: 'communeCode', problem })] }),
     );
   });

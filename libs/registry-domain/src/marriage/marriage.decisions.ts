@@ -6,11 +6,17 @@ import {
   MarriageNotInForce,
   ProhibitedRelationship,
   SpousesNotDistinct,
-  type RegistryRuleBroken,
 } from '../errors';
 import type { CitizenRecord } from '../citizen/citizen.state';
 import { requireMarriageable } from '../citizen/record-marriage';
-import type { MarriageDissolved, MarriageEvent, MarriageRequested, MarriageState } from './marriage.events';
+import {
+  evolveMarriage,
+  type MarriageDissolved,
+  type MarriageEvent,
+  type MarriageRequested,
+  type MarriageState,
+} from './marriage.events';
+import type { Decidable } from '../citizen/citizen.commands';
 
 export type MarriageApplication = Omit<MarriageRequested['data'], 'marriageId'>;
 
@@ -69,17 +75,18 @@ export function requestMarriage(
 
 export function concludeMarriage(state: MarriageState, revisions: Record<Pin, number>): MarriageEvent[] {
   if (state.status !== 'pending') return [];
-  return [{ type: 'MarriageConcluded', data: { marriageId: state.marriageId, revisions } }];
+  return [{ type: 'MarriageConcluded', data: { marriageId: state.marriageId, date: state.date, revisions } }];
 }
 
-export function refuseMarriage(state: MarriageState, broken: RegistryRuleBroken): MarriageEvent[] {
+export function refuseMarriage(state: MarriageState, refusal: Refusal): MarriageEvent[] {
   if (state.status !== 'pending') return [];
-  return [
-    {
-      type: 'MarriageRefused',
-      data: { marriageId: state.marriageId, code: broken.code, message: broken.message, details: broken.details },
-    },
-  ];
+  return [{ type: 'MarriageRefused', data: { marriageId: state.marriageId, date: state.date, ...refusal } }];
+}
+
+export interface Refusal {
+  readonly code: string;
+  readonly message: string;
+  readonly details: readonly Record<string, unknown>[];
 }
 
 export function divorce(
@@ -111,5 +118,45 @@ export function endMarriageByDeath(state: MarriageState, deceasedPin: Pin, date:
 
 export function reinstateMarriage(state: MarriageState, deceasedPin: Pin): MarriageEvent[] {
   if (state.status !== 'ended_by_death' || state.deceasedPin !== deceasedPin) return [];
-  return [{ type: 'MarriageReinstated', data: { marriageId: state.marriageId, deceasedPin } }];
+  return [{ type: 'MarriageReinstated', data: { marriageId: state.marriageId, deceasedPin, date: state.endedOn! } }];
 }
+
+/** What happens to a marriage's own stream (ADR 0018); the process runs each as a step. */
+export type MarriageCommand =
+  | { readonly type: 'RequestMarriage'; readonly data: { readonly marriageId: string } & MarriageApplication }
+  | { readonly type: 'ConcludeMarriage'; readonly data: { readonly revisions: Record<Pin, number> } }
+  | { readonly type: 'RefuseMarriage'; readonly data: Refusal }
+  | { readonly type: 'Divorce'; readonly data: { readonly date: CivilDate; readonly courtDecision: string } }
+  | { readonly type: 'EndMarriageByDeath'; readonly data: { readonly deceasedPin: Pin; readonly date: CivilDate } }
+  | { readonly type: 'ReinstateMarriage'; readonly data: { readonly deceasedPin: Pin } };
+
+export function decideMarriage(command: Decidable<MarriageCommand>, state: MarriageState | null): MarriageEvent[] {
+  if (command.type === 'RequestMarriage') {
+    const { marriageId, ...application } = command.data;
+    return requestMarriage(state, marriageId, application);
+  }
+  if (state === null) throw new Error('A marriage command needs a requested marriage'); // the handler answers 404 first
+  switch (command.type) {
+    case 'ConcludeMarriage':
+      return concludeMarriage(state, command.data.revisions);
+    case 'RefuseMarriage':
+      return refuseMarriage(state, command.data);
+    case 'Divorce':
+      return divorce(state, command.data, command.metadata.today);
+    case 'EndMarriageByDeath':
+      return endMarriageByDeath(state, command.data.deceasedPin, command.data.date);
+    case 'ReinstateMarriage':
+      return reinstateMarriage(state, command.data.deceasedPin);
+    default: {
+      const unknown: never = command;
+      throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The decider of a marriage's stream (Emmett's shape). */
+export const marriageDecider = {
+  decide: decideMarriage,
+  evolve: evolveMarriage,
+  initialState: (): MarriageState | null => null,
+};

@@ -20,7 +20,11 @@ export interface MarriageRequested {
 /** Both spouses' streams hold the marriage: it is recorded. */
 export interface MarriageConcluded {
   readonly type: 'MarriageConcluded';
-  readonly data: { readonly marriageId: string; readonly revisions: Readonly<Record<Pin, number>> };
+  readonly data: {
+    readonly marriageId: string;
+    readonly date: CivilDate;
+    readonly revisions: Readonly<Record<Pin, number>>;
+  };
 }
 
 /** A spouse's stream refused it (married meanwhile, died...): any side already recorded was withdrawn. */
@@ -28,6 +32,7 @@ export interface MarriageRefused {
   readonly type: 'MarriageRefused';
   readonly data: {
     readonly marriageId: string;
+    readonly date: CivilDate;
     readonly code: string;
     readonly message: string;
     readonly details: readonly Record<string, unknown>[];
@@ -48,7 +53,8 @@ export interface MarriageDissolved {
 /** The death that dissolved the marriage was annulled. */
 export interface MarriageReinstated {
   readonly type: 'MarriageReinstated';
-  readonly data: { readonly marriageId: string; readonly deceasedPin: Pin };
+  /** `date`: the day the annulled death had ended it (it never ended). */
+  readonly data: { readonly marriageId: string; readonly deceasedPin: Pin; readonly date: CivilDate };
 }
 
 export type MarriageEvent =
@@ -93,6 +99,11 @@ export function evolveMarriage(state: MarriageState | null, event: MarriageEvent
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** Valid time of a marriage's event: the date of the marriage, or of its end. */
+export function effectiveDateOfMarriageEvent(event: MarriageEvent): CivilDate {
+  return event.data.date;
 }
 
 export function foldMarriage(events: readonly MarriageEvent[]): MarriageState | null {

@@ -6,12 +6,12 @@ import {
   ProhibitedRelationship,
   SpousesNotDistinct,
   UnderMarriageableAge,
-  type RegistryRuleBroken,
+  type RegistryError,
 } from '../errors';
 import type { CitizenEvent } from '../citizen/citizen.events';
 import { foldCitizen, type CitizenRecord } from '../citizen/citizen.state';
-import { decideCitizen } from '../citizen/citizen.decider';
 import {
+  decideOn,
   MARRIAGE_ID,
   PIN,
   SPOUSE_PIN,
@@ -39,11 +39,11 @@ function check(a: CitizenRecord, b: CitizenRecord, parentage: Record<string, Par
   return () => checkMarriage({ ...application, date }, [a, b], (pin) => parentage[pin], TODAY);
 }
 
-function thrown(action: () => unknown): RegistryRuleBroken | undefined {
+function thrown(action: () => unknown): RegistryError | undefined {
   try {
     action();
   } catch (error) {
-    return error as RegistryRuleBroken;
+    return error as RegistryError;
   }
   return undefined;
 }
@@ -136,7 +136,7 @@ describe("a spouse's side on the spouse's own stream", () => {
 
   it('withdraws a side the other spouse could not record, back to the earlier status', () => {
     const events = [born(), married('2024-05-20')];
-    const withdrawn = decideCitizen(
+    const withdrawn = decideOn(
       { type: 'WithdrawMarriage', data: { marriageId: MARRIAGE_ID, reason: 'ALREADY_MARRIED' } },
       foldCitizen(events),
       { today: TODAY },
@@ -147,13 +147,13 @@ describe("a spouse's side on the spouse's own stream", () => {
 
   it('divorce: divorced, no spouse; the spouse of a deceased: widowed', () => {
     const events = [born(), married('2020-05-01')];
-    const divorced = decideCitizen(
+    const divorced = decideOn(
       { type: 'RecordDivorce', data: { marriageId: MARRIAGE_ID, date: '2024-01-01', decisionNumber: 'BA-9' } },
       foldCitizen(events),
       { today: TODAY },
     );
     expect(foldCitizen([...events, ...divorced])).toMatchObject({ maritalStatus: 'divorced', spousePin: null });
-    const widowed = decideCitizen(
+    const widowed = decideOn(
       { type: 'RecordSpouseDeath', data: { marriageId: MARRIAGE_ID, deceasedPin: SPOUSE_PIN, date: '2024-01-01' } },
       foldCitizen(events),
       { today: TODAY },
@@ -161,7 +161,7 @@ describe("a spouse's side on the spouse's own stream", () => {
     expect(foldCitizen([...events, ...widowed])).toMatchObject({ maritalStatus: 'widowed', spousePin: null });
     // A marriage already ended is not ended again.
     expect(
-      decideCitizen(
+      decideOn(
         { type: 'RecordDivorce', data: { marriageId: MARRIAGE_ID, date: '2024-02-01', decisionNumber: 'BA-9' } },
         foldCitizen([...events, ...widowed]),
         { today: TODAY },
@@ -174,7 +174,7 @@ describe("the marriage's own stream", () => {
   const requested: MarriageEvent = { type: 'MarriageRequested', data: { marriageId: MARRIAGE_ID, ...application } };
   const concluded: MarriageEvent = {
     type: 'MarriageConcluded',
-    data: { marriageId: MARRIAGE_ID, revisions: { [PIN]: 1, [SPOUSE_PIN]: 1 } },
+    data: { marriageId: MARRIAGE_ID, date: '2024-05-20', revisions: { [PIN]: 1, [SPOUSE_PIN]: 1 } },
   };
 
   it('divorces a marriage in force, not before its date, not one already ended', () => {

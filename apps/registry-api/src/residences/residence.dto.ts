@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { AddressDto, IsCivilDate, PlaceDto } from '../http/common.dto';
+import { AddressDto, IsCivilDate } from '../http/common.dto';
 
 export class PermanentResidenceDto {
   @ApiProperty({ type: AddressDto }) @ValidateNested() @Type(() => AddressDto) address: AddressDto;
@@ -22,12 +22,6 @@ export class ResidenceCancellationDto {
   reason: (typeof CANCELLATION_REASONS)[number];
   @ApiProperty({ example: '2024-07-01' }) @IsCivilDate() effectiveDate: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) note?: string;
-}
-
-export class DeathDto {
-  @ApiProperty({ example: '2024-05-01' }) @IsCivilDate() dateOfDeath: string;
-  @ApiProperty({ type: PlaceDto }) @ValidateNested() @Type(() => PlaceDto) placeOfDeath: PlaceDto;
-  @ApiProperty({ example: 'KT-2024-000123' }) @IsString() @IsNotEmpty() @MaxLength(100) certificateNumber: string;
 }
 
 export class TemporaryResidenceEndDto {

@@ -1,27 +1,13 @@
-import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
+import { apiForSuite, type StoreName } from '../test-support/api-harness';
+import { home, elsewhere } from '../test-support/addresses';
 
-/** Runs against each event store: see citizen-writes.e2e.spec.ts and citizen-writes.kurrentdb.e2e.spec.ts. */
-export function citizenWritesSuite(store: StoreName): void {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await ApiHarness.start(store);
-  });
-  afterAll(() => api.stop());
-
-  async function newCitizen(child: Record<string, unknown> = {}): Promise<string> {
-    const answer = await api.call('POST', '/v1/births', {
-      body: birthApplication({}, { dateOfBirth: '1990-04-01', ...child }),
-    });
-    expect(answer.status).toBe(201);
-    return answer.body.pin;
-  }
-
-  const home = { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' };
-  const elsewhere = { provinceCode: '001', communeCode: '00007', line: '3 Hàng Bài' };
+/** Runs against each event store: see residences.e2e.spec.ts and residences.kurrentdb.e2e.spec.ts. */
+export function residencesSuite(store: StoreName): void {
+  const api = apiForSuite(store);
 
   describe('permanent residence', () => {
     it('registers one (200, revision, ETag) and a new one ends the previous', async () => {
-      const pin = await newCitizen();
+      const pin = await api.registerCitizen();
       const first = await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
         body: { address: home, effectiveDate: '2010-01-01' },
       });
@@ -39,7 +25,7 @@ export function citizenWritesSuite(store: StoreName): void {
     });
 
     it('cancels it with a reason', async () => {
-      const pin = await newCitizen();
+      const pin = await api.registerCitizen();
       await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
         body: { address: home, effectiveDate: '2010-01-01' },
       });
@@ -54,7 +40,7 @@ export function citizenWritesSuite(store: StoreName): void {
 
   describe('temporary residence', () => {
     it('registers a period and replaces an earlier one', async () => {
-      const pin = await newCitizen();
+      const pin = await api.registerCitizen();
       await api.call('POST', `/v1/citizens/${pin}/temporary-residence`, {
         body: { address: home, from: '2024-01-01', until: '2024-12-31' },
       });
@@ -77,52 +63,9 @@ export function citizenWritesSuite(store: StoreName): void {
     });
   });
 
-  describe('death', () => {
-    it('registers a death; afterwards only the residence cancellation of the deceased is accepted', async () => {
-      const pin = await newCitizen();
-      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
-        body: { address: home, effectiveDate: '2010-01-01' },
-      });
-      const death = await api.call('POST', `/v1/citizens/${pin}/death`, {
-        body: {
-          dateOfDeath: '2024-05-01',
-          placeOfDeath: { provinceCode: '001', detail: 'Hà Nội' },
-          certificateNumber: 'KT-2024-000123',
-        },
-      });
-      expect(death.status).toBe(200);
-      const citizen = await api.call('GET', `/v1/citizens/${pin}?minRevision=${death.body.revision}`);
-      expect(citizen.body).toMatchObject({ status: 'deceased', dateOfDeath: '2024-05-01' });
-
-      const before = await api.eventsWritten();
-      const move = await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
-        body: { address: elsewhere, effectiveDate: '2024-06-01' },
-      });
-      expect(move.status).toBe(422);
-      expect(move.body.error.code).toBe('CITIZEN_DECEASED');
-      expect(await api.eventsWritten()).toBe(before);
-
-      const cancel = await api.call('POST', `/v1/citizens/${pin}/permanent-residence/cancellation`, {
-        body: { reason: 'deceased', effectiveDate: '2024-05-01' },
-      });
-      expect(cancel.status).toBe(200);
-    });
-
-    it('refuses a death before the birth with DEATH_BEFORE_BIRTH and records nothing', async () => {
-      const pin = await newCitizen();
-      const before = await api.eventsWritten();
-      const answer = await api.call('POST', `/v1/citizens/${pin}/death`, {
-        body: { dateOfDeath: '1980-01-01', placeOfDeath: { provinceCode: '001' }, certificateNumber: 'KT-1' },
-      });
-      expect(answer.status).toBe(422);
-      expect(answer.body.error).toMatchObject({ code: 'DEATH_BEFORE_BIRTH', message: expect.any(String) });
-      expect(await api.eventsWritten()).toBe(before);
-    });
-  });
-
   describe('If-Match and idempotency on existing citizens', () => {
     it('accepts the current revision and refuses a stale one with 412 REVISION_MISMATCH', async () => {
-      const pin = await newCitizen();
+      const pin = await api.registerCitizen();
       const ok = await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
         body: { address: home, effectiveDate: '2010-01-01' },
         headers: { 'if-match': '"0"' },
@@ -139,7 +82,7 @@ export function citizenWritesSuite(store: StoreName): void {
     });
 
     it('a retried residence registration returns the first answer and records one event', async () => {
-      const pin = await newCitizen();
+      const pin = await api.registerCitizen();
       const headers = { 'idempotency-key': `move-${pin}` };
       const body = { address: home, effectiveDate: '2010-01-01' };
       const first = await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, { body, headers });
@@ -150,7 +93,7 @@ export function citizenWritesSuite(store: StoreName): void {
     });
 
     it('concurrent writes without If-Match are both recorded, in order', async () => {
-      const pin = await newCitizen();
+      const pin = await api.registerCitizen();
       const answers = await Promise.all([
         api.call('POST', `/v1/citizens/${pin}/temporary-residence`, {
           body: { address: home, from: '2024-01-01', until: '2024-03-01' },
@@ -162,31 +105,34 @@ export function citizenWritesSuite(store: StoreName): void {
       expect(answers.map((a) => a.status)).toEqual([200, 200]);
       expect((await api.streamTypes(pin)).length).toBe(3);
     });
-  });
 
-  describe('timeline', () => {
-    it('lists every event with both time axes, actor and correlation, in stream order', async () => {
-      const pin = await newCitizen();
-      await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
-        body: { address: home, effectiveDate: '2010-01-01' },
-      });
-      const answer = await api.call('GET', `/v1/citizens/${pin}/timeline`, {
-        token: api.token({ roles: ['historian'] }),
-      });
-      expect(answer.status).toBe(200);
-      expect(answer.body.pin).toBe(pin);
-      expect(answer.body.events).toEqual([
-        expect.objectContaining({
-          type: 'BirthRegistered',
-          revision: 0,
-          effectiveAt: '1990-04-01',
-          actor: { sub: api.sub, office: '001' },
-        }),
-        expect.objectContaining({ type: 'PermanentResidenceRegistered', revision: 1, effectiveAt: '2010-01-01' }),
-      ]);
-      expect(new Date(answer.body.events[1].recordedAt).getTime()).toBeGreaterThanOrEqual(
-        new Date(answer.body.events[0].recordedAt).getTime(),
+    it('50 concurrent writes on one citizen without If-Match: each recorded or refused by a rule, none a conflict', async () => {
+      const pin = await api.registerCitizen();
+      // Distinct dates in shuffled order: a write that lands after a later-dated one breaks a rule.
+      const dates = Array.from({ length: 50 }, (_, i) =>
+        new Date(Date.UTC(2000, 0, 1 + i * 7)).toISOString().slice(0, 10),
       );
+      const shuffled = dates.map((date, i) => ({ date, key: (i * 37) % 50 })).sort((a, b) => a.key - b.key);
+      const answers = await Promise.all(
+        shuffled.map(({ date }) =>
+          api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
+            body: { address: { ...home, line: `${date} Phố Huế` }, effectiveDate: date },
+          }),
+        ),
+      );
+      const recorded = answers.filter((a) => a.status === 200);
+      const refused = answers.filter((a) => a.status !== 200);
+      expect(refused.map((a) => [a.status, a.body.error.code])).toEqual(
+        refused.map(() => [422, 'RESIDENCE_DATE_BEFORE_CURRENT']),
+      );
+      expect(recorded.length).toBeGreaterThan(0);
+      // Every recorded write got its own revision, and the stream holds exactly those events.
+      const revisions = recorded.map((a) => a.body.revision as number).sort((a, b) => a - b);
+      expect(revisions).toEqual(Array.from({ length: recorded.length }, (_, i) => i + 1));
+      const events = await api.streamEvents(pin);
+      expect(events.length).toBe(recorded.length + 1);
+      const effective = events.slice(1).map((e) => e.data.effectiveDate as string);
+      expect(effective).toEqual([...effective].sort());
     });
   });
 }

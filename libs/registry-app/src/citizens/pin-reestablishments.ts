@@ -3,19 +3,20 @@ import { EVENT_STORE, StreamNotFoundError, type EventStore, type RecordedEvent }
 import { citizenStream } from '@registry/domain';
 
 /** A person's whole history across PINs re-established by corrections, oldest event first. */
-export interface CitizenChainHistory {
+export interface HistoryAcrossPins {
   /** The PIN the person holds now (the end of the chain). */
   readonly currentPin: string;
   readonly events: readonly RecordedEvent[];
 }
 
+// A correction re-establishes a PIN rarely; a longer run of links is a broken history, not a person.
 const MAX_LINKS = 10;
 
 @Injectable()
-export class CitizenChain {
+export class ReestablishedPins {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async load(pin: string): Promise<CitizenChainHistory | null> {
+  async load(pin: string): Promise<HistoryAcrossPins | null> {
     const own = await this.read(pin);
     if (!own) return null;
     const earlier = await this.walk(own, 'back');

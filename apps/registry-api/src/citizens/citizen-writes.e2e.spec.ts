@@ -1,3 +1,0 @@
-import { citizenWritesSuite } from './citizen-writes.e2e';
-
-citizenWritesSuite('postgresql');

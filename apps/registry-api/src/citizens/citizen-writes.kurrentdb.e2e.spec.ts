@@ -1,4 +1,0 @@
-import { citizenWritesSuite } from './citizen-writes.e2e';
-
-// The same end-to-end suite with KurrentDB as the event store, through the real client.
-citizenWritesSuite('kurrentdb');

@@ -1,0 +1,3 @@
+import { timelineSuite } from './timeline.e2e';
+
+timelineSuite('postgresql');

@@ -1,0 +1,4 @@
+import { timelineSuite } from './timeline.e2e';
+
+// The same end-to-end suite with KurrentDB as the event store, through the real client.
+timelineSuite('kurrentdb');

@@ -1,0 +1,37 @@
+import { Body, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RegisterDeathCommand, type WriteResult } from '@registry/app';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { citizenWriteOf, revisionAnswer } from '../http/write-context';
+import { RevisionAnswer, toPlace } from '../http/common.dto';
+import { PinPipe } from '../http/pin.pipe';
+import { DeathDto } from './death.dto';
+
+/** The registration of a death. */
+@CitizenWritesController()
+export class DeathsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('death')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async registerDeath(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: DeathDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.placeOfDeath.provinceCode);
+    const data = {
+      dateOfDeath: body.dateOfDeath,
+      placeOfDeath: toPlace(body.placeOfDeath),
+      certificateNumber: body.certificateNumber,
+    };
+    const command = new RegisterDeathCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+}

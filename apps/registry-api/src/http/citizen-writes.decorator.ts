@@ -1,0 +1,20 @@
+import { applyDecorators, Controller, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@registry/platform';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+
+/**
+ * A controller of life events recorded on an existing citizen (`/v1/citizens/{pin}/...`):
+ * officers only, Idempotency-Key and If-Match accepted.
+ */
+export function CitizenWritesController(): ClassDecorator {
+  return applyDecorators(
+    ApiTags('citizens'),
+    ApiBearerAuth(),
+    ApiHeader({ name: 'Idempotency-Key', required: false }),
+    ApiHeader({ name: 'If-Match', required: false, description: 'Expected revision, e.g. "3"' }),
+    Controller('v1/citizens/:pin'),
+    UseInterceptors(IdempotencyInterceptor),
+    Roles('officer'),
+  );
+}

@@ -1,0 +1,99 @@
+import { Body, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CancelPermanentResidenceCommand,
+  EndTemporaryResidenceCommand,
+  RegisterPermanentResidenceCommand,
+  RegisterTemporaryResidenceCommand,
+  type WriteResult,
+} from '@registry/app';
+import type { CitizenRecord } from '@registry/domain';
+import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { citizenWriteOf, revisionAnswer } from '../http/write-context';
+import { RevisionAnswer, toAddress } from '../http/common.dto';
+import { PinPipe } from '../http/pin.pipe';
+import {
+  PermanentResidenceDto,
+  ResidenceCancellationDto,
+  TemporaryResidenceDto,
+  TemporaryResidenceEndDto,
+} from './residence.dto';
+
+/** Permanent and temporary residences, and the cancellation of a permanent residence. */
+@CitizenWritesController()
+export class ResidencesController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('permanent-residence')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async registerPermanentResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: PermanentResidenceDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.address.provinceCode);
+    const data = { address: toAddress(body.address), effectiveDate: body.effectiveDate };
+    const command = new RegisterPermanentResidenceCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+
+  @Post('temporary-residence')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async registerTemporaryResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: TemporaryResidenceDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.address.provinceCode);
+    const data = { address: toAddress(body.address), from: body.from, until: body.until };
+    const command = new RegisterTemporaryResidenceCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+
+  @Post('temporary-residence/end')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async endTemporaryResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: TemporaryResidenceEndDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    // The office of the stay being ended (the domain answers when there is none).
+    const province = (citizen: CitizenRecord) =>
+      citizen.temporaryResidence?.address.provinceCode ?? principal.office ?? '';
+    const { envelope, conditions } = citizenWriteOf(request, principal, province);
+    const data = { effectiveDate: body.effectiveDate, reason: body.reason };
+    const command = new EndTemporaryResidenceCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+
+  @Post('permanent-residence/cancellation')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  async cancelPermanentResidence(
+    @Param('pin', PinPipe) pin: string,
+    @Body() body: ResidenceCancellationDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RevisionAnswer> {
+    // The office of the residence being cancelled (the domain answers when there is none).
+    const province = (citizen: CitizenRecord) =>
+      citizen.permanentResidence?.address.provinceCode ?? principal.office ?? '';
+    const { envelope, conditions } = citizenWriteOf(request, principal, province);
+    const data = { reason: body.reason, effectiveDate: body.effectiveDate, note: body.note ?? null };
+    const command = new CancelPermanentResidenceCommand(pin, data, envelope, conditions);
+    return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
+  }
+}

@@ -1,0 +1,3 @@
+import { residencesSuite } from './residences.e2e';
+
+residencesSuite('postgresql');
