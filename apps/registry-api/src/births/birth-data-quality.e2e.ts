@@ -1,13 +1,9 @@
-import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
+import { apiForSuite, birthApplication, type StoreName } from '../test-support/api-harness';
 import { currentRecord } from '../test-support/current-record';
 
 /** Clean data at birth registration: see birth-data-quality(.kurrentdb).e2e.spec.ts. */
 export function birthDataQualitySuite(store: StoreName): void {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await ApiHarness.start(store);
-  });
-  afterAll(() => api.stop());
+  const api = apiForSuite(store);
 
   const register = (body: object, key?: string) =>
     api.call('POST', '/v1/births', { body, headers: key ? { 'idempotency-key': key } : {} });

@@ -1,13 +1,9 @@
-import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
+import { apiForSuite, birthApplication, type StoreName } from '../test-support/api-harness';
 import { currentRecord } from '../test-support/current-record';
 
 /** The Law on Residence 2020 at the API: see temporary-residence(.kurrentdb).e2e.spec.ts. */
 export function temporaryResidenceSuite(store: StoreName): void {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await ApiHarness.start(store);
-  });
-  afterAll(() => api.stop());
+  const api = apiForSuite(store);
 
   // Hà Nội wards in force before the 2025 reform.
   const home = { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' };

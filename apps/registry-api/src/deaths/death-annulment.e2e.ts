@@ -1,13 +1,9 @@
-import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
+import { apiForSuite, birthApplication, type StoreName } from '../test-support/api-harness';
 import { currentRecord } from '../test-support/current-record';
 
 /** Runs against each event store: see death-annulment(.kurrentdb).e2e.spec.ts. */
 export function deathAnnulmentSuite(store: StoreName): void {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await ApiHarness.start(store);
-  });
-  afterAll(() => api.stop());
+  const api = apiForSuite(store);
 
   const home = { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' };
   const stay = { provinceCode: '001', communeCode: '00007', line: '3 Hàng Bài' };

@@ -1,13 +1,9 @@
-import { ApiHarness, birthApplication, type StoreName } from '../test-support/api-harness';
+import { apiForSuite, birthApplication, type StoreName } from '../test-support/api-harness';
 import { currentRecord } from '../test-support/current-record';
 
 /** Runs against each event store: see marriages.e2e.spec.ts and marriages.kurrentdb.e2e.spec.ts. */
 export function marriagesSuite(store: StoreName): void {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await ApiHarness.start(store);
-  });
-  afterAll(() => api.stop());
+  const api = apiForSuite(store);
 
   async function person(sex: 'male' | 'female', dateOfBirth: string, extra: Record<string, unknown> = {}) {
     const answer = await api.call('POST', '/v1/births', {
