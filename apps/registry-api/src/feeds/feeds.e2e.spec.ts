@@ -88,8 +88,9 @@ async function registerCitizens(): Promise<string[]> {
   expect(children.map((c) => c.status)).toEqual([201, 201, 201, 201]);
   const [a, b, c, d] = children.map((child) => child.body.pin as string);
   const after = await Promise.all([
+    // A stay lies outside the commune of the permanent residence (Law on Residence 2020).
     api.call('POST', `/v1/citizens/${a}/temporary-residence`, officer, {
-      address: residence,
+      address: { ...residence, communeCode: '00007' },
       from: '2024-06-01',
       until: '2025-06-01',
     }),
