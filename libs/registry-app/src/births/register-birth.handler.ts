@@ -14,6 +14,11 @@ export type BirthApplication = Omit<RegisterBirth['data'], 'uniqueDigits' | 'mot
 /** How often to decide again when another birth of the same mother was recorded meanwhile. */
 const INDEX_ATTEMPTS = 5;
 
+/** The birth's own write, and the stream's revision once the request's own work is done (its ETag). */
+export interface BirthWriteResult extends WriteResult<CitizenEvent> {
+  readonly streamRevision: number;
+}
+
 export class RegisterBirthCommand {
   constructor(
     readonly application: BirthApplication,
@@ -26,7 +31,7 @@ export class RegisterBirthCommand {
  * candidate's digits until one is free. The parents named are looked up first (the domain checks them).
  */
 @CommandHandler(RegisterBirthCommand)
-export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, WriteResult<CitizenEvent>> {
+export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, BirthWriteResult> {
   private readonly logger = new Logger('RegisterBirth');
 
   constructor(
@@ -34,7 +39,7 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
     private readonly children: ChildrenIndex,
   ) {}
 
-  async execute({ application, envelope }: RegisterBirthCommand): Promise<WriteResult<CitizenEvent>> {
+  async execute({ application, envelope }: RegisterBirthCommand): Promise<BirthWriteResult> {
     // A parent named by a re-established PIN is the same person: check and record the current PIN.
     const mother = application.motherPin ? await this.parent(application.motherPin) : undefined;
     const father = application.fatherPin ? await this.parent(application.fatherPin) : undefined;
@@ -58,7 +63,7 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
     application: BirthApplication,
     parents: Pick<RegisterBirth['data'], 'mother' | 'father'>,
     envelope: CommandEnvelope,
-  ): Promise<WriteResult<CitizenEvent> | undefined> {
+  ): Promise<BirthWriteResult | undefined> {
     const motherPin = application.motherPin;
     const index = motherPin ? await this.children.read(motherPin) : undefined;
     const siblings = index && motherPin ? await this.children.siblings(motherPin, index, envelope.commandId) : [];
@@ -79,8 +84,8 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
           expected: 'no_stream',
         });
         if (application.fatherPin) await this.children.record(application.fatherPin, entry, 'any', envelope);
-        await this.registerFirstResidence(birth, application, envelope);
-        return birth;
+        const residence = await this.registerFirstResidence(birth, application, envelope);
+        return { ...birth, streamRevision: residence?.revision ?? birth.revision };
       } catch (error) {
         if (!(error instanceof StreamAlreadyExists)) throw error;
       }
@@ -101,8 +106,8 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
     birth: WriteResult<CitizenEvent>,
     application: BirthApplication,
     envelope: CommandEnvelope,
-  ) {
-    if (!application.permanentResidence) return;
+  ): Promise<WriteResult<CitizenEvent> | undefined> {
+    if (!application.permanentResidence) return undefined;
     const birthEventId = eventIdFor(envelope.commandId, 0);
     const step: CommandEnvelope = {
       ...envelope,
@@ -116,8 +121,9 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
       },
       step,
     );
-    await this.streams.handle(citizenStreams, birth.id, command, step).catch((error: unknown) => {
+    return this.streams.handle(citizenStreams, birth.id, command, step).catch((error: unknown) => {
       this.logger.error({ err: error, birthEventId }, 'first residence of a birth was not recorded');
+      return undefined;
     });
   }
 }
