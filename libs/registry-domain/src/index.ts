@@ -10,6 +10,7 @@ export * from './citizen/citizen.decider';
 export * from './citizen/citizen-stream';
 export * from './citizen/correct-record';
 export * from './citizen/citizen-as-of';
+export * from './citizen/import-citizen';
 export * from './communes/communes';
 export * from './citizen/possible-duplicate';
 export * from './citizen/parent-plausibility';

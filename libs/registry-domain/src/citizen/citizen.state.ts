@@ -2,6 +2,7 @@ import type { Pin } from '../pin/pin';
 import type { CivilDate } from '../calendar/calendar';
 import type {
   CitizenEvent,
+  CitizenImported,
   CitizenSnapshot,
   DeathAnnulled,
   MaritalStatus,
@@ -48,6 +49,7 @@ export function initialCitizenState(): CitizenState {
 
 export function evolveCitizen(state: CitizenState, event: CitizenEvent): CitizenState {
   if (event.type === 'BirthRegistered') return bornCitizen(event.data);
+  if (event.type === 'CitizenImported') return importedCitizen(event.data);
   if (event.type === 'CitizenContinued') {
     // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
     const from = state ?? { ...UNMARRIED, ...event.data.record, pin: event.data.pin, reestablishedAs: null };
@@ -139,6 +141,17 @@ function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['d
     dateOfDeath: null,
     ...UNMARRIED,
     permanentResidence: null,
+    temporaryResidence: null,
+    reestablishedAs: null,
+  };
+}
+
+function importedCitizen(data: CitizenImported['data']): CitizenRecord {
+  const { importedOn: _importedOn, ...facts } = data;
+  return {
+    ...facts,
+    status: data.dateOfDeath === null ? 'alive' : 'deceased',
+    ...UNMARRIED,
     temporaryResidence: null,
     reestablishedAs: null,
   };
