@@ -21,11 +21,12 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
-  // content-disposition (under @fastify/static, for the OpenAPI UI) ships only as ESM.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition (under @fastify/static, for the OpenAPI UI) and jose ship only as ESM.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testEnvironment: 'node',
   testTimeout: 30000,
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
 };

@@ -2,7 +2,6 @@ import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ReestablishedPins, CitizenNotFound } from '@registry/app';
-import { Roles } from '@registry/platform';
 import { PinPipe } from '../http/pin.pipe';
 import { timelineEntry } from './citizen-view';
 import { timelineAsCsv, timelineAsNdjson } from './timeline-export';
@@ -15,7 +14,6 @@ export class CitizenReadsController {
   constructor(private readonly chain: ReestablishedPins) {}
 
   @Get('timeline')
-  @Roles('historian', 'supervisor', 'officer')
   @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
   async timeline(
     @Param('pin', PinPipe) pin: string,

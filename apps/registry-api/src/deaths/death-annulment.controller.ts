@@ -3,18 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnnulDeathCommand, type WriteResult } from '@registry/app';
-import type { CitizenRecord } from '@registry/domain';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
 import { RevisionAnswer } from '../http/common.dto';
 import { PinPipe } from '../http/pin.pipe';
 import { DeathAnnulmentDto } from './death-annulment.dto';
-
-/** The office of the residence the death cancelled (or of the birth registration, with none). */
-const provinceOfDeceased = (citizen: CitizenRecord) =>
-  (citizen.permanentResidence ?? citizen.endedByDeath?.permanentResidence)?.address.provinceCode ??
-  citizen.pin.slice(0, 3);
 
 /** `POST /v1/citizens/{pin}/death/annulment`: a death registered in error. */
 @CitizenWritesController()
@@ -31,7 +25,7 @@ export class DeathAnnulmentController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const { envelope, conditions } = citizenWriteOf(request, principal, provinceOfDeceased);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { reason: body.reason, legalBasis: body.legalBasis };
     const command = new AnnulDeathCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AgencyEntitlements, AgencyFeed } from '@registry/change-feed';
 import { parsePosition, type Position } from '@registry/event-store';
-import { CurrentPrincipal, HttpProblem, Roles, type Principal } from '@registry/platform';
+import { CurrentPrincipal, HttpProblem, type Principal } from '@registry/platform';
 import { DEFAULT_FEED_LIMIT, FeedPageAnswer, FeedQueryDto } from './feed-query.dto';
 
 const LARGEST_POSITION_PART = 2n ** 63n - 1n;
@@ -22,7 +22,6 @@ export class FeedsController {
   ) {}
 
   @Get(':agencyId/events')
-  @Roles('agency')
   @ApiOkResponse({ type: FeedPageAnswer })
   async events(
     @Param('agencyId') agencyId: string,

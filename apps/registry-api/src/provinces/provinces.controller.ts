@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PROVINCES, communesOf, findProvince, isCivilDate, provinceValidOn } from '@registry/domain';
-import { HttpProblem, Roles } from '@registry/platform';
+import { HttpProblem } from '@registry/platform';
 import { invalidQuery, today } from '../queries/query-answers';
 
 const PROVINCE_CODE = /^\d{3}$/;
@@ -12,8 +12,6 @@ const PROVINCE_CODE = /^\d{3}$/;
  */
 @ApiTags('provinces')
 @ApiBearerAuth()
-// Public reference data: every role may read it.
-@Roles('officer', 'supervisor', 'historian', 'agency', 'operator')
 @Controller('v1/provinces')
 export class ProvincesController {
   @Get()

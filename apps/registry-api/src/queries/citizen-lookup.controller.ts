@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CitizenNotFound } from '@registry/app';
-import { HttpProblem, Roles } from '@registry/platform';
+import { HttpProblem } from '@registry/platform';
 import { CitizenRecords, type StoredCitizen } from '@registry/read-models';
 import { PinPipe } from '../http/pin.pipe';
 import { CitizenAsOfReader } from './citizen-as-of.reader';
@@ -24,7 +24,6 @@ export class CitizenLookupController {
   ) {}
 
   @Get(':pin')
-  @Roles('officer', 'supervisor', 'historian')
   @ApiQuery({
     name: 'minRevision',
     required: false,

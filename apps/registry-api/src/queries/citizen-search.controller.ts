@@ -1,7 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '@registry/platform';
 import { CitizenSearch, DEFAULT_PAGE_SIZE } from '@registry/read-models';
 import { CitizenSearchQuery } from './query.dto';
 import { asJson, invalidQuery, rejectInvalidCursor, unitsOfResidence } from './query-answers';
@@ -18,7 +17,6 @@ export class CitizenSearchController {
   constructor(private readonly citizens: CitizenSearch) {}
 
   @Get()
-  @Roles('officer', 'supervisor', 'historian')
   async search(@Query() query: CitizenSearchQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     if (query.name === undefined && query.dateOfBirth === undefined && query.provinceCode === undefined) {
       throw invalidQuery(

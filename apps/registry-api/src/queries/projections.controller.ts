@@ -1,6 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@registry/platform';
 import { ProjectorLag } from '@registry/read-models';
 
 /** For operators: each read model's checkpoint, lag and any rebuild in progress. */
@@ -11,7 +10,6 @@ export class ProjectionsController {
   constructor(private readonly lag: ProjectorLag) {}
 
   @Get()
-  @Roles('operator')
   async projections() {
     const [lag, projections] = await Promise.all([this.lag.lag(), this.lag.projections()]);
     return { lag, projections };

@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { findProvince, UnknownAdministrativeUnit } from '@registry/domain';
-import { Roles } from '@registry/platform';
 import { PopulationStatistics, VitalStatistics } from '@registry/read-models';
 import { PopulationQuery, VitalEventsQuery } from './query.dto';
 import { invalidQuery, today, unitsCountedUnder } from './query-answers';
@@ -20,7 +19,6 @@ export class StatisticsController {
 
   /** People alive with a permanent residence in the province on `date`, as known at `knownAt`. */
   @Get('population')
-  @Roles('historian', 'supervisor')
   async populationOn(@Query() query: PopulationQuery) {
     const date = query.date ?? today();
     const knownAt = query.knownAt === undefined ? new Date() : new Date(query.knownAt);
@@ -30,7 +28,6 @@ export class StatisticsController {
 
   /** Births and deaths per month where they happened, `from` and `to` (YYYY-MM) included. */
   @Get('births-deaths')
-  @Roles('historian', 'supervisor')
   async birthsAndDeaths(@Query() query: VitalEventsQuery) {
     if (!findProvince(query.provinceCode)) throw new UnknownAdministrativeUnit(query.provinceCode, `${query.from}-01`);
     if (query.to < query.from) throw invalidQuery('to', 'must not be before from');

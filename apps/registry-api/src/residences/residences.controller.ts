@@ -9,7 +9,6 @@ import {
   RegisterTemporaryResidenceCommand,
   type WriteResult,
 } from '@registry/app';
-import type { CitizenRecord } from '@registry/domain';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
@@ -37,7 +36,7 @@ export class ResidencesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.address.provinceCode);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { address: toAddress(body.address), effectiveDate: body.effectiveDate };
     const command = new RegisterPermanentResidenceCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
@@ -53,7 +52,7 @@ export class ResidencesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.address.provinceCode);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { address: toAddress(body.address), from: body.from, until: body.until };
     const command = new RegisterTemporaryResidenceCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
@@ -69,10 +68,7 @@ export class ResidencesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    // The office of the stay being ended (the domain answers when there is none).
-    const province = (citizen: CitizenRecord) =>
-      citizen.temporaryResidence?.address.provinceCode ?? principal.office ?? '';
-    const { envelope, conditions } = citizenWriteOf(request, principal, province);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { effectiveDate: body.effectiveDate, reason: body.reason };
     const command = new EndTemporaryResidenceCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
@@ -88,10 +84,7 @@ export class ResidencesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    // The office of the residence being cancelled (the domain answers when there is none).
-    const province = (citizen: CitizenRecord) =>
-      citizen.permanentResidence?.address.provinceCode ?? principal.office ?? '';
-    const { envelope, conditions } = citizenWriteOf(request, principal, province);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { reason: body.reason, effectiveDate: body.effectiveDate, note: body.note ?? null };
     const command = new CancelPermanentResidenceCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));

@@ -212,9 +212,16 @@ function corrected(state: CitizenRecord, data: RecordCorrected['data']): Citizen
   return { ...state, [data.field]: data.newValue };
 }
 
-/** What a re-established PIN's stream starts from (with the facts decisions need: a marriage lives on). */
+/** What a re-established PIN's stream starts from: the record's facts (the contract's CitizenSnapshot). */
 export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
-  const { pin: _pin, reestablishedAs: _reestablishedAs, ...snapshot } = record;
+  const {
+    pin: _pin,
+    reestablishedAs: _reestablishedAs,
+    marriage: _marriage,
+    endedByDeath: _endedByDeath,
+    placeOfDeath: _placeOfDeath,
+    ...snapshot
+  } = record;
   return snapshot;
 }
 
