@@ -18,7 +18,7 @@ for (const entry of libs) {
 }
 module.exports = {
   rootDir: '.',
-  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
   // content-disposition (under @fastify/static, for the OpenAPI UI) ships only as ESM.
@@ -28,4 +28,5 @@ module.exports = {
   testEnvironment: 'node',
   testTimeout: 30000,
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
 };
