@@ -1,8 +1,10 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { registryValidationPipe } from '@registry/platform';
+import { serveHistorianPage } from './historian-page/historian-page.static';
 import { RegistryApiModule } from './registry-api.module';
 
 /** Builds the HTTP API (used by main.ts, the e2e tests and the benchmarks). */
@@ -25,5 +27,8 @@ export async function createRegistryApi(options: { logger?: boolean } = {}): Pro
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  if (!(await serveHistorianPage(app))) {
+    new NestLogger('HistorianPage').warn('Not built (npm run build:web): /app/ is not served');
+  }
   return app;
 }
