@@ -6,15 +6,17 @@ import { Logger } from 'nestjs-pino';
 import { registryValidationPipe } from '@registry/platform';
 import { serveHistorianPage } from './historian-page/historian-page.static';
 import { RegistryApiModule } from './registry-api.module';
+import { hardenHttpLayer, httpLayerOptions } from './http/http-layer';
 
 /** Builds the HTTP API (used by main.ts, the e2e tests and the benchmarks). */
 export async function createRegistryApi(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
+  const adapter = new FastifyAdapter(httpLayerOptions());
   const app = await NestFactory.create<NestFastifyApplication>(RegistryApiModule, adapter, {
     bufferLogs: true,
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
+  hardenHttpLayer(app);
   app.useGlobalPipes(registryValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RegisterBirthCommand, type WriteResult } from '@registry/app';
+import { RegisterBirthCommand, type BirthWriteResult } from '@registry/app';
 import { CurrentPrincipal, Roles, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { answerRevision, envelopeOf, requireJurisdiction } from '../http/write-context';
@@ -62,8 +62,8 @@ export class BirthsController {
       permanentResidence: body.permanentResidence ? toAddress(body.permanentResidence) : null,
     };
     const command = new RegisterBirthCommand(application, envelope);
-    const result = await this.commands.execute<typeof command, WriteResult>(command);
-    answerRevision(reply, result.revision);
+    const result = await this.commands.execute<typeof command, BirthWriteResult>(command);
+    answerRevision(reply, result.streamRevision); // the stream's revision now: If-Match takes it
     void reply.header('location', `/v1/citizens/${result.id}`);
     return { pin: result.id, revision: result.revision };
   }

@@ -40,11 +40,19 @@ export function birthsSuite(store: StoreName): void {
       const answer = await api.call('POST', '/v1/births', { body });
       expect(answer.status).toBe(201);
       expect(await api.streamTypes(answer.body.pin)).toEqual(['BirthRegistered', 'PermanentResidenceRegistered']);
+      // The body keeps the birth's own revision; the ETag is the stream's, so If-Match with it succeeds.
+      expect(answer.body.revision).toBe(0);
+      expect(answer.headers.etag).toBe('"1"');
       const citizen = await api.call('GET', `/v1/citizens/${answer.body.pin}?minRevision=1`);
       expect(citizen.body.permanentResidence).toEqual({
         address: { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' },
         since: '2024-03-05',
       });
+      const death = await api.call('POST', `/v1/citizens/${answer.body.pin}/death`, {
+        body: { dateOfDeath: '2024-05-01', placeOfDeath: { provinceCode: '001' }, certificateNumber: 'KT-9' },
+        headers: { 'if-match': answer.headers.etag as string },
+      });
+      expect(death.status).toBe(200);
     });
 
     it('gives the sex and century digit of the PIN: female born 1999, male born 2000', async () => {

@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { HttpProblem, RegistryExceptionFilter, type Principal } from '@registry/platform';
+import { HttpProblem, isTransientAnswer, RegistryExceptionFilter, type Principal } from '@registry/platform';
 import { IdempotencyStore, type StoredAnswer } from './idempotency-store';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
@@ -47,8 +47,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (error) {
       const [status, body, headers] = this.errors.answer(error);
-      // A rule broken is a final answer; a server failure is not, so a retry runs again.
-      if (status < 500) await this.store.remember(scope, key, { status, body, headers });
+      // A rule broken is a final answer. A transient failure is not: the key stays unfinished
+      // (its body hash kept), so a retry with it runs again.
+      if (!isTransientAnswer(status, body)) await this.store.remember(scope, key, { status, body, headers });
       throw error;
     }
   }

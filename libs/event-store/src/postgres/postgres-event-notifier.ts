@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { Client, Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 export const EVENTS_CHANNEL = 'es_events';
+const FIRST_RETRY_MS = 100;
+const LAST_RETRY_MS = 5_000;
 
 /**
  * Wakes subscribers when events commit. NOTIFY is sent after the append's commit, coalesced,
@@ -11,8 +13,11 @@ export const EVENTS_CHANNEL = 'es_events';
 export class PostgresEventNotifier {
   private readonly wake = new EventEmitter();
   private pending = false;
-  private listener?: Promise<PoolClient | Client>;
+  private listener?: Promise<PoolClient>;
   private closed = false;
+  private retryAt = 0;
+  private retryMs = FIRST_RETRY_MS;
+  private discardListener: () => void = () => undefined;
 
   constructor(private readonly pool: Pool) {
     this.wake.setMaxListeners(0);
@@ -44,16 +49,50 @@ export class PostgresEventNotifier {
     });
   }
 
-  private listen(): Promise<PoolClient | Client> {
-    this.listener ??= this.pool.connect().then(async (client) => {
-      client.on('notification', () => this.wake.emit('events'));
-      client.on('error', () => {
-        this.listener = undefined; // the next wait reconnects; polling covers the gap
-      });
+  /**
+   * The LISTEN session. A session that could not be opened or was lost is forgotten, so the next
+   * wait opens another; meanwhile subscribers poll, and a failed attempt waits a back-off that
+   * doubles up to a few seconds (a database that refuses connections is not hammered).
+   */
+  private async listen(): Promise<void> {
+    if (this.closed || Date.now() < this.retryAt) return;
+    this.listener ??= this.openListener().then(
+      (client) => {
+        this.retryMs = FIRST_RETRY_MS;
+        return client;
+      },
+      (error: unknown) => {
+        this.listener = undefined;
+        this.retryAt = Date.now() + this.retryMs;
+        this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
+        throw error;
+      },
+    );
+    await this.listener.catch(() => undefined); // polling covers the gap
+  }
+
+  private async openListener(): Promise<PoolClient> {
+    const client = await this.pool.connect();
+    let released = false;
+    const discard = () => {
+      if (released) return;
+      released = true;
+      client.release(true);
+    };
+    const session = this.listener;
+    client.on('notification', () => this.wake.emit('events'));
+    client.on('error', () => {
+      if (this.listener === session) this.listener = undefined; // the next wait opens another session
+      discard();
+    });
+    this.discardListener = discard;
+    try {
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
       return client;
-    });
-    return this.listener;
+    } catch (error) {
+      discard();
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
@@ -61,9 +100,7 @@ export class PostgresEventNotifier {
     this.wake.emit('events');
     const listener = this.listener;
     this.listener = undefined;
-    if (listener) {
-      const client = (await listener.catch(() => undefined)) as PoolClient | undefined;
-      client?.release(true);
-    }
+    await listener?.catch(() => undefined);
+    this.discardListener();
   }
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type {
   AppendResult,
   EventStore,
@@ -20,6 +20,7 @@ import { validateAppend } from '../validation';
 import { EVENT_COLUMNS, EventRow, toRecordedEvent } from './postgres-rows';
 import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
 import { PostgresSubscription } from './postgres-subscription';
+import { guardedPool } from './guarded-pool';
 
 const EXPECTED_CODES = { no_stream: -1, any: -2, stream_exists: -3 } as const;
 
@@ -45,9 +46,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   static connect(connectionString: string, maxConnections = 20): PostgresEventStore {
-    const pool = new Pool({ connectionString, max: maxConnections });
-    pool.on('error', () => undefined); // an idle connection lost: the pool replaces it
-    return new PostgresEventStore(pool, true);
+    return new PostgresEventStore(guardedPool({ connectionString, max: maxConnections }), true);
   }
 
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {

@@ -1,5 +1,6 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { guardedPool } from '@registry/event-store';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config/registry-config';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -13,11 +14,10 @@ const logger = new Logger('Database');
       provide: PG_POOL,
       inject: [REGISTRY_CONFIG],
       useFactory: (config: RegistryConfig) => {
-        const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
-        // An idle connection ended by the server (restart, failover) is dropped by the pool;
-        // without a listener, pg would raise it as an unhandled error and stop the process.
-        pool.on('error', (error) => logger.warn(`idle database connection lost: ${error.message}`));
-        return pool;
+        // A connection ended by the server (restart, failover) must never stop the process.
+        return guardedPool({ connectionString: config.databaseUrl, max: config.databasePoolSize }, (message) =>
+          logger.warn(message),
+        );
       },
     },
   ],

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply } from 'fastify';
 import { RegistryError } from '@registry/domain';
 import { errorBody, HttpProblem, type ErrorBody } from './error-body';
+import { isConnectionLoss } from '@registry/event-store';
 
 /** Status of each request-level code (registry rules are all 422). */
 const STATUS_OF_CODE: Record<string, number> = {
@@ -64,15 +65,10 @@ export class RegistryExceptionFilter implements ExceptionFilter {
       ];
     }
     if (exception instanceof HttpException) return this.fromFramework(exception);
+    if (isConnectionLoss(exception)) return serviceUnavailable();
     const fastifyStatus = (exception as { statusCode?: number }).statusCode;
     if (fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return [
-        400,
-        errorBody('VALIDATION_FAILED', 'The request body is not valid JSON', [
-          { reason: (exception as Error).message },
-        ]),
-        {},
-      ];
+      return [fastifyStatus, httpLayerError(fastifyStatus, exception as Error), {}];
     }
     this.logger.error(
       { err: exception instanceof Error ? { name: exception.name, stack: exception.stack } : String(exception) },
@@ -83,15 +79,55 @@ export class RegistryExceptionFilter implements ExceptionFilter {
 
   private fromFramework(exception: HttpException): [number, ErrorBody, Record<string, string>] {
     const status = exception.getStatus();
-    const codes: Record<number, string> = {
-      400: 'VALIDATION_FAILED',
-      401: 'UNAUTHENTICATED',
-      403: 'FORBIDDEN',
-      404: 'NOT_FOUND',
-      405: 'METHOD_NOT_ALLOWED',
-      413: 'PAYLOAD_TOO_LARGE',
-      415: 'UNSUPPORTED_MEDIA_TYPE',
-    };
-    return [status, errorBody(codes[status] ?? `HTTP_${status}`, exception.message), {}];
+    return [status, errorBody(codeOfStatus(status), exception.message), {}];
   }
+}
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** The code of an answer the HTTP layer gives by itself (a framework or parser refusal). */
+export function codeOfStatus(status: number): string {
+  return CODE_OF_STATUS[status] ?? `HTTP_${status}`;
+}
+
+/** Fastify's own refusals (unparsable JSON, body too large, unsupported media type or charset). */
+function httpLayerError(status: number, error: Error): ErrorBody {
+  const messages: Record<number, string> = {
+    400: 'The request body is not valid JSON',
+    413: 'The request body is too large',
+    415: 'The request body must be JSON (application/json; charset=utf-8)',
+  };
+  return errorBody(codeOfStatus(status), messages[status] ?? 'The request was refused', [{ reason: error.message }]);
+}
+
+/** Seconds a client should wait before retrying after a lost database connection. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** 503 with Retry-After: the database is briefly out of reach; nothing was decided. */
+export function serviceUnavailable(): [number, ErrorBody, Record<string, string>] {
+  return [
+    503,
+    errorBody('SERVICE_UNAVAILABLE', 'The registry database is briefly unavailable; retry the request'),
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  ];
+}
+
+/**
+ * Answers that say nothing final about the request, so an Idempotency-Key never keeps them:
+ * server failures, a dependency unavailable, too many requests, and write contention the
+ * server could not resolve.
+ */
+export function isTransientAnswer(status: number, body: ErrorBody): boolean {
+  return status >= 500 || status === 429 || body.error.code === 'WRITE_CONTENTION';
 }

@@ -30,6 +30,8 @@ export class Projector {
   private readonly stopping = new AbortController();
   private subscription?: EventSubscription;
   private running?: Promise<void>;
+  /** Failures since the last committed batch: the pause before the next attempt grows with them. */
+  private failures = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -70,8 +72,10 @@ export class Projector {
         await this.lead(leadership).finally(() => leadership.release());
         this.options.onLeadership?.(false);
       } catch (error) {
+        // A lost database connection lands here: wait, doubling up to 8 x retryMs while it lasts.
         this.options.onError?.(error);
-        await this.pause(this.options.retryMs);
+        await this.pause(this.options.retryMs * 2 ** Math.min(this.failures, 3));
+        this.failures++;
       }
     }
   }
@@ -97,6 +101,7 @@ export class Projector {
       for await (const batch of batchesOf(subscription, this.options.batchSize)) {
         if (this.stopped || !leadership.held) break;
         await this.writer.commit(this.pool, batch, positions);
+        this.failures = 0;
         this.options.onBatch?.(batch);
       }
     } finally {

@@ -258,7 +258,7 @@ function nextDay(date: string): string {
 }
 
 /** A small seeded generator: the same seed gives the same population. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

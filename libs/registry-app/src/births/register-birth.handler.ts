@@ -9,6 +9,11 @@ import { PIN_CANDIDATES, uniqueDigitsFor } from '../citizens/pin-candidates';
 
 export type BirthApplication = Omit<RegisterBirth['data'], 'uniqueDigits' | 'mother' | 'father'>;
 
+/** The birth's own write, and the stream's revision once the request's own work is done (its ETag). */
+export interface BirthWriteResult extends WriteResult<CitizenEvent> {
+  readonly streamRevision: number;
+}
+
 export class RegisterBirthCommand {
   constructor(
     readonly application: BirthApplication,
@@ -21,12 +26,12 @@ export class RegisterBirthCommand {
  * candidate's digits until one is free. The parents named are looked up first (the domain checks them).
  */
 @CommandHandler(RegisterBirthCommand)
-export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, WriteResult<CitizenEvent>> {
+export class RegisterBirthHandler implements ICommandHandler<RegisterBirthCommand, BirthWriteResult> {
   private readonly logger = new Logger('RegisterBirth');
 
   constructor(private readonly streams: EventSourcedHandler) {}
 
-  async execute({ application, envelope }: RegisterBirthCommand): Promise<WriteResult<CitizenEvent>> {
+  async execute({ application, envelope }: RegisterBirthCommand): Promise<BirthWriteResult> {
     const mother = application.motherPin ? await this.parent(application.motherPin) : undefined;
     const father = application.fatherPin ? await this.parent(application.fatherPin) : undefined;
     for (let k = 0; k < PIN_CANDIDATES; k++) {
@@ -35,8 +40,8 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
       const pin = (citizenStreams.decider.decide(command, null)[0].data as { pin: string }).pin;
       try {
         const birth = await this.streams.handle(citizenStreams, pin, command, envelope, { expected: 'no_stream' });
-        await this.registerFirstResidence(birth, application, envelope);
-        return birth;
+        const residence = await this.registerFirstResidence(birth, application, envelope);
+        return { ...birth, streamRevision: residence?.revision ?? birth.revision };
       } catch (error) {
         if (!(error instanceof StreamAlreadyExists)) throw error;
       }
@@ -57,8 +62,8 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
     birth: WriteResult<CitizenEvent>,
     application: BirthApplication,
     envelope: CommandEnvelope,
-  ) {
-    if (!application.permanentResidence) return;
+  ): Promise<WriteResult<CitizenEvent> | undefined> {
+    if (!application.permanentResidence) return undefined;
     const birthEventId = eventIdFor(envelope.commandId, 0);
     const step: CommandEnvelope = {
       ...envelope,
@@ -72,8 +77,9 @@ export class RegisterBirthHandler implements ICommandHandler<RegisterBirthComman
       },
       step,
     );
-    await this.streams.handle(citizenStreams, birth.id, command, step).catch((error: unknown) => {
+    return this.streams.handle(citizenStreams, birth.id, command, step).catch((error: unknown) => {
       this.logger.error({ err: error, birthEventId }, 'first residence of a birth was not recorded');
+      return undefined;
     });
   }
 }
