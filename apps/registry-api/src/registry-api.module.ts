@@ -1,11 +1,13 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { RegistryAppModule } from '@registry/app';
 import { ChangeFeedModule } from '@registry/change-feed';
-import { locateMigrations, migrate } from '@registry/event-store';
+import { migrate } from '@registry/event-store';
+import { API_MIGRATIONS } from './api-migrations';
+import { MetricsModule } from './metrics/metrics.module';
+import { ReadinessController } from './health/readiness.controller';
 import {
   AuthModule,
   DatabaseModule,
@@ -28,11 +30,6 @@ import { ProjectorModule } from '@registry/read-models';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 
-export const API_MIGRATIONS = {
-  dir: locateMigrations(join(__dirname, '..', 'migrations'), 'apps/registry-api/migrations'),
-  table: 'pgmigrations_api',
-};
-
 @Module({
   imports: [
     RegistryConfigModule,
@@ -46,6 +43,7 @@ export const API_MIGRATIONS = {
     ProjectorModule,
     FeedsModule,
     ChangeFeedModule,
+    MetricsModule,
   ],
   controllers: [
     BirthsController,
@@ -55,6 +53,7 @@ export const API_MIGRATIONS = {
     NameChangesController,
     CitizenReadsController,
     HealthController,
+    ReadinessController,
   ],
   providers: [IdempotencyStore, IdempotencyInterceptor, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
 })

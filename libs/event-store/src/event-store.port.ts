@@ -72,8 +72,25 @@ export interface EventSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** A stream to open with its first events (bulk loads such as the legacy import). */
+export interface NewStream {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+}
+
+/** Per stream: the append's result (also for a retry of the same ids), or why it was not written. */
+export type NewStreamOutcome =
+  | { readonly streamId: string; readonly result: AppendResult }
+  | { readonly streamId: string; readonly error: Error & { readonly code: string } };
+
 export interface EventStore {
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Opens many streams at once, each exactly as `append(stream, events, 'no_stream')` would
+   * (atomic per stream, one creator per stream, idempotent by event id). A stream that already
+   * exists gets its error in the outcome and does not stop the others. Outcomes come in input order.
+   */
+  appendToNewStreams(streams: readonly NewStream[]): Promise<NewStreamOutcome[]>;
   /** Throws StreamNotFoundError for a stream that has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Gap-free: never returns an event while an earlier-positioned one may still commit. */

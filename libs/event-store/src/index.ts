@@ -4,6 +4,7 @@ export * from './position';
 export * from './validation';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export { migrate, locateMigrations, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';
+export { appendEachNewStream } from './new-streams';
 export { guardedPool, guardPool, type ConnectionLossReport } from './postgres/guarded-pool';
 export { isConnectionLoss } from './postgres/connection-loss';
 export { InMemoryEventStore } from './memory/in-memory-event-store';

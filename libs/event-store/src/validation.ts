@@ -1,4 +1,4 @@
-import type { EventToAppend, ExpectedRevision } from './event-store.port';
+import type { EventToAppend, ExpectedRevision, NewStream } from './event-store.port';
 import { InvalidEventStoreRequestError } from './errors';
 import { MAX_EVENT_BYTES } from './position';
 
@@ -16,6 +16,19 @@ export function validateAppend(streamId: string, events: readonly EventToAppend[
     throw new InvalidEventStoreRequestError('An append needs at least one event');
   }
   for (const event of events) validateEvent(event);
+}
+
+/** A bulk of new streams: each a valid 'no_stream' append, no stream twice. */
+export function validateNewStreams(streams: readonly NewStream[]): void {
+  if (!Array.isArray(streams) || streams.length === 0) {
+    throw new InvalidEventStoreRequestError('A bulk append needs at least one stream');
+  }
+  const seen = new Set<string>();
+  for (const { streamId, events } of streams) {
+    if (seen.has(streamId)) throw new InvalidEventStoreRequestError(`Stream ${streamId} appears twice in one bulk`);
+    seen.add(streamId);
+    validateAppend(streamId, events, 'no_stream');
+  }
 }
 
 function isExpectedRevision(expected: unknown): expected is ExpectedRevision {

@@ -10,3 +10,4 @@ export * from './citizen/citizen.decider';
 export * from './citizen/citizen-stream';
 export * from './citizen/correct-record';
 export * from './citizen/citizen-as-of';
+export * from './citizen/import-citizen';

@@ -11,6 +11,8 @@ import {
   WrongExpectedRevisionError,
 } from '../errors';
 import { MAX_EVENT_BYTES, comparePositions } from '../position';
+import { newEvent, newStreamId } from './contract-events';
+import { describeNewStreamsContract } from './new-streams.contract';
 
 export interface HeldAppend {
   /** Commits the held transaction; the events become visible to readers. */
@@ -27,13 +29,7 @@ export interface EventStoreHarness {
   holdOpenAppend?(streamId: string, events: EventToAppend[]): Promise<HeldAppend>;
 }
 
-export function newEvent(type = 'TestHappened', data: Record<string, unknown> = {}): EventToAppend {
-  return { eventId: randomUUID(), type, data: { ...data }, metadata: { test: true } };
-}
-
-export function newStreamId(prefix = 'contract'): string {
-  return `${prefix}-${randomUUID()}`;
-}
+export { newEvent, newStreamId } from './contract-events';
 
 async function collect(
   store: EventStore,
@@ -122,6 +118,8 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         expect(r.nextRevision).toBe(1);
       });
     });
+
+    describeNewStreamsContract(() => store);
 
     describe('1. optimistic concurrency per stream', () => {
       it('of 20 concurrent appends at one expected revision exactly one succeeds', async () => {

@@ -13,6 +13,8 @@ import type {
   EventSubscription,
   EventToAppend,
   ExpectedRevision,
+  NewStream,
+  NewStreamOutcome,
   Position,
   ReadAllOptions,
   ReadStreamOptions,
@@ -20,6 +22,7 @@ import type {
   SubscribeOptions,
 } from '../event-store.port';
 import { InvalidEventStoreRequestError, PartialRetryError, WrongExpectedRevisionError } from '../errors';
+import { appendEachNewStream } from '../new-streams';
 import { comparePositions } from '../position';
 import { validateAppend } from '../validation';
 import {
@@ -68,6 +71,11 @@ export class KurrentDbEventStore implements EventStore {
 
   static connect(connectionString: string): KurrentDbEventStore {
     return new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString));
+  }
+
+  /** KurrentDB's client (1.3) has no multi-stream append: one append per stream. */
+  appendToNewStreams(streams: readonly NewStream[]): Promise<NewStreamOutcome[]> {
+    return appendEachNewStream(this, streams);
   }
 
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {

@@ -4,6 +4,8 @@ import type {
   EventSubscription,
   EventToAppend,
   ExpectedRevision,
+  NewStream,
+  NewStreamOutcome,
   Position,
   ReadAllOptions,
   ReadStreamOptions,
@@ -16,6 +18,7 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../errors';
+import { appendEachNewStream } from '../new-streams';
 import { comparePositions } from '../position';
 import { validateAppend } from '../validation';
 
@@ -31,6 +34,10 @@ export class InMemoryEventStore implements EventStore {
   private closed = false;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
+
+  appendToNewStreams(streams: readonly NewStream[]): Promise<NewStreamOutcome[]> {
+    return appendEachNewStream(this, streams);
+  }
 
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     try {

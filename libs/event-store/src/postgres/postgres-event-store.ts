@@ -5,18 +5,21 @@ import type {
   EventSubscription,
   EventToAppend,
   ExpectedRevision,
+  NewStream,
+  NewStreamOutcome,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
 } from '../event-store.port';
 import {
+  type EventStoreError,
   InvalidEventStoreRequestError,
   PartialRetryError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../errors';
-import { validateAppend } from '../validation';
+import { validateAppend, validateNewStreams } from '../validation';
 import { EVENT_COLUMNS, EventRow, toRecordedEvent } from './postgres-rows';
 import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
 import { PostgresSubscription } from './postgres-subscription';
@@ -67,13 +70,40 @@ export class PostgresEventStore implements EventStore {
     return this.appendOutcome(streamId, expected, rows[0]);
   }
 
-  private appendOutcome(streamId: string, expected: ExpectedRevision, row: AppendRow): AppendResult {
+  /**
+   * One statement for the whole bulk (es_append_new_streams): at import speed a round trip and
+   * a transaction per stream would cost more than the writes themselves.
+   */
+  async appendToNewStreams(streams: readonly NewStream[]): Promise<NewStreamOutcome[]> {
+    validateNewStreams(streams);
+    // One order of reservations for every writer: two bulks never wait on each other in a cycle.
+    const sorted = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    const events = sorted.flatMap((stream, index) =>
+      stream.events.map((e) => ({ s: index + 1, id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+    );
+    const { rows } = await this.pool.query<AppendRow & { stream_name: string }>({
+      name: 'es_append_new_streams',
+      text: 'SELECT * FROM es_append_new_streams($1, $2::json)',
+      values: [sorted.map((s) => s.streamId), JSON.stringify(events)],
+    });
+    const byStream = new Map(rows.map((row) => [row.stream_name, row]));
+    if (rows.some((row) => row.outcome === 'appended')) this.notifier.announce();
+    return streams.map(({ streamId }) => {
+      try {
+        return { streamId, result: this.appendOutcome(streamId, 'no_stream', byStream.get(streamId)!, false) };
+      } catch (error) {
+        return { streamId, error: error as EventStoreError };
+      }
+    });
+  }
+
+  private appendOutcome(streamId: string, expected: ExpectedRevision, row: AppendRow, announce = true): AppendResult {
     const revision = Number(row.stream_revision);
     if (row.outcome === 'conflict') {
       throw new WrongExpectedRevisionError(streamId, expected, revision < 0 ? 'no_stream' : revision);
     }
     if (row.outcome === 'partial') throw new PartialRetryError(streamId);
-    if (row.outcome === 'appended') this.notifier.announce();
+    if (row.outcome === 'appended' && announce) this.notifier.announce();
     return {
       nextRevision: revision,
       position: { commit: BigInt(row.tx ?? 0), prepare: BigInt(row.last_position ?? 0) },

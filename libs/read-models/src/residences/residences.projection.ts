@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@registry/event-store';
-import type { Address, CitizenEvent, CitizenSnapshot } from '@registry/domain';
+import { evolveCitizen, type Address, type CitizenEvent, type CitizenSnapshot } from '@registry/domain';
 import { addressOf } from '../citizens/citizen-document';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
@@ -57,6 +57,8 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
       return ledger.retract('temporary', fact);
     case 'CitizenContinued':
       return carryOver(ledger, event.data.record, fact);
+    case 'CitizenImported': // the legacy record's residence, ended by its death like any other
+      return carryOver(ledger, evolveCitizen(null, event)!, fact);
     case 'NameChanged':
     case 'RecordCorrected':
       return;

@@ -65,6 +65,17 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
         death_month: null,
       });
     }
+    case 'CitizenImported': {
+      // The legacy register has no place of death: an imported death counts in no province's month.
+      const { placeOfBirth, dateOfBirth, dateOfDeath } = event.data;
+      return rows.set(pin, {
+        pin,
+        birth_province_code: placeOfBirth.provinceCode,
+        birth_month: monthOf(dateOfBirth),
+        death_province_code: null,
+        death_month: dateOfDeath === null ? null : monthOf(dateOfDeath),
+      });
+    }
     case 'DeathRegistered': {
       const row = rows.get(pin);
       if (row)

@@ -60,6 +60,10 @@ class StoreWithRivalWriter implements EventStore {
     return this.store.append(streamId, events, expected);
   }
 
+  appendToNewStreams(...args: Parameters<EventStore['appendToNewStreams']>) {
+    return this.store.appendToNewStreams(...args);
+  }
+
   readStream(...args: Parameters<EventStore['readStream']>) {
     return this.store.readStream(...args);
   }

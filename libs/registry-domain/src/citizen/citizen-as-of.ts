@@ -1,5 +1,6 @@
 import type { CivilDate } from '../calendar/calendar';
 import { effectiveDateOf, type CitizenEvent } from './citizen.events';
+import { importedAsOf } from './import-citizen';
 import { evolveCitizen, type CitizenRecord, type CitizenState } from './citizen.state';
 
 /** An event with its transaction time: when the registry recorded it (ISO-8601 instant). */
@@ -18,7 +19,9 @@ export function citizenAsOf(
   validAt: CivilDate,
   knownAt: string,
 ): CitizenRecord | null {
-  const known = events.filter((e) => e.recordedAt <= knownAt).map((e) => e.event);
+  const known = events
+    .filter((e) => e.recordedAt <= knownAt)
+    .map((e) => (e.event.type === 'CitizenImported' ? importedAsOf(e.event, validAt) : e.event));
   const state = known.filter((event) => holdsOn(event, validAt)).reduce<CitizenState>(evolveCitizen, null);
   if (state === null || state.dateOfBirth > validAt) return null;
   const temporary = state.temporaryResidence;
@@ -29,6 +32,7 @@ export function citizenAsOf(
 export function holdsOn(event: CitizenEvent, validAt: CivilDate): boolean {
   switch (event.type) {
     case 'BirthRegistered':
+    case 'CitizenImported': // its later facts are cut to validAt by importedAsOf
     case 'RecordCorrected':
     case 'PinReestablished':
     case 'CitizenContinued':

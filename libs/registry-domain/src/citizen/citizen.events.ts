@@ -40,6 +40,23 @@ export interface BirthRegistered {
   };
 }
 
+/**
+ * A citizen carried over from the legacy register (the initial load): opens the stream with the
+ * PIN the person already had and the record as the legacy register held it. Valid time: each
+ * fact its own date (birth, residence `since`, death); transaction time: the import.
+ */
+export interface CitizenImported {
+  readonly type: 'CitizenImported';
+  /** The birth facts as a birth records them, then the current residence and the death. */
+  readonly data: Omit<BirthRegistered['data'], 'registrationProvinceCode' | 'permanentResidence'> & {
+    readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
+    /** Set when the legacy register holds the person as deceased. */
+    readonly dateOfDeath: CivilDate | null;
+    /** The civil date of the import (its transaction time is the event's recordedAt). */
+    readonly importedOn: CivilDate;
+  };
+}
+
 export interface PermanentResidenceRegistered {
   readonly type: 'PermanentResidenceRegistered';
   readonly data: {
@@ -154,6 +171,7 @@ export interface CitizenSnapshot {
 
 export type CitizenEvent =
   | BirthRegistered
+  | CitizenImported
   | NameChanged
   | RecordCorrected
   | PinReestablished
@@ -168,6 +186,7 @@ export type CitizenEventType = CitizenEvent['type'];
 
 export const CITIZEN_EVENT_TYPES: readonly CitizenEventType[] = [
   'BirthRegistered',
+  'CitizenImported',
   'PermanentResidenceRegistered',
   'TemporaryResidenceRegistered',
   'TemporaryResidenceEnded',
@@ -183,6 +202,7 @@ export const CITIZEN_EVENT_TYPES: readonly CitizenEventType[] = [
 export function effectiveDateOf(event: CitizenEvent): CivilDate {
   switch (event.type) {
     case 'BirthRegistered':
+    case 'CitizenImported':
       return event.data.dateOfBirth;
     case 'PermanentResidenceRegistered':
     case 'PermanentResidenceCancelled':

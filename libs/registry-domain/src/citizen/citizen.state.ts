@@ -1,5 +1,5 @@
 import type { Pin } from '../pin/pin';
-import type { CitizenEvent, CitizenSnapshot, RecordCorrected } from './citizen.events';
+import type { CitizenEvent, CitizenImported, CitizenSnapshot, RecordCorrected } from './citizen.events';
 
 /** The citizen as folded from the stream: the record's facts, its PIN, and where it continues. */
 export interface CitizenRecord extends CitizenSnapshot {
@@ -17,6 +17,7 @@ export function initialCitizenState(): CitizenState {
 
 export function evolveCitizen(state: CitizenState, event: CitizenEvent): CitizenState {
   if (event.type === 'BirthRegistered') return bornCitizen(event.data);
+  if (event.type === 'CitizenImported') return importedCitizen(event.data);
   if (event.type === 'CitizenContinued') {
     // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
     const from = state ?? { ...event.data.record, pin: event.data.pin, reestablishedAs: null };
@@ -64,6 +65,16 @@ function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['d
     status: 'alive',
     dateOfDeath: null,
     permanentResidence: null,
+    temporaryResidence: null,
+    reestablishedAs: null,
+  };
+}
+
+function importedCitizen(data: CitizenImported['data']): CitizenRecord {
+  const { importedOn: _importedOn, ...facts } = data;
+  return {
+    ...facts,
+    status: data.dateOfDeath === null ? 'alive' : 'deceased',
     temporaryResidence: null,
     reestablishedAs: null,
   };

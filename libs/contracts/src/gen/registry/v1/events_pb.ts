@@ -23,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file registry/v1/events.proto.
  */
 export const file_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhyZWdpc3RyeS92MS9ldmVudHMucHJvdG8SC3JlZ2lzdHJ5LnYxIvwCCg9CaXJ0aFJlZ2lzdGVyZWQSJQoEbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSHQoDc2V4GAIgASgOMhAucmVnaXN0cnkudjEuU2V4EhUKDWRhdGVfb2ZfYmlydGgYAyABKAkSKgoOcGxhY2Vfb2ZfYmlydGgYBCABKAsyEi5yZWdpc3RyeS52MS5QbGFjZRITCgtuYXRpb25hbGl0eRgFIAEoCRIWCglldGhuaWNpdHkYBiABKAlIAIgBARIXCgptb3RoZXJfcGluGAcgASgJSAGIAQESFwoKZmF0aGVyX3BpbhgIIAEoCUgCiAEBEiIKGnJlZ2lzdHJhdGlvbl9wcm92aW5jZV9jb2RlGAkgASgJEjEKE3Blcm1hbmVudF9yZXNpZGVuY2UYCiABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW4i9wEKHFBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSFgoOZWZmZWN0aXZlX2RhdGUYAiABKAkSTQoIcHJldmlvdXMYAyABKAsyOy5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VSZWdpc3RlcmVkLlByZXZpb3VzUmVzaWRlbmNlGkkKEVByZXZpb3VzUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJImIKHFRlbXBvcmFyeVJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDAoEZnJvbRgCIAEoCRINCgV1bnRpbBgDIAEoCSJiChdUZW1wb3JhcnlSZXNpZGVuY2VFbmRlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIQCghlbmRlZF9vbhgCIAEoCRIOCgZyZWFzb24YAyABKAkiqQEKG1Blcm1hbmVudFJlc2lkZW5jZUNhbmNlbGxlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIvCgZyZWFzb24YAiABKA4yHy5yZWdpc3RyeS52MS5DYW5jZWxsYXRpb25SZWFzb24SFgoOZWZmZWN0aXZlX2RhdGUYAyABKAkSEQoEbm90ZRgEIAEoCUgAiAEBQgcKBV9ub3RlInAKD0RlYXRoUmVnaXN0ZXJlZBIVCg1kYXRlX29mX2RlYXRoGAEgASgJEioKDnBsYWNlX29mX2RlYXRoGAIgASgLMhIucmVnaXN0cnkudjEuUGxhY2USGgoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJIncKEk1hcnJpYWdlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhUKDW1hcnJpYWdlX2RhdGUYAiABKAkSHwoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJSACIAQFCFQoTX2NlcnRpZmljYXRlX251bWJlciJvChFEaXZvcmNlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhQKDGRpdm9yY2VfZGF0ZRgCIAEoCRIcCg9kZWNpc2lvbl9udW1iZXIYAyABKAlIAIgBAUISChBfZGVjaXNpb25fbnVtYmVyIroBCgtOYW1lQ2hhbmdlZBIpCghuZXdfbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSLgoNcHJldmlvdXNfbmFtZRgCIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSDgoGcmVhc29uGAMgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJEhgKC2xlZ2FsX2Jhc2lzGAUgASgJSACIAQFCDgoMX2xlZ2FsX2Jhc2lzIsUBCg9SZWNvcmRDb3JyZWN0ZWQSDQoFZmllbGQYASABKAkSFgoOb2xkX3ZhbHVlX2pzb24YAiABKAkSFgoObmV3X3ZhbHVlX2pzb24YAyABKAkSDgoGcmVhc29uGAQgASgJEhMKC2xlZ2FsX2Jhc2lzGAUgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAYgASgJEh8KEmNvcnJlY3RlZF9ldmVudF9pZBgHIAEoCUgAiAEBQhUKE19jb3JyZWN0ZWRfZXZlbnRfaWQidQoQUGluUmVlc3RhYmxpc2hlZBIPCgduZXdfcGluGAEgASgJEg4KBnJlYXNvbhgCIAEoCRIYCgtsZWdhbF9iYXNpcxgDIAEoCUgAiAEBEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJQg4KDF9sZWdhbF9iYXNpcyJAChBDaXRpemVuQ29udGludWVkEhQKDHByZXZpb3VzX3BpbhgBIAEoCRIWCg5lZmZlY3RpdmVfZGF0ZRgCIAEoCSrKAQoSQ2FuY2VsbGF0aW9uUmVhc29uEiMKH0NBTkNFTExBVElPTl9SRUFTT05fVU5TUEVDSUZJRUQQABIgChxDQU5DRUxMQVRJT05fUkVBU09OX0RFQ0VBU0VEEAESJAogQ0FOQ0VMTEFUSU9OX1JFQVNPTl9NT1ZFRF9BQlJPQUQQAhIoCiRDQU5DRUxMQVRJT05fUkVBU09OX0FCU0VOVF8xMl9NT05USFMQAxIdChlDQU5DRUxMQVRJT05fUkVBU09OX09USEVSEARiBnByb3RvMw", [file_registry_v1_common]);
+  fileDesc("ChhyZWdpc3RyeS92MS9ldmVudHMucHJvdG8SC3JlZ2lzdHJ5LnYxIvwCCg9CaXJ0aFJlZ2lzdGVyZWQSJQoEbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSHQoDc2V4GAIgASgOMhAucmVnaXN0cnkudjEuU2V4EhUKDWRhdGVfb2ZfYmlydGgYAyABKAkSKgoOcGxhY2Vfb2ZfYmlydGgYBCABKAsyEi5yZWdpc3RyeS52MS5QbGFjZRITCgtuYXRpb25hbGl0eRgFIAEoCRIWCglldGhuaWNpdHkYBiABKAlIAIgBARIXCgptb3RoZXJfcGluGAcgASgJSAGIAQESFwoKZmF0aGVyX3BpbhgIIAEoCUgCiAEBEiIKGnJlZ2lzdHJhdGlvbl9wcm92aW5jZV9jb2RlGAkgASgJEjEKE3Blcm1hbmVudF9yZXNpZGVuY2UYCiABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW4i9wEKHFBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSFgoOZWZmZWN0aXZlX2RhdGUYAiABKAkSTQoIcHJldmlvdXMYAyABKAsyOy5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VSZWdpc3RlcmVkLlByZXZpb3VzUmVzaWRlbmNlGkkKEVByZXZpb3VzUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJImIKHFRlbXBvcmFyeVJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDAoEZnJvbRgCIAEoCRINCgV1bnRpbBgDIAEoCSJiChdUZW1wb3JhcnlSZXNpZGVuY2VFbmRlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIQCghlbmRlZF9vbhgCIAEoCRIOCgZyZWFzb24YAyABKAkiqQEKG1Blcm1hbmVudFJlc2lkZW5jZUNhbmNlbGxlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIvCgZyZWFzb24YAiABKA4yHy5yZWdpc3RyeS52MS5DYW5jZWxsYXRpb25SZWFzb24SFgoOZWZmZWN0aXZlX2RhdGUYAyABKAkSEQoEbm90ZRgEIAEoCUgAiAEBQgcKBV9ub3RlInAKD0RlYXRoUmVnaXN0ZXJlZBIVCg1kYXRlX29mX2RlYXRoGAEgASgJEioKDnBsYWNlX29mX2RlYXRoGAIgASgLMhIucmVnaXN0cnkudjEuUGxhY2USGgoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJIncKEk1hcnJpYWdlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhUKDW1hcnJpYWdlX2RhdGUYAiABKAkSHwoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJSACIAQFCFQoTX2NlcnRpZmljYXRlX251bWJlciJvChFEaXZvcmNlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhQKDGRpdm9yY2VfZGF0ZRgCIAEoCRIcCg9kZWNpc2lvbl9udW1iZXIYAyABKAlIAIgBAUISChBfZGVjaXNpb25fbnVtYmVyIroBCgtOYW1lQ2hhbmdlZBIpCghuZXdfbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSLgoNcHJldmlvdXNfbmFtZRgCIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSDgoGcmVhc29uGAMgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJEhgKC2xlZ2FsX2Jhc2lzGAUgASgJSACIAQFCDgoMX2xlZ2FsX2Jhc2lzIsUBCg9SZWNvcmRDb3JyZWN0ZWQSDQoFZmllbGQYASABKAkSFgoOb2xkX3ZhbHVlX2pzb24YAiABKAkSFgoObmV3X3ZhbHVlX2pzb24YAyABKAkSDgoGcmVhc29uGAQgASgJEhMKC2xlZ2FsX2Jhc2lzGAUgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAYgASgJEh8KEmNvcnJlY3RlZF9ldmVudF9pZBgHIAEoCUgAiAEBQhUKE19jb3JyZWN0ZWRfZXZlbnRfaWQidQoQUGluUmVlc3RhYmxpc2hlZBIPCgduZXdfcGluGAEgASgJEg4KBnJlYXNvbhgCIAEoCRIYCgtsZWdhbF9iYXNpcxgDIAEoCUgAiAEBEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJQg4KDF9sZWdhbF9iYXNpcyJAChBDaXRpemVuQ29udGludWVkEhQKDHByZXZpb3VzX3BpbhgBIAEoCRIWCg5lZmZlY3RpdmVfZGF0ZRgCIAEoCSLwAwoPQ2l0aXplbkltcG9ydGVkEiUKBG5hbWUYASABKAsyFy5yZWdpc3RyeS52MS5QZXJzb25OYW1lEh0KA3NleBgCIAEoDjIQLnJlZ2lzdHJ5LnYxLlNleBIVCg1kYXRlX29mX2JpcnRoGAMgASgJEioKDnBsYWNlX29mX2JpcnRoGAQgASgLMhIucmVnaXN0cnkudjEuUGxhY2USEwoLbmF0aW9uYWxpdHkYBSABKAkSFgoJZXRobmljaXR5GAYgASgJSACIAQESFwoKbW90aGVyX3BpbhgHIAEoCUgBiAEBEhcKCmZhdGhlcl9waW4YCCABKAlIAogBARJDChNwZXJtYW5lbnRfcmVzaWRlbmNlGAkgASgLMiYucmVnaXN0cnkudjEuQ2l0aXplbkltcG9ydGVkLlJlc2lkZW5jZRIaCg1kYXRlX29mX2RlYXRoGAogASgJSAOIAQESEwoLaW1wb3J0ZWRfb24YCyABKAkaQQoJUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW5CEAoOX2RhdGVfb2ZfZGVhdGgqygEKEkNhbmNlbGxhdGlvblJlYXNvbhIjCh9DQU5DRUxMQVRJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASIAocQ0FOQ0VMTEFUSU9OX1JFQVNPTl9ERUNFQVNFRBABEiQKIENBTkNFTExBVElPTl9SRUFTT05fTU9WRURfQUJST0FEEAISKAokQ0FOQ0VMTEFUSU9OX1JFQVNPTl9BQlNFTlRfMTJfTU9OVEhTEAMSHQoZQ0FOQ0VMTEFUSU9OX1JFQVNPTl9PVEhFUhAEYgZwcm90bzM", [file_registry_v1_common]);
 
 /**
  * A birth was registered: the citizen's stream starts and the PIN is assigned.
@@ -585,6 +585,128 @@ export type CitizenContinued = Message<"registry.v1.CitizenContinued"> & {
  */
 export const CitizenContinuedSchema: GenMessage<CitizenContinued> = /*@__PURE__*/
   messageDesc(file_registry_v1_events, 11);
+
+/**
+ * A citizen was carried over from the legacy register during the initial load: the first event of
+ * the stream, with the PIN the person already had and the record as the legacy register held it.
+ * Valid time: each fact its own date (`date_of_birth`, the residence's `since`, `date_of_death`);
+ * the envelope's `effective_at` is the date of birth.
+ *
+ * @generated from message registry.v1.CitizenImported
+ */
+export type CitizenImported = Message<"registry.v1.CitizenImported"> & {
+  /**
+   * The name.
+   *
+   * @generated from field: registry.v1.PersonName name = 1;
+   */
+  name?: PersonName | undefined;
+
+  /**
+   * Sex; never SEX_UNSPECIFIED.
+   *
+   * @generated from field: registry.v1.Sex sex = 2;
+   */
+  sex: Sex;
+
+  /**
+   * Date of birth, `YYYY-MM-DD`.
+   *
+   * @generated from field: string date_of_birth = 3;
+   */
+  dateOfBirth: string;
+
+  /**
+   * Place of birth.
+   *
+   * @generated from field: registry.v1.Place place_of_birth = 4;
+   */
+  placeOfBirth?: Place | undefined;
+
+  /**
+   * Nationality, e.g. "VN".
+   *
+   * @generated from field: string nationality = 5;
+   */
+  nationality: string;
+
+  /**
+   * Ethnicity; absent when not recorded.
+   *
+   * @generated from field: optional string ethnicity = 6;
+   */
+  ethnicity?: string | undefined;
+
+  /**
+   * Mother's PIN; absent when unknown.
+   *
+   * @generated from field: optional string mother_pin = 7;
+   */
+  motherPin?: string | undefined;
+
+  /**
+   * Father's PIN; absent when unknown.
+   *
+   * @generated from field: optional string father_pin = 8;
+   */
+  fatherPin?: string | undefined;
+
+  /**
+   * The current permanent residence; absent when none.
+   *
+   * @generated from field: registry.v1.CitizenImported.Residence permanent_residence = 9;
+   */
+  permanentResidence?: CitizenImported_Residence | undefined;
+
+  /**
+   * Date of death, `YYYY-MM-DD`; absent for the living.
+   *
+   * @generated from field: optional string date_of_death = 10;
+   */
+  dateOfDeath?: string | undefined;
+
+  /**
+   * The civil date of the import, `YYYY-MM-DD`.
+   *
+   * @generated from field: string imported_on = 11;
+   */
+  importedOn: string;
+};
+
+/**
+ * Describes the message registry.v1.CitizenImported.
+ * Use `create(CitizenImportedSchema)` to create a new message.
+ */
+export const CitizenImportedSchema: GenMessage<CitizenImported> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 12);
+
+/**
+ * The current permanent residence as the legacy register held it.
+ *
+ * @generated from message registry.v1.CitizenImported.Residence
+ */
+export type CitizenImported_Residence = Message<"registry.v1.CitizenImported.Residence"> & {
+  /**
+   * The permanent address.
+   *
+   * @generated from field: registry.v1.Address address = 1;
+   */
+  address?: Address | undefined;
+
+  /**
+   * First day of the residence, `YYYY-MM-DD`.
+   *
+   * @generated from field: string since = 2;
+   */
+  since: string;
+};
+
+/**
+ * Describes the message registry.v1.CitizenImported.Residence.
+ * Use `create(CitizenImported_ResidenceSchema)` to create a new message.
+ */
+export const CitizenImported_ResidenceSchema: GenMessage<CitizenImported_Residence> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 12, 0);
 
 /**
  * Why a permanent residence was cancelled (domain `CancellationReason`).

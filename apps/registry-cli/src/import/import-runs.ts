@@ -1,0 +1,236 @@
+import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { Pool, PoolClient } from 'pg';
+
+export type ImportPhase = 'check' | 'parents' | 'append' | 'rejects' | 'done';
+
+/** An import of one file, as stored: its phase and durable checkpoints. */
+export interface ImportRun {
+  readonly runId: string;
+  readonly phase: ImportPhase;
+  readonly checkedThrough: number;
+  readonly appendedThrough: number;
+  readonly rowsTotal: number | null;
+  readonly rowsImported: number;
+}
+
+/** A row as the checks that need the whole file see it. */
+export interface StagedRow {
+  readonly rowNumber: number;
+  readonly pin: string | null;
+  readonly motherPin: string | null;
+  readonly fatherPin: string | null;
+  readonly code: string | null;
+}
+
+interface RunRow {
+  run_id: string;
+  phase: ImportPhase;
+  checked_through: string;
+  appended_through: string;
+  rows_total: string | null;
+  rows_imported: string;
+}
+
+/**
+ * The import's own tables (import_runs, import_rows): checkpoints that survive a crash, and the
+ * rows the whole-file checks (duplicates, parents) run on in SQL, so the process keeps constant
+ * memory whatever the file's size.
+ */
+export class ImportRuns {
+  constructor(private readonly pool: Pool) {}
+
+  /** The unfinished run of this very file (same path, size and modification time), or a new one. */
+  async open(file: string, resume: boolean): Promise<ImportRun> {
+    const { size, mtime } = await stat(file);
+    const key = [resolve(file), size, mtime];
+    const found = await this.pool.query<RunRow>(
+      `SELECT * FROM import_runs WHERE file_path = $1 AND file_size = $2 AND file_modified = $3
+          AND phase NOT IN ('done', 'abandoned') ORDER BY run_id DESC LIMIT 1`,
+      key,
+    );
+    if (found.rows[0] && resume) return runOf(found.rows[0]);
+    // Starting over is safe: the events' ids come from the rows, so nothing is imported twice.
+    if (found.rows[0])
+      await this.pool.query(`UPDATE import_runs SET phase = 'abandoned' WHERE run_id = $1`, [found.rows[0].run_id]);
+    await this.pool.query(
+      `DELETE FROM import_rows WHERE run_id IN (SELECT run_id FROM import_runs WHERE phase = 'abandoned')`,
+    );
+    const { rows } = await this.pool.query<RunRow>(
+      `INSERT INTO import_runs (file_path, file_size, file_modified, phase) VALUES ($1, $2, $3, 'check') RETURNING *`,
+      key,
+    );
+    return runOf(rows[0]);
+  }
+
+  /** Stages checked rows and moves the checkpoint past them, in one transaction. */
+  async stage(runId: string, rows: readonly StagedRow[], checkedThrough: number): Promise<void> {
+    await this.inTransaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO import_rows (run_id, row_number, pin, mother_pin, father_pin, code)
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+         ON CONFLICT (run_id, row_number) DO NOTHING`,
+        [
+          runId,
+          rows.map((r) => r.rowNumber),
+          rows.map((r) => r.pin),
+          rows.map((r) => r.motherPin),
+          rows.map((r) => r.fatherPin),
+          rows.map((r) => r.code),
+        ],
+      );
+      await tx.query(`UPDATE import_runs SET checked_through = $2, updated_at = now() WHERE run_id = $1`, [
+        runId,
+        checkedThrough,
+      ]);
+    });
+  }
+
+  async setPhase(runId: string, phase: ImportPhase, fields: { rowsTotal?: number } = {}): Promise<void> {
+    await this.pool.query(
+      `UPDATE import_runs SET phase = $2, rows_total = coalesce($3, rows_total), updated_at = now(),
+              finished_at = CASE WHEN $2 = 'done' THEN now() END
+        WHERE run_id = $1`,
+      [runId, phase, fields.rowsTotal ?? null],
+    );
+  }
+
+  /** Rejects every row whose PIN appears more than once in the file. */
+  async rejectDuplicatePins(runId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE import_rows SET code = 'PIN_DUPLICATE_IN_FILE'
+        WHERE run_id = $1 AND code IS NULL AND pin IN (
+          SELECT pin FROM import_rows WHERE run_id = $1 AND pin ~ '^[0-9]{12}$' GROUP BY pin HAVING count(*) > 1)`,
+      [runId],
+    );
+  }
+
+  /** Parents named by accepted rows but not accepted rows themselves, not yet looked up: the registry must hold them. */
+  async parentsOutsideFile(runId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ pin: string }>(
+      `SELECT DISTINCT p.pin FROM import_rows r
+         CROSS JOIN LATERAL (VALUES (r.mother_pin), (r.father_pin)) AS p(pin)
+        WHERE r.run_id = $1 AND r.code IS NULL AND p.pin IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM import_rows f WHERE f.run_id = $1 AND f.pin = p.pin AND f.code IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM import_registry_parents k WHERE k.run_id = $1 AND k.pin = p.pin)`,
+      [runId],
+    );
+    return rows.map((row) => row.pin);
+  }
+
+  async rememberRegistryParents(runId: string, pins: readonly string[], found: readonly boolean[]): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO import_registry_parents SELECT $1, * FROM unnest($2::text[], $3::boolean[]) ON CONFLICT DO NOTHING`,
+      [runId, pins, found],
+    );
+  }
+
+  /**
+   * Rejects rows whose mother or father is neither an accepted row of the file nor in the
+   * registry (as looked up so far). Returns how many rows it rejected: a rejected parent takes
+   * its children along, so the caller repeats until none.
+   */
+  async rejectMissingParents(runId: string): Promise<number> {
+    const missing = (parent: string) => `(r.${parent} IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM import_rows p WHERE p.run_id = $1 AND p.pin = r.${parent} AND p.code IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM import_registry_parents k WHERE k.run_id = $1 AND k.pin = r.${parent} AND k.found))`;
+    const { rowCount } = await this.pool.query(
+      `UPDATE import_rows r SET code = 'PARENT_NOT_FOUND'
+        WHERE r.run_id = $1 AND r.code IS NULL AND (${missing('mother_pin')} OR ${missing('father_pin')})`,
+      [runId],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Rows of [from, to] not to append: rejected by the checks or by an earlier attempt. */
+  async rejectedBetween(runId: string, from: number, to: number): Promise<Set<number>> {
+    const { rows } = await this.pool.query<{ row_number: string }>(
+      `SELECT row_number FROM import_rows WHERE run_id = $1 AND row_number BETWEEN $2 AND $3 AND code IS NOT NULL`,
+      [runId, from, to],
+    );
+    return new Set(rows.map((row) => Number(row.row_number)));
+  }
+
+  async reject(runId: string, rowNumbers: readonly number[], code: string): Promise<void> {
+    if (rowNumbers.length === 0) return;
+    await this.pool.query(`UPDATE import_rows SET code = $3 WHERE run_id = $1 AND row_number = ANY($2::bigint[])`, [
+      runId,
+      rowNumbers,
+      code,
+    ]);
+  }
+
+  /** Every row through `appendedThrough` is in the store; `imported` more rows were written (or found). */
+  async appended(runId: string, appendedThrough: number, imported: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE import_runs SET appended_through = $2, rows_imported = rows_imported + $3, updated_at = now()
+        WHERE run_id = $1`,
+      [runId, appendedThrough, imported],
+    );
+  }
+
+  /** Rejected rows in file order, a page at a time (keyset on the row number). */
+  async *rejectedRows(runId: string, pageSize = 10_000): AsyncGenerator<StagedRow> {
+    let after = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<{ row_number: string; pin: string | null; code: string }>(
+        `SELECT row_number, pin, code FROM import_rows WHERE run_id = $1 AND code IS NOT NULL AND row_number > $2
+          ORDER BY row_number LIMIT $3`,
+        [runId, after, pageSize],
+      );
+      for (const row of rows) {
+        yield { rowNumber: Number(row.row_number), pin: row.pin, motherPin: null, fatherPin: null, code: row.code };
+      }
+      if (rows.length < pageSize) return;
+      after = Number(rows[rows.length - 1].row_number);
+    }
+  }
+
+  async rejectionCounts(runId: string): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ code: string; count: string }>(
+      `SELECT code, count(*) FROM import_rows WHERE run_id = $1 AND code IS NOT NULL GROUP BY code ORDER BY code`,
+      [runId],
+    );
+    return new Map(rows.map((row) => [row.code, Number(row.count)]));
+  }
+
+  /** The run is done: its counts stay in import_runs, its rows go. */
+  async finish(runId: string, rejected: number): Promise<void> {
+    await this.inTransaction(async (tx) => {
+      await tx.query(`UPDATE import_runs SET rows_rejected = $2 WHERE run_id = $1`, [runId, rejected]);
+      await tx.query(`DELETE FROM import_rows WHERE run_id = $1`, [runId]);
+      await tx.query(`DELETE FROM import_registry_parents WHERE run_id = $1`, [runId]);
+    });
+    await this.setPhase(runId, 'done');
+  }
+
+  async reload(runId: string): Promise<ImportRun> {
+    const { rows } = await this.pool.query<RunRow>(`SELECT * FROM import_runs WHERE run_id = $1`, [runId]);
+    return runOf(rows[0]);
+  }
+
+  private async inTransaction(work: (tx: PoolClient) => Promise<void>): Promise<void> {
+    const tx = await this.pool.connect();
+    try {
+      await tx.query('BEGIN');
+      await work(tx);
+      await tx.query('COMMIT');
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      tx.release();
+    }
+  }
+}
+
+function runOf(row: RunRow): ImportRun {
+  return {
+    runId: row.run_id,
+    phase: row.phase,
+    checkedThrough: Number(row.checked_through),
+    appendedThrough: Number(row.appended_through),
+    rowsTotal: row.rows_total === null ? null : Number(row.rows_total),
+    rowsImported: Number(row.rows_imported),
+  };
+}

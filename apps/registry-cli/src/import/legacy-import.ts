@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { once } from 'node:events';
+import type { Pool } from 'pg';
+import { citizenStream, type CitizenImported } from '@registry/domain';
+import { commandIdFor, eventIdFor, SCHEMA_VERSION } from '@registry/app';
+import { StreamNotFoundError, type EventStore, type NewStream } from '@registry/event-store';
+import { ImportRuns, type ImportPhase, type ImportRun, type StagedRow } from './import-runs';
+import { legacyRowBatches, type LegacyRow } from './legacy-file';
+import { importedFromRow, RowRejected } from './legacy-row';
+
+export interface ImportProgress {
+  readonly phase: ImportPhase;
+  /** Data rows read in this phase (or rejects written). */
+  readonly rows: number;
+  readonly bytesRead: number;
+  readonly fileBytes: number;
+}
+
+export interface ImportOptions {
+  readonly file: string;
+  readonly resume: boolean;
+  /** The civil date of the import (the events' `importedOn`). */
+  readonly today: string;
+  /** Rows per checkpoint, and new streams per append (one statement on PostgreSQL). */
+  readonly batchSize?: number;
+  /** Appends in flight at once: parsing the next batch overlaps the database's work. */
+  readonly concurrency?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportSummary {
+  readonly rows: number;
+  /** Rows whose citizen is in the store (written now or by an earlier run of this file). */
+  readonly imported: number;
+  readonly rejected: number;
+  readonly rejectedByCode: ReadonlyMap<string, number>;
+  readonly rejectsFile: string;
+  readonly seconds: number;
+}
+
+const REGISTRY_LOOKUPS = 8;
+
+/**
+ * `npm run import -- <file.csv>`: the legacy register into the event store, one CitizenImported
+ * opening each citizen's stream. Phases, each resumable from a checkpoint in import_runs:
+ * check (every row against the rules, staged), parents (duplicates and parents over the whole
+ * file, in SQL), append (the accepted rows in bulk), rejects (the rejects file).
+ */
+export class LegacyImport {
+  private readonly runs: ImportRuns;
+
+  constructor(
+    pool: Pool,
+    private readonly store: EventStore,
+    private readonly options: ImportOptions,
+  ) {
+    this.runs = new ImportRuns(pool);
+  }
+
+  async run(): Promise<ImportSummary> {
+    const started = performance.now();
+    let run = await this.runs.open(this.options.file, this.options.resume);
+    if (run.phase === 'check') run = await this.check(run);
+    if (run.phase === 'parents') run = await this.resolveParents(run);
+    if (run.phase === 'append') run = await this.append(run);
+    const rejectedByCode = await this.runs.rejectionCounts(run.runId);
+    const rejected = [...rejectedByCode.values()].reduce((a, b) => a + b, 0);
+    await this.writeRejects(run);
+    await this.runs.finish(run.runId, rejected);
+    return {
+      rows: run.rowsTotal ?? 0,
+      imported: run.rowsImported,
+      rejected,
+      rejectedByCode,
+      rejectsFile: this.rejectsFile,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 2000;
+  }
+
+  get rejectsFile(): string {
+    return `${this.options.file}.rejected.csv`;
+  }
+
+  /** Every row against the rules a row meets on its own; staged with its PIN, parents and verdict. */
+  private async check(run: ImportRun): Promise<ImportRun> {
+    let last = run.checkedThrough;
+    for await (const rows of this.rows('check', this.batchSize)) {
+      last = rows[rows.length - 1].rowNumber;
+      const staged = rows.filter((row) => row.rowNumber > run.checkedThrough).map((row) => this.verdict(row));
+      if (staged.length > 0) await this.runs.stage(run.runId, staged, last);
+    }
+    await this.runs.setPhase(run.runId, 'parents', { rowsTotal: last });
+    return this.runs.reload(run.runId);
+  }
+
+  private verdict({ rowNumber, record }: LegacyRow): StagedRow {
+    if (!record) return { rowNumber, pin: null, motherPin: null, fatherPin: null, code: 'ROW_MALFORMED' };
+    const pin = record.pin.trim().slice(0, 64) || null;
+    try {
+      const { data } = importedFromRow(record, this.options.today);
+      return { rowNumber, pin, motherPin: data.motherPin, fatherPin: data.fatherPin, code: null };
+    } catch (error) {
+      if (!(error instanceof RowRejected)) throw error;
+      return { rowNumber, pin, motherPin: null, fatherPin: null, code: error.code };
+    }
+  }
+
+  /** Duplicates in the file, then parents: an accepted row of the file or a citizen of the registry. */
+  private async resolveParents(run: ImportRun): Promise<ImportRun> {
+    this.options.onProgress?.({ phase: 'parents', rows: 0, bytesRead: 0, fileBytes: 0 });
+    await this.runs.rejectDuplicatePins(run.runId);
+    for (;;) {
+      const outside = await this.runs.parentsOutsideFile(run.runId);
+      if (outside.length > 0) {
+        await this.runs.rememberRegistryParents(run.runId, outside, await this.inRegistry(outside));
+      }
+      const rejected = await this.runs.rejectMissingParents(run.runId);
+      if (rejected === 0 && outside.length === 0) break;
+    }
+    await this.runs.setPhase(run.runId, 'append');
+    return this.runs.reload(run.runId);
+  }
+
+  /** Whether each PIN's stream exists, asked through the event store port (a few at a time). */
+  private async inRegistry(pins: readonly string[]): Promise<boolean[]> {
+    const found = new Array<boolean>(pins.length);
+    let next = 0;
+    const lookup = async () => {
+      while (next < pins.length) {
+        const i = next++;
+        found[i] = await this.store.readStream(citizenStream(pins[i]), { maxCount: 1 }).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof StreamNotFoundError) return false;
+            throw error;
+          },
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: REGISTRY_LOOKUPS }, lookup));
+    return found;
+  }
+
+  /**
+   * The accepted rows in bulk appends, a few in flight. The checkpoint moves only past batches
+   * whose earlier batches are all committed; after a crash the batches after it are appended
+   * again, and the store answers them as the duplicates they are (same event ids).
+   */
+  private async append(run: ImportRun): Promise<ImportRun> {
+    const inFlight: Array<Promise<{ through: number; imported: number }>> = [];
+    const settleOldest = async () => {
+      const done = await inFlight.shift()!;
+      await this.runs.appended(run.runId, done.through, done.imported);
+    };
+    for await (const rows of this.rows('append', this.batchSize)) {
+      const batch = rows.filter((row) => row.rowNumber > run.appendedThrough);
+      if (batch.length === 0) continue;
+      inFlight.push(this.appendBatch(run.runId, batch));
+      if (inFlight.length >= (this.options.concurrency ?? 3)) await settleOldest();
+    }
+    while (inFlight.length > 0) await settleOldest();
+    await this.runs.setPhase(run.runId, 'rejects');
+    return this.runs.reload(run.runId);
+  }
+
+  private async appendBatch(runId: string, rows: readonly LegacyRow[]): Promise<{ through: number; imported: number }> {
+    const through = rows[rows.length - 1].rowNumber;
+    const rejected = await this.runs.rejectedBetween(runId, rows[0].rowNumber, through);
+    const accepted = rows.filter((row) => !rejected.has(row.rowNumber));
+    if (accepted.length === 0) return { through, imported: 0 };
+    const streams = accepted.map((row) => this.newStream(row));
+    const outcomes = await this.store.appendToNewStreams(streams);
+    // The PIN is already the registry's, with other facts (a birth, another export's row).
+    const taken = outcomes.flatMap((outcome, i) => ('error' in outcome ? [accepted[i].rowNumber] : []));
+    await this.runs.reject(runId, taken, 'PIN_ALREADY_REGISTERED');
+    return { through, imported: accepted.length - taken.length };
+  }
+
+  private newStream({ rowNumber, record }: LegacyRow): NewStream {
+    const event: CitizenImported = importedFromRow(record!, this.options.today);
+    const { importedOn: _importedOn, ...facts } = event.data;
+    // The id depends on the facts alone: the same row imported again (another day, another run)
+    // is the same event, and a different record under an imported PIN is a conflict.
+    const commandId = commandIdFor('legacy-import', createHash('sha256').update(JSON.stringify(facts)).digest('hex'));
+    return {
+      streamId: citizenStream(facts.pin),
+      events: [
+        {
+          eventId: eventIdFor(commandId, 0),
+          type: event.type,
+          data: event.data as unknown as Record<string, unknown>,
+          metadata: {
+            commandId,
+            correlationId: commandId,
+            causationId: commandId,
+            actor: { sub: 'legacy-import', office: null, roles: ['operator'] },
+            effectiveAt: facts.dateOfBirth,
+            schemaVersion: SCHEMA_VERSION,
+            source: { file: basename(this.options.file), row: rowNumber },
+          },
+        },
+      ],
+    };
+  }
+
+  /** `<file>.rejected.csv`: row number, PIN and code of every rejected row, in file order. */
+  private async writeRejects(run: ImportRun): Promise<void> {
+    const out = createWriteStream(this.rejectsFile);
+    out.write('row,pin,code\n');
+    let rows = 0;
+    for await (const row of this.runs.rejectedRows(run.runId)) {
+      if (!out.write(`${row.rowNumber},${csvCell(row.pin ?? '')},${row.code}\n`)) await once(out, 'drain');
+      rows += 1;
+    }
+    out.end();
+    await once(out, 'finish');
+    this.options.onProgress?.({ phase: 'rejects', rows, bytesRead: 0, fileBytes: 0 });
+  }
+
+  private async *rows(phase: ImportPhase, batchSize: number): AsyncGenerator<readonly LegacyRow[]> {
+    const fileBytes = (await stat(this.options.file)).size;
+    this.options.onProgress?.({ phase, rows: 0, bytesRead: 0, fileBytes });
+    for await (const { rows, bytesRead } of legacyRowBatches(this.options.file, batchSize)) {
+      yield rows;
+      this.options.onProgress?.({ phase, rows: rows[rows.length - 1].rowNumber, bytesRead, fileBytes });
+    }
+  }
+}
+
+/** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
