@@ -21,6 +21,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
+  // content-disposition (under @fastify/static, for the OpenAPI UI) ships only as ESM.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testEnvironment: 'node',

@@ -11,7 +11,7 @@ interface OpenApiOperation {
  * Operations open to anyone (no token): health checks only. Their 503 is the health report
  * itself (which dependency is down), not an error body.
  */
-const PUBLIC = new Set(['GET /health']);
+const PUBLIC = new Set(['GET /health', 'GET /health/live', 'GET /health/ready']);
 
 /** What an operation's description lacks; empty when complete. */
 function gaps(name: string, operation: OpenApiOperation): string[] {
