@@ -9,7 +9,7 @@ const LIB_DEPENDENCIES = {
   'registry-app': ['registry-domain', 'event-store'],
   platform: ['registry-domain', 'event-store'],
   'read-models': ['registry-domain', 'event-store', 'platform'],
-  'change-feed': ['registry-domain', 'event-store', 'platform', 'contracts'],
+  'change-feed': ['registry-domain', 'event-store', 'platform', 'contracts', 'read-models'],
   testing: ['platform'],
 };
 

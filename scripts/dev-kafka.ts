@@ -1,27 +1,30 @@
 /*
- * Standalone Kafka-protocol test broker for local development (npm run dev:kafka).
- * In-memory and single-node: everything is lost when it stops. Not for production use.
+ * A real Apache Kafka broker for development (npm run dev:kafka): one KRaft node (controller +
+ * broker) from the jars of infra/kafka (fetched with Maven on first use; needs Java 17 and
+ * Maven 3.8 on PATH), in the foreground until Ctrl+C. Fresh storage each start; a broker left
+ * by a killed run is cleaned up first. With Docker, infra/compose.yaml runs Kafka instead.
  *
- *   KAFKA_TEST_BROKER_PORT   port to listen on (default 9092)
- *   KAFKA_TEST_BROKER_HOST   interface to listen on (default 127.0.0.1)
+ *   KAFKA_PORT   broker port on 127.0.0.1 (default 9092)
  */
-import { startKafkaTestBroker } from '@registry/testing/kafka-broker';
+import { startKafkaCluster } from '@registry/testing/kafka-server';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.KAFKA_TEST_BROKER_PORT ?? 9092);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`invalid KAFKA_TEST_BROKER_PORT: ${process.env.KAFKA_TEST_BROKER_PORT}`);
-  const host = process.env.KAFKA_TEST_BROKER_HOST ?? '127.0.0.1';
-
-  const broker = await startKafkaTestBroker({ host, port });
-  console.log(`Kafka test broker listening on ${broker.brokers.join(',')} (in-memory, Ctrl+C to stop)`);
+  const port = Number(process.env.KAFKA_PORT ?? 9092);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`invalid KAFKA_PORT: ${process.env.KAFKA_PORT}`);
+  console.log('starting Apache Kafka (KRaft, one node)...');
+  const cluster = await startKafkaCluster({ name: 'dev', port, fullJit: true });
+  console.log(
+    `Apache Kafka ${cluster.version} listening on ${cluster.brokers.join(',')} ` +
+      `(data in ${cluster.runDir}, deleted on stop; Ctrl+C to stop)`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received, stopping Kafka test broker`);
-    broker.stop().then(
+    console.log(`${signal} received, stopping Kafka`);
+    cluster.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

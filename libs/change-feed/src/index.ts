@@ -10,3 +10,5 @@ export * from './relay/change-feed-relay';
 export * from './relay/kafka-client';
 export * from './relay/topic-setup';
 export * from './change-feed.module';
+export * from './relay/relay-lag';
+export * from './relay/change-feed-runner';

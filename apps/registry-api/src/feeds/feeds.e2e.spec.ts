@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
@@ -5,9 +6,13 @@ import { Pool } from 'pg';
 import { Sex } from '@registry/contracts';
 import {
   AgencyEntitlements,
+  CHANGE_FEED_CONFIG,
   CHANGE_FEED_MIGRATIONS,
+  ChangeFeedRunner,
   CITIZEN_EVENTS_TOPIC,
   CheckpointStore,
+  RelayLag,
+  type ChangeFeedConfig,
 } from '@registry/change-feed';
 import {
   byEventId,
@@ -17,14 +22,15 @@ import {
   type FeedRecord,
   type TestKafka,
 } from '@registry/change-feed/test-support/test-kafka';
-import { EVENT_STORE_MIGRATIONS, migrate, parsePosition } from '@registry/event-store';
+import { EVENT_STORE, EVENT_STORE_MIGRATIONS, migrate, parsePosition } from '@registry/event-store';
+import { PG_POOL } from '@registry/platform';
 import { testDatabaseUrl } from '@registry/testing';
 import { FeedsApi } from './test-support/feeds-api';
 import { citizenStream, pinOfCitizenStream } from '@registry/domain';
 
 /**
  * Events registered through the API reach Kafka through the embedded relay and the agencies'
- * HTTP feeds, against the in-process test broker (or a real Kafka when KAFKA_BROKERS is set).
+ * HTTP feeds, against the run's real Kafka broker (or the Kafka KAFKA_BROKERS names).
  * The shared test database holds other suites' events: this suite starts its relay (a name of
  * its own) at the current head and asserts on its own citizens only.
  */
@@ -148,7 +154,6 @@ afterAll(async () => {
   await api?.stop();
   await pool?.query('DELETE FROM change_feed_checkpoints WHERE relay = $1', [relayName]); // this suite's own rows
   await pool?.end();
-  await kafka?.stop();
 });
 
 function expectedOn(topic: string): StoredEvent[] {
@@ -369,5 +374,96 @@ describe('GET /v1/feeds/:agencyId/events', () => {
     expect((await api.call('GET', '/v1/feeds/vss/events', null)).status).toBe(401);
     expect((await api.call('GET', '/v1/feeds/vss/events', api.officerToken())).status).toBe(403);
     expect((await api.call('GET', '/v1/feeds/vss/events', api.agencyToken('vss', ['officer']))).status).toBe(403);
+  });
+});
+
+describe('relay status (GET /health, GET /v1/operations/change-feed)', () => {
+  it('shows the relay leading, caught up to the head of the store, with no lag', async () => {
+    const operator = api.operatorToken();
+    const deadline = Date.now() + 30_000;
+    let answer = await api.call('GET', '/v1/operations/change-feed', operator);
+    // The checkpoints are written just after Kafka acknowledges: wait for the last one.
+    while (answer.body.lag?.events !== 0 && Date.now() < deadline)
+      answer = await api.call('GET', '/v1/operations/change-feed', operator);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      name: relayName,
+      kafkaConfigured: true,
+      leaderElected: true,
+      local: { state: 'relaying', lastError: null },
+      position: await headPosition(),
+      lag: { events: 0, seconds: 0 },
+    });
+    expect(answer.body.topics.map((t: { topic: string }) => t.topic)).toEqual(TOPICS);
+    const health = await api.call('GET', '/health', null);
+    expect(health.body.info.relay).toMatchObject({
+      status: 'up',
+      lagEvents: 0,
+      lagSeconds: 0,
+      position: answer.body.position,
+      leaderElected: true,
+      relaysHere: true,
+    });
+  });
+
+  it('shows the lag while events wait for the relay: events behind and seconds waited', async () => {
+    // A relay name that never ran has no checkpoints: everything in the store is behind it.
+    const config = api.app.get<ChangeFeedConfig>(CHANGE_FEED_CONFIG);
+    const neverRan = new RelayLag(
+      api.app.get(PG_POOL),
+      api.app.get(EVENT_STORE),
+      { ...config, relayName: `never-ran-${relayName}` },
+      api.app.get(AgencyEntitlements),
+      api.app.get(ChangeFeedRunner),
+    );
+    const report = await neverRan.report();
+    expect(report.lag.events).toBeGreaterThanOrEqual(mine.length);
+    expect(report.lag.seconds).toBeGreaterThan(0);
+    expect(report).toMatchObject({ position: null, leaderElected: false });
+    expect(report.topics.every((topic) => topic.position === null)).toBe(true);
+  });
+
+  it('is for operators only (403 for an officer)', async () => {
+    expect((await api.call('GET', '/v1/operations/change-feed', api.officerToken())).status).toBe(403);
+  });
+});
+
+describe('an independent client: kcat (librdkafka) and protoc --decode against proto/', () => {
+  const ROOT = join(__dirname, '..', '..', '..', '..');
+
+  it('reads an agency record with its headers and decodes it with nothing but the .proto files', () => {
+    const record = on('registry.agency.vss.v1').find((r) => r.headers['event-type'] === 'BirthRegistered')!;
+    const kcat = (format: string) =>
+      execFileSync('kcat', [
+        '-C',
+        '-q',
+        '-e',
+        '-c',
+        '1',
+        '-b',
+        kafka.brokers.join(','),
+        '-t',
+        record.topic,
+        '-p',
+        String(record.partition),
+        '-o',
+        record.offset,
+        '-f',
+        format,
+      ]);
+    const value = kcat('%s');
+    expect(value.equals(record.value)).toBe(true);
+    expect(kcat('%h').toString()).toBe(
+      `event-id=${record.headers['event-id']},event-type=BirthRegistered,schema-version=1,content-type=application/x-protobuf`,
+    );
+    const decoded = execFileSync(
+      'protoc',
+      ['--decode=registry.v1.CitizenEvent', '-I', join(ROOT, 'proto'), 'registry/v1/citizen_event.proto'],
+      { input: value },
+    ).toString();
+    expect(decoded).toContain(`event_id: "${record.headers['event-id']}"`);
+    expect(decoded).toContain(`pin: "${record.key}"`);
+    expect(decoded).toMatch(/birth_registered \{[\s\S]*given_name: "[^"]+"[\s\S]*sex: SEX_(MALE|FEMALE)/);
+    expect(decoded).not.toContain('ethnicity'); // vss is not entitled to it: absent from the bytes
   });
 });

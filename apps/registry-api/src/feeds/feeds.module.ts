@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
-import { AgencyFeedModule } from '@registry/change-feed';
+import { AgencyFeedModule, ChangeFeedModule } from '@registry/change-feed';
+import { ChangeFeedOperationsController } from './change-feed-operations.controller';
 import { FeedsController } from './feeds.controller';
 
-/** GET /v1/feeds/:agencyId/events. Needs no Kafka: it reads the event store. */
+/**
+ * GET /v1/feeds/:agencyId/events (needs no Kafka: it reads the event store) and the relay's
+ * status for operators (read from PostgreSQL, whichever process relays).
+ */
 @Module({
-  imports: [AgencyFeedModule],
-  controllers: [FeedsController],
+  imports: [AgencyFeedModule, ChangeFeedModule],
+  controllers: [FeedsController, ChangeFeedOperationsController],
 })
 export class FeedsModule {}

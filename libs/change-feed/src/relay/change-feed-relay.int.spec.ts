@@ -4,6 +4,7 @@ import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { CHANGE_FEED_MIGRATIONS } from '../checkpoint/checkpoint-store';
 import { AgencyEntitlements } from '../entitlements/agency-entitlements';
 import { freshPins, lifeOf, toAppend } from '../test-support/citizen-lives';
+import { expectedPayload, oneOfEachType, payloadAsDomainJson } from '../test-support/every-event-type';
 import { byEventId, consumeFeed, startTestKafka, type FeedConsumer, type TestKafka } from '../test-support/test-kafka';
 import { CITIZEN_EVENTS_TOPIC } from '../topics';
 import { ChangeFeedRelay, type RelayLogger } from './change-feed-relay';
@@ -35,12 +36,14 @@ let pool: Pool;
 let store: PostgresEventStore;
 let consumer: FeedConsumer;
 const pins = freshPins(30);
-const pinSet = new Set(pins);
+const [oldPin, newPin] = freshPins(2, '001324');
+const everyType = Object.values(oneOfEachType(oldPin, newPin));
+const pinSet = new Set([...pins, oldPin, newPin]);
 const started: ChangeFeedRelay[] = [];
 
-function relay(name: string, entitlements = vssOnly): ChangeFeedRelay {
+function relay(name: string, entitlements = vssOnly, logger = quiet): ChangeFeedRelay {
   const instance = new ChangeFeedRelay(
-    { store, pool, kafka: kafka.client(`relay-${name}`), entitlements, logger: quiet },
+    { store, pool, kafka: kafka.client(`relay-${name}`), entitlements, logger },
     {
       relayName: name,
       batchSize: 100,
@@ -89,7 +92,6 @@ afterAll(async () => {
   await consumer?.stop();
   await store?.close();
   await pool?.end();
-  await kafka?.stop();
   const postgres = new URL(DB);
   postgres.pathname = '/postgres';
   const client = new Client({ connectionString: postgres.toString() });
@@ -144,5 +146,26 @@ describe('ChangeFeedRelay', () => {
     expect(teleported.headers['event-type']).toBe('CitizenTeleported');
     expect(teleported.event).toMatchObject({ type: 'CitizenTeleported', pin, payload: { case: undefined } });
     expect(running.status().lastError).toBeNull();
+  });
+
+  it('carries every event type of the domain whole on the main topic: decoded, no field is lost', async () => {
+    const appended = everyType.map((event) => ({ event, append: toAppend(event) }));
+    for (const { event, append } of appended)
+      await store.append(citizenStream((event.data as { pin: string }).pin), [append], 'any');
+    const warnings: string[] = [];
+    const running = relay('round-trip', vssOnly, { ...quiet, warn: (message) => warnings.push(String(message)) });
+    running.start();
+    const ids = appended.map(({ append }) => append.eventId);
+    await until(() => ids.every((id) => idsOn(CITIZEN_EVENTS_TOPIC).includes(id)), 'every event type');
+    for (const { event, append } of appended) {
+      const record = consumer.records.find(
+        (r) => r.topic === CITIZEN_EVENTS_TOPIC && r.headers['event-id'] === append.eventId,
+      )!;
+      expect({ type: record.event.type, payload: payloadAsDomainJson(record.event) }).toEqual({
+        type: event.type,
+        payload: expectedPayload(event),
+      });
+    }
+    expect(warnings.filter((warning) => /left out|not in the contract/.test(warning))).toEqual([]);
   });
 });

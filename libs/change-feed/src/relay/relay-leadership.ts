@@ -4,6 +4,20 @@ import type { Pool, PoolClient } from 'pg';
 const LOCK_CLASS = 0x4346; // "CF"
 const HEARTBEAT_MS = 5_000;
 
+/** Whether some session (of any process) holds the leadership lock of the relay name. */
+export async function relayLockHeld(pool: Pool, relayName: string): Promise<boolean> {
+  // Two-key advisory locks show in pg_locks as classid/objid (objid is the unsigned form of the key).
+  const { rows } = await pool.query<{ held: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM pg_locks
+       WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND classid::text::bigint = $1 AND objid::text::bigint = (hashtext($2)::bigint + 4294967296) % 4294967296
+     ) AS held`,
+    [LOCK_CLASS, relayName],
+  );
+  return rows[0].held;
+}
+
 /**
  * At most one relay of a name runs at a time: the embedded registry in several API replicas, or
  * an API beside the standalone apps/change-feed, would otherwise produce every event twice. The

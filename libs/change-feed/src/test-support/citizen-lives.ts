@@ -49,6 +49,12 @@ export function lifeOf(pin: string): CitizenEvent[] {
   ];
 }
 
+/** Ten events of one citizen (revisions 0-9), for the kill and fault tests. */
+export function tenEventsOf(pin: string): CitizenEvent[] {
+  const [birth, residence, temporary, ended, moved, cancelled, death] = lifeOf(pin);
+  return [birth, residence, temporary, ended, moved, temporary, ended, residence, cancelled, death];
+}
+
 /** Name change, corrections and a PIN re-establishment (the events that differ from the contract's shape). */
 export function correctionsOf(pin: string, newPin: string): CitizenEvent[] {
   const name = { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' };

@@ -1,35 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { decodeCitizenEvent, type CitizenEvent } from '@registry/contracts';
-import { startKafkaTestBroker, type KafkaTestBroker } from '@registry/testing/kafka-broker';
+import { testBrokers } from '@registry/testing/kafka-server';
 
 /**
- * Kafka for tests: a real cluster when KAFKA_BROKERS is set (infra/compose.yaml), else the
- * in-process test broker of libs/testing. Either way the real kafkajs client talks to it.
+ * Kafka for tests: the real Apache Kafka broker Jest's global setup starts for the run, or the
+ * cluster KAFKA_BROKERS names. The real kafkajs client talks to it.
  */
 export interface TestKafka {
   readonly brokers: string[];
-  /** The in-process broker, or null against a real cluster. */
-  readonly local: KafkaTestBroker | null;
   readonly description: string;
   client(clientId?: string): Kafka;
-  stop(): Promise<void>;
 }
 
 export async function startTestKafka(): Promise<TestKafka> {
-  const external = process.env.KAFKA_BROKERS?.split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  const local = external?.length ? null : await startKafkaTestBroker({ defaultPartitions: 3 });
-  const brokers = external?.length ? external : local!.brokers;
+  const { brokers, description } = await testBrokers();
   return {
     brokers,
-    local,
-    description: local
-      ? `the in-process Kafka test broker (libs/testing) at ${brokers.join(',')}`
-      : `Kafka at ${brokers.join(',')}`,
+    description,
     client: (clientId = 'change-feed-test') => new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }),
-    stop: async () => local?.stop(),
   };
 }
 

@@ -26,6 +26,13 @@ export class EventBacklog {
     return counted;
   }
 
+  /** Events after `after` and how long the first of them has waited (0 when none). */
+  async lag(after: Position | undefined): Promise<{ events: number; seconds: number }> {
+    const [events, oldest] = await Promise.all([this.count(after), this.oldest(after)]);
+    const waited = oldest ? (Date.now() - oldest.recordedAt.getTime()) / 1000 : 0;
+    return { events, seconds: Math.max(0, Math.round(waited * 1000) / 1000) };
+  }
+
   /** The first event after `after`: how long it has waited is the lag in seconds. */
   async oldest(after: Position | undefined): Promise<RecordedEvent | undefined> {
     const [first] = await this.store.readAll({ after, maxCount: 1 });

@@ -66,9 +66,7 @@ export class ProjectorLag {
     };
   }
 
-  private async lagAfter(after: Position | undefined): Promise<Lag> {
-    const [events, oldest] = await Promise.all([this.backlog.count(after), this.backlog.oldest(after)]);
-    const waited = oldest ? (Date.now() - oldest.recordedAt.getTime()) / 1000 : 0;
-    return { events, seconds: Math.max(0, Math.round(waited * 1000) / 1000) };
+  private lagAfter(after: Position | undefined): Promise<Lag> {
+    return this.backlog.lag(after);
   }
 }

@@ -48,6 +48,10 @@ export class FeedsApi {
     return this.jwt.sign({ sub: this.sub, roles: ['officer'], office: '001' });
   }
 
+  operatorToken(): string {
+    return this.jwt.sign({ sub: `operator-${this.sub}`, roles: ['operator'] });
+  }
+
   agencyToken(agency: string, roles = ['agency']): string {
     return this.jwt.sign({ sub: `agency-${agency}`, roles, agency });
   }

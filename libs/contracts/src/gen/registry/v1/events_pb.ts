@@ -23,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file registry/v1/events.proto.
  */
 export const file_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhyZWdpc3RyeS92MS9ldmVudHMucHJvdG8SC3JlZ2lzdHJ5LnYxIvwCCg9CaXJ0aFJlZ2lzdGVyZWQSJQoEbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSHQoDc2V4GAIgASgOMhAucmVnaXN0cnkudjEuU2V4EhUKDWRhdGVfb2ZfYmlydGgYAyABKAkSKgoOcGxhY2Vfb2ZfYmlydGgYBCABKAsyEi5yZWdpc3RyeS52MS5QbGFjZRITCgtuYXRpb25hbGl0eRgFIAEoCRIWCglldGhuaWNpdHkYBiABKAlIAIgBARIXCgptb3RoZXJfcGluGAcgASgJSAGIAQESFwoKZmF0aGVyX3BpbhgIIAEoCUgCiAEBEiIKGnJlZ2lzdHJhdGlvbl9wcm92aW5jZV9jb2RlGAkgASgJEjEKE3Blcm1hbmVudF9yZXNpZGVuY2UYCiABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW4i9wEKHFBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSFgoOZWZmZWN0aXZlX2RhdGUYAiABKAkSTQoIcHJldmlvdXMYAyABKAsyOy5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VSZWdpc3RlcmVkLlByZXZpb3VzUmVzaWRlbmNlGkkKEVByZXZpb3VzUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJImIKHFRlbXBvcmFyeVJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDAoEZnJvbRgCIAEoCRINCgV1bnRpbBgDIAEoCSJiChdUZW1wb3JhcnlSZXNpZGVuY2VFbmRlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIQCghlbmRlZF9vbhgCIAEoCRIOCgZyZWFzb24YAyABKAkiqQEKG1Blcm1hbmVudFJlc2lkZW5jZUNhbmNlbGxlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIvCgZyZWFzb24YAiABKA4yHy5yZWdpc3RyeS52MS5DYW5jZWxsYXRpb25SZWFzb24SFgoOZWZmZWN0aXZlX2RhdGUYAyABKAkSEQoEbm90ZRgEIAEoCUgAiAEBQgcKBV9ub3RlInAKD0RlYXRoUmVnaXN0ZXJlZBIVCg1kYXRlX29mX2RlYXRoGAEgASgJEioKDnBsYWNlX29mX2RlYXRoGAIgASgLMhIucmVnaXN0cnkudjEuUGxhY2USGgoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJIncKEk1hcnJpYWdlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhUKDW1hcnJpYWdlX2RhdGUYAiABKAkSHwoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJSACIAQFCFQoTX2NlcnRpZmljYXRlX251bWJlciJvChFEaXZvcmNlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhQKDGRpdm9yY2VfZGF0ZRgCIAEoCRIcCg9kZWNpc2lvbl9udW1iZXIYAyABKAlIAIgBAUISChBfZGVjaXNpb25fbnVtYmVyIroBCgtOYW1lQ2hhbmdlZBIpCghuZXdfbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSLgoNcHJldmlvdXNfbmFtZRgCIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSDgoGcmVhc29uGAMgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJEhgKC2xlZ2FsX2Jhc2lzGAUgASgJSACIAQFCDgoMX2xlZ2FsX2Jhc2lzIsUBCg9SZWNvcmRDb3JyZWN0ZWQSDQoFZmllbGQYASABKAkSFgoOb2xkX3ZhbHVlX2pzb24YAiABKAkSFgoObmV3X3ZhbHVlX2pzb24YAyABKAkSDgoGcmVhc29uGAQgASgJEhMKC2xlZ2FsX2Jhc2lzGAUgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAYgASgJEh8KEmNvcnJlY3RlZF9ldmVudF9pZBgHIAEoCUgAiAEBQhUKE19jb3JyZWN0ZWRfZXZlbnRfaWQidQoQUGluUmVlc3RhYmxpc2hlZBIPCgduZXdfcGluGAEgASgJEg4KBnJlYXNvbhgCIAEoCRIYCgtsZWdhbF9iYXNpcxgDIAEoCUgAiAEBEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJQg4KDF9sZWdhbF9iYXNpcyJAChBDaXRpemVuQ29udGludWVkEhQKDHByZXZpb3VzX3BpbhgBIAEoCRIWCg5lZmZlY3RpdmVfZGF0ZRgCIAEoCSLwAwoPQ2l0aXplbkltcG9ydGVkEiUKBG5hbWUYASABKAsyFy5yZWdpc3RyeS52MS5QZXJzb25OYW1lEh0KA3NleBgCIAEoDjIQLnJlZ2lzdHJ5LnYxLlNleBIVCg1kYXRlX29mX2JpcnRoGAMgASgJEioKDnBsYWNlX29mX2JpcnRoGAQgASgLMhIucmVnaXN0cnkudjEuUGxhY2USEwoLbmF0aW9uYWxpdHkYBSABKAkSFgoJZXRobmljaXR5GAYgASgJSACIAQESFwoKbW90aGVyX3BpbhgHIAEoCUgBiAEBEhcKCmZhdGhlcl9waW4YCCABKAlIAogBARJDChNwZXJtYW5lbnRfcmVzaWRlbmNlGAkgASgLMiYucmVnaXN0cnkudjEuQ2l0aXplbkltcG9ydGVkLlJlc2lkZW5jZRIaCg1kYXRlX29mX2RlYXRoGAogASgJSAOIAQESEwoLaW1wb3J0ZWRfb24YCyABKAkaQQoJUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW5CEAoOX2RhdGVfb2ZfZGVhdGgqygEKEkNhbmNlbGxhdGlvblJlYXNvbhIjCh9DQU5DRUxMQVRJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASIAocQ0FOQ0VMTEFUSU9OX1JFQVNPTl9ERUNFQVNFRBABEiQKIENBTkNFTExBVElPTl9SRUFTT05fTU9WRURfQUJST0FEEAISKAokQ0FOQ0VMTEFUSU9OX1JFQVNPTl9BQlNFTlRfMTJfTU9OVEhTEAMSHQoZQ0FOQ0VMTEFUSU9OX1JFQVNPTl9PVEhFUhAEYgZwcm90bzM", [file_registry_v1_common]);
+  fileDesc("ChhyZWdpc3RyeS92MS9ldmVudHMucHJvdG8SC3JlZ2lzdHJ5LnYxIvwCCg9CaXJ0aFJlZ2lzdGVyZWQSJQoEbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSHQoDc2V4GAIgASgOMhAucmVnaXN0cnkudjEuU2V4EhUKDWRhdGVfb2ZfYmlydGgYAyABKAkSKgoOcGxhY2Vfb2ZfYmlydGgYBCABKAsyEi5yZWdpc3RyeS52MS5QbGFjZRITCgtuYXRpb25hbGl0eRgFIAEoCRIWCglldGhuaWNpdHkYBiABKAlIAIgBARIXCgptb3RoZXJfcGluGAcgASgJSAGIAQESFwoKZmF0aGVyX3BpbhgIIAEoCUgCiAEBEiIKGnJlZ2lzdHJhdGlvbl9wcm92aW5jZV9jb2RlGAkgASgJEjEKE3Blcm1hbmVudF9yZXNpZGVuY2UYCiABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW4i9wEKHFBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSFgoOZWZmZWN0aXZlX2RhdGUYAiABKAkSTQoIcHJldmlvdXMYAyABKAsyOy5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VSZWdpc3RlcmVkLlByZXZpb3VzUmVzaWRlbmNlGkkKEVByZXZpb3VzUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJImIKHFRlbXBvcmFyeVJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDAoEZnJvbRgCIAEoCRINCgV1bnRpbBgDIAEoCSJiChdUZW1wb3JhcnlSZXNpZGVuY2VFbmRlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIQCghlbmRlZF9vbhgCIAEoCRIOCgZyZWFzb24YAyABKAkiqQEKG1Blcm1hbmVudFJlc2lkZW5jZUNhbmNlbGxlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIvCgZyZWFzb24YAiABKA4yHy5yZWdpc3RyeS52MS5DYW5jZWxsYXRpb25SZWFzb24SFgoOZWZmZWN0aXZlX2RhdGUYAyABKAkSEQoEbm90ZRgEIAEoCUgAiAEBQgcKBV9ub3RlInAKD0RlYXRoUmVnaXN0ZXJlZBIVCg1kYXRlX29mX2RlYXRoGAEgASgJEioKDnBsYWNlX29mX2RlYXRoGAIgASgLMhIucmVnaXN0cnkudjEuUGxhY2USGgoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJIncKEk1hcnJpYWdlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhUKDW1hcnJpYWdlX2RhdGUYAiABKAkSHwoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJSACIAQFCFQoTX2NlcnRpZmljYXRlX251bWJlciJvChFEaXZvcmNlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhQKDGRpdm9yY2VfZGF0ZRgCIAEoCRIcCg9kZWNpc2lvbl9udW1iZXIYAyABKAlIAIgBAUISChBfZGVjaXNpb25fbnVtYmVyIroBCgtOYW1lQ2hhbmdlZBIpCghuZXdfbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSLgoNcHJldmlvdXNfbmFtZRgCIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSDgoGcmVhc29uGAMgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJEhgKC2xlZ2FsX2Jhc2lzGAUgASgJSACIAQFCDgoMX2xlZ2FsX2Jhc2lzIsUBCg9SZWNvcmRDb3JyZWN0ZWQSDQoFZmllbGQYASABKAkSFgoOb2xkX3ZhbHVlX2pzb24YAiABKAkSFgoObmV3X3ZhbHVlX2pzb24YAyABKAkSDgoGcmVhc29uGAQgASgJEhMKC2xlZ2FsX2Jhc2lzGAUgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAYgASgJEh8KEmNvcnJlY3RlZF9ldmVudF9pZBgHIAEoCUgAiAEBQhUKE19jb3JyZWN0ZWRfZXZlbnRfaWQijgEKEFBpblJlZXN0YWJsaXNoZWQSDwoHbmV3X3BpbhgBIAEoCRIOCgZyZWFzb24YAiABKAkSGAoLbGVnYWxfYmFzaXMYAyABKAlIAIgBARIWCg5lZmZlY3RpdmVfZGF0ZRgEIAEoCRIXCg9jb3JyZWN0ZWRfZmllbGQYBSABKAlCDgoMX2xlZ2FsX2Jhc2lzIm4KEENpdGl6ZW5Db250aW51ZWQSFAoMcHJldmlvdXNfcGluGAEgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAIgASgJEiwKBnJlY29yZBgDIAEoCzIcLnJlZ2lzdHJ5LnYxLkNpdGl6ZW5TbmFwc2hvdCLBBQoPQ2l0aXplblNuYXBzaG90EiUKBG5hbWUYASABKAsyFy5yZWdpc3RyeS52MS5QZXJzb25OYW1lEh0KA3NleBgCIAEoDjIQLnJlZ2lzdHJ5LnYxLlNleBIVCg1kYXRlX29mX2JpcnRoGAMgASgJEioKDnBsYWNlX29mX2JpcnRoGAQgASgLMhIucmVnaXN0cnkudjEuUGxhY2USEwoLbmF0aW9uYWxpdHkYBSABKAkSFgoJZXRobmljaXR5GAYgASgJSACIAQESFwoKbW90aGVyX3BpbhgHIAEoCUgBiAEBEhcKCmZhdGhlcl9waW4YCCABKAlIAogBARIqCgZzdGF0dXMYCSABKA4yGi5yZWdpc3RyeS52MS5DaXRpemVuU3RhdHVzEhoKDWRhdGVfb2ZfZGVhdGgYCiABKAlIA4gBARJMChNwZXJtYW5lbnRfcmVzaWRlbmNlGAsgASgLMi8ucmVnaXN0cnkudjEuQ2l0aXplblNuYXBzaG90LlBlcm1hbmVudFJlc2lkZW5jZRJMChN0ZW1wb3JhcnlfcmVzaWRlbmNlGAwgASgLMi8ucmVnaXN0cnkudjEuQ2l0aXplblNuYXBzaG90LlRlbXBvcmFyeVJlc2lkZW5jZRpKChJQZXJtYW5lbnRSZXNpZGVuY2USJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDQoFc2luY2UYAiABKAkaWAoSVGVtcG9yYXJ5UmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEgwKBGZyb20YAiABKAkSDQoFdW50aWwYAyABKAlCDAoKX2V0aG5pY2l0eUINCgtfbW90aGVyX3BpbkINCgtfZmF0aGVyX3BpbkIQCg5fZGF0ZV9vZl9kZWF0aCLwAwoPQ2l0aXplbkltcG9ydGVkEiUKBG5hbWUYASABKAsyFy5yZWdpc3RyeS52MS5QZXJzb25OYW1lEh0KA3NleBgCIAEoDjIQLnJlZ2lzdHJ5LnYxLlNleBIVCg1kYXRlX29mX2JpcnRoGAMgASgJEioKDnBsYWNlX29mX2JpcnRoGAQgASgLMhIucmVnaXN0cnkudjEuUGxhY2USEwoLbmF0aW9uYWxpdHkYBSABKAkSFgoJZXRobmljaXR5GAYgASgJSACIAQESFwoKbW90aGVyX3BpbhgHIAEoCUgBiAEBEhcKCmZhdGhlcl9waW4YCCABKAlIAogBARJDChNwZXJtYW5lbnRfcmVzaWRlbmNlGAkgASgLMiYucmVnaXN0cnkudjEuQ2l0aXplbkltcG9ydGVkLlJlc2lkZW5jZRIaCg1kYXRlX29mX2RlYXRoGAogASgJSAOIAQESEwoLaW1wb3J0ZWRfb24YCyABKAkaQQoJUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW5CEAoOX2RhdGVfb2ZfZGVhdGgqygEKEkNhbmNlbGxhdGlvblJlYXNvbhIjCh9DQU5DRUxMQVRJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASIAocQ0FOQ0VMTEFUSU9OX1JFQVNPTl9ERUNFQVNFRBABEiQKIENBTkNFTExBVElPTl9SRUFTT05fTU9WRURfQUJST0FEEAISKAokQ0FOQ0VMTEFUSU9OX1JFQVNPTl9BQlNFTlRfMTJfTU9OVEhTEAMSHQoZQ0FOQ0VMTEFUSU9OX1JFQVNPTl9PVEhFUhAEKmYKDUNpdGl6ZW5TdGF0dXMSHgoaQ0lUSVpFTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIYChRDSVRJWkVOX1NUQVRVU19BTElWRRABEhsKF0NJVElaRU5fU1RBVFVTX0RFQ0VBU0VEEAJiBnByb3RvMw", [file_registry_v1_common]);
 
 /**
  * A birth was registered: the citizen's stream starts and the PIN is assigned.
@@ -548,6 +548,14 @@ export type PinReestablished = Message<"registry.v1.PinReestablished"> & {
    * @generated from field: string effective_date = 4;
    */
   effectiveDate: string;
+
+  /**
+   * Which corrected fact made the old PIN inconsistent: a RecordCorrected `field` path, e.g.
+   * "sex" or "dateOfBirth".
+   *
+   * @generated from field: string corrected_field = 5;
+   */
+  correctedField: string;
 };
 
 /**
@@ -577,6 +585,13 @@ export type CitizenContinued = Message<"registry.v1.CitizenContinued"> & {
    * @generated from field: string effective_date = 2;
    */
   effectiveDate: string;
+
+  /**
+   * The record as corrected, carried over so the new stream stands on its own.
+   *
+   * @generated from field: registry.v1.CitizenSnapshot record = 3;
+   */
+  record?: CitizenSnapshot | undefined;
 };
 
 /**
@@ -585,6 +600,167 @@ export type CitizenContinued = Message<"registry.v1.CitizenContinued"> & {
  */
 export const CitizenContinuedSchema: GenMessage<CitizenContinued> = /*@__PURE__*/
   messageDesc(file_registry_v1_events, 11);
+
+/**
+ * A citizen's record as carried over to a re-established PIN (the domain's CitizenSnapshot).
+ *
+ * @generated from message registry.v1.CitizenSnapshot
+ */
+export type CitizenSnapshot = Message<"registry.v1.CitizenSnapshot"> & {
+  /**
+   * The current name.
+   *
+   * @generated from field: registry.v1.PersonName name = 1;
+   */
+  name?: PersonName | undefined;
+
+  /**
+   * Sex; never SEX_UNSPECIFIED.
+   *
+   * @generated from field: registry.v1.Sex sex = 2;
+   */
+  sex: Sex;
+
+  /**
+   * Date of birth, `YYYY-MM-DD`.
+   *
+   * @generated from field: string date_of_birth = 3;
+   */
+  dateOfBirth: string;
+
+  /**
+   * Place of birth.
+   *
+   * @generated from field: registry.v1.Place place_of_birth = 4;
+   */
+  placeOfBirth?: Place | undefined;
+
+  /**
+   * Nationality, e.g. "VN".
+   *
+   * @generated from field: string nationality = 5;
+   */
+  nationality: string;
+
+  /**
+   * Ethnicity; absent when not declared.
+   *
+   * @generated from field: optional string ethnicity = 6;
+   */
+  ethnicity?: string | undefined;
+
+  /**
+   * Mother's PIN; absent when unknown.
+   *
+   * @generated from field: optional string mother_pin = 7;
+   */
+  motherPin?: string | undefined;
+
+  /**
+   * Father's PIN; absent when unknown.
+   *
+   * @generated from field: optional string father_pin = 8;
+   */
+  fatherPin?: string | undefined;
+
+  /**
+   * Alive or deceased.
+   *
+   * @generated from field: registry.v1.CitizenStatus status = 9;
+   */
+  status: CitizenStatus;
+
+  /**
+   * Date of death, `YYYY-MM-DD`; absent while alive.
+   *
+   * @generated from field: optional string date_of_death = 10;
+   */
+  dateOfDeath?: string | undefined;
+
+  /**
+   * The permanent residence; absent when none.
+   *
+   * @generated from field: registry.v1.CitizenSnapshot.PermanentResidence permanent_residence = 11;
+   */
+  permanentResidence?: CitizenSnapshot_PermanentResidence | undefined;
+
+  /**
+   * The temporary residence; absent when none.
+   *
+   * @generated from field: registry.v1.CitizenSnapshot.TemporaryResidence temporary_residence = 12;
+   */
+  temporaryResidence?: CitizenSnapshot_TemporaryResidence | undefined;
+};
+
+/**
+ * Describes the message registry.v1.CitizenSnapshot.
+ * Use `create(CitizenSnapshotSchema)` to create a new message.
+ */
+export const CitizenSnapshotSchema: GenMessage<CitizenSnapshot> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 12);
+
+/**
+ * The permanent residence and since when it holds.
+ *
+ * @generated from message registry.v1.CitizenSnapshot.PermanentResidence
+ */
+export type CitizenSnapshot_PermanentResidence = Message<"registry.v1.CitizenSnapshot.PermanentResidence"> & {
+  /**
+   * The permanent address.
+   *
+   * @generated from field: registry.v1.Address address = 1;
+   */
+  address?: Address | undefined;
+
+  /**
+   * First day, `YYYY-MM-DD`.
+   *
+   * @generated from field: string since = 2;
+   */
+  since: string;
+};
+
+/**
+ * Describes the message registry.v1.CitizenSnapshot.PermanentResidence.
+ * Use `create(CitizenSnapshot_PermanentResidenceSchema)` to create a new message.
+ */
+export const CitizenSnapshot_PermanentResidenceSchema: GenMessage<CitizenSnapshot_PermanentResidence> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 12, 0);
+
+/**
+ * The temporary residence and its period.
+ *
+ * @generated from message registry.v1.CitizenSnapshot.TemporaryResidence
+ */
+export type CitizenSnapshot_TemporaryResidence = Message<"registry.v1.CitizenSnapshot.TemporaryResidence"> & {
+  /**
+   * The temporary address.
+   *
+   * @generated from field: registry.v1.Address address = 1;
+   */
+  address?: Address | undefined;
+
+  /**
+   * First day, `YYYY-MM-DD`.
+   *
+   * @generated from field: string from = 2;
+   */
+  from: string;
+
+  /**
+   * Last day as registered, `YYYY-MM-DD`.
+   *
+   * @generated from field: string until = 3;
+   */
+  until: string;
+};
+
+/**
+ * Describes the message registry.v1.CitizenSnapshot.TemporaryResidence.
+ * Use `create(CitizenSnapshot_TemporaryResidenceSchema)` to create a new message.
+ */
+export const CitizenSnapshot_TemporaryResidenceSchema: GenMessage<CitizenSnapshot_TemporaryResidence> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 12, 1);
 
 /**
  * A citizen was carried over from the legacy register during the initial load: the first event of
@@ -678,7 +854,7 @@ export type CitizenImported = Message<"registry.v1.CitizenImported"> & {
  * Use `create(CitizenImportedSchema)` to create a new message.
  */
 export const CitizenImportedSchema: GenMessage<CitizenImported> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 12);
+  messageDesc(file_registry_v1_events, 13);
 
 /**
  * The current permanent residence as the legacy register held it.
@@ -706,7 +882,7 @@ export type CitizenImported_Residence = Message<"registry.v1.CitizenImported.Res
  * Use `create(CitizenImported_ResidenceSchema)` to create a new message.
  */
 export const CitizenImported_ResidenceSchema: GenMessage<CitizenImported_Residence> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 12, 0);
+  messageDesc(file_registry_v1_events, 13, 0);
 
 /**
  * Why a permanent residence was cancelled (domain `CancellationReason`).
@@ -755,4 +931,38 @@ export enum CancellationReason {
  */
 export const CancellationReasonSchema: GenEnum<CancellationReason> = /*@__PURE__*/
   enumDesc(file_registry_v1_events, 0);
+
+/**
+ * Whether the citizen lives (domain "alive" / "deceased").
+ *
+ * @generated from enum registry.v1.CitizenStatus
+ */
+export enum CitizenStatus {
+  /**
+   * Not set. Never valid in a recorded event; only the proto3 default.
+   *
+   * @generated from enum value: CITIZEN_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Alive (domain "alive").
+   *
+   * @generated from enum value: CITIZEN_STATUS_ALIVE = 1;
+   */
+  ALIVE = 1,
+
+  /**
+   * Deceased (domain "deceased").
+   *
+   * @generated from enum value: CITIZEN_STATUS_DECEASED = 2;
+   */
+  DECEASED = 2,
+}
+
+/**
+ * Describes the enum registry.v1.CitizenStatus.
+ */
+export const CitizenStatusSchema: GenEnum<CitizenStatus> = /*@__PURE__*/
+  enumDesc(file_registry_v1_events, 1);
 

@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { RelayLag } from '@registry/change-feed';
+import { Roles } from '@registry/platform';
+
+/** For operators: the Kafka relay's checkpoints per topic, lag, last produced position and leadership. */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('v1/operations/change-feed')
+export class ChangeFeedOperationsController {
+  constructor(private readonly relay: RelayLag) {}
+
+  @Get()
+  @Roles('operator')
+  changeFeed() {
+    return this.relay.report();
+  }
+}
