@@ -21,8 +21,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
-  // content-disposition (under @fastify/static, for the OpenAPI UI) ships only as ESM.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition (under @fastify/static, for the OpenAPI UI) and jose ship only as ESM.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testEnvironment: 'node',

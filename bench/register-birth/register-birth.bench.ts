@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     },
     port,
   );
-  const token = new JwtService({ secret }).sign({ sub: 'bench-officer', roles: ['officer'], office: '001' });
+  const token = new JwtService({ secret, signOptions: { expiresIn: '1h' } }).sign({
+    sub: 'bench-officer',
+    roles: ['officer'],
+    office: '001',
+  });
   try {
     const drive = (duration: number) =>
       autocannon({

@@ -94,7 +94,10 @@ async function main(): Promise<void> {
     { DATABASE_URL: values.database!, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', PROJECTOR_ENABLED: 'false' },
     port,
   );
-  const token = new JwtService({ secret }).sign({ sub: 'bench-historian', roles: ['historian'] });
+  const token = new JwtService({ secret, signOptions: { expiresIn: '1h' } }).sign({
+    sub: 'bench-historian',
+    roles: ['historian'],
+  });
   const seconds = Number(values.seconds);
   const pick = () => pins[Math.floor(Math.random() * pins.length)];
   const reads = {

@@ -29,6 +29,7 @@ import { QueriesModule } from './queries/queries.module';
 import { ProjectorModule } from '@registry/read-models';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { AccessModule } from './http/access/access.module';
 
 @Module({
   imports: [
@@ -43,6 +44,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
     ProjectorModule,
     FeedsModule,
     ChangeFeedModule,
+    AccessModule,
     MetricsModule,
   ],
   controllers: [

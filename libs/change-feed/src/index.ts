@@ -10,5 +10,6 @@ export * from './relay/change-feed-relay';
 export * from './relay/kafka-client';
 export * from './relay/topic-setup';
 export * from './change-feed.module';
+export * from './entitlements/agency-record-view';
 export * from './relay/relay-lag';
 export * from './relay/change-feed-runner';

@@ -2,7 +2,6 @@ import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ReestablishedPins, CitizenNotFound } from '@registry/app';
-import { Roles } from '@registry/platform';
 import { PinPipe } from '../http/pin.pipe';
 import { TimelineAnswer } from '../http/answers.dto';
 import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
@@ -17,7 +16,6 @@ export class CitizenReadsController {
   constructor(private readonly chain: ReestablishedPins) {}
 
   @Get('timeline')
-  @Roles('historian', 'supervisor', 'officer')
   @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
   @ApiOkResponse({ type: TimelineAnswer, description: 'JSON; with Accept, CSV or NDJSON of the events' })
   @Operation(

@@ -9,7 +9,6 @@ import { CorrectionAnswer } from '../http/answers.dto';
 import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
 import { PinPipe } from '../http/pin.pipe';
 import { answerRevision, citizenWriteOf } from '../http/write-context';
-import { provinceOfCitizen } from '../http/citizen-province';
 import { CorrectionDto, correctedValue } from './correction.dto';
 
 /** Corrections: the old value was wrong all along (a name change is a new fact: see name-changes/). */
@@ -43,7 +42,7 @@ export class CorrectionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CorrectionAnswer> {
     const value = await correctedValue(body.field, body.value);
-    const { envelope, conditions } = citizenWriteOf(request, principal, provinceOfCitizen);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const correction = { field: body.field, value, reason: body.reason, legalBasis: body.legalBasis };
     const command = new CorrectRecordCommand(pin, correction, envelope, conditions);
     const result = await this.commands.execute<typeof command, CorrectionResult>(command);

@@ -38,7 +38,7 @@ export class DeathsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.placeOfDeath.provinceCode);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = {
       dateOfDeath: body.dateOfDeath,
       placeOfDeath: toPlace(body.placeOfDeath),

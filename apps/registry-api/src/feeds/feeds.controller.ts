@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AgencyEntitlements, AgencyFeed } from '@registry/change-feed';
 import { parsePosition, type Position } from '@registry/event-store';
-import { CurrentPrincipal, HttpProblem, Roles, type Principal } from '@registry/platform';
+import { CurrentPrincipal, HttpProblem, type Principal } from '@registry/platform';
 import { DEFAULT_FEED_LIMIT, FeedPageAnswer, FeedQueryDto } from './feed-query.dto';
 import { Operation } from '../http/openapi';
 
@@ -23,7 +23,6 @@ export class FeedsController {
   ) {}
 
   @Get(':agencyId/events')
-  @Roles('agency')
   @ApiOkResponse({ type: FeedPageAnswer })
   @Operation("An agency's change feed from a position (back-fills beyond Kafka retention)", {
     400: ['VALIDATION_FAILED'],

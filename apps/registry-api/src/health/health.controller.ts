@@ -3,12 +3,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import { RelayLag } from '@registry/change-feed';
-import { PG_POOL, Public } from '@registry/platform';
+import { PG_POOL } from '@registry/platform';
 import { ProjectorLag } from '@registry/read-models';
 
 @ApiTags('operations')
 @Controller('health')
-@Public()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

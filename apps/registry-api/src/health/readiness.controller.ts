@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { EVENT_STORE, EVENT_STORE_MIGRATIONS, PostgresEventStore, type EventStore } from '@registry/event-store';
-import { errorBody, PG_POOL, Public } from '@registry/platform';
+import { errorBody, PG_POOL } from '@registry/platform';
 import { ProjectorLag, READ_MODEL_MIGRATIONS } from '@registry/read-models';
 import { API_MIGRATIONS } from '../api-migrations';
 import { pendingMigrations } from './pending-migrations';
@@ -24,7 +24,6 @@ interface Check {
  */
 @ApiTags('operations')
 @Controller('health')
-@Public()
 export class ReadinessController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,

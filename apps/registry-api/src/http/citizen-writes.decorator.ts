@@ -1,11 +1,10 @@
 import { applyDecorators, Controller, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@registry/platform';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 /**
  * A controller of life events recorded on an existing citizen (`/v1/citizens/{pin}/...`):
- * officers only, Idempotency-Key and If-Match accepted.
+ * Idempotency-Key and If-Match accepted (who may call them: ACCESS_POLICY).
  */
 export function CitizenWritesController(): ClassDecorator {
   return applyDecorators(
@@ -15,6 +14,5 @@ export function CitizenWritesController(): ClassDecorator {
     ApiHeader({ name: 'If-Match', required: false, description: 'Expected revision, e.g. "3"' }),
     Controller('v1/citizens/:pin'),
     UseInterceptors(IdempotencyInterceptor),
-    Roles('officer'),
   );
 }

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { civilDateIn, commandIdFor, type CitizenWriteConditions, type CommandEnvelope } from '@registry/app';
-import { findProvince, provinceAnsweringFor, type CitizenRecord } from '@registry/domain';
+import { commandIdFor, type CitizenWriteConditions, type CommandEnvelope } from '@registry/app';
 import { HttpProblem, type Principal } from '@registry/platform';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -36,22 +35,6 @@ export function answerRevision(reply: FastifyReply, revision: number): void {
   void reply.header('etag', `"${revision}"`);
 }
 
-/**
- * An officer records events only for the province of their office. A province merged in 2025
- * is served by the office of its successor.
- */
-export function requireJurisdiction(principal: Principal, provinceCode: string, now: Date): void {
-  const today = civilDateIn(now);
-  const office = principal.office;
-  if (!findProvince(provinceCode)) return; // not a province at all: the domain answers 422
-  if (office && (office === provinceCode || office === provinceAnsweringFor(provinceCode, today))) return;
-  throw new HttpProblem(
-    403,
-    'JURISDICTION_DENIED',
-    `An officer of office ${office ?? 'none'} may not record events for province ${provinceCode}`,
-  );
-}
-
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -61,10 +44,10 @@ function header(request: FastifyRequest, name: string): string | undefined {
 export function citizenWriteOf(
   request: FastifyRequest,
   principal: Principal,
-  provinceOf: (citizen: CitizenRecord) => string,
 ): { envelope: CommandEnvelope; conditions: CitizenWriteConditions } {
   const envelope = envelopeOf(request, principal);
-  const authorize = (citizen: CitizenRecord) => requireJurisdiction(principal, provinceOf(citizen), envelope.now);
+  // The jurisdiction check ACCESS_POLICY gives this operation, run against the stream's state.
+  const authorize = request.access!.authorizeCitizen;
   return { envelope, conditions: { ifMatch: ifMatchOf(request), authorize } };
 }
 

@@ -1,13 +1,11 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '@registry/platform';
 import { RegistryMetrics } from './registry-metrics';
 
 /** Prometheus scrape endpoint: counts and lags only, no personal data (so no token either). */
 @ApiExcludeController()
 @Controller('metrics')
-@Public()
 export class MetricsController {
   constructor(private readonly metrics: RegistryMetrics) {}
 

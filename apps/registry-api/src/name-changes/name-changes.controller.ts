@@ -8,7 +8,6 @@ import { CitizenWritesController } from '../http/citizen-writes.decorator';
 import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
 import { PinPipe } from '../http/pin.pipe';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
-import { provinceOfCitizen } from '../http/citizen-province';
 import { RevisionAnswer, toPersonName } from '../http/common.dto';
 import { NameChangeDto } from './name-change.dto';
 
@@ -39,7 +38,7 @@ export class NameChangesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const { envelope, conditions } = citizenWriteOf(request, principal, provinceOfCitizen);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { name: toPersonName(body.name), effectiveDate: body.effectiveDate, reason: body.reason };
     const command = new ChangeNameCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));

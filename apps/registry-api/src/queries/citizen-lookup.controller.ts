@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiMovedPermanentlyResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CitizenNotFound } from '@registry/app';
-import { HttpProblem, Roles } from '@registry/platform';
+import { HttpProblem } from '@registry/platform';
 import { CitizenRecords, type StoredCitizen } from '@registry/read-models';
 import { PinPipe } from '../http/pin.pipe';
 import { CitizenAnswer, ReestablishedPinAnswer } from '../http/answers.dto';
@@ -26,7 +26,6 @@ export class CitizenLookupController {
   ) {}
 
   @Get(':pin')
-  @Roles('officer', 'supervisor', 'historian')
   @ApiOkResponse({ type: CitizenAnswer, description: '`ETag` is the revision' })
   @ApiMovedPermanentlyResponse({ type: ReestablishedPinAnswer, description: 'The PIN was re-established' })
   @Operation(

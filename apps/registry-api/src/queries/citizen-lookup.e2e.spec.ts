@@ -56,9 +56,9 @@ describe('GET /v1/citizens/{pin} from the read model', () => {
 
   it('401 without a token, 403 for a role that may not read records', async () => {
     expect((await api.get('/v1/citizens/001224000001', null)).status).toBe(401);
-    const agency = await api.get('/v1/citizens/001224000001', ['agency']);
-    expect(agency.status).toBe(403);
-    expect(agency.body.error.code).toBe('FORBIDDEN');
+    const operator = await api.get('/v1/citizens/001224000001', ['operator']);
+    expect(operator.status).toBe(403);
+    expect(operator.body.error.code).toBe('FORBIDDEN');
   });
 
   it('400 VALIDATION_FAILED for a bad minRevision or an unknown parameter', async () => {

@@ -1,7 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '@registry/platform';
 import { CitizenSearch, DEFAULT_PAGE_SIZE } from '@registry/read-models';
 import { CitizenSearchQuery } from './query.dto';
 import { CitizenPageAnswer } from '../http/answers.dto';
@@ -20,7 +19,6 @@ export class CitizenSearchController {
   constructor(private readonly citizens: CitizenSearch) {}
 
   @Get()
-  @Roles('officer', 'supervisor', 'historian')
   @ApiOkResponse({ type: CitizenPageAnswer })
   @Operation(
     'Search citizens by name (diacritics and case ignored), date of birth, province',

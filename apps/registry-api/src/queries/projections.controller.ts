@@ -1,6 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@registry/platform';
 import { ProjectorLag } from '@registry/read-models';
 import { ProjectionsAnswer } from '../http/answers.dto';
 import { CALLER_ERRORS, Operation } from '../http/openapi';
@@ -13,7 +12,6 @@ export class ProjectionsController {
   constructor(private readonly lag: ProjectorLag) {}
 
   @Get()
-  @Roles('operator')
   @ApiOkResponse({ type: ProjectionsAnswer })
   @Operation("Each read model's checkpoint, lag and rebuild in progress", CALLER_ERRORS)
   async projections() {

@@ -1,6 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@registry/platform';
 import { pageOf, Residents } from '@registry/read-models';
 import { ResidentsQuery } from './query.dto';
 import { ResidentPageAnswer } from '../http/answers.dto';
@@ -17,7 +16,6 @@ export class ResidentsController {
   constructor(private readonly residents: Residents) {}
 
   @Get()
-  @Roles('officer', 'supervisor', 'historian')
   @ApiOkResponse({ type: ResidentPageAnswer })
   @Operation(
     'Permanent residents of a province on a date, in PIN order',

@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { findProvince, UnknownAdministrativeUnit } from '@registry/domain';
-import { Roles } from '@registry/platform';
 import { PopulationStatistics, VitalStatistics } from '@registry/read-models';
 import { PopulationQuery, VitalEventsQuery } from './query.dto';
 import { BirthsAndDeathsAnswer, PopulationAnswer } from '../http/answers.dto';
@@ -27,7 +26,6 @@ export class StatisticsController {
 
   /** People alive with a permanent residence in the province on `date`, as known at `knownAt`. */
   @Get('population')
-  @Roles('historian', 'supervisor')
   @ApiOkResponse({ type: PopulationAnswer })
   @Operation('Population of a province on a date, as known at an instant', STATISTICS_ERRORS)
   async populationOn(@Query() query: PopulationQuery) {
@@ -39,7 +37,6 @@ export class StatisticsController {
 
   /** Births and deaths per month where they happened, `from` and `to` (YYYY-MM) included. */
   @Get('births-deaths')
-  @Roles('historian', 'supervisor')
   @ApiOkResponse({ type: BirthsAndDeathsAnswer })
   @Operation('Births and deaths per month in a province', STATISTICS_ERRORS)
   async birthsAndDeaths(@Query() query: VitalEventsQuery) {

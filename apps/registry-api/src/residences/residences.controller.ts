@@ -8,7 +8,6 @@ import {
   RegisterTemporaryResidenceCommand,
   type WriteResult,
 } from '@registry/app';
-import type { CitizenRecord } from '@registry/domain';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
 import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
@@ -45,7 +44,7 @@ export class ResidencesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.address.provinceCode);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { address: toAddress(body.address), effectiveDate: body.effectiveDate };
     const command = new RegisterPermanentResidenceCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
@@ -65,7 +64,7 @@ export class ResidencesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    const { envelope, conditions } = citizenWriteOf(request, principal, () => body.address.provinceCode);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { address: toAddress(body.address), from: body.from, until: body.until };
     const command = new RegisterTemporaryResidenceCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));
@@ -85,10 +84,7 @@ export class ResidencesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevisionAnswer> {
-    // The office of the residence being cancelled (the domain answers when there is none).
-    const province = (citizen: CitizenRecord) =>
-      citizen.permanentResidence?.address.provinceCode ?? principal.office ?? '';
-    const { envelope, conditions } = citizenWriteOf(request, principal, province);
+    const { envelope, conditions } = citizenWriteOf(request, principal);
     const data = { reason: body.reason, effectiveDate: body.effectiveDate, note: body.note ?? null };
     const command = new CancelPermanentResidenceCommand(pin, data, envelope, conditions);
     return revisionAnswer(reply, await this.commands.execute<typeof command, WriteResult>(command));

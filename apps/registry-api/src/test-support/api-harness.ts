@@ -38,7 +38,7 @@ export class ApiHarness {
 
   private constructor(
     readonly app: NestFastifyApplication,
-    secret: string,
+    private readonly secret: string,
     readonly storeName: StoreName,
     private readonly databaseUrl: string,
     private readonly kurrentDb?: KurrentDbTestServer,
@@ -68,7 +68,18 @@ export class ApiHarness {
         : { EVENT_STORE: 'postgresql' };
     // Read-model checkpoints are positions of one store: a KurrentDB run gets a database of its own.
     const databaseUrl = storeName === 'kurrentdb' ? await ownDatabase() : testDatabaseUrl();
-    Object.assign(process.env, { DATABASE_URL: databaseUrl, REGISTRY_JWT_SECRET: secret, LOG_LEVEL: 'warn', ...store });
+    // Suites send thousands of requests from one address: rate limits only where a test sets them.
+    const limits = {
+      RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
+      RATE_LIMIT_PER_MINUTE_PER_ADDRESS: process.env.RATE_LIMIT_PER_MINUTE_PER_ADDRESS ?? '1000000',
+    };
+    Object.assign(process.env, {
+      DATABASE_URL: databaseUrl,
+      REGISTRY_JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      ...store,
+      ...limits,
+    });
     const app = await createRegistryApi({ logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -77,6 +88,11 @@ export class ApiHarness {
 
   token(claims: TokenClaims = { roles: ['officer'], office: '001' }): string {
     return this.jwt.sign({ sub: this.sub, ...claims });
+  }
+
+  /** A token with exactly these claims (no `exp` unless given), signed with the harness's secret. */
+  rawToken(claims: Record<string, unknown>): string {
+    return new JwtService({ secret: this.secret }).sign(claims);
   }
 
   async call(
@@ -120,6 +136,18 @@ export class ApiHarness {
     });
     if (answer.status !== 201) throw new Error(`birth refused: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.pin;
+  }
+
+  /**
+   * The citizen's record once the projector has reached `revision`: read-your-writes answers 503
+   * after 2 s, and on a loaded machine the projector may need longer, so this asks until 30 s.
+   */
+  async projected(pin: string, revision: number): Promise<Answer> {
+    const token = this.token({ roles: ['historian'], sub: 'projection-wait' } as TokenClaims);
+    for (const deadline = Date.now() + 30_000; ;) {
+      const answer = await this.call('GET', `/v1/citizens/${pin}?minRevision=${revision}`, { token });
+      if (answer.status !== 503 || Date.now() > deadline) return answer;
+    }
   }
 
   async streamTypes(pin: string): Promise<string[]> {

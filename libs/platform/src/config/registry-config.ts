@@ -7,8 +7,36 @@ export interface RegistryConfig {
   readonly databasePoolSize: number;
   readonly eventStore: 'postgresql' | 'kurrentdb';
   readonly kurrentDbConnectionString: string | null;
-  readonly jwt: { readonly secret: string | null; readonly publicKey: string | null; readonly issuer: string | null };
+  readonly jwt: TokenSettings;
+  readonly limits: RequestLimits;
   readonly logLevel: string;
+}
+
+/**
+ * How bearer tokens are verified (README "Tokens"). `development` accepts HS256 tokens signed with
+ * the shared secret, and nothing else; `production` accepts only RS256/ES256 tokens checked with a
+ * JWKS URL or a PEM public key, with `iss` and `aud` required.
+ */
+export interface TokenSettings {
+  readonly mode: 'development' | 'production';
+  readonly secret: string | null;
+  readonly publicKey: string | null;
+  readonly jwksUrl: string | null;
+  /** Least time between two fetches of the JWKS (a token with an unknown `kid` triggers one). */
+  readonly jwksCooldownMs: number;
+  readonly issuer: string | null;
+  readonly audience: string | null;
+  readonly clockSkewSeconds: number;
+  /** Longest accepted lifetime (`exp` - `iat`, or `exp` - now without `iat`). */
+  readonly maxLifetimeSeconds: number;
+}
+
+/** Per-caller and per-address request rates, body size and request time. */
+export interface RequestLimits {
+  readonly ratePerMinute: number;
+  readonly ratePerMinutePerAddress: number;
+  readonly bodyBytes: number;
+  readonly requestTimeoutMs: number;
 }
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
@@ -31,15 +59,60 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
     databasePoolSize: positiveInteger(env.DATABASE_POOL_SIZE ?? '20', 'DATABASE_POOL_SIZE'),
     eventStore,
     kurrentDbConnectionString: env.KURRENTDB_CONNECTION_STRING ?? null,
-    jwt: jwtConfig(env),
+    jwt: tokenSettings(env),
+    limits: {
+      ratePerMinute: positiveInteger(env.RATE_LIMIT_PER_MINUTE ?? '1200', 'RATE_LIMIT_PER_MINUTE'),
+      ratePerMinutePerAddress: positiveInteger(
+        env.RATE_LIMIT_PER_MINUTE_PER_ADDRESS ?? '6000',
+        'RATE_LIMIT_PER_MINUTE_PER_ADDRESS',
+      ),
+      bodyBytes: positiveInteger(env.REQUEST_BODY_LIMIT_BYTES ?? String(256 * 1024), 'REQUEST_BODY_LIMIT_BYTES'),
+      requestTimeoutMs: positiveInteger(env.REQUEST_TIMEOUT_MS ?? '30000', 'REQUEST_TIMEOUT_MS'),
+    },
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }
 
-function jwtConfig(env: Env): RegistryConfig['jwt'] {
+/**
+ * Production mode as soon as a JWKS URL or public key is configured, or NODE_ENV=production;
+ * HS256 only when nothing else is (or REGISTRY_AUTH_MODE=development says so explicitly).
+ */
+function tokenSettings(env: Env): TokenSettings {
   const publicKey = env.REGISTRY_JWT_PUBLIC_KEY ?? null;
-  const secret = env.REGISTRY_JWT_SECRET ?? (publicKey ? null : developmentJwtSecret(env));
-  return { secret, publicKey, issuer: env.REGISTRY_JWT_ISSUER ?? null };
+  const jwksUrl = env.REGISTRY_JWKS_URL ?? null;
+  const implied = publicKey || jwksUrl || env.NODE_ENV === 'production' ? 'production' : 'development';
+  const mode = env.REGISTRY_AUTH_MODE ?? implied;
+  if (mode !== 'development' && mode !== 'production') {
+    throw new ConfigurationError(`REGISTRY_AUTH_MODE must be development or production, not ${mode}`);
+  }
+  const issuer = env.REGISTRY_JWT_ISSUER ?? null;
+  const audience = env.REGISTRY_JWT_AUDIENCE ?? null;
+  if (mode === 'production' && (!(publicKey || jwksUrl) || !issuer || !audience)) {
+    throw new ConfigurationError(
+      'Production tokens need REGISTRY_JWKS_URL or REGISTRY_JWT_PUBLIC_KEY, REGISTRY_JWT_ISSUER and REGISTRY_JWT_AUDIENCE',
+    );
+  }
+  return {
+    mode,
+    secret: mode === 'development' ? (env.REGISTRY_JWT_SECRET ?? developmentJwtSecret(env)) : null,
+    publicKey,
+    jwksUrl,
+    jwksCooldownMs: positiveInteger(env.REGISTRY_JWKS_COOLDOWN_MS ?? '30000', 'REGISTRY_JWKS_COOLDOWN_MS'),
+    issuer,
+    audience,
+    clockSkewSeconds: nonNegativeInteger(
+      env.REGISTRY_JWT_CLOCK_SKEW_SECONDS ?? '30',
+      'REGISTRY_JWT_CLOCK_SKEW_SECONDS',
+    ),
+    maxLifetimeSeconds: positiveInteger(
+      env.REGISTRY_JWT_MAX_LIFETIME_SECONDS ?? String(12 * 3600),
+      'REGISTRY_JWT_MAX_LIFETIME_SECONDS',
+    ),
+  };
+}
+
+function nonNegativeInteger(value: string, name: string): number {
+  return value === '0' ? 0 : positiveInteger(value, name);
 }
 
 function positiveInteger(value: string, name: string): number {

@@ -10,15 +10,30 @@ import {
   registryValidationPipe,
 } from '@registry/platform';
 import { ProjectorModule } from '@registry/read-models';
+import { AgencyFeedModule } from '@registry/change-feed';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from '../../http/access/access.guard';
+import { AccessModule } from '../../http/access/access.module';
 import { QueriesModule } from '../queries.module';
 
 /**
  * The read side of the API alone, assembled like RegistryApiModule (configuration, database,
  * event store, JWT guard, error body, validation): for the e2e tests and the lookup benchmark.
  */
+interface QueryApiOptions {
+  readonly projector: boolean;
+  readonly audit?: boolean;
+}
+
+@Module({
+  imports: [AgencyFeedModule],
+  providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+})
+class AccessGuardAlone {}
+
 @Module({})
 class QueryApiModule {
-  static with(options: { projector: boolean }): DynamicModule {
+  static with(options: QueryApiOptions): DynamicModule {
     return {
       module: QueryApiModule,
       imports: [
@@ -27,6 +42,8 @@ class QueryApiModule {
         EventStoreModule,
         AuthModule,
         QueriesModule,
+        // Without the audit (bench/lookup's comparison only): the same guard, no read interceptor.
+        options.audit === false ? AccessGuardAlone : AccessModule,
         ...(options.projector ? [ProjectorModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: RegistryExceptionFilter }],
@@ -34,7 +51,7 @@ class QueryApiModule {
   }
 }
 
-export async function createQueryApi(options: { projector: boolean }): Promise<NestFastifyApplication> {
+export async function createQueryApi(options: QueryApiOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(QueryApiModule.with(options), new FastifyAdapter(), {
     logger: ['error', 'warn'],
   });

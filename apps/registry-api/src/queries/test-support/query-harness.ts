@@ -48,7 +48,8 @@ export class QueryHarness {
     return this.jwt.sign({ sub: 'query-e2e', roles, office });
   }
 
-  async get(url: string, roles: Role[] | null = ['officer']): Promise<Answer> {
+  /** Historians by default: they read every province (officers read their own: see access-policy.e2e.spec.ts). */
+  async get(url: string, roles: Role[] | null = ['historian']): Promise<Answer> {
     const headers: Record<string, string> = roles ? { authorization: `Bearer ${this.token(roles)}` } : {};
     const response = await this.app.inject({ method: 'GET', url, headers });
     const text = response.body;

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventStore } from '@registry/event-store';
+import { PG_POOL } from '@registry/platform';
+import { projectionsNamed, ReadModelRebuild } from '@registry/read-models';
+import type { Pool } from 'pg';
+import { ApiHarness } from '../test-support/api-harness';
+import { birthApplication } from '../test-support/birth-application';
+
+interface Read {
+  url: (pin: string) => string;
+  claims: { roles: string[]; office?: string; agency?: string };
+  action: string;
+  purpose?: string;
+}
+
+/** The kinds of reads of personal data, each by the kind of caller that may make it. */
+const READS: Read[] = [
+  { url: (pin) => `/v1/citizens/${pin}`, claims: { roles: ['officer'], office: '001' }, action: 'lookup' },
+  {
+    url: (pin) => `/v1/citizens/${pin}`,
+    claims: { roles: ['officer'], office: '079' },
+    action: 'lookup',
+    purpose: 'case 17',
+  },
+  { url: (pin) => `/v1/citizens/${pin}`, claims: { roles: ['historian'] }, action: 'lookup' },
+  {
+    url: (pin) => `/v1/citizens/${pin}`,
+    claims: { roles: ['agency'], agency: 'vss' },
+    action: 'lookup',
+    purpose: 'card',
+  },
+  {
+    url: (pin) => `/v1/citizens/${pin}/timeline`,
+    claims: { roles: ['supervisor'], office: '001' },
+    action: 'timeline',
+  },
+  { url: () => '/v1/citizens?name=Audit&limit=100', claims: { roles: ['historian'] }, action: 'search' },
+  { url: () => '/v1/provinces/001/residents', claims: { roles: ['officer'], office: '001' }, action: 'residents' },
+];
+
+describe('audit log of reads of personal data', () => {
+  let api: ApiHarness;
+  const pins: string[] = [];
+
+  beforeAll(async () => {
+    api = await ApiHarness.start();
+    for (const givenName of ['Audit Một', 'Audit Hai', 'Audit Ba']) {
+      const address = { provinceCode: '001', communeCode: '00004', line: '9 Phố Huế' };
+      const born = await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName }) });
+      pins.push(born.body.pin);
+      await api.call('POST', `/v1/citizens/${born.body.pin}/permanent-residence`, {
+        body: { address, effectiveDate: '2024-06-01' },
+      });
+      expect((await api.projected(born.body.pin, 1)).status).toBe(200);
+    }
+  }, 120_000);
+  afterAll(() => api.stop());
+
+  const rowsOf = async (subs: string[]) =>
+    (
+      await api.pool.query(
+        'SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_log WHERE sub = ANY($1) ORDER BY id',
+        [subs],
+      )
+    ).rows;
+
+  it('appends exactly one record with the right fields for each of N random reads by random callers', async () => {
+    const made: Array<{ sub: string; read: Read; pin: string }> = [];
+    const started = new Date();
+    for (let i = 0; i < 60; i++) {
+      const read = READS[Math.floor(Math.random() * READS.length)];
+      const pin = pins[Math.floor(Math.random() * pins.length)];
+      const sub = `auditee-${randomUUID()}`;
+      made.push({ sub, read, pin });
+    }
+    // Concurrently, so that records share group-committed INSERTs.
+    const answers = await Promise.all(
+      made.map(({ sub, read, pin }) =>
+        api.call('GET', read.url(pin), {
+          token: api.token({ ...read.claims, sub } as never),
+          headers: read.purpose ? { 'x-purpose': read.purpose } : undefined,
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(made.map(() => 200));
+    const rows = await rowsOf(made.map((m) => m.sub));
+    expect(rows).toHaveLength(made.length);
+    made.forEach(({ sub, read, pin }, i) => {
+      const row = rows.find((r) => r.sub === sub);
+      expect(row).toMatchObject({
+        role: read.claims.roles[0],
+        office: read.claims.office ?? null,
+        agency: read.claims.agency ?? null,
+        action: read.action,
+        purpose: read.purpose ?? null,
+      });
+      expect(row.at.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
+      // The PINs read: the one looked up, or exactly those on the page answered.
+      const answered = answers[i].body.items?.map((item: { pin: string }) => item.pin) ?? [pin];
+      expect([...row.pins].sort()).toEqual([...new Set<string>(answered)].sort());
+    });
+  });
+
+  it('records nothing for a refused read', async () => {
+    const sub = `refused-${randomUUID()}`;
+    const answer = await api.call('GET', `/v1/citizens/${pins[0]}`, {
+      token: api.token({ roles: ['officer'], office: '079', sub } as never),
+    });
+    expect(answer.body.error.code).toBe('PURPOSE_REQUIRED');
+    expect(await rowsOf([sub])).toEqual([]);
+  });
+
+  it('answers GET /v1/audit?pin= to supervisors, newest first, page by page; to no one else', async () => {
+    const pin = pins[1];
+    const subs = [0, 1, 2].map((i) => `reader-${i}-${randomUUID()}`);
+    for (const sub of subs) {
+      await api.call('GET', `/v1/citizens/${pin}`, { token: api.token({ roles: ['historian'], sub } as never) });
+    }
+    const supervisor = api.token({ roles: ['supervisor'], office: '001' });
+    const first = await api.call('GET', `/v1/audit?pin=${pin}&limit=2`, { token: supervisor });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((i: { sub: string }) => i.sub)).toEqual([subs[2], subs[1]]);
+    expect(first.body.items[0]).toEqual({
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      sub: subs[2],
+      role: 'historian',
+      office: null,
+      agency: null,
+      action: 'lookup',
+      purpose: null,
+    });
+    const second = await api.call('GET', `/v1/audit?pin=${pin}&limit=2&cursor=${first.body.nextCursor}`, {
+      token: supervisor,
+    });
+    expect(second.body.items[0].sub).toBe(subs[0]);
+    for (const roles of [['officer'], ['historian'], ['agency'], ['operator']]) {
+      const refused = await api.call('GET', `/v1/audit?pin=${pin}`, {
+        token: api.token({ roles, office: '001', agency: 'vss' } as never),
+      });
+      expect(refused.status).toBe(403);
+    }
+  });
+
+  it('is append-only: SQL can neither change nor delete a record', async () => {
+    await expect(api.pool.query("UPDATE audit_log SET sub = 'someone else'")).rejects.toThrow(/append-only/);
+    await expect(api.pool.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    await expect(api.pool.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+  });
+
+  it('survives a rebuild of the read models unchanged', async () => {
+    const digest = async () =>
+      (
+        await api.pool.query(
+          "SELECT count(*)::int AS n, md5(string_agg(id::text || sub || action, ',' ORDER BY id)) AS d FROM audit_log",
+        )
+      ).rows[0];
+    const before = await digest();
+    expect(before.n).toBeGreaterThan(60);
+    const pool = api.app.get<Pool>(PG_POOL);
+    await new ReadModelRebuild(pool, api.app.get<EventStore>(EVENT_STORE), projectionsNamed([]), {
+      batchSize: 1000,
+      resume: false,
+    }).run();
+    expect(await digest()).toEqual(before);
+  });
+});

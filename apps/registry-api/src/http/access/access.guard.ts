@@ -1,0 +1,130 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AgencyEntitlements } from '@registry/change-feed';
+import type { CitizenRecord } from '@registry/domain';
+import { HttpProblem, TokenRefused, TokenVerifier, type Principal, type Role } from '@registry/platform';
+import { ACCESS_POLICY, grantOf, operationKey, type Access, type Scope } from './access-policy';
+import { citizenJurisdiction, requireOffice } from './jurisdiction';
+import { purposeOf } from './purpose';
+
+/** What the guard established about a request, for the controllers and the read interceptor. */
+export interface RequestAccess {
+  readonly access: Access;
+  readonly role: Role;
+  readonly scope: Scope;
+  readonly purpose: string | null;
+  /** Runs against the citizen's state before a write is decided (a no-op when checked already). */
+  readonly authorizeCitizen: (citizen: CitizenRecord) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    access?: RequestAccess;
+  }
+}
+
+const NOTHING_TO_CHECK = () => undefined;
+
+/** The parts of a body the guard reads, before validation: any of them may be missing or ill-typed. */
+interface RequestBody {
+  readonly registrationProvinceCode?: unknown;
+  readonly permanentResidence?: { readonly provinceCode?: unknown };
+  readonly address?: { readonly provinceCode?: unknown };
+}
+
+/**
+ * The one global guard: it finds the operation in ACCESS_POLICY (none: refused), verifies the
+ * token, picks the caller's role and checks what can be checked before the handler runs. What
+ * needs the citizen's record is checked by the command handler (writes) or ReadAccessInterceptor.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly tokens: TokenVerifier,
+    private readonly entitlements: AgencyEntitlements,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const access = ACCESS_POLICY[operationKey(method, request.routeOptions.url ?? '')];
+    if (!access) throw new HttpProblem(403, 'FORBIDDEN', 'No access policy covers this operation');
+    if (access.public) return true;
+    const principal = await this.authenticate(request.headers.authorization);
+    request.principal = principal;
+    const grant = grantOf(access, principal.roles);
+    if (!grant) {
+      const allowed = Object.keys(access.roles).join(', ') || 'none';
+      throw new HttpProblem(403, 'FORBIDDEN', `This call needs one of the roles: ${allowed}`);
+    }
+    const purpose = purposeOf(request);
+    const authorizeCitizen = this.checkScope(request, access, grant.scope, principal, purpose);
+    request.access = { access, ...grant, purpose, authorizeCitizen };
+    return true;
+  }
+
+  private checkScope(
+    request: FastifyRequest,
+    access: Access,
+    scope: Scope,
+    principal: Principal,
+    purpose: string | null,
+  ): (citizen: CitizenRecord) => void {
+    const now = new Date();
+    const body = (request.body ?? {}) as RequestBody;
+    switch (scope) {
+      case 'anywhere':
+      case 'office-or-purpose': // the citizen's province is known only once read: ReadAccessInterceptor
+        return NOTHING_TO_CHECK;
+      case 'own-agency':
+        if ((request.params as Record<string, string>).agencyId !== principal.agency)
+          throw new HttpProblem(403, 'FORBIDDEN', 'An agency may read its own feed only');
+        return NOTHING_TO_CHECK;
+      case 'entitled':
+        if (!purpose) throw new HttpProblem(400, 'PURPOSE_REQUIRED', 'Agencies must state the purpose in X-Purpose');
+        if (!principal.agency || !this.entitlements.get(principal.agency))
+          throw new HttpProblem(403, 'AGENCY_NOT_ENTITLED', 'No entitlement is configured for this agency');
+        return NOTHING_TO_CHECK;
+      case 'office':
+        switch (access.jurisdiction) {
+          case 'birth':
+            requireOffice(principal, body.registrationProvinceCode, now);
+            requireOffice(principal, body.permanentResidence?.provinceCode, now);
+            return NOTHING_TO_CHECK;
+          case 'new-address':
+            requireOffice(principal, body.address?.provinceCode, now);
+            return NOTHING_TO_CHECK;
+          case 'province-path':
+            requireOffice(principal, (request.params as Record<string, string>).code, now);
+            return NOTHING_TO_CHECK;
+          case 'province-query': {
+            // An officer's search covers the office's province: it is narrowed there when unnamed.
+            const query = request.query as Record<string, unknown>;
+            if (query.provinceCode === undefined && principal.office) query.provinceCode = principal.office;
+            requireOffice(principal, query.provinceCode ?? '', now);
+            if (!principal.office) throw new HttpProblem(403, 'JURISDICTION_DENIED', 'This call needs an office');
+            return NOTHING_TO_CHECK;
+          }
+          case 'citizen':
+            return citizenJurisdiction(principal, now);
+          default:
+            throw new HttpProblem(403, 'FORBIDDEN', 'The access policy names no jurisdiction for this operation');
+        }
+    }
+  }
+
+  private async authenticate(header: unknown): Promise<Principal> {
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match)
+      throw new HttpProblem(401, 'UNAUTHENTICATED', 'A bearer token is required', [], { 'www-authenticate': 'Bearer' });
+    try {
+      return await this.tokens.verify(match[1]);
+    } catch (error) {
+      const reason = error instanceof TokenRefused ? error.message : 'invalid token';
+      throw new HttpProblem(401, 'UNAUTHENTICATED', `The bearer token is not valid (${reason})`, [], {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { HttpProblem, type RequestLimits } from '@registry/platform';
+
+const MINUTE = 60_000;
+
+/**
+ * Fastify's own options for the limits it enforces itself: body size and request time (a slow
+ * client cannot hold a connection open forever).
+ */
+export function fastifyLimits(limits: RequestLimits) {
+  return {
+    bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs,
+  };
+}
+
+/**
+ * Security headers (@fastify/helmet) and rate limits (@fastify/rate-limit), registered before
+ * Nest adds its routes: one limit per client address, which also stops floods of bad tokens, and
+ * one per caller (per bearer token). Over either: 429 RATE_LIMITED with Retry-After.
+ */
+export async function protectRequests(app: NestFastifyApplication, limits: RequestLimits): Promise<void> {
+  await app.register(helmet as never, {
+    // The OpenAPI UI under /docs loads its own inline scripts and styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  // Thrown from the limiter's hook, it reaches RegistryExceptionFilter like any other HttpProblem.
+  const refusal = (_: FastifyRequest, context: { after: string; ttl: number }) =>
+    new HttpProblem(429, 'RATE_LIMITED', `Too many requests; retry after ${context.after}`, [], {
+      'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+    });
+  await app.register(rateLimit as never, {
+    max: limits.ratePerMinutePerAddress,
+    timeWindow: MINUTE,
+    keyGenerator: (request: FastifyRequest) => `address:${request.ip}`,
+    errorResponseBuilder: refusal,
+  });
+  await app.register(rateLimit as never, {
+    max: limits.ratePerMinute,
+    timeWindow: MINUTE,
+    allowList: (request: FastifyRequest) => typeof request.headers.authorization !== 'string',
+    keyGenerator: (request: FastifyRequest) => `caller:${digest(String(request.headers.authorization))}`,
+    errorResponseBuilder: refusal,
+  });
+}
+
+/** The limiter keeps keys in memory: a digest, never the token itself. */
+function digest(authorization: string): string {
+  return createHash('sha256').update(authorization).digest('base64url').slice(0, 22);
+}
