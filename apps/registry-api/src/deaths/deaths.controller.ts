@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegisterDeathCommand, type WriteResult } from '@registry/app';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
 import { RevisionAnswer, toPlace } from '../http/common.dto';
 import { PinPipe } from '../http/pin.pipe';
@@ -17,6 +18,18 @@ export class DeathsController {
 
   @Post('death')
   @HttpCode(200)
+  @Operation(
+    'Register a death',
+    withErrors(CITIZEN_WRITE_ERRORS, {
+      422: [
+        'DEATH_BEFORE_BIRTH',
+        'DEATH_DATE_IN_FUTURE',
+        'CITIZEN_DECEASED',
+        'UNKNOWN_ADMINISTRATIVE_UNIT',
+        'PIN_REPLACED',
+      ],
+    }),
+  )
   @ApiOkResponse({ type: RevisionAnswer })
   async registerDeath(
     @Param('pin', PinPipe) pin: string,
