@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { Logger } from '@nestjs/common';
 import { REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
 import { createRegistryApi } from './bootstrap';
 
@@ -11,6 +12,8 @@ async function serve(): Promise<void> {
   const app = await createRegistryApi();
   const config = app.get<RegistryConfig>(REGISTRY_CONFIG);
   await app.listen(config.port, '0.0.0.0');
+  // The one line a person starting the registry looks for: where it answers.
+  Logger.log(`Registry API listening on ${await app.getUrl()} (OpenAPI at /docs)`, 'RegistryApi');
 }
 
 function supervise(workers: number): void {

@@ -24,6 +24,9 @@ import { CorrectionsController } from './corrections/corrections.controller';
 import { ResidencesController } from './residences/residences.controller';
 import { DeathsController } from './deaths/deaths.controller';
 import { NameChangesController } from './name-changes/name-changes.controller';
+import { DeathAnnulmentController } from './deaths/death-annulment.controller';
+import { MarriagesController } from './marriages/marriages.controller';
+import { ProvincesController } from './provinces/provinces.controller';
 import { FeedsModule } from './feeds/feeds.module';
 import { QueriesModule } from './queries/queries.module';
 import { ProjectorModule } from '@registry/read-models';
@@ -57,6 +60,9 @@ import { AccessModule } from './http/access/access.module';
     CorrectionsController,
     NameChangesController,
     ProceduresController,
+    DeathAnnulmentController,
+    MarriagesController,
+    ProvincesController,
     CitizenReadsController,
     HealthController,
     ReadinessController,

@@ -9,6 +9,16 @@ import { CancelPermanentResidenceHandler } from './residences/cancel-permanent-r
 import { RegisterDeathHandler } from './deaths/register-death.handler';
 import { ChangeNameHandler } from './name-changes/change-name.handler';
 import { CorrectRecordHandler } from './corrections/correct-record.handler';
+import { EndTemporaryResidenceHandler } from './residences/end-temporary-residence.handler';
+import { ChildrenIndex } from './births/children-index';
+import { AnnulDeathHandler } from './deaths/annul-death.handler';
+import { MarriageProcess } from './marriages/marriage-process';
+import {
+  MARRIAGE_RECOVERY_SETTINGS,
+  MarriageRecovery,
+  marriageRecoverySettingsFrom,
+} from './marriages/marriage-recovery';
+import { FindMarriageHandler, RegisterDivorceHandler, RegisterMarriageHandler } from './marriages/marriage.handlers';
 
 /** One handler per use case; a new life event adds its handler here. */
 const USE_CASES = [
@@ -19,12 +29,25 @@ const USE_CASES = [
   RegisterDeathHandler,
   ChangeNameHandler,
   CorrectRecordHandler,
+  EndTemporaryResidenceHandler,
+  AnnulDeathHandler,
+  RegisterMarriageHandler,
+  RegisterDivorceHandler,
+  FindMarriageHandler,
 ];
 
 /** Command side of the registry. Needs an EVENT_STORE provider from the importing module. */
 @Module({
   imports: [CqrsModule],
-  providers: [EventSourcedHandler, ReestablishedPins, ...USE_CASES],
+  providers: [
+    EventSourcedHandler,
+    ReestablishedPins,
+    ChildrenIndex,
+    MarriageProcess,
+    MarriageRecovery,
+    { provide: MARRIAGE_RECOVERY_SETTINGS, useFactory: () => marriageRecoverySettingsFrom(process.env) },
+    ...USE_CASES,
+  ],
   exports: [EventSourcedHandler, ReestablishedPins, CqrsModule],
 })
 export class RegistryAppModule {}

@@ -39,8 +39,8 @@ export class CitizenDeceased extends RegistryError {
 }
 
 export class CitizenNotDeceased extends RegistryError {
-  constructor(pin: string) {
-    super('CITIZEN_NOT_DECEASED', `Citizen ${pin} has no registered death; the reason cannot be "deceased"`);
+  constructor(pin: string, consequence = 'the reason cannot be "deceased"') {
+    super('CITIZEN_NOT_DECEASED', `Citizen ${pin} has no registered death; ${consequence}`);
   }
 }
 
@@ -159,5 +159,159 @@ export class ProcedureNotRetryable extends RegistryError {
 export class UnknownServiceRequest extends RegistryError {
   constructor(requestId: string) {
     super('UNKNOWN_SERVICE_REQUEST', `No procedure step sent request ${requestId}`);
+  }
+}
+
+export class CommuneNotValid extends RegistryError {
+  constructor(provinceCode: string, communeCode: string, on: string, problem: 'unknown' | 'elsewhere') {
+    const why = problem === 'unknown' ? 'did not exist' : `did not lie in province ${provinceCode}`;
+    super('UNKNOWN_ADMINISTRATIVE_UNIT', `Commune ${communeCode} ${why} on ${on}`, [
+      { field: 'communeCode', value: communeCode, provinceCode, validAt: on, problem },
+    ]);
+  }
+}
+
+export class TemporaryResidenceTooLong extends RegistryError {
+  constructor(from: string, until: string, latest: string) {
+    super(
+      'TEMPORARY_RESIDENCE_PERIOD_INVALID',
+      `A temporary residence is registered for at most 2 years: from ${from}, until ${until} is after ${latest}`,
+      [{ field: 'until', value: until, latest }],
+    );
+  }
+}
+
+export class TemporaryResidenceInPermanentCommune extends RegistryError {
+  constructor(communeCode: string) {
+    super(
+      'TEMPORARY_RESIDENCE_IN_PERMANENT_COMMUNE',
+      `A temporary residence lies outside the commune of the permanent residence (${communeCode})`,
+      [{ field: 'address.communeCode', value: communeCode }],
+    );
+  }
+}
+
+export class TemporaryResidenceBeforeCurrent extends RegistryError {
+  constructor(date: string, currentFrom: string) {
+    super(
+      'RESIDENCE_DATE_BEFORE_CURRENT',
+      `${date} is not after the start of the current temporary residence (${currentFrom})`,
+      [{ value: date, currentFrom }],
+    );
+  }
+}
+
+export class NoTemporaryResidence extends RegistryError {
+  constructor(pin: string, on: string) {
+    super('NO_TEMPORARY_RESIDENCE', `Citizen ${pin} has no temporary residence in force on ${on}`);
+  }
+}
+
+export class CancellationBeforeDeath extends RegistryError {
+  constructor(date: string, dateOfDeath: string) {
+    super(
+      'CANCELLATION_BEFORE_DEATH',
+      `A cancellation for reason "deceased" takes effect on ${date}, before the death (${dateOfDeath})`,
+      [{ field: 'effectiveDate', value: date, dateOfDeath }],
+    );
+  }
+}
+
+export class BirthYearOutOfRange extends RegistryError {
+  constructor(dateOfBirth: string) {
+    super(
+      'BIRTH_YEAR_OUT_OF_RANGE',
+      `A PIN can be assigned for births from 1900 to 2399; ${dateOfBirth} is outside that range`,
+      [{ field: 'dateOfBirth', value: dateOfBirth }],
+    );
+  }
+}
+
+export class ParentTooYoung extends RegistryError {
+  constructor(role: 'mother' | 'father', pin: string, minimumAge: number) {
+    super('PARENT_TOO_YOUNG', `The ${role} ${pin} was younger than ${minimumAge} at the birth`, [
+      { field: `${role}Pin`, value: pin, minimumAge },
+    ]);
+  }
+}
+
+export class FatherDeceasedBeforeConception extends RegistryError {
+  constructor(pin: string, dateOfDeath: string) {
+    super(
+      'FATHER_DECEASED_BEFORE_CONCEPTION',
+      `The father ${pin} died on ${dateOfDeath}, more than 300 days before the birth`,
+      [{ field: 'fatherPin', value: pin, dateOfDeath }],
+    );
+  }
+}
+
+export class CorrectionConflictsWithChild extends RegistryError {
+  constructor(childPin: string, broken: RegistryError) {
+    super(
+      'CORRECTION_CONFLICTS_WITH_CHILD',
+      `The corrected record no longer fits the child ${childPin}: ${broken.message}`,
+      [{ field: 'value', childPin, rule: broken.code }],
+    );
+  }
+}
+
+export class PossibleDuplicate extends RegistryError {
+  constructor(pins: readonly string[]) {
+    super(
+      'POSSIBLE_DUPLICATE',
+      'A birth of the same mother on the same date with a similar name is already recorded; ' +
+        'if this is another child, say so in "confirmedDistinctFrom"',
+      pins.map((pin) => ({ field: 'confirmedDistinctFrom', existingPin: pin })),
+    );
+  }
+}
+
+export class AlreadyMarried extends RegistryError {
+  constructor(pin: string, on: string) {
+    super('ALREADY_MARRIED', `Citizen ${pin} is married on ${on}`, [{ field: 'spouses', value: pin }]);
+  }
+}
+
+export class UnderMarriageableAge extends RegistryError {
+  constructor(pin: string, minimumAge: number, on: string) {
+    super('UNDER_MARRIAGEABLE_AGE', `Citizen ${pin} is younger than ${minimumAge} on ${on}`, [
+      { field: 'spouses', value: pin, minimumAge },
+    ]);
+  }
+}
+
+export class ProhibitedRelationship extends RegistryError {
+  constructor(pins: readonly string[], relationship: string) {
+    super('PROHIBITED_RELATIONSHIP', `Citizens ${pins.join(' and ')} may not marry: ${relationship}`, [
+      { field: 'spouses', value: [...pins], relationship },
+    ]);
+  }
+}
+
+export class SpousesNotDistinct extends RegistryError {
+  constructor(pin: string) {
+    super('SPOUSES_NOT_DISTINCT', `A marriage needs two different people; ${pin} is named twice`);
+  }
+}
+
+export class MarriageNotInForce extends RegistryError {
+  constructor(marriageId: string, status: string) {
+    super('MARRIAGE_NOT_IN_FORCE', `Marriage ${marriageId} is ${status}`);
+  }
+}
+
+export class DivorceBeforeMarriage extends RegistryError {
+  constructor(date: string, marriageDate: string) {
+    super('DIVORCE_BEFORE_MARRIAGE', `Divorce date ${date} is before the marriage (${marriageDate})`);
+  }
+}
+
+export class SpouseRemarried extends RegistryError {
+  constructor(pin: string) {
+    super(
+      'SPOUSE_REMARRIED',
+      `The marriage this death ended cannot be restored: the surviving spouse ${pin} has married since`,
+      [{ field: 'spousePin', value: pin }],
+    );
   }
 }

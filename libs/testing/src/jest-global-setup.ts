@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDatabase } from '../../platform/src/database/ensure-database';
+import { testDatabaseUrl } from './test-database-url';
 import { startKafkaCluster, type KafkaCluster } from './kafka-server/kafka-cluster';
 import { writeTestBrokerState } from './kafka-server/test-broker-handshake';
 
@@ -15,7 +16,7 @@ export const testRun = globalThis as { registryTestKafka?: Promise<KafkaCluster 
  * tests run. The broker starts in the background; Kafka suites wait for it (testBrokers()).
  */
 export default async function globalSetup(globalConfig: { testPathPattern?: string }): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_test';
+  const url = testDatabaseUrl();
   const unitOnly = /unit/.test(globalConfig.testPathPattern ?? '');
   // TEST_KAFKA=off: suites that start their own cluster (npm run test:kafka-fault).
   if (!process.env.KAFKA_BROKERS && !unitOnly && process.env.TEST_KAFKA !== 'off') {

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { AuditLog } from './audit-log.query';
@@ -31,6 +32,11 @@ export class AuditController {
   constructor(private readonly log: AuditLog) {}
 
   @Get()
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @Operation(
+    'Who read which citizen records (the audit log)',
+    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'] }),
+  )
   readers(@Query() query: AuditQuery) {
     return this.log.readsOf(query.pin, query.limit ?? 50, query.cursor);
   }

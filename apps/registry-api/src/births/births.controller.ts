@@ -9,6 +9,7 @@ import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { answerRevision, envelopeOf } from '../http/write-context';
 import { toAddress, toPersonName, toPlace } from '../http/common.dto';
 import { BirthRegisteredAnswer, RegisterBirthDto } from './register-birth.dto';
+import { Operation } from '../http/openapi';
 
 @ApiTags('births')
 @ApiBearerAuth()
@@ -20,7 +21,23 @@ export class BirthsController {
   @Post()
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: BirthRegisteredAnswer })
+  @ApiCreatedResponse({ type: BirthRegisteredAnswer, description: '`Location` names the new citizen' })
+  @Operation('Register a birth: the registry assigns the PIN', {
+    400: ['VALIDATION_FAILED'],
+    401: ['UNAUTHENTICATED'],
+    403: ['FORBIDDEN', 'JURISDICTION_DENIED'],
+    409: ['IDEMPOTENCY_KEY_REUSED'],
+    422: [
+      'BIRTH_DATE_IN_FUTURE',
+      'UNKNOWN_ADMINISTRATIVE_UNIT',
+      'PARENT_NOT_FOUND',
+      'PARENT_SEX_MISMATCH',
+      'PARENT_BORN_AFTER_CHILD',
+      'MOTHER_DECEASED_BEFORE_BIRTH',
+      'PIN_INCONSISTENT',
+    ],
+    503: ['PIN_SPACE_EXHAUSTED', 'SERVICE_UNAVAILABLE'],
+  })
   async register(
     @Body() body: RegisterBirthDto,
     @CurrentPrincipal() principal: Principal,
@@ -42,6 +59,7 @@ export class BirthsController {
       fatherPin: body.fatherPin ?? null,
       registrationProvinceCode: body.registrationProvinceCode,
       permanentResidence: body.permanentResidence ? toAddress(body.permanentResidence) : null,
+      confirmedDistinctFrom: body.confirmedDistinctFrom ?? [],
     };
     const command = new RegisterBirthCommand(application, envelope);
     const result = await this.commands.execute<typeof command, WriteResult>(command);

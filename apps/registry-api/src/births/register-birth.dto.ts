@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { AddressDto, IsCivilDate, PersonNameDto, PlaceDto, PROVINCE_CODE } from '../http/common.dto';
 
 const PIN = /^\d{12}$/;
@@ -11,7 +22,8 @@ export class ChildDto extends PersonNameDto {
   @ApiProperty({ type: PlaceDto }) @ValidateNested() @Type(() => PlaceDto) placeOfBirth: PlaceDto;
   @ApiPropertyOptional({ example: 'VN', default: 'VN' })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'nationality must be an ISO 3166 alpha-2 code' })
+  @Matches(/^[A-Z]{2}$/, { message: 'nationality must be an ISO 3166-1 alpha-2 country code' })
+  @IsISO31661Alpha2({ message: 'nationality must be an ISO 3166-1 alpha-2 country code' })
   nationality?: string;
   @ApiPropertyOptional({ example: 'Kinh' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) ethnicity?: string;
 }
@@ -34,6 +46,12 @@ export class RegisterBirthDto {
   @ValidateNested()
   @Type(() => AddressDto)
   permanentResidence?: AddressDto;
+  @ApiPropertyOptional({ type: [String], description: 'PINs of children this one is confirmed not to be (twins)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(PIN, { each: true, message: 'confirmedDistinctFrom must hold 12-digit PINs' })
+  confirmedDistinctFrom?: string[];
 }
 
 export class BirthRegisteredAnswer {

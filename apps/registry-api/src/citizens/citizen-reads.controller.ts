@@ -1,8 +1,10 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ReestablishedPins, CitizenNotFound } from '@registry/app';
 import { PinPipe } from '../http/pin.pipe';
+import { TimelineAnswer } from '../http/answers.dto';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import { timelineEntry } from './citizen-view';
 import { timelineAsCsv, timelineAsNdjson } from './timeline-export';
 
@@ -15,6 +17,11 @@ export class CitizenReadsController {
 
   @Get('timeline')
   @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
+  @ApiOkResponse({ type: TimelineAnswer, description: 'JSON; with Accept, CSV or NDJSON of the events' })
+  @Operation(
+    "A citizen's timeline: every event with both time axes, across re-established PINs",
+    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 404: ['CITIZEN_NOT_FOUND'] }),
+  )
   async timeline(
     @Param('pin', PinPipe) pin: string,
     @Headers('accept') accept: string | undefined,

@@ -11,6 +11,8 @@ export const CORRECTABLE_FIELDS: readonly CorrectableField[] = [
   'sex',
   'placeOfBirth',
   'ethnicity',
+  'dateOfDeath',
+  'placeOfDeath',
 ];
 
 export class CorrectionDto {
@@ -30,6 +32,7 @@ export class CorrectionDto {
 export async function correctedValue(field: CorrectableField, value: unknown): Promise<unknown> {
   switch (field) {
     case 'dateOfBirth':
+    case 'dateOfDeath':
       return isCivilDate(value) ? value : invalid('must be a date written YYYY-MM-DD');
     case 'sex':
       return value === 'male' || value === 'female' ? value : invalid('must be male or female');
@@ -42,6 +45,7 @@ export async function correctedValue(field: CorrectableField, value: unknown): P
       return toPersonName(name);
     }
     case 'placeOfBirth':
+    case 'placeOfDeath':
       return toPlace(await validObject(PlaceDto, value));
   }
 }

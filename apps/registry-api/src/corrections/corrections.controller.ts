@@ -3,7 +3,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CorrectRecordCommand, type CorrectionResult } from '@registry/app';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { CorrectionAnswer } from '../http/answers.dto';
+import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
 import { PinPipe } from '../http/pin.pipe';
 import { answerRevision, citizenWriteOf } from '../http/write-context';
 import { CorrectionDto, correctedValue } from './correction.dto';
@@ -15,13 +18,29 @@ export class CorrectionsController {
 
   @Post('corrections')
   @HttpCode(200)
+  @ApiOkResponse({ type: CorrectionAnswer, description: 'With a re-established PIN, `Location` names it' })
+  @Operation(
+    'Correct a recorded fact (wrong all along); sex or birth year re-establish the PIN',
+    withErrors(CITIZEN_WRITE_ERRORS, {
+      422: [
+        'CORRECTION_CHANGES_NOTHING',
+        'BIRTH_DATE_IN_FUTURE',
+        'DEATH_BEFORE_BIRTH',
+        'EFFECTIVE_DATE_BEFORE_BIRTH',
+        'UNKNOWN_ADMINISTRATIVE_UNIT',
+        'PIN_INCONSISTENT',
+        'PIN_REPLACED',
+      ],
+      503: ['PIN_SPACE_EXHAUSTED'],
+    }),
+  )
   async correct(
     @Param('pin', PinPipe) pin: string,
     @Body() body: CorrectionDto,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<CorrectionAnswer> {
     const value = await correctedValue(body.field, body.value);
     const { envelope, conditions } = citizenWriteOf(request, principal);
     const correction = { field: body.field, value, reason: body.reason, legalBasis: body.legalBasis };

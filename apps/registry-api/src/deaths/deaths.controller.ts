@@ -6,6 +6,7 @@ import { eventIdFor, RegisterDeathCommand, type WriteResult } from '@registry/ap
 import { procedureIdFor } from '@registry/procedures';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
 import { toPlace } from '../http/common.dto';
 import { PinPipe } from '../http/pin.pipe';
@@ -18,6 +19,18 @@ export class DeathsController {
 
   @Post('death')
   @HttpCode(200)
+  @Operation(
+    'Register a death',
+    withErrors(CITIZEN_WRITE_ERRORS, {
+      422: [
+        'DEATH_BEFORE_BIRTH',
+        'DEATH_DATE_IN_FUTURE',
+        'CITIZEN_DECEASED',
+        'UNKNOWN_ADMINISTRATIVE_UNIT',
+        'PIN_REPLACED',
+      ],
+    }),
+  )
   @ApiOkResponse({ type: DeathAnswer })
   async registerDeath(
     @Param('pin', PinPipe) pin: string,

@@ -4,6 +4,7 @@ import { AgencyEntitlements, AgencyFeed } from '@registry/change-feed';
 import { parsePosition, type Position } from '@registry/event-store';
 import { CurrentPrincipal, HttpProblem, type Principal } from '@registry/platform';
 import { DEFAULT_FEED_LIMIT, FeedPageAnswer, FeedQueryDto } from './feed-query.dto';
+import { Operation } from '../http/openapi';
 
 const LARGEST_POSITION_PART = 2n ** 63n - 1n;
 
@@ -23,6 +24,11 @@ export class FeedsController {
 
   @Get(':agencyId/events')
   @ApiOkResponse({ type: FeedPageAnswer })
+  @Operation("An agency's change feed from a position (back-fills beyond Kafka retention)", {
+    400: ['VALIDATION_FAILED'],
+    401: ['UNAUTHENTICATED'],
+    403: ['FORBIDDEN', 'AGENCY_NOT_ENTITLED'],
+  })
   async events(
     @Param('agencyId') agencyId: string,
     @Query() query: FeedQueryDto,

@@ -87,16 +87,18 @@ async function registerCitizens(): Promise<string[]> {
   const mother = await api.call('POST', '/v1/births', officer, birth('female', '1990-01-01'));
   expect(mother.status).toBe(201);
   const children = await Promise.all(
-    [0, 1, 2, 3].map(() =>
-      api.call('POST', '/v1/births', officer, birth('male', '2024-03-05', { motherPin: mother.body.pin })),
+    // Four children of one mother born on four days: the same child twice would be POSSIBLE_DUPLICATE.
+    [0, 1, 2, 3].map((i) =>
+      api.call('POST', '/v1/births', officer, birth('male', `2024-03-0${5 + i}`, { motherPin: mother.body.pin })),
     ),
   );
   expect(children.map((c) => c.status)).toEqual([201, 201, 201, 201]);
   const [a, b, c, d] = children.map((child) => child.body.pin as string);
   await residencesRegistered([mother.body.pin, a, b, c, d]);
   const after = await Promise.all([
+    // A stay lies outside the commune of the permanent residence (Law on Residence 2020).
     api.call('POST', `/v1/citizens/${a}/temporary-residence`, officer, {
-      address: residence,
+      address: { ...residence, communeCode: '00007' },
       from: '2024-06-01',
       until: '2025-06-01',
     }),

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import { RelayLag } from '@registry/change-feed';
@@ -18,6 +18,7 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Liveness and readiness: the database, and how far the read models lag' })
   check() {
     return this.health.check([() => this.database(), () => this.readModels(), () => this.changeFeed()]);
   }

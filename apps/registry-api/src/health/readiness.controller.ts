@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { EVENT_STORE, EVENT_STORE_MIGRATIONS, PostgresEventStore, type EventStore } from '@registry/event-store';
@@ -32,11 +32,16 @@ export class ReadinessController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   live() {
     return { status: 'alive' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: the failing checks' })
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const checks = await Promise.all([this.database(), this.migrations(), this.readModels()]);
     const failed = checks.filter((check) => !check.ok);

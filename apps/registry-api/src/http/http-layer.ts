@@ -65,7 +65,7 @@ export function hardenHttpLayer(app: NestFastifyApplication): void {
         undefined,
       );
     }
-    parseJson(request as unknown as FastifyRequest, text, done);
+    void parseJson(request as unknown as FastifyRequest, text, done);
   });
   fastify.addHook('onRequest', async (request) => {
     const query = request.url.indexOf('?');

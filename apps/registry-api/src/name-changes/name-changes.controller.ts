@@ -3,7 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChangeNameCommand, type WriteResult } from '@registry/app';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
 import { PinPipe } from '../http/pin.pipe';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
 import { RevisionAnswer, toPersonName } from '../http/common.dto';
@@ -16,6 +18,19 @@ export class NameChangesController {
 
   @Post('name-changes')
   @HttpCode(200)
+  @ApiOkResponse({ type: RevisionAnswer })
+  @Operation(
+    'Record a change of name from its date (a new fact, not a correction)',
+    withErrors(CITIZEN_WRITE_ERRORS, {
+      422: [
+        'NAME_UNCHANGED',
+        'CITIZEN_DECEASED',
+        'EFFECTIVE_DATE_BEFORE_BIRTH',
+        'EFFECTIVE_DATE_IN_FUTURE',
+        'PIN_REPLACED',
+      ],
+    }),
+  )
   async changeName(
     @Param('pin', PinPipe) pin: string,
     @Body() body: NameChangeDto,

@@ -1,10 +1,12 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiMovedPermanentlyResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CitizenNotFound } from '@registry/app';
 import { HttpProblem } from '@registry/platform';
 import { CitizenRecords, type StoredCitizen } from '@registry/read-models';
 import { PinPipe } from '../http/pin.pipe';
+import { CitizenAnswer, ReestablishedPinAnswer } from '../http/answers.dto';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import { CitizenAsOfReader } from './citizen-as-of.reader';
 import { LookupQueryPipe } from './lookup-query.pipe';
 import type { CitizenLookupQuery } from './query.dto';
@@ -24,6 +26,16 @@ export class CitizenLookupController {
   ) {}
 
   @Get(':pin')
+  @ApiOkResponse({ type: CitizenAnswer, description: '`ETag` is the revision' })
+  @ApiMovedPermanentlyResponse({ type: ReestablishedPinAnswer, description: 'The PIN was re-established' })
+  @Operation(
+    'Look up a citizen: the current record, or as of a date as known at an instant',
+    withErrors(CALLER_ERRORS, {
+      400: ['VALIDATION_FAILED'],
+      404: ['CITIZEN_NOT_FOUND'],
+      503: ['READ_MODEL_BEHIND', 'SERVICE_UNAVAILABLE'],
+    }),
+  )
   @ApiQuery({
     name: 'minRevision',
     required: false,

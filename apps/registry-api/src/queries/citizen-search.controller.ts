@@ -1,8 +1,10 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CitizenSearch, DEFAULT_PAGE_SIZE } from '@registry/read-models';
 import { CitizenSearchQuery } from './query.dto';
+import { CitizenPageAnswer } from '../http/answers.dto';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import { asJson, invalidQuery, rejectInvalidCursor, unitsOfResidence } from './query-answers';
 
 /**
@@ -17,6 +19,11 @@ export class CitizenSearchController {
   constructor(private readonly citizens: CitizenSearch) {}
 
   @Get()
+  @ApiOkResponse({ type: CitizenPageAnswer })
+  @Operation(
+    'Search citizens by name (diacritics and case ignored), date of birth, province',
+    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 422: ['UNKNOWN_ADMINISTRATIVE_UNIT'] }),
+  )
   async search(@Query() query: CitizenSearchQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     if (query.name === undefined && query.dateOfBirth === undefined && query.provinceCode === undefined) {
       throw invalidQuery(

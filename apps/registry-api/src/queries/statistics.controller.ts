@@ -1,8 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { findProvince, UnknownAdministrativeUnit } from '@registry/domain';
 import { PopulationStatistics, VitalStatistics } from '@registry/read-models';
 import { PopulationQuery, VitalEventsQuery } from './query.dto';
+import { BirthsAndDeathsAnswer, PopulationAnswer } from '../http/answers.dto';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
+
+const STATISTICS_ERRORS = withErrors(CALLER_ERRORS, {
+  400: ['VALIDATION_FAILED'],
+  422: ['UNKNOWN_ADMINISTRATIVE_UNIT'],
+});
 import { invalidQuery, today, unitsCountedUnder } from './query-answers';
 
 /** Longest range of months one request may ask for (fifty years). */
@@ -19,6 +26,8 @@ export class StatisticsController {
 
   /** People alive with a permanent residence in the province on `date`, as known at `knownAt`. */
   @Get('population')
+  @ApiOkResponse({ type: PopulationAnswer })
+  @Operation('Population of a province on a date, as known at an instant', STATISTICS_ERRORS)
   async populationOn(@Query() query: PopulationQuery) {
     const date = query.date ?? today();
     const knownAt = query.knownAt === undefined ? new Date() : new Date(query.knownAt);
@@ -28,6 +37,8 @@ export class StatisticsController {
 
   /** Births and deaths per month where they happened, `from` and `to` (YYYY-MM) included. */
   @Get('births-deaths')
+  @ApiOkResponse({ type: BirthsAndDeathsAnswer })
+  @Operation('Births and deaths per month in a province', STATISTICS_ERRORS)
   async birthsAndDeaths(@Query() query: VitalEventsQuery) {
     if (!findProvince(query.provinceCode)) throw new UnknownAdministrativeUnit(query.provinceCode, `${query.from}-01`);
     if (query.to < query.from) throw invalidQuery('to', 'must not be before from');

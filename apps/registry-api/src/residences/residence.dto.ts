@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { AddressDto, IsCivilDate } from '../http/common.dto';
 
 export class PermanentResidenceDto {
@@ -22,4 +22,9 @@ export class ResidenceCancellationDto {
   reason: (typeof CANCELLATION_REASONS)[number];
   @ApiProperty({ example: '2024-07-01' }) @IsCivilDate() effectiveDate: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) note?: string;
+}
+
+export class TemporaryResidenceEndDto {
+  @ApiProperty({ example: '2024-09-01' }) @IsCivilDate() effectiveDate: string;
+  @ApiProperty({ example: 'moved back home' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
 }

@@ -10,6 +10,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   PROCEDURE_NOT_FOUND: 404,
   // The procedure is not waiting for a person: nothing to retry in its current state.
   PROCEDURE_NOT_RETRYABLE: 409,
+  MARRIAGE_NOT_FOUND: 404,
   REVISION_MISMATCH: 412,
   IDEMPOTENCY_KEY_REUSED: 409,
   // Transient (API.md: never the answer kept for an Idempotency-Key): the client retries.

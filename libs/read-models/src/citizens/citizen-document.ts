@@ -13,6 +13,8 @@ export interface CitizenDocument {
   readonly dateOfDeath: string | null;
   readonly motherPin: string | null;
   readonly fatherPin: string | null;
+  readonly maritalStatus: CitizenRecord['maritalStatus'];
+  readonly spousePin: string | null;
   readonly permanentResidence: CitizenRecord['permanentResidence'];
   readonly temporaryResidence: CitizenRecord['temporaryResidence'];
   readonly revision: number;
@@ -35,6 +37,8 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
     dateOfDeath: record.dateOfDeath ?? null,
     motherPin: record.motherPin ?? null,
     fatherPin: record.fatherPin ?? null,
+    maritalStatus: record.maritalStatus ?? 'single',
+    spousePin: record.spousePin ?? null,
     permanentResidence: record.permanentResidence
       ? { address: addressOf(record.permanentResidence.address), since: record.permanentResidence.since }
       : null,
@@ -52,7 +56,13 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
 /** The domain's record from a stored document (the record's fields, its revision) and `replaced_by`. */
 export function recordOf(document: CitizenDocument, reestablishedAs: string | null): CitizenRecord {
   const { revision: _revision, ...record } = document;
-  return { ...record, reestablishedAs };
+  // Documents written before marriages were recorded have no marital fields: single.
+  return {
+    ...record,
+    maritalStatus: record.maritalStatus ?? 'single',
+    spousePin: record.spousePin ?? null,
+    reestablishedAs,
+  };
 }
 
 export function fullNameOf(name: PersonName): string {

@@ -97,6 +97,36 @@ export class ResidenceLedger {
   }
 
   /**
+   * The current residence of that kind holds again until `to` (exclusive; null: open), when an
+   * event of `endedBy` had ended it (an annulled death): a new belief, the old one closes.
+   */
+  reopen(kind: ResidenceKind, fact: Fact, to: string | null, endedBy: readonly string[]): void {
+    const entry = this.current.get(key(fact.pin, kind));
+    const old = entry?.version;
+    if (!entry || !old || old.valid === 'empty' || old.endedBy === null || !endedBy.includes(old.endedBy)) return;
+    const valid = { from: old.valid.from, to };
+    if (fact.recordedAt.getTime() <= old.recordedFrom.getTime()) {
+      entry.version = { ...old, valid, endedBy: null };
+      entry.changed = true;
+      return;
+    }
+    entry.version = { ...old, recordedTo: fact.recordedAt };
+    entry.changed = true;
+    this.track({
+      version: {
+        ...old,
+        assertedBy: fact.revision,
+        valid,
+        recordedFrom: fact.recordedAt,
+        recordedTo: null,
+        endedBy: null,
+      },
+      stored: false,
+      changed: true,
+    });
+  }
+
+  /**
    * The registry no longer holds the current residence of that kind under this PIN (the PIN was
    * re-established; the residence carries on under the new one). Its belief closes, no new one.
    */

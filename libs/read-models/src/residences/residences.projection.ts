@@ -50,6 +50,21 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
       ledger.end('permanent', fact, dayAfterDeath);
       return ledger.end('temporary', fact, dayAfterDeath);
     }
+    case 'DeathAnnulled': {
+      // What the death ended holds again, as registered.
+      const { restoredPermanentResidence, restoredTemporaryResidence } = event.data;
+      ledger.reopen('permanent', fact, null, restoredPermanentResidence ? DEATH_ENDINGS : ['DeathRegistered']);
+      if (restoredTemporaryResidence) {
+        ledger.reopen('temporary', fact, dayAfter(restoredTemporaryResidence.until), DEATH_ENDINGS);
+      }
+      return;
+    }
+    case 'MarriageRegistered':
+    case 'MarriageWithdrawn':
+    case 'DivorceRegistered':
+    case 'MarriageEndedByDeath':
+    case 'MarriageRestored':
+      return;
     case 'PinReestablished':
       // Earlier residences stay under the old PIN (the past is counted once, there); the current
       // ones continue under the new PIN (CitizenContinued).
@@ -68,6 +83,9 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
     }
   }
 }
+
+/** The events by which a death ends a residence (the death itself, the steps it causes). */
+const DEATH_ENDINGS = ['DeathRegistered', 'PermanentResidenceCancelled', 'TemporaryResidenceEnded'];
 
 /** The residences a re-established PIN starts with: those of the record it continues. */
 function carryOver(ledger: ResidenceLedger, record: CitizenSnapshot, fact: Fact): void {

@@ -41,7 +41,7 @@ class VitalRows {
   }
 }
 
-const NEEDS_ROW = new Set(['DeathRegistered', 'RecordCorrected', 'PinReestablished']);
+const NEEDS_ROW = new Set(['DeathRegistered', 'DeathAnnulled', 'RecordCorrected', 'PinReestablished']);
 
 async function projectVitalEvents(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
   const rows = new VitalRows(await loadRows(tx, target, pinsNeedingRows(events)));
@@ -86,6 +86,11 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
         });
       return;
     }
+    case 'DeathAnnulled': {
+      const row = rows.get(pin);
+      if (row) rows.set(pin, { ...row, death_province_code: null, death_month: null });
+      return;
+    }
     case 'RecordCorrected':
       return correctBirth(rows, pin, event.data);
     case 'PinReestablished': {
@@ -99,6 +104,11 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
     case 'TemporaryResidenceRegistered':
     case 'TemporaryResidenceEnded':
     case 'NameChanged':
+    case 'MarriageRegistered':
+    case 'MarriageWithdrawn':
+    case 'DivorceRegistered':
+    case 'MarriageEndedByDeath':
+    case 'MarriageRestored':
       return;
     default: {
       const unknown: never = event;
@@ -114,6 +124,10 @@ function correctBirth(rows: VitalRows, pin: string, correction: RecordCorrected[
     rows.set(pin, { ...row, birth_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfBirth')
     rows.set(pin, { ...row, birth_province_code: (correction.newValue as Place).provinceCode });
+  if (correction.field === 'dateOfDeath')
+    rows.set(pin, { ...row, death_month: monthOf(correction.newValue as string) });
+  if (correction.field === 'placeOfDeath')
+    rows.set(pin, { ...row, death_province_code: (correction.newValue as Place).provinceCode });
 }
 
 function monthOf(date: string): string {

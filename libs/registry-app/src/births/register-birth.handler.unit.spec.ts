@@ -6,6 +6,7 @@ import { PIN_CANDIDATES, uniqueDigitsFor } from '../citizens/pin-candidates';
 import { PinSpaceExhausted } from '../errors';
 import { officerCommand } from '../test-support/command-envelope';
 import { RegisterBirthCommand, RegisterBirthHandler, type BirthApplication } from './register-birth.handler';
+import { ChildrenIndex } from './children-index';
 
 const application: BirthApplication = {
   child: {
@@ -29,7 +30,8 @@ let births: RegisterBirthHandler;
 
 beforeEach(() => {
   store = new InMemoryEventStore();
-  births = new RegisterBirthHandler(new EventSourcedHandler(store));
+  const handler = new EventSourcedHandler(store);
+  births = new RegisterBirthHandler(handler, new ChildrenIndex(store, handler));
 });
 
 /** Someone else already holds the PIN (any event in its stream). */

@@ -108,6 +108,7 @@ export class EventSourcedHandler {
       if (expected !== 'no_stream') authorize?.(state);
       if (ifMatch !== undefined && ifMatch !== history.revision) throw new RevisionMismatch(ifMatch, history.revision);
       const events = kind.decider.decide(command, history.state);
+      if (events.length === 0) return { id, revision: history.revision, events }; // nothing (left) to record
       await beforeAppend?.(events, state);
       try {
         const appended = await this.store.append(

@@ -3,6 +3,8 @@ import {
   afterCorrection,
   type CitizenEvent,
   type CitizenRecord,
+  type CorrectableField,
+  type CorrectionRelatives,
   type CorrectRecord,
   type PinReestablished,
   type RecordCorrected,
@@ -12,8 +14,10 @@ import { EventSourcedHandler, StreamAlreadyExists, type WriteResult } from '../c
 import { PinSpaceExhausted } from '../errors';
 import { CitizenWrite, citizenCommand, citizenStreams } from '../citizens/citizen-streams';
 import { PIN_CANDIDATES, uniqueDigitsFor } from '../citizens/pin-candidates';
+import { loadCurrentCitizen } from '../citizens/current-citizen';
+import { ChildrenIndex } from '../births/children-index';
 
-export class CorrectRecordCommand extends CitizenWrite<Omit<CorrectRecord['data'], 'uniqueDigits'>> {}
+export class CorrectRecordCommand extends CitizenWrite<Omit<CorrectRecord['data'], 'uniqueDigits' | 'relatives'>> {}
 
 /** The citizen's PIN after the correction, and the revision of that PIN's stream. */
 export interface CorrectionResult extends WriteResult<CitizenEvent> {
@@ -26,12 +30,16 @@ export interface CorrectionResult extends WriteResult<CitizenEvent> {
  */
 @CommandHandler(CorrectRecordCommand)
 export class CorrectRecordHandler implements ICommandHandler<CorrectRecordCommand, CorrectionResult> {
-  constructor(private readonly streams: EventSourcedHandler) {}
+  constructor(
+    private readonly streams: EventSourcedHandler,
+    private readonly children: ChildrenIndex,
+  ) {}
 
   async execute({ pin, data, envelope, conditions }: CorrectRecordCommand): Promise<CorrectionResult> {
+    const relatives = await this.relativesFor(pin, data.field);
     for (let k = 0; k < PIN_CANDIDATES; k++) {
       const command = citizenCommand(
-        { type: 'CorrectRecord', data: { ...data, uniqueDigits: uniqueDigitsFor(envelope.commandId, k) } },
+        { type: 'CorrectRecord', data: { ...data, uniqueDigits: uniqueDigitsFor(envelope.commandId, k), relatives } },
         envelope,
       );
       const beforeAppend = (events: readonly CitizenEvent[], citizen: CitizenRecord) =>
@@ -47,6 +55,20 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
       }
     }
     throw new PinSpaceExhausted(`${pin.slice(0, 3)}…`);
+  }
+
+  /** The parents and children a corrected date is checked against again (dates decide plausibility). */
+  private async relativesFor(pin: string, field: CorrectableField): Promise<CorrectionRelatives | undefined> {
+    if (field !== 'dateOfBirth' && field !== 'dateOfDeath') return undefined;
+    const citizen = (await this.streams.load(citizenStreams, pin)).state;
+    if (!citizen) return undefined; // the generic handler answers CITIZEN_NOT_FOUND
+    const parent = async (parentPin: string | null) =>
+      parentPin ? (await loadCurrentCitizen(this.streams, parentPin)).state : undefined;
+    return {
+      mother: await parent(citizen.motherPin),
+      father: await parent(citizen.fatherPin),
+      children: await this.children.childrenOf(citizen.pin),
+    };
   }
 
   private async openReestablishedPin(

@@ -5,6 +5,7 @@ import { EventSourcedHandler } from '../command-handling/event-sourced-handler';
 import { uniqueDigitsFor } from '../citizens/pin-candidates';
 import { RegisterBirthCommand, RegisterBirthHandler } from '../births/register-birth.handler';
 import { RevisionMismatch } from '../errors';
+import { ChildrenIndex } from '../births/children-index';
 import { officerCommand } from '../test-support/command-envelope';
 import { CorrectRecordCommand, CorrectRecordHandler } from './correct-record.handler';
 
@@ -15,8 +16,9 @@ let pin: string;
 beforeEach(async () => {
   store = new InMemoryEventStore();
   const handler = new EventSourcedHandler(store);
-  corrections = new CorrectRecordHandler(handler);
-  const birth = await new RegisterBirthHandler(handler).execute(
+  const children = new ChildrenIndex(store, handler);
+  corrections = new CorrectRecordHandler(handler, children);
+  const birth = await new RegisterBirthHandler(handler, children).execute(
     new RegisterBirthCommand(
       {
         child: {

@@ -28,3 +28,10 @@ export function ageOn(dateOfBirth: CivilDate, on: CivilDate): number {
   const years = yearOf(on) - yearOf(dateOfBirth);
   return on.slice(5) >= dateOfBirth.slice(5) ? years : years - 1;
 }
+
+/** The same day `years` later (29 February becomes 28 February in a common year). */
+export function addYears(date: CivilDate, years: number): CivilDate {
+  const year = String(yearOf(date) + years).padStart(4, '0');
+  const candidate = `${year}${date.slice(4)}`;
+  return isCivilDate(candidate) ? candidate : `${year}-02-28`;
+}

@@ -1,4 +1,10 @@
-import { CitizenDeceased, CitizenNotDeceased, NoPermanentResidence, ResidenceDateBeforeCurrent } from '../errors';
+import {
+  CancellationBeforeDeath,
+  CitizenDeceased,
+  CitizenNotDeceased,
+  NoPermanentResidence,
+  ResidenceDateBeforeCurrent,
+} from '../errors';
 import type { PermanentResidenceCancelled } from './citizen.events';
 import type { CancelPermanentResidence, DecisionContext } from './citizen.commands';
 import type { CitizenState } from './citizen.state';
@@ -17,6 +23,9 @@ export function cancelPermanentResidence(
   const { reason, effectiveDate, note } = command.data;
   if (state.status === 'deceased' && reason !== 'deceased') throw new CitizenDeceased(state.pin);
   if (state.status === 'alive' && reason === 'deceased') throw new CitizenNotDeceased(state.pin);
+  if (reason === 'deceased' && state.dateOfDeath && effectiveDate < state.dateOfDeath) {
+    throw new CancellationBeforeDeath(effectiveDate, state.dateOfDeath);
+  }
   const current = state.permanentResidence;
   if (!current) throw new NoPermanentResidence(state.pin);
   requireDateInLife(state, effectiveDate, today);

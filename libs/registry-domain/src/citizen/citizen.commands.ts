@@ -9,6 +9,7 @@ import type {
   Place,
 } from './citizen.events';
 import type { CitizenRecord } from './citizen.state';
+import type { RecordedSibling } from './possible-duplicate';
 
 /** What the registry knows of a parent named in a birth application: null when not found. */
 export type ParentLookup = CitizenRecord | null;
@@ -28,6 +29,10 @@ export interface RegisterBirth {
     readonly uniqueDigits: string;
     readonly mother?: ParentLookup;
     readonly father?: ParentLookup;
+    /** Children already recorded for the same mother (the duplicate check). */
+    readonly siblings?: readonly RecordedSibling[];
+    /** PINs the officer confirmed are other children (twins), not this one. */
+    readonly confirmedDistinctFrom?: readonly Pin[];
   };
 }
 
@@ -70,7 +75,60 @@ export interface CorrectRecord {
     readonly legalBasis: string;
     /** Six digits for a re-established PIN, drawn by the caller, used only when the PIN changes. */
     readonly uniqueDigits: string;
+    /** The people the corrected fact is checked against again: parents and children, as recorded. */
+    readonly relatives?: CorrectionRelatives;
   };
+}
+
+export interface CorrectionRelatives {
+  readonly mother?: ParentLookup;
+  readonly father?: ParentLookup;
+  readonly children: readonly CitizenRecord[];
+}
+
+export interface EndTemporaryResidence {
+  readonly type: 'EndTemporaryResidence';
+  readonly data: { readonly effectiveDate: CivilDate; readonly reason: string };
+}
+
+export interface AnnulDeath {
+  readonly type: 'AnnulDeath';
+  readonly data: {
+    readonly reason: string;
+    readonly legalBasis: string;
+    /** The surviving spouse of a marriage the death ended, as recorded now (null: none or not found). */
+    readonly survivor?: CitizenRecord | null;
+  };
+}
+
+export interface RecordMarriage {
+  readonly type: 'RecordMarriage';
+  readonly data: {
+    readonly marriageId: string;
+    readonly spousePin: Pin;
+    readonly date: CivilDate;
+    readonly certificateNumber: string | null;
+  };
+}
+
+export interface WithdrawMarriage {
+  readonly type: 'WithdrawMarriage';
+  readonly data: { readonly marriageId: string; readonly reason: string };
+}
+
+export interface RecordDivorce {
+  readonly type: 'RecordDivorce';
+  readonly data: { readonly marriageId: string; readonly date: CivilDate; readonly decisionNumber: string };
+}
+
+export interface RecordSpouseDeath {
+  readonly type: 'RecordSpouseDeath';
+  readonly data: { readonly marriageId: string; readonly deceasedPin: Pin; readonly date: CivilDate };
+}
+
+export interface RestoreMarriage {
+  readonly type: 'RestoreMarriage';
+  readonly data: { readonly marriageId: string };
 }
 
 /** Opens the stream of a PIN a correction re-established, from the closed stream's record. */
@@ -87,6 +145,13 @@ export type CitizenCommand =
   | RegisterDeath
   | ChangeName
   | CorrectRecord
+  | EndTemporaryResidence
+  | AnnulDeath
+  | RecordMarriage
+  | WithdrawMarriage
+  | RecordDivorce
+  | RecordSpouseDeath
+  | RestoreMarriage
   | ContinueCitizen;
 
 /** Inputs every decision needs from outside the domain. */

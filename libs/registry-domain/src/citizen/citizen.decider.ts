@@ -2,7 +2,9 @@ import type { CitizenEvent } from './citizen.events';
 import type { CitizenCommand, Decidable, DecisionContext } from './citizen.commands';
 import { evolveCitizen, initialCitizenState, type CitizenState } from './citizen.state';
 import { registerBirth } from './register-birth';
-import { registerPermanentResidence, registerTemporaryResidence } from './register-residence';
+import { endTemporaryResidence, registerPermanentResidence, registerTemporaryResidence } from './register-residence';
+import { annulDeath } from './annul-death';
+import { recordDivorce, recordMarriage, recordSpouseDeath, restoreMarriage, withdrawMarriage } from './record-marriage';
 import { cancelPermanentResidence } from './cancel-permanent-residence';
 import { registerDeath } from './register-death';
 import { changeName } from './change-name';
@@ -31,6 +33,20 @@ export function decideCitizen(command: Decidable<CitizenCommand>, state: Citizen
       return changeName(command, state, context);
     case 'CorrectRecord':
       return correctRecord(command, state, context);
+    case 'EndTemporaryResidence':
+      return endTemporaryResidence(command, state, context);
+    case 'AnnulDeath':
+      return annulDeath(command, state, context);
+    case 'RecordMarriage':
+      return recordMarriage(command, state, context);
+    case 'WithdrawMarriage':
+      return withdrawMarriage(command, state);
+    case 'RecordDivorce':
+      return recordDivorce(command, state);
+    case 'RecordSpouseDeath':
+      return recordSpouseDeath(command, state);
+    case 'RestoreMarriage':
+      return restoreMarriage(command, state);
     case 'ContinueCitizen':
       if (state !== null) throw new CitizenAlreadyRegistered(state.pin);
       return [continueCitizen(command.data.closed)];

@@ -111,7 +111,99 @@ export interface NameChanged {
 }
 
 /** The facts a correction may fix; each says the recorded value was wrong all along. */
-export type CorrectableField = 'dateOfBirth' | 'name' | 'sex' | 'placeOfBirth' | 'ethnicity';
+export type CorrectableField =
+  'dateOfBirth' | 'name' | 'sex' | 'placeOfBirth' | 'ethnicity' | 'dateOfDeath' | 'placeOfDeath';
+
+/** A death registered in error was annulled: the citizen lives on, and what the death ended is restored. */
+export interface DeathAnnulled {
+  readonly type: 'DeathAnnulled';
+  readonly data: {
+    readonly pin: Pin;
+    /** The date of the annulled death (its valid time: before it the death never counted). */
+    readonly dateOfDeath: CivilDate;
+    readonly reason: string;
+    readonly legalBasis: string;
+    /** The permanent residence cancelled because of the death, restored. */
+    readonly restoredPermanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
+    /** The temporary residence the death ended, restored. */
+    readonly restoredTemporaryResidence: {
+      readonly address: Address;
+      readonly from: CivilDate;
+      readonly until: CivilDate;
+    } | null;
+    /** The marriage the death ended, restored (the surviving spouse is married again). */
+    readonly restoredMarriage: { readonly marriageId: string; readonly spousePin: Pin } | null;
+    /** The citizen's marital status after the annulment (widowed when the spouse has died since). */
+    readonly maritalStatus: MaritalStatus;
+    readonly spousePin: Pin | null;
+  };
+}
+
+export type MaritalStatus = 'single' | 'married' | 'divorced' | 'widowed';
+
+/** The citizen married (both spouses' streams get one; the marriage's own stream coordinates). */
+export interface MarriageRegistered {
+  readonly type: 'MarriageRegistered';
+  readonly data: {
+    readonly pin: Pin;
+    readonly marriageId: string;
+    readonly spousePin: Pin;
+    readonly marriageDate: CivilDate;
+    readonly certificateNumber: string | null;
+  };
+}
+
+/**
+ * A marriage recorded on this citizen's stream could not be recorded on the other spouse's (who
+ * married someone else or died first): the registration is taken back, as if it never held.
+ */
+export interface MarriageWithdrawn {
+  readonly type: 'MarriageWithdrawn';
+  readonly data: {
+    readonly pin: Pin;
+    readonly marriageId: string;
+    readonly spousePin: Pin;
+    readonly marriageDate: CivilDate;
+    /** The status the citizen had before the withdrawn registration. */
+    readonly maritalStatus: MaritalStatus;
+    readonly reason: string;
+  };
+}
+
+export interface DivorceRegistered {
+  readonly type: 'DivorceRegistered';
+  readonly data: {
+    readonly pin: Pin;
+    readonly marriageId: string;
+    readonly spousePin: Pin;
+    readonly divorceDate: CivilDate;
+    readonly decisionNumber: string;
+  };
+}
+
+/** A spouse died: the marriage ended (the survivor is widowed; the deceased's status stays as at death). */
+export interface MarriageEndedByDeath {
+  readonly type: 'MarriageEndedByDeath';
+  readonly data: {
+    readonly pin: Pin;
+    readonly marriageId: string;
+    readonly spousePin: Pin;
+    readonly deceasedPin: Pin;
+    readonly endedOn: CivilDate;
+  };
+}
+
+/** The death that ended a marriage was annulled: the survivor is married again. */
+export interface MarriageRestored {
+  readonly type: 'MarriageRestored';
+  readonly data: {
+    readonly pin: Pin;
+    readonly marriageId: string;
+    readonly spousePin: Pin;
+    /** The date of the annulled death (the day the marriage had been taken to end). */
+    readonly endedOn: CivilDate;
+  };
+}
 
 export interface RecordCorrected {
   readonly type: 'RecordCorrected';
@@ -161,6 +253,10 @@ export interface CitizenSnapshot {
   readonly fatherPin: Pin | null;
   readonly status: 'alive' | 'deceased';
   readonly dateOfDeath: CivilDate | null;
+  /** Kept for decisions (a correction of it); not part of the record's answer. */
+  readonly placeOfDeath?: Place | null;
+  readonly maritalStatus: MaritalStatus;
+  readonly spousePin: Pin | null;
   readonly permanentResidence: { readonly address: Address; readonly since: CivilDate } | null;
   readonly temporaryResidence: {
     readonly address: Address;
@@ -180,7 +276,13 @@ export type CitizenEvent =
   | TemporaryResidenceRegistered
   | TemporaryResidenceEnded
   | PermanentResidenceCancelled
-  | DeathRegistered;
+  | DeathRegistered
+  | DeathAnnulled
+  | MarriageRegistered
+  | MarriageWithdrawn
+  | DivorceRegistered
+  | MarriageEndedByDeath
+  | MarriageRestored;
 
 export type CitizenEventType = CitizenEvent['type'];
 
@@ -196,6 +298,12 @@ export const CITIZEN_EVENT_TYPES: readonly CitizenEventType[] = [
   'RecordCorrected',
   'PinReestablished',
   'CitizenContinued',
+  'DeathAnnulled',
+  'MarriageRegistered',
+  'MarriageWithdrawn',
+  'DivorceRegistered',
+  'MarriageEndedByDeath',
+  'MarriageRestored',
 ];
 
 /** The valid-time date of each event: when the fact happened in the world. */
@@ -216,7 +324,16 @@ export function effectiveDateOf(event: CitizenEvent): CivilDate {
     case 'TemporaryResidenceEnded':
       return event.data.endedOn;
     case 'DeathRegistered':
+    case 'DeathAnnulled':
       return event.data.dateOfDeath;
+    case 'MarriageRegistered':
+    case 'MarriageWithdrawn':
+      return event.data.marriageDate;
+    case 'DivorceRegistered':
+      return event.data.divorceDate;
+    case 'MarriageEndedByDeath':
+    case 'MarriageRestored':
+      return event.data.endedOn;
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);

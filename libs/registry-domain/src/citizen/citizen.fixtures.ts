@@ -3,7 +3,7 @@ import type { RegistryError } from '../errors';
 import type { Address, BirthRegistered, CancellationReason, CitizenEvent, Place } from './citizen.events';
 import type { CitizenCommand, RegisterBirth } from './citizen.commands';
 import { decideCitizen } from './citizen.decider';
-import { foldCitizen, type CitizenRecord } from './citizen.state';
+import { foldCitizen, type CitizenRecord, type CitizenState } from './citizen.state';
 
 /** Tests are data: given events, when a command (on a day), then events or a named error. */
 export const TODAY = '2026-03-15';
@@ -123,3 +123,26 @@ export const registerDeath = (dateOfDeath: CivilDate, placeOfDeath = place()): C
   type: 'RegisterDeath',
   data: { dateOfDeath, placeOfDeath, certificateNumber: 'KT-0001' },
 });
+
+export const SPOUSE_PIN = '001192000009';
+export const MARRIAGE_ID = 'marriage-1';
+
+export const married = (marriageDate: CivilDate, spousePin = SPOUSE_PIN, marriageId = MARRIAGE_ID): CitizenEvent => ({
+  type: 'MarriageRegistered',
+  data: { pin: PIN, marriageId, spousePin, marriageDate, certificateNumber: 'KH-1' },
+});
+
+export const recordMarriage = (date: CivilDate, spousePin = SPOUSE_PIN, marriageId = MARRIAGE_ID): CitizenCommand => ({
+  type: 'RecordMarriage',
+  data: { marriageId, spousePin, date, certificateNumber: 'KH-1' },
+});
+
+export const communeAddress = (provinceCode: string, communeCode: string, line = '1 Phố Huế'): Address => ({
+  provinceCode,
+  communeCode,
+  line,
+});
+
+/** The decider called as the generic handler calls it, with today's date in the command's metadata. */
+export const decideOn = (command: CitizenCommand, state: CitizenState, { today }: { today: CivilDate }) =>
+  decideCitizen({ ...command, metadata: { today } }, state);

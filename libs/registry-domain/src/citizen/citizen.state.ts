@@ -1,11 +1,43 @@
 import type { Pin } from '../pin/pin';
-import type { CitizenEvent, CitizenImported, CitizenSnapshot, RecordCorrected } from './citizen.events';
+import type { CivilDate } from '../calendar/calendar';
+import type {
+  CitizenEvent,
+  CitizenImported,
+  CitizenSnapshot,
+  DeathAnnulled,
+  MaritalStatus,
+  PermanentResidenceCancelled,
+  RecordCorrected,
+} from './citizen.events';
+
+/** The citizen's current (or last) marriage, as decisions need it. */
+export interface MarriageFact {
+  readonly marriageId: string;
+  readonly spousePin: Pin;
+  readonly since: CivilDate;
+  readonly endedOn: CivilDate | null;
+  /** The status before this marriage, to return to if its registration is withdrawn. */
+  readonly previousStatus: MaritalStatus;
+}
+
+/** What a registered death ended, so that its annulment can restore it. */
+export interface EndedByDeath {
+  readonly permanentResidence: CitizenSnapshot['permanentResidence'];
+  readonly temporaryResidence: CitizenSnapshot['temporaryResidence'];
+  readonly marriage: { readonly marriageId: string; readonly spousePin: Pin } | null;
+}
 
 /** The citizen as folded from the stream: the record's facts, its PIN, and where it continues. */
 export interface CitizenRecord extends CitizenSnapshot {
   readonly pin: Pin;
   /** Set when a correction re-established the PIN: this stream is closed, the citizen lives on there. */
   readonly reestablishedAs: Pin | null;
+  /**
+   * Facts only decisions need, folded from the whole stream; absent from a record read back from
+   * the read model (which never decides).
+   */
+  readonly marriage?: MarriageFact | null;
+  readonly endedByDeath?: EndedByDeath | null;
 }
 
 /** A citizen's state as folded from the stream; `null` before the first event. */
@@ -20,7 +52,7 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
   if (event.type === 'CitizenImported') return importedCitizen(event.data);
   if (event.type === 'CitizenContinued') {
     // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
-    const from = state ?? { ...event.data.record, pin: event.data.pin, reestablishedAs: null };
+    const from = state ?? { ...UNMARRIED, ...event.data.record, pin: event.data.pin, reestablishedAs: null };
     return { ...from, pin: event.data.pin, reestablishedAs: null };
   }
   if (state === null) return state; // a stream always starts with its birth
@@ -28,7 +60,7 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'PermanentResidenceRegistered':
       return { ...state, permanentResidence: { address: event.data.address, since: event.data.effectiveDate } };
     case 'PermanentResidenceCancelled':
-      return { ...state, permanentResidence: null };
+      return cancelled(state, event.data);
     case 'TemporaryResidenceRegistered':
       return {
         ...state,
@@ -37,19 +69,62 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'TemporaryResidenceEnded':
       return { ...state, temporaryResidence: null };
     case 'DeathRegistered':
-      return { ...state, status: 'deceased', dateOfDeath: event.data.dateOfDeath };
+      return {
+        ...state,
+        status: 'deceased',
+        dateOfDeath: event.data.dateOfDeath,
+        placeOfDeath: event.data.placeOfDeath,
+        // The death ends the temporary residence; the permanent one is cancelled by its own event.
+        temporaryResidence: null,
+        endedByDeath: { permanentResidence: null, temporaryResidence: state.temporaryResidence, marriage: null },
+      };
+    case 'DeathAnnulled':
+      return annulled(state, event.data);
     case 'NameChanged':
       return { ...state, name: event.data.name };
     case 'RecordCorrected':
       return corrected(state, event.data);
     case 'PinReestablished':
       return { ...state, reestablishedAs: event.data.newPin };
+    case 'MarriageRegistered':
+      return {
+        ...state,
+        maritalStatus: 'married',
+        spousePin: event.data.spousePin,
+        marriage: {
+          marriageId: event.data.marriageId,
+          spousePin: event.data.spousePin,
+          since: event.data.marriageDate,
+          endedOn: null,
+          previousStatus: state.maritalStatus ?? 'single',
+        },
+      };
+    // The guards read the record's own fields (a record read back from the read model has no `marriage`).
+    case 'MarriageWithdrawn':
+      if (state.spousePin !== event.data.spousePin) return state;
+      return { ...state, maritalStatus: event.data.maritalStatus, spousePin: null, marriage: null };
+    case 'DivorceRegistered':
+      return marriageEnded(state, event.data.spousePin, event.data.divorceDate, 'divorced');
+    case 'MarriageEndedByDeath':
+      // The deceased's own record keeps its status as at death; the survivor is widowed.
+      if (event.data.deceasedPin === state.pin) return endedByOwnDeath(state, event.data);
+      return marriageEnded(state, event.data.spousePin, event.data.endedOn, 'widowed');
+    case 'MarriageRestored':
+      if (state.maritalStatus === 'married') return state;
+      return {
+        ...state,
+        maritalStatus: 'married',
+        spousePin: event.data.spousePin,
+        marriage: state.marriage ? { ...state.marriage, endedOn: null } : state.marriage,
+      };
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
     }
   }
 }
+
+const UNMARRIED = { maritalStatus: 'single', spousePin: null } as const;
 
 function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['data']): CitizenRecord {
   return {
@@ -64,6 +139,7 @@ function bornCitizen(data: Extract<CitizenEvent, { type: 'BirthRegistered' }>['d
     fatherPin: data.fatherPin,
     status: 'alive',
     dateOfDeath: null,
+    ...UNMARRIED,
     permanentResidence: null,
     temporaryResidence: null,
     reestablishedAs: null,
@@ -75,8 +151,60 @@ function importedCitizen(data: CitizenImported['data']): CitizenRecord {
   return {
     ...facts,
     status: data.dateOfDeath === null ? 'alive' : 'deceased',
+    ...UNMARRIED,
     temporaryResidence: null,
     reestablishedAs: null,
+  };
+}
+
+function cancelled(state: CitizenRecord, data: PermanentResidenceCancelled['data']): CitizenRecord {
+  const byDeath = state.status === 'deceased' && data.reason === 'deceased' && state.endedByDeath;
+  return {
+    ...state,
+    permanentResidence: null,
+    ...(byDeath ? { endedByDeath: { ...byDeath, permanentResidence: state.permanentResidence } } : {}),
+  };
+}
+
+/** Only a deceased citizen is brought back (an as-of fold before the death date has nothing to undo). */
+function annulled(state: CitizenRecord, data: DeathAnnulled['data']): CitizenRecord {
+  if (state.status !== 'deceased') return state;
+  const marriage = data.restoredMarriage && state.marriage ? { ...state.marriage, endedOn: null } : state.marriage;
+  return {
+    ...state,
+    status: 'alive',
+    dateOfDeath: null,
+    placeOfDeath: null,
+    permanentResidence: data.restoredPermanentResidence ?? state.permanentResidence,
+    temporaryResidence: data.restoredTemporaryResidence ?? state.temporaryResidence,
+    maritalStatus: data.maritalStatus,
+    spousePin: data.spousePin,
+    marriage,
+    endedByDeath: null,
+  };
+}
+
+function marriageEnded(
+  state: CitizenRecord,
+  spousePin: string,
+  endedOn: CivilDate,
+  status: MaritalStatus,
+): CitizenRecord {
+  if (state.maritalStatus !== 'married' || state.spousePin !== spousePin) return state;
+  const marriage = state.marriage ? { ...state.marriage, endedOn } : state.marriage;
+  return { ...state, maritalStatus: status, spousePin: null, marriage };
+}
+
+function endedByOwnDeath(
+  state: CitizenRecord,
+  data: Extract<CitizenEvent, { type: 'MarriageEndedByDeath' }>['data'],
+): CitizenRecord {
+  if (state.marriage?.marriageId !== data.marriageId) return state;
+  const ended = state.endedByDeath ?? { permanentResidence: null, temporaryResidence: null, marriage: null };
+  return {
+    ...state,
+    marriage: { ...state.marriage, endedOn: data.endedOn },
+    endedByDeath: { ...ended, marriage: { marriageId: data.marriageId, spousePin: data.spousePin } },
   };
 }
 
@@ -84,9 +212,16 @@ function corrected(state: CitizenRecord, data: RecordCorrected['data']): Citizen
   return { ...state, [data.field]: data.newValue };
 }
 
-/** What a re-established PIN's stream starts from. */
+/** What a re-established PIN's stream starts from: the record's facts (the contract's CitizenSnapshot). */
 export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
-  const { pin: _pin, reestablishedAs: _reestablishedAs, ...snapshot } = record;
+  const {
+    pin: _pin,
+    reestablishedAs: _reestablishedAs,
+    marriage: _marriage,
+    endedByDeath: _endedByDeath,
+    placeOfDeath: _placeOfDeath,
+    ...snapshot
+  } = record;
   return snapshot;
 }
 

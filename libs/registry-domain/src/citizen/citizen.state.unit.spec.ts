@@ -27,6 +27,8 @@ describe('citizen state', () => {
       fatherPin: null,
       status: 'alive',
       dateOfDeath: null,
+      maritalStatus: 'single',
+      spousePin: null,
       permanentResidence: null,
       temporaryResidence: null,
       reestablishedAs: null,

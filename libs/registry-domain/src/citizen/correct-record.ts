@@ -1,14 +1,20 @@
 import { yearOf } from '../calendar/calendar';
 import {
   BirthDateInFuture,
+  BirthYearOutOfRange,
+  CitizenNotDeceased,
   CorrectionChangesNothing,
+  CorrectionConflictsWithChild,
   DeathBeforeBirth,
+  DeathDateInFuture,
   EffectiveDateBeforeBirth,
   PinInconsistent,
+  RegistryError,
 } from '../errors';
 import { pinInconsistency, sexCenturyDigit } from '../pin/pin';
 import type { CitizenContinued, PinReestablished, RecordCorrected } from './citizen.events';
-import type { CorrectRecord, DecisionContext } from './citizen.commands';
+import type { CorrectionRelatives, CorrectRecord, DecisionContext } from './citizen.commands';
+import { requirePlausibleParent } from './parent-plausibility';
 import { evolveCitizen, snapshotOf, type CitizenRecord, type CitizenState } from './citizen.state';
 import { requireProvinceOn } from './living-citizen';
 
@@ -24,10 +30,14 @@ export function correctRecord(
 ): Array<RecordCorrected | PinReestablished> {
   if (state === null) throw new Error('A citizen command needs a registered citizen');
   const { field, value, reason, legalBasis, uniqueDigits } = command.data;
-  const oldValue = state[field];
+  if ((field === 'dateOfDeath' || field === 'placeOfDeath') && state.status !== 'deceased') {
+    throw new CitizenNotDeceased(state.pin, `there is no ${field} to correct`);
+  }
+  const oldValue = state[field] ?? null;
   if (JSON.stringify(oldValue) === JSON.stringify(value)) throw new CorrectionChangesNothing(field);
   const corrected = { ...state, [field]: value } as CitizenRecord;
   checkCorrectedRecord(corrected, today);
+  if (command.data.relatives) checkRelatives(corrected, command.data.relatives);
   const effectiveDate = corrected.dateOfBirth;
   const correction: RecordCorrected = {
     type: 'RecordCorrected',
@@ -66,11 +76,41 @@ function pinDigitsFor(record: CitizenRecord): string {
 }
 
 function checkCorrectedRecord(record: CitizenRecord, today: string): void {
+  if (sexCenturyDigit(record.sex, yearOf(record.dateOfBirth)) === undefined) {
+    throw new BirthYearOutOfRange(record.dateOfBirth);
+  }
   if (record.dateOfBirth > today) throw new BirthDateInFuture(record.dateOfBirth, today);
   if (record.dateOfDeath && record.dateOfDeath < record.dateOfBirth) {
     throw new DeathBeforeBirth(record.dateOfDeath, record.dateOfBirth);
   }
+  if (record.dateOfDeath && record.dateOfDeath > today) throw new DeathDateInFuture(record.dateOfDeath, today);
+  if (record.dateOfDeath && record.placeOfDeath)
+    requireProvinceOn(record.placeOfDeath.provinceCode, record.dateOfDeath);
   const since = record.permanentResidence?.since;
   if (since && since < record.dateOfBirth) throw new EffectiveDateBeforeBirth(since, record.dateOfBirth);
   requireProvinceOn(record.placeOfBirth.provinceCode, record.dateOfBirth);
+}
+
+/**
+ * Every rule the corrected facts take part in, checked again against the people they relate to:
+ * the parents (a child corrected to be born before its mother) and the children (a mother
+ * corrected to have died before a child's birth).
+ */
+function checkRelatives(record: CitizenRecord, relatives: CorrectionRelatives): void {
+  // A parent the registry cannot find now (never a birth's case) leaves nothing to check against.
+  if (record.motherPin && relatives.mother) {
+    requirePlausibleParent('mother', record.motherPin, relatives.mother, record.dateOfBirth);
+  }
+  if (record.fatherPin && relatives.father) {
+    requirePlausibleParent('father', record.fatherPin, relatives.father, record.dateOfBirth);
+  }
+  for (const child of relatives.children) {
+    const role = child.motherPin === record.pin ? 'mother' : 'father';
+    try {
+      requirePlausibleParent(role, record.pin, record, child.dateOfBirth);
+    } catch (error) {
+      if (error instanceof RegistryError) throw new CorrectionConflictsWithChild(child.pin, error);
+      throw error;
+    }
+  }
 }

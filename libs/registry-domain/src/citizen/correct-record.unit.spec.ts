@@ -1,4 +1,9 @@
 import {
+  BirthYearOutOfRange,
+  CitizenNotDeceased,
+  CorrectionConflictsWithChild,
+  DeathDateInFuture,
+  ParentBornAfterChild,
   BirthDateInFuture,
   CitizenDeceased,
   CorrectionChangesNothing,
@@ -156,5 +161,64 @@ describe('ChangeName', () => {
     given([born(), died('2019-01-01')])
       .when(changeName())
       .thenThrows(CitizenDeceased, 'CITIZEN_DECEASED');
+  });
+});
+
+describe('CorrectRecord: death facts and the rules they take part in', () => {
+  it('corrects the date and the place of death of a deceased citizen', () => {
+    given([born(), died('2024-05-01')])
+      .when(correct('dateOfDeath', '2024-04-30'))
+      .then([corrected('dateOfDeath', '2024-05-01', '2024-04-30')]);
+    given([born(), died('2024-05-01')])
+      .when(correct('placeOfDeath', place('079')))
+      .then([corrected('placeOfDeath', place('001'), place('079'))]);
+  });
+
+  it('refuses a death correction for a living citizen with CITIZEN_NOT_DECEASED', () => {
+    given([born()]).when(correct('dateOfDeath', '2024-04-30')).thenThrows(CitizenNotDeceased, 'CITIZEN_NOT_DECEASED');
+  });
+
+  it('refuses a date of death corrected to before the birth, or to the future', () => {
+    given([born(), died('2024-05-01')])
+      .when(correct('dateOfDeath', '1989-01-01'))
+      .thenThrows(DeathBeforeBirth, 'DEATH_BEFORE_BIRTH');
+    given([born(), died('2024-05-01')])
+      .when(correct('dateOfDeath', '2026-03-16'))
+      .thenThrows(DeathDateInFuture, 'DEATH_DATE_IN_FUTURE');
+  });
+
+  it('refuses a date of birth corrected outside the years a PIN can encode', () => {
+    given([born()])
+      .when(correct('dateOfBirth', '1899-12-31'))
+      .thenThrows(BirthYearOutOfRange, 'BIRTH_YEAR_OUT_OF_RANGE');
+  });
+
+  const MOTHER = '001165000001';
+  const mother = record([born({ pin: MOTHER, sex: 'female', dateOfBirth: '1965-01-01' })]);
+  const withRelatives = (field: string, value: unknown, relatives: object): CitizenCommand =>
+    ({ ...correct(field, value), data: { ...correct(field, value).data, relatives } }) as CitizenCommand;
+
+  it('refuses a child corrected to be born before its mother', () => {
+    given([born({ motherPin: MOTHER })])
+      .when(withRelatives('dateOfBirth', '1964-06-01', { mother, children: [] }))
+      .thenThrows(ParentBornAfterChild, 'PARENT_BORN_AFTER_CHILD');
+  });
+
+  it('refuses a father corrected to have died more than 300 days before a child was born', () => {
+    const child = record([born({ pin: '001210000042', dateOfBirth: '2010-01-01', fatherPin: PIN })]);
+    const events = [born(), died('2024-05-01')];
+    given(events)
+      .when(withRelatives('dateOfDeath', '2008-01-01', { children: [child] }))
+      .thenThrows(CorrectionConflictsWithChild, 'CORRECTION_CONFLICTS_WITH_CHILD');
+    given(events)
+      .when(withRelatives('dateOfDeath', '2009-12-01', { children: [child] }))
+      .then([corrected('dateOfDeath', '2024-05-01', '2009-12-01')]);
+  });
+
+  it('refuses a parent corrected to be born after a child', () => {
+    const child = record([born({ pin: '001200000042', dateOfBirth: '2000-01-01', fatherPin: PIN })]);
+    given([born()])
+      .when(withRelatives('dateOfBirth', '2001-01-01', { children: [child] }))
+      .thenThrows(CorrectionConflictsWithChild, 'CORRECTION_CONFLICTS_WITH_CHILD');
   });
 });

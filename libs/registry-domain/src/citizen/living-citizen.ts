@@ -1,6 +1,14 @@
 import { provinceValidOn } from '../provinces/provinces';
-import { CitizenDeceased, EffectiveDateBeforeBirth, EffectiveDateInFuture, UnknownAdministrativeUnit } from '../errors';
+import { communeProblem } from '../communes/communes';
+import {
+  CitizenDeceased,
+  CommuneNotValid,
+  EffectiveDateBeforeBirth,
+  EffectiveDateInFuture,
+  UnknownAdministrativeUnit,
+} from '../errors';
 import type { CivilDate } from '../calendar/calendar';
+import type { Address } from './citizen.events';
 import type { CitizenRecord, CitizenState } from './citizen.state';
 
 /** Rules shared by every event recorded on a living citizen (nothing but corrections after death). */
@@ -18,4 +26,12 @@ export function requireDateInLife(citizen: CitizenRecord, date: CivilDate, today
 
 export function requireProvinceOn(code: string, date: CivilDate): void {
   if (!provinceValidOn(code, date)) throw new UnknownAdministrativeUnit(code, date);
+}
+
+/** The address's province and commune existed on `date`, and the commune lay in that province. */
+export function requireAddressOn(address: Address, date: CivilDate): void {
+  requireProvinceOn(address.provinceCode, date);
+  if (address.communeCode === null) return;
+  const problem = communeProblem(address.provinceCode, address.communeCode, date);
+  if (problem) throw new CommuneNotValid(address.provinceCode, address.communeCode, date, problem);
 }

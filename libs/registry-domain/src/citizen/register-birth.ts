@@ -2,17 +2,18 @@ import { pinInconsistency, pinPrefix } from '../pin/pin';
 import { provinceValidOn } from '../provinces/provinces';
 import {
   BirthDateInFuture,
+  BirthYearOutOfRange,
   CitizenAlreadyRegistered,
   PinInconsistent,
-  MotherDeceasedBeforeBirth,
-  ParentBornAfterChild,
-  ParentNotFound,
-  ParentSexMismatch,
+  PossibleDuplicate,
   UnknownAdministrativeUnit,
 } from '../errors';
 import type { BirthRegistered } from './citizen.events';
-import type { DecisionContext, ParentLookup, RegisterBirth } from './citizen.commands';
+import type { DecisionContext, RegisterBirth } from './citizen.commands';
 import type { CitizenState } from './citizen.state';
+import { requirePlausibleParent } from './parent-plausibility';
+import { possibleDuplicates } from './possible-duplicate';
+import { requireAddressOn } from './living-citizen';
 
 export function registerBirth(
   command: RegisterBirth,
@@ -20,6 +21,8 @@ export function registerBirth(
   { today }: DecisionContext,
 ): [BirthRegistered] {
   const { child, registrationProvinceCode: office } = command.data;
+  const prefix = pinPrefix(office, child.sex, child.dateOfBirth);
+  if (prefix === undefined) throw new BirthYearOutOfRange(child.dateOfBirth);
   if (child.dateOfBirth > today) throw new BirthDateInFuture(child.dateOfBirth, today);
   if (!provinceValidOn(office, today)) throw new UnknownAdministrativeUnit(office, today);
   const birthplace = child.placeOfBirth.provinceCode;
@@ -27,13 +30,17 @@ export function registerBirth(
     throw new UnknownAdministrativeUnit(birthplace, child.dateOfBirth);
   const residence = command.data.permanentResidence;
   // The child's first residence starts on the date of birth.
-  if (residence && !provinceValidOn(residence.provinceCode, child.dateOfBirth)) {
-    throw new UnknownAdministrativeUnit(residence.provinceCode, child.dateOfBirth);
+  if (residence) requireAddressOn(residence, child.dateOfBirth);
+  if (command.data.motherPin !== null) {
+    requirePlausibleParent('mother', command.data.motherPin, command.data.mother, child.dateOfBirth);
   }
-  checkParent('mother', command.data.motherPin, command.data.mother, child.dateOfBirth);
-  checkParent('father', command.data.fatherPin, command.data.father, child.dateOfBirth);
+  if (command.data.fatherPin !== null) {
+    requirePlausibleParent('father', command.data.fatherPin, command.data.father, child.dateOfBirth);
+  }
+  const duplicates = possibleDuplicates(child, command.data.siblings ?? [], command.data.confirmedDistinctFrom ?? []);
+  if (duplicates.length > 0) throw new PossibleDuplicate(duplicates);
 
-  const pin = `${pinPrefix(office, child.sex, child.dateOfBirth)}${command.data.uniqueDigits}`;
+  const pin = `${prefix}${command.data.uniqueDigits}`;
   const inconsistency = pinInconsistency(pin, child.sex, child.dateOfBirth);
   if (inconsistency) throw new PinInconsistent(pin, inconsistency);
   if (state !== null) throw new CitizenAlreadyRegistered(state.pin);
@@ -50,20 +57,4 @@ export function registerBirth(
       },
     },
   ];
-}
-
-function checkParent(
-  role: 'mother' | 'father',
-  pin: string | null,
-  parent: ParentLookup | undefined,
-  dateOfBirth: string,
-): void {
-  if (pin === null) return;
-  if (!parent) throw new ParentNotFound(role, pin);
-  if (parent.sex !== (role === 'mother' ? 'female' : 'male')) throw new ParentSexMismatch(role, pin);
-  if (parent.dateOfBirth >= dateOfBirth) throw new ParentBornAfterChild(role, pin);
-  // A father may die before the birth; the mother cannot.
-  if (role === 'mother' && parent.dateOfDeath !== null && parent.dateOfDeath < dateOfBirth) {
-    throw new MotherDeceasedBeforeBirth(pin);
-  }
 }

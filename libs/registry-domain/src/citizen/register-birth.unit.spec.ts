@@ -1,4 +1,5 @@
 import {
+  BirthYearOutOfRange,
   BirthDateInFuture,
   CitizenAlreadyRegistered,
   MotherDeceasedBeforeBirth,
@@ -10,7 +11,7 @@ import {
 } from '../errors';
 import type { BirthRegistered } from './citizen.events';
 import type { RegisterBirth } from './citizen.commands';
-import { address, born, died, given, place, record, registerBirth } from './citizen.fixtures';
+import { decideOn, address, born, died, given, place, record, registerBirth } from './citizen.fixtures';
 
 const MOTHER_PIN = '001195000002';
 const FATHER_PIN = '001092000003';
@@ -168,10 +169,27 @@ describe('RegisterBirth', () => {
       .thenThrows(CitizenAlreadyRegistered, 'CITIZEN_ALREADY_REGISTERED');
   });
 
+  it('refuses unique digits that are not six digits instead of recording an invalid PIN', () => {
+    given([])
+      .when(registerBirth({ uniqueDigits: '12345' }))
+      .thenThrows(PinInconsistent, 'PIN_INCONSISTENT');
+  });
+
   it.each([
-    ['a birth year without a sex/century digit', registerBirth({}, { dateOfBirth: '1899-12-31' })],
-    ['unique digits that are not six digits', registerBirth({ uniqueDigits: '12345' })],
-  ])('refuses %s instead of recording an invalid PIN', (_, command) => {
-    given([]).when(command).thenThrows(PinInconsistent, 'PIN_INCONSISTENT');
+    ['1899-12-31', '2026-03-15'],
+    ['2400-01-01', '2400-06-01'],
+  ])('refuses a birth on %s (no sex/century digit) with BIRTH_YEAR_OUT_OF_RANGE', (dateOfBirth, today) => {
+    given([])
+      .when(registerBirth({}, { dateOfBirth }), today)
+      .thenThrows(BirthYearOutOfRange, 'BIRTH_YEAR_OUT_OF_RANGE');
+  });
+
+  it.each([
+    ['1900-01-01', '001', '0', '00'],
+    ['2399-12-31', '001', '9', '99'],
+  ])('accepts the edge year of %s', (dateOfBirth, office, digit, yy) => {
+    const command = registerBirth({}, { dateOfBirth, sex: digit === '0' ? 'male' : 'female' });
+    const [event] = decideOn(command, null, { today: '2399-12-31' });
+    expect((event.data as { pin: string }).pin).toBe(`${office}${digit}${yy}000123`);
   });
 });

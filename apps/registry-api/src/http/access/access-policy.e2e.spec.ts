@@ -45,6 +45,25 @@ const SAMPLES: Record<string, Sample> = {
     url: `/v1/citizens/${pin}/name-changes`,
     body: { name: { familyName: 'Trần', givenName: 'Bình' }, effectiveDate: '2024-08-15', reason: 'adoption' },
   }),
+  'POST /v1/citizens/{pin}/temporary-residence/end': (pin) => ({
+    url: `/v1/citizens/${pin}/temporary-residence/end`,
+    body: { effectiveDate: '2024-08-20', reason: 'left' },
+  }),
+  'POST /v1/citizens/{pin}/death/annulment': (pin) => ({
+    url: `/v1/citizens/${pin}/death/annulment`,
+    body: { reason: 'registered in error', legalBasis: 'decision 2' },
+  }),
+  'POST /v1/marriages': (pin) => ({
+    url: '/v1/marriages',
+    body: { spouses: [pin, pin], date: '2024-05-20', registrationProvinceCode: '001' },
+  }),
+  'POST /v1/marriages/{id}/divorce': () => ({
+    url: '/v1/marriages/00000000-0000-5000-8000-000000000000/divorce',
+    body: { date: '2025-01-01', courtDecision: 'BA-1' },
+  }),
+  'GET /v1/marriages/{id}': () => ({ url: '/v1/marriages/00000000-0000-5000-8000-000000000000' }),
+  'GET /v1/provinces': () => ({ url: '/v1/provinces' }),
+  'GET /v1/provinces/{code}/communes': () => ({ url: '/v1/provinces/001/communes?date=2024-08-01' }),
   'GET /v1/citizens/{pin}': (pin) => ({ url: `/v1/citizens/${pin}` }),
   'GET /v1/citizens': () => ({ url: '/v1/citizens?provinceCode=001' }),
   'GET /v1/citizens/{pin}/timeline': (pin) => ({ url: `/v1/citizens/${pin}/timeline` }),

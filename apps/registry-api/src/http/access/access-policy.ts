@@ -48,6 +48,30 @@ export const ACCESS_POLICY: Readonly<Record<string, Access>> = {
   'POST /v1/citizens/{pin}/death': officerWrite('citizen'),
   'POST /v1/citizens/{pin}/corrections': officerWrite('citizen'),
   'POST /v1/citizens/{pin}/name-changes': officerWrite('citizen'),
+  'POST /v1/citizens/{pin}/temporary-residence/end': officerWrite('citizen'),
+  'POST /v1/citizens/{pin}/death/annulment': officerWrite('citizen'),
+  // The body's registrationProvinceCode, as for a birth.
+  'POST /v1/marriages': officerWrite('birth'),
+  'POST /v1/marriages/{id}/divorce': { roles: { officer: 'anywhere' } },
+  'GET /v1/marriages/{id}': { roles: { officer: 'anywhere', supervisor: 'anywhere', historian: 'anywhere' } },
+  'GET /v1/provinces': {
+    roles: {
+      officer: 'anywhere',
+      supervisor: 'anywhere',
+      historian: 'anywhere',
+      agency: 'anywhere',
+      operator: 'anywhere',
+    },
+  },
+  'GET /v1/provinces/{code}/communes': {
+    roles: {
+      officer: 'anywhere',
+      supervisor: 'anywhere',
+      historian: 'anywhere',
+      agency: 'anywhere',
+      operator: 'anywhere',
+    },
+  },
 
   'GET /v1/citizens/{pin}': {
     roles: { officer: 'office-or-purpose', supervisor: 'office-or-purpose', historian: 'anywhere', agency: 'entitled' },

@@ -9,7 +9,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { BirthRegistered, CitizenContinued, CitizenImported, DeathRegistered, DivorceRegistered, MarriageRegistered, NameChanged, PermanentResidenceCancelled, PermanentResidenceRegistered, PinReestablished, RecordCorrected, TemporaryResidenceEnded, TemporaryResidenceRegistered } from "./events_pb";
+import type { BirthRegistered, CitizenContinued, CitizenImported, DeathAnnulled, DeathRegistered, DivorceRegistered, MarriageEndedByDeath, MarriageRegistered, MarriageRestored, MarriageWithdrawn, NameChanged, PermanentResidenceCancelled, PermanentResidenceRegistered, PinReestablished, RecordCorrected, TemporaryResidenceEnded, TemporaryResidenceRegistered } from "./events_pb";
 import { file_registry_v1_events } from "./events_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file registry/v1/citizen_event.proto.
  */
 export const file_registry_v1_citizen_event: GenFile = /*@__PURE__*/
-  fileDesc("Ch9yZWdpc3RyeS92MS9jaXRpemVuX2V2ZW50LnByb3RvEgtyZWdpc3RyeS52MSKiCQoMQ2l0aXplbkV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBHR5cGUYAiABKAkSCwoDcGluGAMgASgJEhAKCHJldmlzaW9uGAQgASgEEhQKDGVmZmVjdGl2ZV9hdBgFIAEoCRIvCgtyZWNvcmRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMYWN0b3Jfb2ZmaWNlGAcgASgJEhEKCWFjdG9yX3N1YhgIIAEoCRIWCg5jb3JyZWxhdGlvbl9pZBgJIAEoCRIUCgxjYXVzYXRpb25faWQYCiABKAkSFgoOc2NoZW1hX3ZlcnNpb24YCyABKA0SEgoKY29tbWFuZF9pZBgMIAEoCRIXCgphY3Rvcl9yb2xlGA0gASgJSAGIAQESOAoQYmlydGhfcmVnaXN0ZXJlZBhkIAEoCzIcLnJlZ2lzdHJ5LnYxLkJpcnRoUmVnaXN0ZXJlZEgAElMKHnBlcm1hbmVudF9yZXNpZGVuY2VfcmVnaXN0ZXJlZBhlIAEoCzIpLnJlZ2lzdHJ5LnYxLlBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWRIABJTCh50ZW1wb3JhcnlfcmVzaWRlbmNlX3JlZ2lzdGVyZWQYZiABKAsyKS5yZWdpc3RyeS52MS5UZW1wb3JhcnlSZXNpZGVuY2VSZWdpc3RlcmVkSAASSQoZdGVtcG9yYXJ5X3Jlc2lkZW5jZV9lbmRlZBhnIAEoCzIkLnJlZ2lzdHJ5LnYxLlRlbXBvcmFyeVJlc2lkZW5jZUVuZGVkSAASUQodcGVybWFuZW50X3Jlc2lkZW5jZV9jYW5jZWxsZWQYaCABKAsyKC5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VDYW5jZWxsZWRIABI4ChBkZWF0aF9yZWdpc3RlcmVkGGkgASgLMhwucmVnaXN0cnkudjEuRGVhdGhSZWdpc3RlcmVkSAASPgoTbWFycmlhZ2VfcmVnaXN0ZXJlZBhqIAEoCzIfLnJlZ2lzdHJ5LnYxLk1hcnJpYWdlUmVnaXN0ZXJlZEgAEjwKEmRpdm9yY2VfcmVnaXN0ZXJlZBhrIAEoCzIeLnJlZ2lzdHJ5LnYxLkRpdm9yY2VSZWdpc3RlcmVkSAASMAoMbmFtZV9jaGFuZ2VkGGwgASgLMhgucmVnaXN0cnkudjEuTmFtZUNoYW5nZWRIABI4ChByZWNvcmRfY29ycmVjdGVkGG0gASgLMhwucmVnaXN0cnkudjEuUmVjb3JkQ29ycmVjdGVkSAASOgoRcGluX3JlZXN0YWJsaXNoZWQYbiABKAsyHS5yZWdpc3RyeS52MS5QaW5SZWVzdGFibGlzaGVkSAASOgoRY2l0aXplbl9jb250aW51ZWQYbyABKAsyHS5yZWdpc3RyeS52MS5DaXRpemVuQ29udGludWVkSAASOAoQY2l0aXplbl9pbXBvcnRlZBhwIAEoCzIcLnJlZ2lzdHJ5LnYxLkNpdGl6ZW5JbXBvcnRlZEgAQgkKB3BheWxvYWRCDQoLX2FjdG9yX3JvbGViBnByb3RvMw", [file_google_protobuf_timestamp, file_registry_v1_events]);
+  fileDesc("Ch9yZWdpc3RyeS92MS9jaXRpemVuX2V2ZW50LnByb3RvEgtyZWdpc3RyeS52MSKYCwoMQ2l0aXplbkV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBHR5cGUYAiABKAkSCwoDcGluGAMgASgJEhAKCHJldmlzaW9uGAQgASgEEhQKDGVmZmVjdGl2ZV9hdBgFIAEoCRIvCgtyZWNvcmRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMYWN0b3Jfb2ZmaWNlGAcgASgJEhEKCWFjdG9yX3N1YhgIIAEoCRIWCg5jb3JyZWxhdGlvbl9pZBgJIAEoCRIUCgxjYXVzYXRpb25faWQYCiABKAkSFgoOc2NoZW1hX3ZlcnNpb24YCyABKA0SEgoKY29tbWFuZF9pZBgMIAEoCRIXCgphY3Rvcl9yb2xlGA0gASgJSAGIAQESOAoQYmlydGhfcmVnaXN0ZXJlZBhkIAEoCzIcLnJlZ2lzdHJ5LnYxLkJpcnRoUmVnaXN0ZXJlZEgAElMKHnBlcm1hbmVudF9yZXNpZGVuY2VfcmVnaXN0ZXJlZBhlIAEoCzIpLnJlZ2lzdHJ5LnYxLlBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWRIABJTCh50ZW1wb3JhcnlfcmVzaWRlbmNlX3JlZ2lzdGVyZWQYZiABKAsyKS5yZWdpc3RyeS52MS5UZW1wb3JhcnlSZXNpZGVuY2VSZWdpc3RlcmVkSAASSQoZdGVtcG9yYXJ5X3Jlc2lkZW5jZV9lbmRlZBhnIAEoCzIkLnJlZ2lzdHJ5LnYxLlRlbXBvcmFyeVJlc2lkZW5jZUVuZGVkSAASUQodcGVybWFuZW50X3Jlc2lkZW5jZV9jYW5jZWxsZWQYaCABKAsyKC5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VDYW5jZWxsZWRIABI4ChBkZWF0aF9yZWdpc3RlcmVkGGkgASgLMhwucmVnaXN0cnkudjEuRGVhdGhSZWdpc3RlcmVkSAASPgoTbWFycmlhZ2VfcmVnaXN0ZXJlZBhqIAEoCzIfLnJlZ2lzdHJ5LnYxLk1hcnJpYWdlUmVnaXN0ZXJlZEgAEjwKEmRpdm9yY2VfcmVnaXN0ZXJlZBhrIAEoCzIeLnJlZ2lzdHJ5LnYxLkRpdm9yY2VSZWdpc3RlcmVkSAASMAoMbmFtZV9jaGFuZ2VkGGwgASgLMhgucmVnaXN0cnkudjEuTmFtZUNoYW5nZWRIABI4ChByZWNvcmRfY29ycmVjdGVkGG0gASgLMhwucmVnaXN0cnkudjEuUmVjb3JkQ29ycmVjdGVkSAASOgoRcGluX3JlZXN0YWJsaXNoZWQYbiABKAsyHS5yZWdpc3RyeS52MS5QaW5SZWVzdGFibGlzaGVkSAASOgoRY2l0aXplbl9jb250aW51ZWQYbyABKAsyHS5yZWdpc3RyeS52MS5DaXRpemVuQ29udGludWVkSAASOAoQY2l0aXplbl9pbXBvcnRlZBhwIAEoCzIcLnJlZ2lzdHJ5LnYxLkNpdGl6ZW5JbXBvcnRlZEgAEjwKEm1hcnJpYWdlX3dpdGhkcmF3bhhxIAEoCzIeLnJlZ2lzdHJ5LnYxLk1hcnJpYWdlV2l0aGRyYXduSAASRAoXbWFycmlhZ2VfZW5kZWRfYnlfZGVhdGgYciABKAsyIS5yZWdpc3RyeS52MS5NYXJyaWFnZUVuZGVkQnlEZWF0aEgAEjoKEW1hcnJpYWdlX3Jlc3RvcmVkGHMgASgLMh0ucmVnaXN0cnkudjEuTWFycmlhZ2VSZXN0b3JlZEgAEjQKDmRlYXRoX2FubnVsbGVkGHQgASgLMhoucmVnaXN0cnkudjEuRGVhdGhBbm51bGxlZEgAQgkKB3BheWxvYWRCDQoLX2FjdG9yX3JvbGViBnByb3RvMw", [file_google_protobuf_timestamp, file_registry_v1_events]);
 
 /**
  * One event of a citizen: metadata plus exactly one payload.
@@ -236,6 +236,38 @@ export type CitizenEvent = Message<"registry.v1.CitizenEvent"> & {
      */
     value: CitizenImported;
     case: "citizenImported";
+  } | {
+    /**
+     * A marriage registration was taken back (the other side could not be recorded).
+     *
+     * @generated from field: registry.v1.MarriageWithdrawn marriage_withdrawn = 113;
+     */
+    value: MarriageWithdrawn;
+    case: "marriageWithdrawn";
+  } | {
+    /**
+     * A spouse died: the marriage ended.
+     *
+     * @generated from field: registry.v1.MarriageEndedByDeath marriage_ended_by_death = 114;
+     */
+    value: MarriageEndedByDeath;
+    case: "marriageEndedByDeath";
+  } | {
+    /**
+     * The annulment of a death restored the marriage.
+     *
+     * @generated from field: registry.v1.MarriageRestored marriage_restored = 115;
+     */
+    value: MarriageRestored;
+    case: "marriageRestored";
+  } | {
+    /**
+     * A death registered in error was annulled.
+     *
+     * @generated from field: registry.v1.DeathAnnulled death_annulled = 116;
+     */
+    value: DeathAnnulled;
+    case: "deathAnnulled";
   } | { case: undefined; value?: undefined };
 };
 

@@ -23,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file registry/v1/events.proto.
  */
 export const file_registry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhyZWdpc3RyeS92MS9ldmVudHMucHJvdG8SC3JlZ2lzdHJ5LnYxIvwCCg9CaXJ0aFJlZ2lzdGVyZWQSJQoEbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSHQoDc2V4GAIgASgOMhAucmVnaXN0cnkudjEuU2V4EhUKDWRhdGVfb2ZfYmlydGgYAyABKAkSKgoOcGxhY2Vfb2ZfYmlydGgYBCABKAsyEi5yZWdpc3RyeS52MS5QbGFjZRITCgtuYXRpb25hbGl0eRgFIAEoCRIWCglldGhuaWNpdHkYBiABKAlIAIgBARIXCgptb3RoZXJfcGluGAcgASgJSAGIAQESFwoKZmF0aGVyX3BpbhgIIAEoCUgCiAEBEiIKGnJlZ2lzdHJhdGlvbl9wcm92aW5jZV9jb2RlGAkgASgJEjEKE3Blcm1hbmVudF9yZXNpZGVuY2UYCiABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW4i9wEKHFBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSFgoOZWZmZWN0aXZlX2RhdGUYAiABKAkSTQoIcHJldmlvdXMYAyABKAsyOy5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VSZWdpc3RlcmVkLlByZXZpb3VzUmVzaWRlbmNlGkkKEVByZXZpb3VzUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJImIKHFRlbXBvcmFyeVJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDAoEZnJvbRgCIAEoCRINCgV1bnRpbBgDIAEoCSJiChdUZW1wb3JhcnlSZXNpZGVuY2VFbmRlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIQCghlbmRlZF9vbhgCIAEoCRIOCgZyZWFzb24YAyABKAkiqQEKG1Blcm1hbmVudFJlc2lkZW5jZUNhbmNlbGxlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIvCgZyZWFzb24YAiABKA4yHy5yZWdpc3RyeS52MS5DYW5jZWxsYXRpb25SZWFzb24SFgoOZWZmZWN0aXZlX2RhdGUYAyABKAkSEQoEbm90ZRgEIAEoCUgAiAEBQgcKBV9ub3RlInAKD0RlYXRoUmVnaXN0ZXJlZBIVCg1kYXRlX29mX2RlYXRoGAEgASgJEioKDnBsYWNlX29mX2RlYXRoGAIgASgLMhIucmVnaXN0cnkudjEuUGxhY2USGgoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJIncKEk1hcnJpYWdlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhUKDW1hcnJpYWdlX2RhdGUYAiABKAkSHwoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJSACIAQFCFQoTX2NlcnRpZmljYXRlX251bWJlciJvChFEaXZvcmNlUmVnaXN0ZXJlZBISCgpzcG91c2VfcGluGAEgASgJEhQKDGRpdm9yY2VfZGF0ZRgCIAEoCRIcCg9kZWNpc2lvbl9udW1iZXIYAyABKAlIAIgBAUISChBfZGVjaXNpb25fbnVtYmVyIroBCgtOYW1lQ2hhbmdlZBIpCghuZXdfbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSLgoNcHJldmlvdXNfbmFtZRgCIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSDgoGcmVhc29uGAMgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJEhgKC2xlZ2FsX2Jhc2lzGAUgASgJSACIAQFCDgoMX2xlZ2FsX2Jhc2lzIsUBCg9SZWNvcmRDb3JyZWN0ZWQSDQoFZmllbGQYASABKAkSFgoOb2xkX3ZhbHVlX2pzb24YAiABKAkSFgoObmV3X3ZhbHVlX2pzb24YAyABKAkSDgoGcmVhc29uGAQgASgJEhMKC2xlZ2FsX2Jhc2lzGAUgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAYgASgJEh8KEmNvcnJlY3RlZF9ldmVudF9pZBgHIAEoCUgAiAEBQhUKE19jb3JyZWN0ZWRfZXZlbnRfaWQijgEKEFBpblJlZXN0YWJsaXNoZWQSDwoHbmV3X3BpbhgBIAEoCRIOCgZyZWFzb24YAiABKAkSGAoLbGVnYWxfYmFzaXMYAyABKAlIAIgBARIWCg5lZmZlY3RpdmVfZGF0ZRgEIAEoCRIXCg9jb3JyZWN0ZWRfZmllbGQYBSABKAlCDgoMX2xlZ2FsX2Jhc2lzIm4KEENpdGl6ZW5Db250aW51ZWQSFAoMcHJldmlvdXNfcGluGAEgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAIgASgJEiwKBnJlY29yZBgDIAEoCzIcLnJlZ2lzdHJ5LnYxLkNpdGl6ZW5TbmFwc2hvdCLBBQoPQ2l0aXplblNuYXBzaG90EiUKBG5hbWUYASABKAsyFy5yZWdpc3RyeS52MS5QZXJzb25OYW1lEh0KA3NleBgCIAEoDjIQLnJlZ2lzdHJ5LnYxLlNleBIVCg1kYXRlX29mX2JpcnRoGAMgASgJEioKDnBsYWNlX29mX2JpcnRoGAQgASgLMhIucmVnaXN0cnkudjEuUGxhY2USEwoLbmF0aW9uYWxpdHkYBSABKAkSFgoJZXRobmljaXR5GAYgASgJSACIAQESFwoKbW90aGVyX3BpbhgHIAEoCUgBiAEBEhcKCmZhdGhlcl9waW4YCCABKAlIAogBARIqCgZzdGF0dXMYCSABKA4yGi5yZWdpc3RyeS52MS5DaXRpemVuU3RhdHVzEhoKDWRhdGVfb2ZfZGVhdGgYCiABKAlIA4gBARJMChNwZXJtYW5lbnRfcmVzaWRlbmNlGAsgASgLMi8ucmVnaXN0cnkudjEuQ2l0aXplblNuYXBzaG90LlBlcm1hbmVudFJlc2lkZW5jZRJMChN0ZW1wb3JhcnlfcmVzaWRlbmNlGAwgASgLMi8ucmVnaXN0cnkudjEuQ2l0aXplblNuYXBzaG90LlRlbXBvcmFyeVJlc2lkZW5jZRpKChJQZXJtYW5lbnRSZXNpZGVuY2USJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDQoFc2luY2UYAiABKAkaWAoSVGVtcG9yYXJ5UmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEgwKBGZyb20YAiABKAkSDQoFdW50aWwYAyABKAlCDAoKX2V0aG5pY2l0eUINCgtfbW90aGVyX3BpbkINCgtfZmF0aGVyX3BpbkIQCg5fZGF0ZV9vZl9kZWF0aCLwAwoPQ2l0aXplbkltcG9ydGVkEiUKBG5hbWUYASABKAsyFy5yZWdpc3RyeS52MS5QZXJzb25OYW1lEh0KA3NleBgCIAEoDjIQLnJlZ2lzdHJ5LnYxLlNleBIVCg1kYXRlX29mX2JpcnRoGAMgASgJEioKDnBsYWNlX29mX2JpcnRoGAQgASgLMhIucmVnaXN0cnkudjEuUGxhY2USEwoLbmF0aW9uYWxpdHkYBSABKAkSFgoJZXRobmljaXR5GAYgASgJSACIAQESFwoKbW90aGVyX3BpbhgHIAEoCUgBiAEBEhcKCmZhdGhlcl9waW4YCCABKAlIAogBARJDChNwZXJtYW5lbnRfcmVzaWRlbmNlGAkgASgLMiYucmVnaXN0cnkudjEuQ2l0aXplbkltcG9ydGVkLlJlc2lkZW5jZRIaCg1kYXRlX29mX2RlYXRoGAogASgJSAOIAQESEwoLaW1wb3J0ZWRfb24YCyABKAkaQQoJUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW5CEAoOX2RhdGVfb2ZfZGVhdGgqygEKEkNhbmNlbGxhdGlvblJlYXNvbhIjCh9DQU5DRUxMQVRJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASIAocQ0FOQ0VMTEFUSU9OX1JFQVNPTl9ERUNFQVNFRBABEiQKIENBTkNFTExBVElPTl9SRUFTT05fTU9WRURfQUJST0FEEAISKAokQ0FOQ0VMTEFUSU9OX1JFQVNPTl9BQlNFTlRfMTJfTU9OVEhTEAMSHQoZQ0FOQ0VMTEFUSU9OX1JFQVNPTl9PVEhFUhAEKmYKDUNpdGl6ZW5TdGF0dXMSHgoaQ0lUSVpFTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIYChRDSVRJWkVOX1NUQVRVU19BTElWRRABEhsKF0NJVElaRU5fU1RBVFVTX0RFQ0VBU0VEEAJiBnByb3RvMw", [file_registry_v1_common]);
+  fileDesc("ChhyZWdpc3RyeS92MS9ldmVudHMucHJvdG8SC3JlZ2lzdHJ5LnYxIvwCCg9CaXJ0aFJlZ2lzdGVyZWQSJQoEbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSHQoDc2V4GAIgASgOMhAucmVnaXN0cnkudjEuU2V4EhUKDWRhdGVfb2ZfYmlydGgYAyABKAkSKgoOcGxhY2Vfb2ZfYmlydGgYBCABKAsyEi5yZWdpc3RyeS52MS5QbGFjZRITCgtuYXRpb25hbGl0eRgFIAEoCRIWCglldGhuaWNpdHkYBiABKAlIAIgBARIXCgptb3RoZXJfcGluGAcgASgJSAGIAQESFwoKZmF0aGVyX3BpbhgIIAEoCUgCiAEBEiIKGnJlZ2lzdHJhdGlvbl9wcm92aW5jZV9jb2RlGAkgASgJEjEKE3Blcm1hbmVudF9yZXNpZGVuY2UYCiABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW4i9wEKHFBlcm1hbmVudFJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSFgoOZWZmZWN0aXZlX2RhdGUYAiABKAkSTQoIcHJldmlvdXMYAyABKAsyOy5yZWdpc3RyeS52MS5QZXJtYW5lbnRSZXNpZGVuY2VSZWdpc3RlcmVkLlByZXZpb3VzUmVzaWRlbmNlGkkKEVByZXZpb3VzUmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJImIKHFRlbXBvcmFyeVJlc2lkZW5jZVJlZ2lzdGVyZWQSJQoHYWRkcmVzcxgBIAEoCzIULnJlZ2lzdHJ5LnYxLkFkZHJlc3MSDAoEZnJvbRgCIAEoCRINCgV1bnRpbBgDIAEoCSJiChdUZW1wb3JhcnlSZXNpZGVuY2VFbmRlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIQCghlbmRlZF9vbhgCIAEoCRIOCgZyZWFzb24YAyABKAkiqQEKG1Blcm1hbmVudFJlc2lkZW5jZUNhbmNlbGxlZBIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIvCgZyZWFzb24YAiABKA4yHy5yZWdpc3RyeS52MS5DYW5jZWxsYXRpb25SZWFzb24SFgoOZWZmZWN0aXZlX2RhdGUYAyABKAkSEQoEbm90ZRgEIAEoCUgAiAEBQgcKBV9ub3RlInAKD0RlYXRoUmVnaXN0ZXJlZBIVCg1kYXRlX29mX2RlYXRoGAEgASgJEioKDnBsYWNlX29mX2RlYXRoGAIgASgLMhIucmVnaXN0cnkudjEuUGxhY2USGgoSY2VydGlmaWNhdGVfbnVtYmVyGAMgASgJIowBChJNYXJyaWFnZVJlZ2lzdGVyZWQSEgoKc3BvdXNlX3BpbhgBIAEoCRIVCg1tYXJyaWFnZV9kYXRlGAIgASgJEh8KEmNlcnRpZmljYXRlX251bWJlchgDIAEoCUgAiAEBEhMKC21hcnJpYWdlX2lkGAQgASgJQhUKE19jZXJ0aWZpY2F0ZV9udW1iZXIihAEKEURpdm9yY2VSZWdpc3RlcmVkEhIKCnNwb3VzZV9waW4YASABKAkSFAoMZGl2b3JjZV9kYXRlGAIgASgJEhwKD2RlY2lzaW9uX251bWJlchgDIAEoCUgAiAEBEhMKC21hcnJpYWdlX2lkGAQgASgJQhIKEF9kZWNpc2lvbl9udW1iZXIiewoRTWFycmlhZ2VXaXRoZHJhd24SEwoLbWFycmlhZ2VfaWQYASABKAkSEgoKc3BvdXNlX3BpbhgCIAEoCRIVCg1tYXJyaWFnZV9kYXRlGAMgASgJEhYKDm1hcml0YWxfc3RhdHVzGAQgASgJEg4KBnJlYXNvbhgFIAEoCSJnChRNYXJyaWFnZUVuZGVkQnlEZWF0aBITCgttYXJyaWFnZV9pZBgBIAEoCRISCgpzcG91c2VfcGluGAIgASgJEhQKDGRlY2Vhc2VkX3BpbhgDIAEoCRIQCghlbmRlZF9vbhgEIAEoCSJNChBNYXJyaWFnZVJlc3RvcmVkEhMKC21hcnJpYWdlX2lkGAEgASgJEhIKCnNwb3VzZV9waW4YAiABKAkSEAoIZW5kZWRfb24YAyABKAkizQQKDURlYXRoQW5udWxsZWQSFQoNZGF0ZV9vZl9kZWF0aBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEwoLbGVnYWxfYmFzaXMYAyABKAkSUgoccmVzdG9yZWRfcGVybWFuZW50X3Jlc2lkZW5jZRgEIAEoCzIsLnJlZ2lzdHJ5LnYxLkRlYXRoQW5udWxsZWQuUmVzdG9yZWRSZXNpZGVuY2USUgoccmVzdG9yZWRfdGVtcG9yYXJ5X3Jlc2lkZW5jZRgFIAEoCzIsLnJlZ2lzdHJ5LnYxLkRlYXRoQW5udWxsZWQuUmVzdG9yZWRSZXNpZGVuY2USRgoRcmVzdG9yZWRfbWFycmlhZ2UYBiABKAsyKy5yZWdpc3RyeS52MS5EZWF0aEFubnVsbGVkLlJlc3RvcmVkTWFycmlhZ2USFgoObWFyaXRhbF9zdGF0dXMYByABKAkSFwoKc3BvdXNlX3BpbhgIIAEoCUgAiAEBGpIBChFSZXN0b3JlZFJlc2lkZW5jZRIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxISCgVzaW5jZRgCIAEoCUgAiAEBEhEKBGZyb20YAyABKAlIAYgBARISCgV1bnRpbBgEIAEoCUgCiAEBQggKBl9zaW5jZUIHCgVfZnJvbUIICgZfdW50aWwaOwoQUmVzdG9yZWRNYXJyaWFnZRITCgttYXJyaWFnZV9pZBgBIAEoCRISCgpzcG91c2VfcGluGAIgASgJQg0KC19zcG91c2VfcGluIroBCgtOYW1lQ2hhbmdlZBIpCghuZXdfbmFtZRgBIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSLgoNcHJldmlvdXNfbmFtZRgCIAEoCzIXLnJlZ2lzdHJ5LnYxLlBlcnNvbk5hbWUSDgoGcmVhc29uGAMgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAQgASgJEhgKC2xlZ2FsX2Jhc2lzGAUgASgJSACIAQFCDgoMX2xlZ2FsX2Jhc2lzIsUBCg9SZWNvcmRDb3JyZWN0ZWQSDQoFZmllbGQYASABKAkSFgoOb2xkX3ZhbHVlX2pzb24YAiABKAkSFgoObmV3X3ZhbHVlX2pzb24YAyABKAkSDgoGcmVhc29uGAQgASgJEhMKC2xlZ2FsX2Jhc2lzGAUgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAYgASgJEh8KEmNvcnJlY3RlZF9ldmVudF9pZBgHIAEoCUgAiAEBQhUKE19jb3JyZWN0ZWRfZXZlbnRfaWQijgEKEFBpblJlZXN0YWJsaXNoZWQSDwoHbmV3X3BpbhgBIAEoCRIOCgZyZWFzb24YAiABKAkSGAoLbGVnYWxfYmFzaXMYAyABKAlIAIgBARIWCg5lZmZlY3RpdmVfZGF0ZRgEIAEoCRIXCg9jb3JyZWN0ZWRfZmllbGQYBSABKAlCDgoMX2xlZ2FsX2Jhc2lzIm4KEENpdGl6ZW5Db250aW51ZWQSFAoMcHJldmlvdXNfcGluGAEgASgJEhYKDmVmZmVjdGl2ZV9kYXRlGAIgASgJEiwKBnJlY29yZBgDIAEoCzIcLnJlZ2lzdHJ5LnYxLkNpdGl6ZW5TbmFwc2hvdCKBBgoPQ2l0aXplblNuYXBzaG90EiUKBG5hbWUYASABKAsyFy5yZWdpc3RyeS52MS5QZXJzb25OYW1lEh0KA3NleBgCIAEoDjIQLnJlZ2lzdHJ5LnYxLlNleBIVCg1kYXRlX29mX2JpcnRoGAMgASgJEioKDnBsYWNlX29mX2JpcnRoGAQgASgLMhIucmVnaXN0cnkudjEuUGxhY2USEwoLbmF0aW9uYWxpdHkYBSABKAkSFgoJZXRobmljaXR5GAYgASgJSACIAQESFwoKbW90aGVyX3BpbhgHIAEoCUgBiAEBEhcKCmZhdGhlcl9waW4YCCABKAlIAogBARIqCgZzdGF0dXMYCSABKA4yGi5yZWdpc3RyeS52MS5DaXRpemVuU3RhdHVzEhoKDWRhdGVfb2ZfZGVhdGgYCiABKAlIA4gBARJMChNwZXJtYW5lbnRfcmVzaWRlbmNlGAsgASgLMi8ucmVnaXN0cnkudjEuQ2l0aXplblNuYXBzaG90LlBlcm1hbmVudFJlc2lkZW5jZRJMChN0ZW1wb3JhcnlfcmVzaWRlbmNlGAwgASgLMi8ucmVnaXN0cnkudjEuQ2l0aXplblNuYXBzaG90LlRlbXBvcmFyeVJlc2lkZW5jZRIWCg5tYXJpdGFsX3N0YXR1cxgNIAEoCRIXCgpzcG91c2VfcGluGA4gASgJSASIAQEaSgoSUGVybWFuZW50UmVzaWRlbmNlEiUKB2FkZHJlc3MYASABKAsyFC5yZWdpc3RyeS52MS5BZGRyZXNzEg0KBXNpbmNlGAIgASgJGlgKElRlbXBvcmFyeVJlc2lkZW5jZRIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxIMCgRmcm9tGAIgASgJEg0KBXVudGlsGAMgASgJQgwKCl9ldGhuaWNpdHlCDQoLX21vdGhlcl9waW5CDQoLX2ZhdGhlcl9waW5CEAoOX2RhdGVfb2ZfZGVhdGhCDQoLX3Nwb3VzZV9waW4i8AMKD0NpdGl6ZW5JbXBvcnRlZBIlCgRuYW1lGAEgASgLMhcucmVnaXN0cnkudjEuUGVyc29uTmFtZRIdCgNzZXgYAiABKA4yEC5yZWdpc3RyeS52MS5TZXgSFQoNZGF0ZV9vZl9iaXJ0aBgDIAEoCRIqCg5wbGFjZV9vZl9iaXJ0aBgEIAEoCzISLnJlZ2lzdHJ5LnYxLlBsYWNlEhMKC25hdGlvbmFsaXR5GAUgASgJEhYKCWV0aG5pY2l0eRgGIAEoCUgAiAEBEhcKCm1vdGhlcl9waW4YByABKAlIAYgBARIXCgpmYXRoZXJfcGluGAggASgJSAKIAQESQwoTcGVybWFuZW50X3Jlc2lkZW5jZRgJIAEoCzImLnJlZ2lzdHJ5LnYxLkNpdGl6ZW5JbXBvcnRlZC5SZXNpZGVuY2USGgoNZGF0ZV9vZl9kZWF0aBgKIAEoCUgDiAEBEhMKC2ltcG9ydGVkX29uGAsgASgJGkEKCVJlc2lkZW5jZRIlCgdhZGRyZXNzGAEgASgLMhQucmVnaXN0cnkudjEuQWRkcmVzcxINCgVzaW5jZRgCIAEoCUIMCgpfZXRobmljaXR5Qg0KC19tb3RoZXJfcGluQg0KC19mYXRoZXJfcGluQhAKDl9kYXRlX29mX2RlYXRoKsoBChJDYW5jZWxsYXRpb25SZWFzb24SIwofQ0FOQ0VMTEFUSU9OX1JFQVNPTl9VTlNQRUNJRklFRBAAEiAKHENBTkNFTExBVElPTl9SRUFTT05fREVDRUFTRUQQARIkCiBDQU5DRUxMQVRJT05fUkVBU09OX01PVkVEX0FCUk9BRBACEigKJENBTkNFTExBVElPTl9SRUFTT05fQUJTRU5UXzEyX01PTlRIUxADEh0KGUNBTkNFTExBVElPTl9SRUFTT05fT1RIRVIQBCpmCg1DaXRpemVuU3RhdHVzEh4KGkNJVElaRU5fU1RBVFVTX1VOU1BFQ0lGSUVEEAASGAoUQ0lUSVpFTl9TVEFUVVNfQUxJVkUQARIbChdDSVRJWkVOX1NUQVRVU19ERUNFQVNFRBACYgZwcm90bzM", [file_registry_v1_common]);
 
 /**
  * A birth was registered: the citizen's stream starts and the PIN is assigned.
@@ -349,6 +349,13 @@ export type MarriageRegistered = Message<"registry.v1.MarriageRegistered"> & {
    * @generated from field: optional string certificate_number = 3;
    */
   certificateNumber?: string | undefined;
+
+  /**
+   * The marriage (its own stream `marriage-<id>`, `GET /v1/marriages/{id}`).
+   *
+   * @generated from field: string marriage_id = 4;
+   */
+  marriageId: string;
 };
 
 /**
@@ -384,6 +391,13 @@ export type DivorceRegistered = Message<"registry.v1.DivorceRegistered"> & {
    * @generated from field: optional string decision_number = 3;
    */
   decisionNumber?: string | undefined;
+
+  /**
+   * The marriage dissolved.
+   *
+   * @generated from field: string marriage_id = 4;
+   */
+  marriageId: string;
 };
 
 /**
@@ -392,6 +406,276 @@ export type DivorceRegistered = Message<"registry.v1.DivorceRegistered"> & {
  */
 export const DivorceRegisteredSchema: GenMessage<DivorceRegistered> = /*@__PURE__*/
   messageDesc(file_registry_v1_events, 7);
+
+/**
+ * A marriage registration taken back: the other spouse's side could not be recorded (married
+ * meanwhile, died...), so the marriage never held. Valid time: `marriage_date`.
+ *
+ * @generated from message registry.v1.MarriageWithdrawn
+ */
+export type MarriageWithdrawn = Message<"registry.v1.MarriageWithdrawn"> & {
+  /**
+   * The marriage withdrawn.
+   *
+   * @generated from field: string marriage_id = 1;
+   */
+  marriageId: string;
+
+  /**
+   * The would-be spouse's PIN.
+   *
+   * @generated from field: string spouse_pin = 2;
+   */
+  spousePin: string;
+
+  /**
+   * Date the marriage was to hold from, `YYYY-MM-DD`.
+   *
+   * @generated from field: string marriage_date = 3;
+   */
+  marriageDate: string;
+
+  /**
+   * The citizen's marital status again ("single", "divorced", "widowed").
+   *
+   * @generated from field: string marital_status = 4;
+   */
+  maritalStatus: string;
+
+  /**
+   * The rule that refused the other side (e.g. "ALREADY_MARRIED").
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message registry.v1.MarriageWithdrawn.
+ * Use `create(MarriageWithdrawnSchema)` to create a new message.
+ */
+export const MarriageWithdrawnSchema: GenMessage<MarriageWithdrawn> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 8);
+
+/**
+ * A spouse died: the marriage ended. On the survivor's stream the survivor is widowed; on the
+ * deceased's stream it marks the marriage ended. Valid time: `ended_on`.
+ *
+ * @generated from message registry.v1.MarriageEndedByDeath
+ */
+export type MarriageEndedByDeath = Message<"registry.v1.MarriageEndedByDeath"> & {
+  /**
+   * The marriage ended.
+   *
+   * @generated from field: string marriage_id = 1;
+   */
+  marriageId: string;
+
+  /**
+   * The other spouse's PIN.
+   *
+   * @generated from field: string spouse_pin = 2;
+   */
+  spousePin: string;
+
+  /**
+   * The PIN of the spouse who died.
+   *
+   * @generated from field: string deceased_pin = 3;
+   */
+  deceasedPin: string;
+
+  /**
+   * Date of the death, `YYYY-MM-DD`.
+   *
+   * @generated from field: string ended_on = 4;
+   */
+  endedOn: string;
+};
+
+/**
+ * Describes the message registry.v1.MarriageEndedByDeath.
+ * Use `create(MarriageEndedByDeathSchema)` to create a new message.
+ */
+export const MarriageEndedByDeathSchema: GenMessage<MarriageEndedByDeath> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 9);
+
+/**
+ * The death that ended a marriage was annulled: the survivor is married again.
+ * Valid time: `ended_on` (the annulled date).
+ *
+ * @generated from message registry.v1.MarriageRestored
+ */
+export type MarriageRestored = Message<"registry.v1.MarriageRestored"> & {
+  /**
+   * The marriage restored.
+   *
+   * @generated from field: string marriage_id = 1;
+   */
+  marriageId: string;
+
+  /**
+   * The spouse's PIN.
+   *
+   * @generated from field: string spouse_pin = 2;
+   */
+  spousePin: string;
+
+  /**
+   * The date the marriage had been taken to end, `YYYY-MM-DD`.
+   *
+   * @generated from field: string ended_on = 3;
+   */
+  endedOn: string;
+};
+
+/**
+ * Describes the message registry.v1.MarriageRestored.
+ * Use `create(MarriageRestoredSchema)` to create a new message.
+ */
+export const MarriageRestoredSchema: GenMessage<MarriageRestored> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 10);
+
+/**
+ * A death registered in error was annulled: the citizen is alive again from the start, and what
+ * the death ended is restored. Valid time: `date_of_death` (the annulled date).
+ *
+ * @generated from message registry.v1.DeathAnnulled
+ */
+export type DeathAnnulled = Message<"registry.v1.DeathAnnulled"> & {
+  /**
+   * The date of death annulled, `YYYY-MM-DD`.
+   *
+   * @generated from field: string date_of_death = 1;
+   */
+  dateOfDeath: string;
+
+  /**
+   * Free-text reason.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * Reference of the decision.
+   *
+   * @generated from field: string legal_basis = 3;
+   */
+  legalBasis: string;
+
+  /**
+   * The permanent residence the death's cancellation removed; absent when none.
+   *
+   * @generated from field: registry.v1.DeathAnnulled.RestoredResidence restored_permanent_residence = 4;
+   */
+  restoredPermanentResidence?: DeathAnnulled_RestoredResidence | undefined;
+
+  /**
+   * The temporary residence the death ended; absent when none.
+   *
+   * @generated from field: registry.v1.DeathAnnulled.RestoredResidence restored_temporary_residence = 5;
+   */
+  restoredTemporaryResidence?: DeathAnnulled_RestoredResidence | undefined;
+
+  /**
+   * The marriage the death ended; absent when none.
+   *
+   * @generated from field: registry.v1.DeathAnnulled.RestoredMarriage restored_marriage = 6;
+   */
+  restoredMarriage?: DeathAnnulled_RestoredMarriage | undefined;
+
+  /**
+   * The marital status after the annulment ("single", "married", "divorced", "widowed").
+   *
+   * @generated from field: string marital_status = 7;
+   */
+  maritalStatus: string;
+
+  /**
+   * The spouse's PIN when married; absent otherwise.
+   *
+   * @generated from field: optional string spouse_pin = 8;
+   */
+  spousePin?: string | undefined;
+};
+
+/**
+ * Describes the message registry.v1.DeathAnnulled.
+ * Use `create(DeathAnnulledSchema)` to create a new message.
+ */
+export const DeathAnnulledSchema: GenMessage<DeathAnnulled> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 11);
+
+/**
+ * A residence restored: the address and since when.
+ *
+ * @generated from message registry.v1.DeathAnnulled.RestoredResidence
+ */
+export type DeathAnnulled_RestoredResidence = Message<"registry.v1.DeathAnnulled.RestoredResidence"> & {
+  /**
+   * The address.
+   *
+   * @generated from field: registry.v1.Address address = 1;
+   */
+  address?: Address | undefined;
+
+  /**
+   * First day of a permanent residence, `YYYY-MM-DD`; absent for a temporary one.
+   *
+   * @generated from field: optional string since = 2;
+   */
+  since?: string | undefined;
+
+  /**
+   * First day of a temporary residence, `YYYY-MM-DD`; absent for a permanent one.
+   *
+   * @generated from field: optional string from = 3;
+   */
+  from?: string | undefined;
+
+  /**
+   * Last day of a temporary residence, `YYYY-MM-DD`; absent for a permanent one.
+   *
+   * @generated from field: optional string until = 4;
+   */
+  until?: string | undefined;
+};
+
+/**
+ * Describes the message registry.v1.DeathAnnulled.RestoredResidence.
+ * Use `create(DeathAnnulled_RestoredResidenceSchema)` to create a new message.
+ */
+export const DeathAnnulled_RestoredResidenceSchema: GenMessage<DeathAnnulled_RestoredResidence> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 11, 0);
+
+/**
+ * A marriage restored.
+ *
+ * @generated from message registry.v1.DeathAnnulled.RestoredMarriage
+ */
+export type DeathAnnulled_RestoredMarriage = Message<"registry.v1.DeathAnnulled.RestoredMarriage"> & {
+  /**
+   * The marriage.
+   *
+   * @generated from field: string marriage_id = 1;
+   */
+  marriageId: string;
+
+  /**
+   * The spouse's PIN.
+   *
+   * @generated from field: string spouse_pin = 2;
+   */
+  spousePin: string;
+};
+
+/**
+ * Describes the message registry.v1.DeathAnnulled.RestoredMarriage.
+ * Use `create(DeathAnnulled_RestoredMarriageSchema)` to create a new message.
+ */
+export const DeathAnnulled_RestoredMarriageSchema: GenMessage<DeathAnnulled_RestoredMarriage> = /*@__PURE__*/
+  messageDesc(file_registry_v1_events, 11, 1);
 
 /**
  * The citizen's name was changed (a civil-status change, not a correction of an error: that is
@@ -441,7 +725,7 @@ export type NameChanged = Message<"registry.v1.NameChanged"> & {
  * Use `create(NameChangedSchema)` to create a new message.
  */
 export const NameChangedSchema: GenMessage<NameChanged> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 8);
+  messageDesc(file_registry_v1_events, 12);
 
 /**
  * A recorded fact was found wrong and corrected. Corrections never edit an event: the earlier
@@ -510,7 +794,7 @@ export type RecordCorrected = Message<"registry.v1.RecordCorrected"> & {
  * Use `create(RecordCorrectedSchema)` to create a new message.
  */
 export const RecordCorrectedSchema: GenMessage<RecordCorrected> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 9);
+  messageDesc(file_registry_v1_events, 13);
 
 /**
  * The citizen's PIN was re-established under a new number (e.g. a PIN inconsistent with the
@@ -563,7 +847,7 @@ export type PinReestablished = Message<"registry.v1.PinReestablished"> & {
  * Use `create(PinReestablishedSchema)` to create a new message.
  */
 export const PinReestablishedSchema: GenMessage<PinReestablished> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 10);
+  messageDesc(file_registry_v1_events, 14);
 
 /**
  * The first event of a stream continuing a citizen whose PIN was re-established; history before
@@ -599,7 +883,7 @@ export type CitizenContinued = Message<"registry.v1.CitizenContinued"> & {
  * Use `create(CitizenContinuedSchema)` to create a new message.
  */
 export const CitizenContinuedSchema: GenMessage<CitizenContinued> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 11);
+  messageDesc(file_registry_v1_events, 15);
 
 /**
  * A citizen's record as carried over to a re-established PIN (the domain's CitizenSnapshot).
@@ -690,6 +974,20 @@ export type CitizenSnapshot = Message<"registry.v1.CitizenSnapshot"> & {
    * @generated from field: registry.v1.CitizenSnapshot.TemporaryResidence temporary_residence = 12;
    */
   temporaryResidence?: CitizenSnapshot_TemporaryResidence | undefined;
+
+  /**
+   * Marital status: "single", "married", "divorced" or "widowed".
+   *
+   * @generated from field: string marital_status = 13;
+   */
+  maritalStatus: string;
+
+  /**
+   * The spouse's PIN while married; absent otherwise.
+   *
+   * @generated from field: optional string spouse_pin = 14;
+   */
+  spousePin?: string | undefined;
 };
 
 /**
@@ -697,7 +995,7 @@ export type CitizenSnapshot = Message<"registry.v1.CitizenSnapshot"> & {
  * Use `create(CitizenSnapshotSchema)` to create a new message.
  */
 export const CitizenSnapshotSchema: GenMessage<CitizenSnapshot> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 12);
+  messageDesc(file_registry_v1_events, 16);
 
 /**
  * The permanent residence and since when it holds.
@@ -725,7 +1023,7 @@ export type CitizenSnapshot_PermanentResidence = Message<"registry.v1.CitizenSna
  * Use `create(CitizenSnapshot_PermanentResidenceSchema)` to create a new message.
  */
 export const CitizenSnapshot_PermanentResidenceSchema: GenMessage<CitizenSnapshot_PermanentResidence> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 12, 0);
+  messageDesc(file_registry_v1_events, 16, 0);
 
 /**
  * The temporary residence and its period.
@@ -760,7 +1058,7 @@ export type CitizenSnapshot_TemporaryResidence = Message<"registry.v1.CitizenSna
  * Use `create(CitizenSnapshot_TemporaryResidenceSchema)` to create a new message.
  */
 export const CitizenSnapshot_TemporaryResidenceSchema: GenMessage<CitizenSnapshot_TemporaryResidence> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 12, 1);
+  messageDesc(file_registry_v1_events, 16, 1);
 
 /**
  * A citizen was carried over from the legacy register during the initial load: the first event of
@@ -854,7 +1152,7 @@ export type CitizenImported = Message<"registry.v1.CitizenImported"> & {
  * Use `create(CitizenImportedSchema)` to create a new message.
  */
 export const CitizenImportedSchema: GenMessage<CitizenImported> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 13);
+  messageDesc(file_registry_v1_events, 17);
 
 /**
  * The current permanent residence as the legacy register held it.
@@ -882,7 +1180,7 @@ export type CitizenImported_Residence = Message<"registry.v1.CitizenImported.Res
  * Use `create(CitizenImported_ResidenceSchema)` to create a new message.
  */
 export const CitizenImported_ResidenceSchema: GenMessage<CitizenImported_Residence> = /*@__PURE__*/
-  messageDesc(file_registry_v1_events, 13, 0);
+  messageDesc(file_registry_v1_events, 17, 0);
 
 /**
  * Why a permanent residence was cancelled (domain `CancellationReason`).

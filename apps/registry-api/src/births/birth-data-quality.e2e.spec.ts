@@ -1,0 +1,3 @@
+import { birthDataQualitySuite } from './birth-data-quality.e2e';
+
+birthDataQualitySuite('postgresql');

@@ -1,0 +1,4 @@
+import { birthDataQualitySuite } from './birth-data-quality.e2e';
+
+// The same end-to-end suite with KurrentDB as the event store, through the real client.
+birthDataQualitySuite('kurrentdb');

@@ -1,0 +1,3 @@
+import { temporaryResidenceSuite } from './temporary-residence.e2e';
+
+temporaryResidenceSuite('postgresql');

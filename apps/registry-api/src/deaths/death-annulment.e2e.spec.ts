@@ -1,0 +1,3 @@
+import { deathAnnulmentSuite } from './death-annulment.e2e';
+
+deathAnnulmentSuite('postgresql');

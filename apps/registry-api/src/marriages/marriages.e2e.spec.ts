@@ -1,0 +1,3 @@
+import { marriagesSuite } from './marriages.e2e';
+
+marriagesSuite('postgresql');

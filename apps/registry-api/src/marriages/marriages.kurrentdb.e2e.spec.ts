@@ -1,0 +1,4 @@
+import { marriagesSuite } from './marriages.e2e';
+
+// The same end-to-end suite with KurrentDB as the event store, through the real client.
+marriagesSuite('kurrentdb');
