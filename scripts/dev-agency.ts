@@ -6,7 +6,7 @@
  * Brokers from KAFKA_BROKERS (default 127.0.0.1:9092). Ctrl+C stops it.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { ReferenceAgency, type AgencyBehaviour } from '@registry/testing/reference-agency/reference-agency';
+import { ReferenceAgency, type AgencyBehaviour } from '@registry/procedures/reference-agency/reference-agency';
 
 function behaviourFrom(args: readonly string[]): AgencyBehaviour {
   const delayAt = args.indexOf('--delay');

@@ -17,7 +17,7 @@ import { citizenStream } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { ensureDatabase } from '@registry/platform';
 import { startKafkaCluster } from '@registry/testing/kafka-server';
-import { ReferenceAgency } from '@registry/testing/reference-agency/reference-agency';
+import { ReferenceAgency } from '@registry/procedures/reference-agency/reference-agency';
 import { machineLine, percentile } from '../shared/conditions';
 
 const { values } = parseArgs({

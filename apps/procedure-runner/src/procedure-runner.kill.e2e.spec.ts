@@ -11,7 +11,7 @@ import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/e
 import { procedureIdFor } from '@registry/procedures';
 import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { testBrokers } from '@registry/testing/kafka-server';
-import { ReferenceAgency } from '@registry/testing/reference-agency/reference-agency';
+import { ReferenceAgency } from '@registry/procedures/reference-agency/reference-agency';
 
 /**
  * Decree 63 procedures under crashes: the procedure runner (apps/procedure-runner, a child

@@ -52,3 +52,19 @@ export class ProcedureAnswerDto {
   @ApiProperty() revision: number;
   @ApiProperty({ type: [ProcedureStepAnswer] }) steps: ProcedureStepAnswer[];
 }
+
+export class ProcedureListItem {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['birth', 'death'] }) kind: string;
+  @ApiProperty() pin: string;
+  @ApiProperty() provinceCode: string;
+  @ApiProperty({ enum: PROCEDURE_STATUSES }) status: string;
+  @ApiProperty() startedAt: string;
+  @ApiProperty() dueBy: string;
+  @ApiProperty() overdue: boolean;
+}
+
+export class ProcedureListAnswer {
+  @ApiProperty({ type: [ProcedureListItem] }) items: ProcedureListItem[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { EventSourcedHandler } from '@registry/app';
@@ -12,7 +13,7 @@ import { procedureStream } from '@registry/domain';
 import { answerRevision, envelopeOf } from '../http/write-context';
 import { requireOffice } from '../http/access/jurisdiction';
 import { rejectInvalidCursor, today } from '../queries/query-answers';
-import { ProcedureAnswerDto, ProcedureListQuery } from './procedure.dto';
+import { ProcedureAnswerDto, ProcedureListAnswer, ProcedureListQuery } from './procedure.dto';
 
 const PROCEDURE_ID = /^[0-9a-f-]{36}$/;
 
@@ -28,6 +29,11 @@ export class ProceduresController {
   ) {}
 
   @Get()
+  @Operation(
+    'List procedures of a province: by status, overdue, newest first',
+    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 403: ['JURISDICTION_DENIED'] }),
+  )
+  @ApiOkResponse({ type: ProcedureListAnswer })
   async list(@Query() query: ProcedureListQuery) {
     const filter = { ...query, today: today(), limit: query.limit ?? DEFAULT_PAGE_SIZE };
     return listProcedures(this.pool, filter).catch(rejectInvalidCursor);
@@ -35,6 +41,10 @@ export class ProceduresController {
 
   /** Read from the procedure's own stream: never behind the runner. */
   @Get(':id')
+  @Operation(
+    'Where a linked procedure stands: status, deadline, each step',
+    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 404: ['PROCEDURE_NOT_FOUND'] }),
+  )
   @ApiOkResponse({ type: ProcedureAnswerDto })
   async get(@Param('id') id: string): Promise<ProcedureAnswer> {
     return this.read(id);
@@ -43,6 +53,17 @@ export class ProceduresController {
   /** Runs the failed step of a procedure that needs attention again. */
   @Post(':id/retry')
   @HttpCode(200)
+  @Operation(
+    'Run the failed step of a procedure that needs attention again',
+    withErrors(CALLER_ERRORS, {
+      400: ['VALIDATION_FAILED'],
+      403: ['JURISDICTION_DENIED'],
+      404: ['PROCEDURE_NOT_FOUND'],
+      409: ['PROCEDURE_NOT_RETRYABLE'],
+      503: ['WRITE_CONTENTION', 'SERVICE_UNAVAILABLE'],
+    }),
+  )
+  @ApiBody({ required: false, description: 'No body', schema: { type: 'object', properties: {} } })
   @ApiOkResponse({ type: ProcedureAnswerDto })
   async retry(
     @Param('id') id: string,

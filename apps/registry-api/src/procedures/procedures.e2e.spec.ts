@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { procedureStream } from '@registry/domain';
 import { EVENT_STORE, type EventStore } from '@registry/event-store';
 import { testBrokers } from '@registry/testing/kafka-server';
-import { ReferenceAgency } from '@registry/testing/reference-agency/reference-agency';
+import { ReferenceAgency } from '@registry/procedures/reference-agency/reference-agency';
 import { ApiHarness, birthApplication } from '../test-support/api-harness';
 
 /**

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { RequestAction, ServiceKind } from '@registry/contracts';
-import {
-  decodeServiceRequest,
-  encodeServiceReply,
-  ensureServiceTopics,
-  replyTopic,
-  requestTopic,
-  type ServiceReplyInit,
-} from '@registry/procedures';
+import { decodeServiceRequest, encodeServiceReply, type ServiceReplyInit } from '../agencies/service-messages';
+import { ensureServiceTopics, replyTopic, requestTopic } from '../agencies/service-topics';
 
 /** How the reference agency answers (for demos and tests). */
 export interface AgencyBehaviour {
