@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnnulDeathCommand, type WriteResult } from '@registry/app';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
+import { CITIZEN_WRITE_ERRORS, Operation, withErrors } from '../http/openapi';
 import { citizenWriteOf, revisionAnswer } from '../http/write-context';
 import { RevisionAnswer } from '../http/common.dto';
 import { PinPipe } from '../http/pin.pipe';
@@ -17,6 +18,10 @@ export class DeathAnnulmentController {
 
   @Post('death/annulment')
   @HttpCode(200)
+  @Operation(
+    'Annul a death registered in error: the citizen is alive again, what the death ended is restored',
+    withErrors(CITIZEN_WRITE_ERRORS, { 422: ['CITIZEN_NOT_DECEASED', 'SPOUSE_REMARRIED'] }),
+  )
   @ApiOkResponse({ type: RevisionAnswer })
   async annul(
     @Param('pin', PinPipe) pin: string,

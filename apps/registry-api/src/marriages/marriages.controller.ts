@@ -11,6 +11,7 @@ import {
 import type { MarriageState } from '@registry/domain';
 import { CurrentPrincipal, HttpProblem, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import { envelopeOf } from '../http/write-context';
 import { DivorceDto, MarriageAnswer, MarriageDto, MarriageWriteAnswer } from './marriage.dto';
 
@@ -28,6 +29,21 @@ export class MarriagesController {
 
   @Post()
   @HttpCode(201)
+  @Operation('Register a marriage: recorded on both spouses, or on neither', {
+    400: ['VALIDATION_FAILED'],
+    401: ['UNAUTHENTICATED'],
+    403: ['FORBIDDEN', 'JURISDICTION_DENIED'],
+    404: ['CITIZEN_NOT_FOUND'],
+    409: ['IDEMPOTENCY_KEY_REUSED'],
+    422: [
+      'ALREADY_MARRIED',
+      'UNDER_MARRIAGEABLE_AGE',
+      'PROHIBITED_RELATIONSHIP',
+      'SPOUSES_NOT_DISTINCT',
+      'CITIZEN_DECEASED',
+    ],
+    503: ['WRITE_CONTENTION'],
+  })
   @UseInterceptors(IdempotencyInterceptor)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: MarriageWriteAnswer })
@@ -51,6 +67,15 @@ export class MarriagesController {
 
   @Post(':id/divorce')
   @HttpCode(200)
+  @Operation('Register a divorce: recorded on the marriage and on both spouses', {
+    400: ['VALIDATION_FAILED'],
+    401: ['UNAUTHENTICATED'],
+    403: ['FORBIDDEN'],
+    404: ['MARRIAGE_NOT_FOUND'],
+    409: ['IDEMPOTENCY_KEY_REUSED'],
+    422: ['MARRIAGE_NOT_IN_FORCE', 'DIVORCE_BEFORE_MARRIAGE', 'EFFECTIVE_DATE_IN_FUTURE'],
+    503: ['WRITE_CONTENTION'],
+  })
   @UseInterceptors(IdempotencyInterceptor)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: MarriageWriteAnswer })
@@ -70,6 +95,10 @@ export class MarriagesController {
   }
 
   @Get(':id')
+  @Operation(
+    'A marriage: spouses, date, status and end',
+    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 404: ['MARRIAGE_NOT_FOUND'] }),
+  )
   @ApiOkResponse({ type: MarriageAnswer })
   async find(@Param('id') id: string): Promise<MarriageAnswer> {
     const marriage: MarriageState = await this.queries.execute(new FindMarriageQuery(validMarriageId(id)));

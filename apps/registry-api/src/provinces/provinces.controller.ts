@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger
 import { PROVINCES, communesOf, findProvince, isCivilDate, provinceValidOn } from '@registry/domain';
 import { HttpProblem } from '@registry/platform';
 import { invalidQuery, today } from '../queries/query-answers';
+import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
+import { CommunesAnswer, ProvincesAnswer } from './provinces.dto';
 
 const PROVINCE_CODE = /^\d{3}$/;
 
@@ -15,7 +17,8 @@ const PROVINCE_CODE = /^\d{3}$/;
 @Controller('v1/provinces')
 export class ProvincesController {
   @Get()
-  @ApiOkResponse({ description: 'Every province with its validity and, for a merged one, its successor' })
+  @Operation('The provinces with their validity and, for a merged one, its successor', CALLER_ERRORS)
+  @ApiOkResponse({ type: ProvincesAnswer })
   list() {
     return {
       items: PROVINCES.map((p) => ({
@@ -29,8 +32,12 @@ export class ProvincesController {
   }
 
   @Get(':code/communes')
+  @Operation(
+    'The communes of a province valid on a date',
+    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 404: ['PROVINCE_NOT_FOUND'] }),
+  )
   @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD; default today' })
-  @ApiOkResponse({ description: 'The communes of the province valid on the date, in code order' })
+  @ApiOkResponse({ type: CommunesAnswer })
   communes(@Param('code') code: string, @Query('date') date?: string) {
     const on = date ?? today();
     if (!PROVINCE_CODE.test(code)) throw invalidQuery('code', 'must be 3 digits');

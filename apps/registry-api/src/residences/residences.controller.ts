@@ -78,6 +78,18 @@ export class ResidencesController {
 
   @Post('temporary-residence/end')
   @HttpCode(200)
+  @Operation(
+    'End the temporary residence in force before its registered end',
+    withErrors(CITIZEN_WRITE_ERRORS, {
+      422: [
+        'NO_TEMPORARY_RESIDENCE',
+        'RESIDENCE_DATE_BEFORE_CURRENT',
+        'CITIZEN_DECEASED',
+        'EFFECTIVE_DATE_IN_FUTURE',
+        'EFFECTIVE_DATE_BEFORE_BIRTH',
+      ],
+    }),
+  )
   @ApiOkResponse({ type: RevisionAnswer })
   async endTemporaryResidence(
     @Param('pin', PinPipe) pin: string,
