@@ -112,6 +112,40 @@ describe('death procedure', () => {
   });
 });
 
+describe('a death annulled', () => {
+  it('cancels its procedure: each step compensated, the allowance request withdrawn, the residence restored', async () => {
+    agency.behaviour = { decision: 'grant', delayMs: 0, replyTwice: false };
+    const pin = await api.registerCitizen({ dateOfBirth: '1951-03-01' });
+    await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
+      body: { address: home, effectiveDate: '1990-01-01' },
+    });
+    const death = await api.call('POST', `/v1/citizens/${pin}/death`, {
+      body: {
+        dateOfDeath: '2026-02-10',
+        placeOfDeath: { provinceCode: '001', detail: null },
+        certificateNumber: 'KT-2',
+      },
+    });
+    const id = death.body.procedureId;
+    await api.procedureWhen(id, (p) => p.status === 'completed');
+    const annulled = await api.call('POST', `/v1/citizens/${pin}/death/annulment`, {
+      body: { reason: 'registered in error', legalBasis: 'QĐ 7' },
+    });
+    expect(annulled.status).toBe(200);
+    const cancelled = await api.procedureWhen(id, (p) => p.status === 'cancelled');
+    expect(cancelled.steps.map((step: any) => step.status)).toEqual(['compensated', 'compensated']);
+    const requestId = `${id}.funeral_allowance`;
+    const deadline = Date.now() + 30_000;
+    const withdrawals = () => agency.received.filter((r) => r.requestId === requestId && r.action === 'withdraw');
+    while (withdrawals().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(withdrawals()).not.toHaveLength(0);
+    const types = (await api.streamEvents(pin)).map((event) => event.type);
+    expect(types.slice(-3)).toEqual(['DeathRegistered', 'PermanentResidenceCancelled', 'DeathAnnulled']);
+    const annulment = (await api.streamEvents(pin)).at(-1)!;
+    expect(annulment.data).toMatchObject({ restoredPermanentResidence: { address: home, since: '1990-01-01' } });
+  });
+});
+
 describe('reading procedures', () => {
   it('answers 404 for an unknown procedure and 403 to a historian', async () => {
     const supervisor = api.token({ roles: ['supervisor'], office: '001' });
