@@ -41,6 +41,8 @@ describe('GET /v1/citizens/{pin} from the read model', () => {
       fatherPin: null,
       permanentResidence: { address: hanoi, since: '2024-03-05' },
       temporaryResidence: null,
+      maritalStatus: 'single',
+      spousePin: null,
       revision: 1,
     });
   });
