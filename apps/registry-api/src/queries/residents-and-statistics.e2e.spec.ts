@@ -130,6 +130,7 @@ describe('GET /v1/operations/projections', () => {
       'citizens',
       'residences',
       'vital-statistics',
+      'procedures',
     ]);
     expect(answer.body.projections[0]).toMatchObject({ processed: 9, lag: { events: 0, seconds: 0 }, rebuild: null });
     expect((await api.get('/v1/operations/projections', ['officer'])).status).toBe(403);
