@@ -152,7 +152,8 @@ export function errorsSuite(store: StoreName): void {
       ));
 
     it.each([
-      ['BIRTH_DATE_IN_FUTURE', birthApplication({}, { dateOfBirth: '2999-01-01' })],
+      ['BIRTH_DATE_IN_FUTURE', birthApplication({}, { dateOfBirth: '2099-01-01' })],
+      ['BIRTH_YEAR_OUT_OF_RANGE', birthApplication({}, { dateOfBirth: '2999-01-01' })],
       ['UNKNOWN_ADMINISTRATIVE_UNIT', birthApplication({}, { placeOfBirth: { provinceCode: '999' } })],
       [
         'UNKNOWN_ADMINISTRATIVE_UNIT',
