@@ -161,11 +161,7 @@ export class MarriageProcess {
     return this.streams.load(marriageStreams, marriageId);
   }
 
-  private async onMarriage(
-    marriageId: string,
-    command: MarriageCommand,
-    envelope: CommandEnvelope,
-  ): Promise<void> {
+  private async onMarriage(marriageId: string, command: MarriageCommand, envelope: CommandEnvelope): Promise<void> {
     const expected = command.type === 'RequestMarriage' ? { expected: 'no_stream' as const } : {};
     try {
       await this.streams.handle(marriageStreams, marriageId, marriageCommand(command, envelope), envelope, expected);
