@@ -23,11 +23,12 @@ const MAX_BATCH = 500;
 const logger = new Logger('AuditTrail');
 
 /**
- * The audit log's writer, by group commit: a read waits until its record is in PostgreSQL (no
- * answer leaves unaudited; a crash of the registry loses none), but the records of all reads
- * that arrive while one INSERT runs go into the next INSERT together. Its own connection commits
- * without waiting for the WAL flush (synchronous_commit off): a read does not wait for a disk,
- * and only a crash of the database server itself could lose the last fraction of a second.
+ * The audit log's writer, by group commit (ADR 0040): a read's answer waits until its record is
+ * committed durably (synchronous_commit on, the WAL flushed: neither a crash of the registry nor
+ * one of the database server loses the record of an answered read), but the records of all reads
+ * that arrive while one INSERT and its flush run go into the next INSERT together. So a read
+ * costs one share of a flush, not a flush of its own, and the flush rate stays bounded however
+ * many reads there are.
  */
 @Injectable()
 export class AuditTrail implements OnApplicationShutdown {
@@ -37,8 +38,9 @@ export class AuditTrail implements OnApplicationShutdown {
   private readonly pool: Pool;
 
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
-    // Writes are serialized by the group commit: one connection is all it uses.
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, options: '-c synchronous_commit=off' });
+    // Writes are serialized by the group commit: one connection is all it uses. The commit is
+    // durable whatever the server's default: an answered read's record must survive its crash.
+    this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, options: '-c synchronous_commit=on' });
     this.pool.on('error', (error) => logger.warn(`idle audit connection lost: ${error.message}`));
   }
 
