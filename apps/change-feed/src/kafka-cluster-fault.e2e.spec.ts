@@ -39,7 +39,13 @@ const DB = (() => {
 })();
 const entitlements = AgencyEntitlements.fromFile(join(ROOT, 'config', 'entitlements.json'));
 const AGENCY_TOPICS = entitlements.all().map((agency) => agency.topic);
-const quiet: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+/** Requests Kafka acknowledged only in part (kafkajs skipped a partition whose leader moved), resent. */
+const resends: string[] = [];
+const quiet: RelayLogger = {
+  log: () => undefined,
+  warn: (message) => /sending those again/.test(message) && resends.push(message),
+  error: () => undefined,
+};
 
 const pins = freshPins(CITIZENS);
 const pinSet = new Set(pins);
@@ -207,6 +213,7 @@ async function writeAll(written: { count: number }): Promise<void> {
         `  node ${victim.spec.id} (leader of ${CITIZEN_EVENTS_TOPIC}/0) SIGKILLed ${killedAt.ms} ms after start, with ${killedAt.written} events written and ${killedAt.onMain} on the main topic`,
         `  down for ${downFor} ms; answering again ${restartedAfter} ms after the kill`,
         `  all ${EVENTS} events on every topic ${total} ms after start`,
+        `  requests Kafka acknowledged without some partitions (kafkajs skipped them), resent by the relay: ${resends.length}`,
         ...report,
       ].join('\n'),
     );

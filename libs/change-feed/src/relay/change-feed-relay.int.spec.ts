@@ -166,6 +166,8 @@ describe('ChangeFeedRelay', () => {
         payload: expectedPayload(event),
       });
     }
-    expect(warnings.filter((warning) => /left out|not in the contract/.test(warning))).toEqual([]);
+    // This relay starts from the beginning of the log: the previous test's unknown type is no domain type.
+    const aboutDomainTypes = warnings.filter((warning) => !warning.includes('CitizenTeleported'));
+    expect(aboutDomainTypes.filter((warning) => /left out|not in the contract/.test(warning))).toEqual([]);
   });
 });
