@@ -18,7 +18,7 @@ import {
 } from '@registry/change-feed/test-support/test-kafka';
 import { citizenStream } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
-import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { dropDatabase, ensureDatabase, testDatabaseUrl, until as untilThen } from '@registry/testing';
 import { startKafkaCluster, type KafkaCluster } from '@registry/testing/kafka-server';
 
 /**
@@ -57,13 +57,9 @@ let store: PostgresEventStore;
 let consumer: FeedConsumer;
 let relay: ChangeFeedRelay;
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${progress()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits for the condition; a timeout says how far every topic and the relay got. */
+const until = (condition: () => boolean, what: string, timeoutMs: number) =>
+  untilThen(condition, what, timeoutMs, { everyMs: 50, progress });
 
 /** Unique events seen per topic and the relay's state, for failure messages. */
 function progress(): string {

@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
-import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { ensureDatabase, testDatabaseUrl, until as untilThen } from '@registry/testing';
 import { CHANGE_FEED_MIGRATIONS } from '../checkpoint/checkpoint-store';
 import { AgencyEntitlements } from '../entitlements/agency-entitlements';
 import { freshPins, lifeOf, toAppend } from '../test-support/citizen-lives';
@@ -61,13 +61,7 @@ async function born(pin: string): Promise<string> {
   return event.eventId;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (condition: () => boolean, what: string, timeoutMs = 15_000) => untilThen(condition, what, timeoutMs);
 
 const idsOn = (topic: string) => consumer.records.filter((r) => r.topic === topic).map((r) => r.headers['event-id']);
 
