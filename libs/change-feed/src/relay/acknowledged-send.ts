@@ -10,13 +10,24 @@ const MAX_RESENDS = 10;
  */
 export class TopicPartitions {
   private readonly partitioner = Partitioners.DefaultPartitioner();
+  /** The last key's partition per partition count: an event's records on every topic share one key. */
+  private lastKey: Buffer | null = null;
+  private readonly lastPartitions = new Map<number, number>();
 
   constructor(private readonly partitions: ReadonlyMap<string, PartitionMetadata[]>) {}
 
   partitionOf(topic: string, key: Buffer): number {
     const partitionMetadata = this.partitions.get(topic);
     if (!partitionMetadata?.length) throw new Error(`no partition metadata for ${topic}`);
-    return this.partitioner({ topic, partitionMetadata, message: { key, value: null } });
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastPartitions.clear();
+    }
+    const known = this.lastPartitions.get(partitionMetadata.length);
+    if (known !== undefined) return known;
+    const partition = this.partitioner({ topic, partitionMetadata, message: { key, value: null } });
+    this.lastPartitions.set(partitionMetadata.length, partition);
+    return partition;
   }
 }
 

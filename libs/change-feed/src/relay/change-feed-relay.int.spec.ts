@@ -1,6 +1,6 @@
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
-import { ensureDatabase, testDatabaseUrl, until as untilThen } from '@registry/testing';
+import { dropDatabase, ensureDatabase, testDatabaseUrl, until as untilThen } from '@registry/testing';
 import { CHANGE_FEED_MIGRATIONS } from '../checkpoint/checkpoint-store';
 import { AgencyEntitlements } from '../entitlements/agency-entitlements';
 import { freshPins, lifeOf, toAppend } from '../test-support/citizen-lives';
@@ -86,12 +86,9 @@ afterAll(async () => {
   await consumer?.stop();
   await store?.close();
   await pool?.end();
-  const postgres = new URL(DB);
-  postgres.pathname = '/postgres';
-  const client = new Client({ connectionString: postgres.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(new URL(DB).pathname.slice(1))}" WITH (FORCE)`);
-  await client.end();
+  // Without FORCE: a session still closing (a relay's lock session) must not die with an unhandled
+  // error; a database left behind is dropped by the next run's ensureDatabase(DB, true).
+  await dropDatabase(DB);
 });
 
 describe('ChangeFeedRelay', () => {
