@@ -176,14 +176,23 @@ export class MarriageProcess {
 
   /** The application checked against both spouses and their parents, under their current PINs. */
   private async checked(application: MarriageApplication, envelope: CommandEnvelope): Promise<[string, string]> {
-    const [a, b] = await Promise.all(application.spouses.map((pin) => this.current(pin)));
+    const spouses = await Promise.all(application.spouses.map((pin) => this.current(pin)));
+    // A parent named by a PIN re-established since is the same person: every link is compared
+    // under the PIN its person holds now (a child born before its mother's PIN changed is hers).
+    const [a, b] = await Promise.all(spouses.map((spouse) => this.withCurrentParents(spouse)));
     const records = new Map<string, Parentage>([a, b].map((spouse) => [spouse.pin, spouse]));
     for (const parentPin of [a.motherPin, a.fatherPin, b.motherPin, b.fatherPin]) {
       const parent = parentPin ? (await loadCurrentCitizen(this.streams, parentPin)).state : null;
-      if (parentPin && parent) records.set(parentPin, parent);
+      if (parentPin && parent) records.set(parentPin, await this.withCurrentParents(parent));
     }
     checkMarriage(application, [a, b], (pin) => records.get(pin), civilDateIn(envelope.now));
     return [a.pin, b.pin];
+  }
+
+  private async withCurrentParents(person: CitizenRecord): Promise<CitizenRecord> {
+    const current = async (pin: string | null) =>
+      pin ? ((await loadCurrentCitizen(this.streams, pin)).state?.pin ?? pin) : null;
+    return { ...person, motherPin: await current(person.motherPin), fatherPin: await current(person.fatherPin) };
   }
 
   private async current(pin: string): Promise<CitizenRecord> {
