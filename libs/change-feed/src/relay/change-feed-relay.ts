@@ -1,8 +1,10 @@
 import { Partitioners, type Kafka, type Message, type PartitionMetadata, type TopicMessages } from 'kafkajs';
 import type { Pool } from 'pg';
+import { SpanKind } from '@opentelemetry/api';
 import {
   comparePositions,
   formatPosition,
+  tracedBatch,
   type EventStore,
   type EventSubscription,
   type Position,
@@ -280,12 +282,20 @@ export class ChangeFeedRelay {
         saver.throwIfFailed();
         const request = this.prepare(sinks, partitions, batch); // encodes while the previous batch is in flight
         await settle();
+        // A span per produce request, linked to the requests whose appends wrote its events;
+        // kafkajs' own spans (and the traceparent header of each record) come under it.
         const acknowledged =
           request.length > 0
-            ? sendAcknowledged(producer, request, (missing) =>
-                this.deps.logger.warn(
-                  `change feed ${this.options.relayName}: Kafka acknowledged the request without ${missing.join(', ')}; sending those again`,
-                ),
+            ? tracedBatch(
+                'change-feed relay',
+                batch,
+                () =>
+                  sendAcknowledged(producer, request, (missing) =>
+                    this.deps.logger.warn(
+                      `change feed ${this.options.relayName}: Kafka acknowledged the request without ${missing.join(', ')}; sending those again`,
+                    ),
+                  ),
+                SpanKind.PRODUCER,
               )
             : Promise.resolve();
         acknowledged.catch(() => undefined); // observed by settle(); an abandoned one must not crash the process
