@@ -23,11 +23,10 @@ const MAX_BATCH = 500;
 const logger = new Logger('AuditTrail');
 
 /**
- * The audit log's writer, by group commit: a read waits until its record is in PostgreSQL (no
- * answer leaves unaudited; a crash of the registry loses none), but the records of all reads
- * that arrive while one INSERT runs go into the next INSERT together. Its own connection commits
- * without waiting for the WAL flush (synchronous_commit off): a read does not wait for a disk,
- * and only a crash of the database server itself could lose the last fraction of a second.
+ * The audit log's writer, by group commit: a read waits until its record is committed and flushed
+ * to disk (no answer leaves unaudited; a crash of the registry or of the database server loses
+ * none), but the records of all reads that arrive while one INSERT runs go into the next INSERT
+ * together, so one WAL flush covers a whole batch of reads (ADR 0032).
  */
 @Injectable()
 export class AuditTrail implements OnApplicationShutdown {
@@ -38,7 +37,7 @@ export class AuditTrail implements OnApplicationShutdown {
 
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
     // Writes are serialized by the group commit: one connection is all it uses.
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, options: '-c synchronous_commit=off' });
+    this.pool = new Pool({ connectionString: config.databaseUrl, max: 1 });
     this.pool.on('error', (error) => logger.warn(`idle audit connection lost: ${error.message}`));
   }
 
@@ -47,6 +46,11 @@ export class AuditTrail implements OnApplicationShutdown {
       this.waiting.push({ record, done: (error) => (error ? reject(error) : resolve()) });
       this.writing ??= this.writeAll();
     });
+  }
+
+  /** Opens the audit's connection ahead of the first read (the API's warm-up). */
+  async connect(): Promise<void> {
+    await this.pool.query('SELECT 1');
   }
 
   /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */
