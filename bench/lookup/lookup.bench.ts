@@ -18,6 +18,7 @@ import { machineLine } from '../shared/conditions';
 import { loadGet, resultLine, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
+import { withCpu } from '../shared/process-cpu';
 import { registryProfile, startRegistry } from '../shared/registry-process';
 import { sample, seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { databaseLine } from '../rebuild/bench-conditions';
@@ -80,9 +81,12 @@ async function main(): Promise<void> {
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
       let cold: LoadResult, warm: LoadResult, searches: LoadResult | undefined;
       try {
-        cold = await loadGet(registry.base, token, lookup, { ...load, seconds: Number(values['cold-seconds']) });
+        const pid = registry.nodePid();
+        cold = await withCpu(pid, () =>
+          loadGet(registry.base, token, lookup, { ...load, seconds: Number(values['cold-seconds']) }),
+        );
         await loadGet(registry.base, token, lookup, warmUp);
-        warm = await loadGet(registry.base, token, lookup, load);
+        warm = await withCpu(pid, () => loadGet(registry.base, token, lookup, load));
         if (values.search === 'on') {
           await loadGet(registry.base, token, search, { ...load, seconds: 3 });
           searches = await loadGet(registry.base, token, search, load);
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
       let ceiling: LoadResult;
       try {
         await loadGet(ceilingServer.base, token, lookup, warmUp);
-        ceiling = await loadGet(ceilingServer.base, token, lookup, load);
+        ceiling = await withCpu(ceilingServer.pid, () => loadGet(ceilingServer.base, token, lookup, load));
       } finally {
         await ceilingServer.stop();
       }

@@ -18,6 +18,7 @@ import { machineLine } from '../shared/conditions';
 import { load, resultLine, type LoadOptions, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
+import { withCpu } from '../shared/process-cpu';
 import { registryProfile, startRegistry } from '../shared/registry-process';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { peakRssMiB } from '../shared/server-process';
@@ -82,11 +83,13 @@ async function main(): Promise<void> {
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
       let cold: LoadResult, warm: LoadResult, rss: number, lag: { events: number; seconds: number };
       try {
-        cold = await load(registry.base, path, { ...births, seconds: Number(values['cold-seconds']) });
-        await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
-        warm = await load(registry.base, path, births);
-        lag = await new ProjectorLag(db.pool, db.store).lag();
         const pid = registry.nodePid();
+        cold = await withCpu(pid, () =>
+          load(registry.base, path, { ...births, seconds: Number(values['cold-seconds']) }),
+        );
+        await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
+        warm = await withCpu(pid, () => load(registry.base, path, births));
+        lag = await new ProjectorLag(db.pool, db.store).lag();
         rss = pid ? peakRssMiB(pid) : NaN;
       } finally {
         await registry.stop();
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
       let ceiling: LoadResult;
       try {
         await load(ceilingServer.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
-        ceiling = await load(ceilingServer.base, path, births);
+        ceiling = await withCpu(ceilingServer.pid, () => load(ceilingServer.base, path, births));
       } finally {
         await ceilingServer.stop();
       }

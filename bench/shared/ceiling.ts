@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { LoadResult } from './http-load';
+import { cpuPerRequest, type LoadResult } from './http-load';
 
 /** The minimal Fastify + pg server (ceiling-server.ts) in its own process, like the registry. */
 export async function startCeiling(
   env: Record<string, string>,
   port: number,
-): Promise<{ base: string; stop: () => Promise<void> }> {
+): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'ceiling-server.ts')], {
     cwd: join(__dirname, '..', '..'),
     env: { ...process.env, ...env, PORT: String(port) },
@@ -15,7 +15,7 @@ export async function startCeiling(
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600 && child.exitCode === null; i++) {
     try {
-      if ((await fetch(`${base}/health/live`)).ok) return { base, stop: () => stopped(child) };
+      if ((await fetch(`${base}/health/live`)).ok) return { base, pid: child.pid!, stop: () => stopped(child) };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -41,8 +41,10 @@ export function ratioLine(
   const throughput = registry.requestsPerSecond / ceiling.requestsPerSecond;
   const p99 = registry.p99 / Math.max(1, ceiling.p99);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const cpu = cpuPerRequest(registry) / cpuPerRequest(ceiling);
   return (
     `${label.padEnd(34)} throughput ${throughput.toFixed(2)} of the ceiling (goal >= ${goals.throughput}: ${verdict(throughput >= goals.throughput)}), ` +
-    `p99 ${p99.toFixed(2)}x the ceiling's (goal <= ${goals.p99}: ${verdict(p99 <= goals.p99)})`
+    `p99 ${p99.toFixed(2)}x the ceiling's (goal <= ${goals.p99}: ${verdict(p99 <= goals.p99)})` +
+    (Number.isFinite(cpu) ? `, server CPU per request ${cpu.toFixed(1)}x the ceiling's` : '')
   );
 }

@@ -2,6 +2,8 @@ import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
+  /** Answers with a 2xx status. */
+  readonly requests: number;
   readonly requestsPerSecond: number;
   readonly p50: number;
   readonly p99: number;
@@ -9,6 +11,8 @@ export interface LoadResult {
   readonly errors: number;
   /** The machine's 1-minute load average when the run ended (the machine may be shared). */
   readonly loadAverage: number;
+  /** CPU seconds the server process used during the run, when measured (withCpu). */
+  readonly cpuSeconds?: number;
 }
 
 export interface LoadOptions {
@@ -30,6 +34,7 @@ export async function load(base: string, path: () => string, options: LoadOption
     requests: [{ method, body: options.body, setupRequest: (request) => ({ ...request, path: path() }) }],
   });
   return {
+    requests: result['2xx'],
     requestsPerSecond: result['2xx'] / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -49,10 +54,16 @@ export function loadGet(
   return load(base, path, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } });
 }
 
+/** Server CPU time per answered request, in microseconds. */
+export function cpuPerRequest(result: LoadResult): number {
+  return ((result.cpuSeconds ?? NaN) * 1e6) / Math.max(1, result.requests);
+}
+
 /** One result on one line, with the machine's load. */
 export function resultLine(label: string, result: LoadResult): string {
+  const cpu = result.cpuSeconds === undefined ? '' : `, server CPU ${cpuPerRequest(result).toFixed(0)} µs/request`;
   return (
     `${label.padEnd(34)} ${result.requestsPerSecond.toFixed(0).padStart(6)} requests/s, p50 ${result.p50} ms, ` +
-    `p99 ${result.p99} ms, max ${result.max} ms, errors ${result.errors} (load average ${result.loadAverage.toFixed(1)})`
+    `p99 ${result.p99} ms, max ${result.max} ms, errors ${result.errors}${cpu} (load average ${result.loadAverage.toFixed(1)})`
   );
 }
