@@ -1,8 +1,10 @@
 import { Partitioners, type Kafka, type Message, type TopicMessages } from 'kafkajs';
 import type { Pool } from 'pg';
+import { SpanKind } from '@opentelemetry/api';
 import {
   comparePositions,
   formatPosition,
+  tracedBatch,
   type EventStore,
   type EventSubscription,
   type Position,
@@ -274,8 +276,17 @@ export class ChangeFeedRelay {
         saver.throwIfFailed();
         const request = this.prepare(sinks, batch); // encodes while the previous batch is in flight
         await settle();
+        // A span per produce request, linked to the requests whose appends wrote its events;
+        // kafkajs' own spans (and the traceparent header of each record) come under it.
         const acknowledged =
-          request.length > 0 ? producer.sendBatch({ topicMessages: request, acks: -1 }) : Promise.resolve();
+          request.length > 0
+            ? tracedBatch(
+                'change-feed relay',
+                batch,
+                () => producer.sendBatch({ topicMessages: request, acks: -1 }),
+                SpanKind.PRODUCER,
+              )
+            : Promise.resolve();
         acknowledged.catch(() => undefined); // observed by settle(); an abandoned one must not crash the process
         inFlight = {
           events: batch,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
-import type { EventStore, EventSubscription, RecordedEvent } from '@registry/event-store';
+import { tracedBatch, type EventStore, type EventSubscription, type RecordedEvent } from '@registry/event-store';
 import { CheckpointMoved, ensureCheckpoints, readCheckpoints } from './checkpoints';
 import { batchesOf } from './event-batches';
 import { Leadership } from './leadership';
@@ -102,7 +102,8 @@ export class Projector {
     try {
       for await (const batch of batchesOf(subscription, this.options.batchSize, this.options.lingerMs)) {
         if (this.stopped || !leadership.held) break;
-        await this.writer.commit(this.pool, batch, positions);
+        // A span per batch, linked to the requests whose appends wrote its events.
+        await tracedBatch('project events', batch, () => this.writer.commit(this.pool, batch, positions));
         this.failures = 0;
         this.options.onBatch?.(batch);
       }

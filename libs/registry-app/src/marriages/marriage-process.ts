@@ -101,11 +101,13 @@ export class MarriageProcess {
     marriageId: string,
     divorce: { readonly date: string; readonly courtDecision: string },
     envelope: CommandEnvelope,
-    authorize?: (marriage: MarriageState) => void,
+    authorize?: (spouses: readonly CitizenRecord[]) => void,
   ): Promise<MarriageOutcome> {
     const { state } = await this.load(marriageId);
     if (!state || state.status === 'pending' || state.status === 'refused') throw new MarriageNotFound(marriageId);
-    await this.onMarriage(marriageId, { type: 'Divorce', data: divorce }, envelope, authorize);
+    // Jurisdiction follows the spouses where they live now, under the PINs they hold now.
+    if (authorize) authorize(await Promise.all(state.spouses.map((pin) => this.current(pin))));
+    await this.onMarriage(marriageId, { type: 'Divorce', data: divorce }, envelope);
     return this.drive(marriageId, envelope.now);
   }
 
@@ -159,18 +161,10 @@ export class MarriageProcess {
     return this.streams.load(marriageStreams, marriageId);
   }
 
-  private async onMarriage(
-    marriageId: string,
-    command: MarriageCommand,
-    envelope: CommandEnvelope,
-    authorize?: (marriage: MarriageState) => void,
-  ): Promise<void> {
+  private async onMarriage(marriageId: string, command: MarriageCommand, envelope: CommandEnvelope): Promise<void> {
     const expected = command.type === 'RequestMarriage' ? { expected: 'no_stream' as const } : {};
     try {
-      await this.streams.handle(marriageStreams, marriageId, marriageCommand(command, envelope), envelope, {
-        ...expected,
-        authorize,
-      });
+      await this.streams.handle(marriageStreams, marriageId, marriageCommand(command, envelope), envelope, expected);
     } catch (error) {
       if (!(error instanceof StreamAlreadyExists)) throw error; // opened by a concurrent retry: carry on
     }
@@ -182,14 +176,23 @@ export class MarriageProcess {
 
   /** The application checked against both spouses and their parents, under their current PINs. */
   private async checked(application: MarriageApplication, envelope: CommandEnvelope): Promise<[string, string]> {
-    const [a, b] = await Promise.all(application.spouses.map((pin) => this.current(pin)));
+    const spouses = await Promise.all(application.spouses.map((pin) => this.current(pin)));
+    // A parent named by a PIN re-established since is the same person: every link is compared
+    // under the PIN its person holds now (a child born before its mother's PIN changed is hers).
+    const [a, b] = await Promise.all(spouses.map((spouse) => this.withCurrentParents(spouse)));
     const records = new Map<string, Parentage>([a, b].map((spouse) => [spouse.pin, spouse]));
     for (const parentPin of [a.motherPin, a.fatherPin, b.motherPin, b.fatherPin]) {
       const parent = parentPin ? (await loadCurrentCitizen(this.streams, parentPin)).state : null;
-      if (parentPin && parent) records.set(parentPin, parent);
+      if (parentPin && parent) records.set(parentPin, await this.withCurrentParents(parent));
     }
     checkMarriage(application, [a, b], (pin) => records.get(pin), civilDateIn(envelope.now));
     return [a.pin, b.pin];
+  }
+
+  private async withCurrentParents(person: CitizenRecord): Promise<CitizenRecord> {
+    const current = async (pin: string | null) =>
+      pin ? ((await loadCurrentCitizen(this.streams, pin)).state?.pin ?? pin) : null;
+    return { ...person, motherPin: await current(person.motherPin), fatherPin: await current(person.fatherPin) };
   }
 
   private async current(pin: string): Promise<CitizenRecord> {
