@@ -34,6 +34,7 @@ import {
   toRecordedEvent,
 } from './kurrentdb-mapping';
 import { KurrentDbSubscription } from './kurrentdb-subscription';
+import { tracedAppend } from '../trace-context';
 
 const DEFAULT_READ_ALL = 1000;
 const MAX_READ_ALL = 10_000;
@@ -81,9 +82,13 @@ export class KurrentDbEventStore implements EventStore {
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     const streamState: AppendStreamState = typeof expected === 'number' ? BigInt(expected) : expected;
-    const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata }));
     try {
-      const result = await retryOnConnectionLoss(() => this.client.appendToStream(streamId, proposed, { streamState }));
+      const result = await tracedAppend(1, events.length, (stamp) => {
+        const proposed = stamp(events).map((e) =>
+          jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata }),
+        );
+        return retryOnConnectionLoss(() => this.client.appendToStream(streamId, proposed, { streamState }));
+      });
       if (!result.position) throw new Error(`Append to ${streamId} returned no position`);
       return { nextRevision: Number(result.nextExpectedRevision), position: toPosition(result.position) };
     } catch (error) {
