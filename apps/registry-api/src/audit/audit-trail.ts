@@ -56,6 +56,11 @@ export class AuditTrail implements OnApplicationShutdown {
     });
   }
 
+  /** Opens the writers' connections ahead of the first read (the API's warm-up, ADR 0031). */
+  async connect(): Promise<void> {
+    await Promise.all(Array.from({ length: WRITERS }, () => this.pool.query('SELECT 1')));
+  }
+
   /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.writers);

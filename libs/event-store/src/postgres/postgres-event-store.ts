@@ -159,19 +159,21 @@ export class PostgresEventStore implements EventStore {
     if (!Number.isSafeInteger(from) || from < 0 || !(max > 0)) {
       throw new InvalidEventStoreRequestError(`Invalid read of ${streamId}`);
     }
-    const { rows } = await this.pool.query<EventRow>({
-      name: backwards ? 'es_read_backwards' : 'es_read_forwards',
-      text: `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
-             ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+    // One round trip whether or not the stream exists: its es_streams row, with its events if any
+    // (a birth reads the stream it is about to open; that read used to take a second query).
+    const order = backwards ? 'DESC' : 'ASC';
+    const { rows } = await this.pool.query<EventRow | { [K in keyof EventRow]: null }>({
+      name: backwards ? 'es_read_stream_backwards' : 'es_read_stream_forwards',
+      text: `SELECT e.* FROM es_streams s
+               LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM es_events
+                                   WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
+                                   ORDER BY revision ${order} LIMIT $3) e ON true
+              WHERE s.stream_id = $1
+              ORDER BY e.revision ${order}`,
       values: [streamId, from, Math.min(max, 2 ** 31 - 1)],
     });
-    if (rows.length === 0) await this.assertStreamExists(streamId);
-    return rows.map(toRecordedEvent);
-  }
-
-  private async assertStreamExists(streamId: string): Promise<void> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM es_streams WHERE stream_id = $1', [streamId]);
-    if (rowCount === 0) throw new StreamNotFoundError(streamId);
+    if (rows.length === 0) throw new StreamNotFoundError(streamId);
+    return rows.filter((row): row is EventRow => row.event_id !== null).map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

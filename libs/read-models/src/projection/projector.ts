@@ -10,6 +10,8 @@ import { earliest, ProjectionWriter } from './projection-writer';
 export interface ProjectorOptions {
   /** Events per transaction at most (catch-up); live events go as they come. */
   readonly batchSize: number;
+  /** How long a live batch waits for more events after its first (0: none). */
+  readonly lingerMs?: number;
   /** How long a standby waits before asking for the leadership again, and the pause after an error. */
   readonly retryMs: number;
   readonly onBatch?: (events: readonly RecordedEvent[]) => void;
@@ -98,7 +100,7 @@ export class Projector {
     this.subscription = subscription;
     if (this.stopped) await subscription.close(); // stop() came while the checkpoints were read
     try {
-      for await (const batch of batchesOf(subscription, this.options.batchSize)) {
+      for await (const batch of batchesOf(subscription, this.options.batchSize, this.options.lingerMs)) {
         if (this.stopped || !leadership.held) break;
         // A span per batch, linked to the requests whose appends wrote its events.
         await tracedBatch('project events', batch, () => this.writer.commit(this.pool, batch, positions));
