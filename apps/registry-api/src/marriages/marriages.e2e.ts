@@ -43,6 +43,11 @@ export function marriagesSuite(store: StoreName): void {
       });
       expect(await record(husband)).toMatchObject({ maritalStatus: 'married', spousePin: wife });
       expect(await record(wife)).toMatchObject({ maritalStatus: 'married', spousePin: husband });
+      // The read named both spouses: audited under both PINs.
+      const trail = await api.call('GET', `/v1/audit?pin=${wife}`, {
+        token: api.token({ roles: ['supervisor'], office: '001' }),
+      });
+      expect(trail.body.items.filter((item: { action: string }) => item.action === 'marriage')).toHaveLength(1);
     });
 
     it('answers a retry with the same key with the first answer and records nothing new', async () => {

@@ -58,7 +58,11 @@ export const ACCESS_POLICY: Readonly<Record<string, Access>> = {
   // API.md names no office for a divorce: the office of either spouse's current permanent residence
   // (or, with none, birth registration), as for every other write on an existing citizen.
   'POST /v1/marriages/{id}/divorce': officerWrite('spouses'),
-  'GET /v1/marriages/{id}': { roles: { officer: 'anywhere', supervisor: 'anywhere', historian: 'anywhere' } },
+  // A marriage names both spouses: a read of personal data, audited under both PINs.
+  'GET /v1/marriages/{id}': {
+    roles: { officer: 'anywhere', supervisor: 'anywhere', historian: 'anywhere' },
+    audit: 'marriage',
+  },
   'GET /v1/provinces': {
     roles: {
       officer: 'anywhere',

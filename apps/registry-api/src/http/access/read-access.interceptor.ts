@@ -94,8 +94,12 @@ export class ReadAccessInterceptor implements NestInterceptor {
   }
 }
 
-/** The PINs of a page of citizens (search, residents), of events (a feed page), or of one answer (a procedure). */
+/**
+ * The PINs of a page of citizens (search, residents), of events (a feed page), or of one answer
+ * (a procedure's citizen, a marriage's spouses).
+ */
 function pinsOf(answer: Json): string[] {
   const rows: Json[] = answer.items ?? answer.events ?? [answer];
-  return [...new Set(rows.map((row) => row.pin).filter((pin): pin is string => typeof pin === 'string'))];
+  const pins = rows.flatMap((row) => [row.pin, ...(Array.isArray(row.spouses) ? row.spouses : [])]);
+  return [...new Set(pins.filter((pin): pin is string => typeof pin === 'string'))];
 }
