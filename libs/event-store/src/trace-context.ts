@@ -28,17 +28,7 @@ export async function tracedAppend<T>(
   return tracer.startActiveSpan(
     'event-store append',
     { kind: SpanKind.INTERNAL, attributes: { 'registry.streams': streams, 'registry.events': events } },
-    async (span) => {
-      try {
-        return await work(stampTraceContext);
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
+    (span) => ended(span, () => work(stampTraceContext)),
   );
 }
 
@@ -76,16 +66,19 @@ export async function tracedBatch<T>(
     name,
     { kind, links: linksToAppends(events), attributes: { 'registry.events': events.length } },
     ROOT_CONTEXT,
-    async (span) => {
-      try {
-        return await work(span);
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
+    (span) => ended(span, () => work(span)),
   );
+}
+
+/** Runs `work`, then ends the span: with the error recorded when it failed. */
+async function ended<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
 }

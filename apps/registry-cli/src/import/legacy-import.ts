@@ -122,6 +122,7 @@ export class LegacyImport {
   /** Duplicates in the file, then parents: an accepted row of the file or a citizen of the registry. */
   private async resolveParents(run: ImportRun): Promise<ImportRun> {
     this.options.onProgress?.({ phase: 'parents', rows: 0, bytesRead: 0, fileBytes: 0 });
+    await this.runs.analyze(run.runId);
     await this.runs.rejectDuplicatePins(run.runId);
     for (;;) {
       const outside = await this.runs.parentsOutsideFile(run.runId);

@@ -64,6 +64,7 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
     case 'DivorceRegistered':
     case 'MarriageEndedByDeath':
     case 'MarriageRestored':
+    case 'SpousePinReestablished':
       return;
     case 'PinReestablished':
       // Earlier residences stay under the old PIN (the past is counted once, there); the current

@@ -108,6 +108,7 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
     case 'DivorceRegistered':
     case 'MarriageEndedByDeath':
     case 'MarriageRestored':
+    case 'SpousePinReestablished':
       return;
     default: {
       const unknown: never = event;

@@ -3,6 +3,7 @@ import {
   RegistryError,
   checkMarriage,
   type CitizenCommand,
+  type CitizenContinued,
   type CitizenEvent,
   type CitizenRecord,
   type DeathAnnulled,
@@ -125,6 +126,31 @@ export class MarriageProcess {
     if (!data.restoredMarriage) return;
     const command: MarriageCommand = { type: 'ReinstateMarriage', data: { deceasedPin: data.pin } };
     await this.follow(cause, data.restoredMarriage.marriageId, base, command);
+  }
+
+  /**
+   * A spouse's PIN re-established (the new stream's CitizenContinued, event `cause`): the
+   * marriage's stream and the other spouse's record name the new PIN. Each step is idempotent
+   * (its command id derives from the event), so the correction and the recovery sweep may both run it.
+   */
+  async followReestablishedPin(cause: string, continued: CitizenContinued['data'], base: CommandEnvelope) {
+    const marriage = continued.marriage;
+    if (!marriage) return;
+    const { previousPin, pin, effectiveDate } = continued;
+    if ((await this.load(marriage.marriageId)).state !== null) {
+      const command: MarriageCommand = {
+        type: 'ReestablishSpousePin',
+        data: { previousPin, pin, date: effectiveDate },
+      };
+      await this.onMarriage(marriage.marriageId, command, step(base, cause, 'marriage-pin'));
+    }
+    const spouse = (await loadCurrentCitizen(this.streams, marriage.spousePin)).state?.pin;
+    if (!spouse) return;
+    const command: CitizenCommand = {
+      type: 'RecordSpousePin',
+      data: { marriageId: marriage.marriageId, spousePin: pin, effectiveDate },
+    };
+    await this.onCitizen(spouse, command, step(base, cause, `spouse-pin:${marriage.spousePin}`));
   }
 
   /**
