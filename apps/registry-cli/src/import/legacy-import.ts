@@ -23,7 +23,7 @@ export interface ImportOptions {
   readonly resume: boolean;
   /** The civil date of the import (the events' `importedOn`). */
   readonly today: string;
-  /** Rows per checkpoint, and new streams per append (one statement on PostgreSQL). */
+  /** Rows per transaction: staged rows or opened streams, with their checkpoint. */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
 }
