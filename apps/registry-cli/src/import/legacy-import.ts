@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { once } from 'node:events';
 import type { Pool } from 'pg';
 import { citizenStream } from '@registry/domain';
-import { PostgresEventStore, StreamNotFoundError, type EventStore } from '@registry/event-store';
+import { PostgresEventStore, StreamNotFoundError, type EventStore, type NewStreamTexts } from '@registry/event-store';
 import { ImportRuns, type ImportPhase, type ImportRun, type StagedRow } from './import-runs';
 import { legacyRowBatches, type LegacyRow } from './legacy-file';
 import { LegacyEvents } from './legacy-event';
@@ -181,9 +181,13 @@ export class LegacyImport {
     if (accepted.length === 0) return () => this.runs.appended(runId, through, 0);
     const store = this.store;
     if (store instanceof PostgresEventStore) {
-      const streams = accepted.map((row) =>
-        this.events.text(importedFromRow(row.record!, this.options.today), row.rowNumber),
-      );
+      // Names now (the streams go in name order); each event's text as COPY writes it.
+      const pins = accepted.map((row) => row.record!.pin.trim());
+      const streams: NewStreamTexts = {
+        count: accepted.length,
+        streamId: (i) => citizenStream(pins[i]),
+        text: (i) => this.events.text(importedFromRow(accepted[i].record!, this.options.today), accepted[i].rowNumber),
+      };
       return async () => {
         await store.openStreamsInBulk(streams, async (tx, { refused }) => {
           // The PIN is already the registry's, with other facts (a birth, another export's row).
