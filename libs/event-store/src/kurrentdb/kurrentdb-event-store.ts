@@ -28,6 +28,7 @@ import { validateAppend } from '../validation';
 import {
   compileFilter,
   errorType,
+  RECORDED_AT,
   toClientPosition,
   toPortError,
   toPosition,
@@ -67,6 +68,8 @@ export class KurrentDbEventStore implements EventStore {
   constructor(
     readonly client: KurrentDBClient,
     private readonly ownsClient = true,
+    /** The clock that stamps `recordedAt` (injected by tests that need instants of their own). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   static connect(connectionString: string): KurrentDbEventStore {
@@ -81,7 +84,11 @@ export class KurrentDbEventStore implements EventStore {
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     const streamState: AppendStreamState = typeof expected === 'number' ? BigInt(expected) : expected;
-    const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata }));
+    // Transaction time to the millisecond, from this process's clock at append (ADR 0027).
+    const recordedAt = new Date(this.now()).toISOString();
+    const proposed = events.map((e) =>
+      jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: { ...e.metadata, [RECORDED_AT]: recordedAt } }),
+    );
     try {
       const result = await retryOnConnectionLoss(() => this.client.appendToStream(streamId, proposed, { streamState }));
       if (!result.position) throw new Error(`Append to ${streamId} returned no position`);

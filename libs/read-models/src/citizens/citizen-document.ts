@@ -1,4 +1,4 @@
-import type { Address, CitizenRecord, PersonName, Place } from '@registry/domain';
+import { addressAnsweredOn, CURRENT, type Address, type CitizenRecord, type PersonName, type Place } from '@registry/domain';
 
 /** The body of `GET /v1/citizens/{pin}` (API.md), stored as served. */
 export interface CitizenDocument {
@@ -23,8 +23,11 @@ export interface CitizenDocument {
 /**
  * Builds every object with its keys in API.md's order, whatever order the event data came in
  * (jsonb reorders keys): the stored text is then the same however the record was reached.
+ * Addresses are answered as on `answeredOn` (the current record: today and later), so a
+ * province merged since answers under its successor, with the recorded code beside it.
  */
-export function citizenDocument(record: CitizenRecord, revision: number): CitizenDocument {
+export function citizenDocument(record: CitizenRecord, revision: number, answeredOn = CURRENT): CitizenDocument {
+  const answered = (address: Address) => addressAnsweredOn(addressOf(address), answeredOn);
   return {
     pin: record.pin,
     name: nameOf(record.name),
@@ -40,11 +43,11 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
     maritalStatus: record.maritalStatus ?? 'single',
     spousePin: record.spousePin ?? null,
     permanentResidence: record.permanentResidence
-      ? { address: addressOf(record.permanentResidence.address), since: record.permanentResidence.since }
+      ? { address: answered(record.permanentResidence.address), since: record.permanentResidence.since }
       : null,
     temporaryResidence: record.temporaryResidence
       ? {
-          address: addressOf(record.temporaryResidence.address),
+          address: answered(record.temporaryResidence.address),
           from: record.temporaryResidence.from,
           until: record.temporaryResidence.until,
         }
@@ -54,15 +57,34 @@ export function citizenDocument(record: CitizenRecord, revision: number): Citize
 }
 
 /** The domain's record from a stored document (the record's fields, its revision) and `replaced_by`. */
-export function recordOf(document: CitizenDocument, reestablishedAs: string | null): CitizenRecord {
-  const { revision: _revision, ...record } = document;
+export function recordOf(
+  document: CitizenDocument,
+  reestablishedAs: string | null,
+  names: CitizenRecord['names'] | null = null,
+): CitizenRecord {
+  const { revision: _revision, ...stored } = document;
+  const record = { ...stored, ...(names ? { names } : {}) };
   // Documents written before marriages were recorded have no marital fields: single.
   return {
     ...record,
     maritalStatus: record.maritalStatus ?? 'single',
     spousePin: record.spousePin ?? null,
+    permanentResidence: stored.permanentResidence && {
+      ...stored.permanentResidence,
+      address: recordedAddress(stored.permanentResidence.address),
+    },
+    temporaryResidence: stored.temporaryResidence && {
+      ...stored.temporaryResidence,
+      address: recordedAddress(stored.temporaryResidence.address),
+    },
     reestablishedAs,
   };
+}
+
+/** The address as recorded, from one answered under a successor province. */
+function recordedAddress(address: Address & { recordedProvinceCode?: string }): Address {
+  const { recordedProvinceCode, ...answered } = address;
+  return recordedProvinceCode ? { ...answered, provinceCode: recordedProvinceCode } : answered;
 }
 
 export function fullNameOf(name: PersonName): string {

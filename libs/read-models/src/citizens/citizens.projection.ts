@@ -33,7 +33,7 @@ interface Citizen {
 }
 
 async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
-  const citizens = await loadCitizens(tx, target, pinsSeenBefore(events));
+  const citizens = await loadCitizens(tx, target, [...pinsSeenBefore(events), ...reestablishedPins(events)]);
   const changed = new Set<string>();
   for (const event of events) {
     const pin = pinOfStream(event.streamId);
@@ -43,10 +43,29 @@ async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[],
       citizens.set(pin, next);
       changed.add(pin);
     }
+    const continued = event.type === 'PinReestablished' && next ? carryNames(next, citizens) : undefined;
+    if (continued) changed.add(continued);
   }
   const rows = [...changed].map((pin) => citizens.get(pin)!);
   await upsertRecords(tx, target, rows);
   await saveNames(tx, target, rows);
+}
+
+/** The PINs a batch's PinReestablished events continue under (opened earlier, maybe in an earlier batch). */
+function reestablishedPins(events: readonly RecordedEvent[]): string[] {
+  return events.filter((e) => e.type === 'PinReestablished').map((e) => String(e.data.newPin));
+}
+
+/**
+ * The names by valid time travel to the re-established PIN (its first event carries only the
+ * current name), so a later correction of the birth name there still leaves later names be.
+ */
+function carryNames(closed: Citizen, citizens: Map<string, Citizen>): string | undefined {
+  const newPin = closed.record.reestablishedAs;
+  const continued = newPin ? citizens.get(newPin) : undefined;
+  if (!newPin || !continued || !closed.record.names) return undefined;
+  citizens.set(newPin, { ...continued, record: { ...continued.record, names: closed.record.names } });
+  return newPin;
 }
 
 /** Every event of the stream moves the revision, even one this build does not fold. */
@@ -68,13 +87,17 @@ function nameRowOf(record: CitizenRecord): NameRow | null {
 
 async function loadCitizens(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, Citizen>> {
   if (pins.length === 0) return new Map();
-  const { rows } = await tx.query<{ pin: string; replaced_by: string | null; record: CitizenDocument }>(
-    `SELECT pin, replaced_by, record FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`,
-    [pins],
-  );
+  const { rows } = await tx.query<{
+    pin: string;
+    replaced_by: string | null;
+    record: CitizenDocument;
+    names: CitizenRecord['names'] | null;
+  }>(`SELECT pin, replaced_by, record, names FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`, [
+    pins,
+  ]);
   return new Map(
     rows.map((row) => {
-      const record = recordOf(row.record, row.replaced_by);
+      const record = recordOf(row.record, row.replaced_by, row.names);
       return [row.pin, { record, revision: row.record.revision, storedName: nameRowOf(record) }];
     }),
   );
@@ -91,13 +114,16 @@ async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonl
     revision: c.revision,
     replaced_by: c.record.reestablishedAs,
     record: citizenDocument(c.record, c.revision),
+    // Kept only once the citizen changed names: most never do, and then the record's name is all.
+    names: c.record.names && c.record.names.changes.length > 0 ? c.record.names : null,
   }));
   await tx.query(
-    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record)
-     SELECT pin, revision, replaced_by, record FROM json_to_recordset($1::json)
-            AS r(pin text, revision integer, replaced_by text, record json)
+    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record, names)
+     SELECT pin, revision, replaced_by, record, names FROM json_to_recordset($1::json)
+            AS r(pin text, revision integer, replaced_by text, record json, names json)
      ON CONFLICT (pin) DO UPDATE
-       SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record`,
+       SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record,
+           names = excluded.names`,
     [JSON.stringify(rows)],
   );
 }

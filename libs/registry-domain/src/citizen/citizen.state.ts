@@ -9,6 +9,13 @@ import type {
   PermanentResidenceCancelled,
   RecordCorrected,
 } from './citizen.events';
+import {
+  nameOn,
+  notBeforeBirth,
+  withBirthNameCorrected,
+  withNameChange,
+  type NameHistory,
+} from './citizen-history';
 
 /** The citizen's current (or last) marriage, as decisions need it. */
 export interface MarriageFact {
@@ -38,6 +45,16 @@ export interface CitizenRecord extends CitizenSnapshot {
    */
   readonly marriage?: MarriageFact | null;
   readonly endedByDeath?: EndedByDeath | null;
+  /**
+   * The names by valid time (`name` is the latest of them), once there is more than one. Absent
+   * until a name change (or from a snapshot without it): `name` is then the name given at birth.
+   */
+  readonly names?: NameHistory;
+}
+
+/** The citizen's names by valid time. */
+export function namesOf(record: CitizenRecord): NameHistory {
+  return record.names ?? { atBirth: record.name, changes: [] };
 }
 
 /** A citizen's state as folded from the stream; `null` before the first event. */
@@ -80,8 +97,10 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
       };
     case 'DeathAnnulled':
       return annulled(state, event.data);
-    case 'NameChanged':
-      return { ...state, name: event.data.name };
+    case 'NameChanged': {
+      const names = withNameChange(namesOf(state), event.data.effectiveDate, event.data.name);
+      return { ...state, names, name: nameOn(names) };
+    }
     case 'RecordCorrected':
       return corrected(state, event.data);
     case 'PinReestablished':
@@ -208,8 +227,28 @@ function endedByOwnDeath(
   };
 }
 
+/** A correction holds for the whole period the corrected fact covered (docs/historians.md). */
 function corrected(state: CitizenRecord, data: RecordCorrected['data']): CitizenRecord {
+  if (data.field === 'name') {
+    const names = withBirthNameCorrected(namesOf(state), data.newValue as CitizenRecord['name']);
+    return { ...state, names, name: nameOn(names) };
+  }
+  if (data.field === 'dateOfBirth') return bornOn(state, data.newValue as CivilDate);
   return { ...state, [data.field]: data.newValue };
+}
+
+/** A corrected date of birth: every residence that began before it is taken to begin at birth. */
+function bornOn(state: CitizenRecord, dateOfBirth: CivilDate): CitizenRecord {
+  const { permanentResidence: permanent, temporaryResidence: temporary } = state;
+  return {
+    ...state,
+    dateOfBirth,
+    permanentResidence: permanent && { ...permanent, since: notBeforeBirth(permanent.since, dateOfBirth) },
+    temporaryResidence:
+      temporary && temporary.until >= dateOfBirth
+        ? { ...temporary, from: notBeforeBirth(temporary.from, dateOfBirth) }
+        : null,
+  };
 }
 
 /** What a re-established PIN's stream starts from: the record's facts (the contract's CitizenSnapshot). */
@@ -220,6 +259,7 @@ export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
     marriage: _marriage,
     endedByDeath: _endedByDeath,
     placeOfDeath: _placeOfDeath,
+    names: _names,
     ...snapshot
   } = record;
   return snapshot;
