@@ -4,6 +4,7 @@ export * from './command-handling/event-sourced-handler';
 export * from './errors';
 export * from './citizens/citizen-streams';
 export * from './citizens/pin-reestablishments';
+export * from './citizens/current-citizen';
 export * from './births/register-birth.handler';
 export * from './residences/register-permanent-residence.handler';
 export * from './residences/register-temporary-residence.handler';

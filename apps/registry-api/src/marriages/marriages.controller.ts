@@ -8,10 +8,11 @@ import {
   RegisterMarriageCommand,
   type MarriageOutcome,
 } from '@registry/app';
-import type { MarriageState } from '@registry/domain';
+import type { CitizenRecord, MarriageState } from '@registry/domain';
 import { CurrentPrincipal, HttpProblem, type Principal } from '@registry/platform';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
+import { provinceOfCitizen } from '../http/access/jurisdiction';
 import { envelopeOf } from '../http/write-context';
 import { DivorceDto, MarriageAnswer, MarriageDto, MarriageWriteAnswer } from './marriage.dto';
 
@@ -70,7 +71,7 @@ export class MarriagesController {
   @Operation('Register a divorce: recorded on the marriage and on both spouses', {
     400: ['VALIDATION_FAILED'],
     401: ['UNAUTHENTICATED'],
-    403: ['FORBIDDEN'],
+    403: ['FORBIDDEN', 'JURISDICTION_DENIED'],
     404: ['MARRIAGE_NOT_FOUND'],
     409: ['IDEMPOTENCY_KEY_REUSED'],
     422: ['MARRIAGE_NOT_IN_FORCE', 'DIVORCE_BEFORE_MARRIAGE', 'EFFECTIVE_DATE_IN_FUTURE'],
@@ -88,8 +89,11 @@ export class MarriagesController {
     const marriageId = validMarriageId(id);
     const envelope = envelopeOf(request, principal);
     const divorce = { date: body.date, courtDecision: body.courtDecision };
+    // The policy's `spouses` jurisdiction: the office of either spouse's current residence.
+    const { authorizeProvinces } = request.access!;
+    const authorize = (spouses: readonly CitizenRecord[]) => authorizeProvinces(spouses.map(provinceOfCitizen));
     const outcome: MarriageOutcome = await this.commands.execute(
-      new RegisterDivorceCommand(marriageId, divorce, envelope),
+      new RegisterDivorceCommand(marriageId, divorce, envelope, authorize),
     );
     return { marriageId, revisions: outcome.revisions };
   }

@@ -149,6 +149,30 @@ export function marriagesSuite(store: StoreName): void {
       expect(again.body.error.code).toBe('MARRIAGE_NOT_IN_FORCE');
     });
 
+    it("is recorded by the office of either spouse's current residence, and refused to any other (403)", async () => {
+      const [a, b] = [await person('male', '1990-01-12'), await person('female', '1992-02-12')];
+      const { marriageId } = (await marry([a, b])).body;
+      // The wife moves to 079: the offices of 001 (the husband's) and 079 (hers) may record it.
+      const moved = await api.call('POST', `/v1/citizens/${b}/permanent-residence`, {
+        token: api.token({ roles: ['officer'], office: '079' }),
+        body: { address: { provinceCode: '079', communeCode: '26734', line: '5 Lê Lợi' }, effectiveDate: '2024-06-01' },
+      });
+      expect(moved.status).toBe(200);
+      const divorce = (office: string, key: string) =>
+        api.call('POST', `/v1/marriages/${marriageId}/divorce`, {
+          token: api.token({ roles: ['officer'], office }),
+          headers: { 'idempotency-key': key },
+          body: { date: '2025-03-01', courtDecision: 'BA-14/2025' },
+        });
+      const before = await api.eventsWritten();
+      const elsewhere = await divorce('048', `d-048-${a}`);
+      expect([elsewhere.status, elsewhere.body.error.code]).toEqual([403, 'JURISDICTION_DENIED']);
+      expect(await api.eventsWritten()).toBe(before);
+      const byHerOffice = await divorce('079', `d-079-${a}`);
+      expect(byHerOffice.status).toBe(200);
+      expect((await api.call('GET', `/v1/marriages/${marriageId}`)).body.status).toBe('divorced');
+    });
+
     it('answers 404 MARRIAGE_NOT_FOUND for an unknown marriage and 400 for a malformed id', async () => {
       const unknown = await api.call('GET', '/v1/marriages/00000000-0000-5000-8000-000000000000');
       expect(unknown.status).toBe(404);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger'
 import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { EventSourcedHandler } from '@registry/app';
+import { EventSourcedHandler, loadCurrentCitizen } from '@registry/app';
 import { ProcedureNotFound } from '@registry/domain';
 import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@registry/event-store';
 import { CurrentPrincipal, PG_POOL, type Principal } from '@registry/platform';
@@ -11,7 +11,7 @@ import { DEFAULT_PAGE_SIZE, listProcedures } from '@registry/read-models';
 import { procedureAnswer, procedureStreams, type ProcedureAnswer } from '@registry/procedures';
 import { procedureStream } from '@registry/domain';
 import { answerRevision, envelopeOf } from '../http/write-context';
-import { requireOffice } from '../http/access/jurisdiction';
+import { provinceOfCitizen } from '../http/access/jurisdiction';
 import { rejectInvalidCursor, today } from '../queries/query-answers';
 import { ProcedureAnswerDto, ProcedureListAnswer, ProcedureListQuery } from './procedure.dto';
 
@@ -43,11 +43,17 @@ export class ProceduresController {
   @Get(':id')
   @Operation(
     'Where a linked procedure stands: status, deadline, each step',
-    withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 404: ['PROCEDURE_NOT_FOUND'] }),
+    withErrors(CALLER_ERRORS, {
+      400: ['VALIDATION_FAILED'],
+      403: ['JURISDICTION_DENIED'],
+      404: ['PROCEDURE_NOT_FOUND'],
+    }),
   )
   @ApiOkResponse({ type: ProcedureAnswerDto })
-  async get(@Param('id') id: string): Promise<ProcedureAnswer> {
-    return this.read(id);
+  async get(@Param('id') id: string, @Req() request: FastifyRequest): Promise<ProcedureAnswer> {
+    const answer = await this.read(id);
+    request.access!.authorizeProvinces(await this.jurisdictionOf(answer));
+    return answer;
   }
 
   /** Runs the failed step of a procedure that needs attention again. */
@@ -72,13 +78,23 @@ export class ProceduresController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProcedureAnswer> {
     const envelope = envelopeOf(request, principal);
-    if (!PROCEDURE_ID.test(id)) throw new ProcedureNotFound(id);
+    const provinces = await this.jurisdictionOf(await this.read(id));
     await this.streams.handle(procedureStreams, id, { type: 'RetryProcedure', data: {} }, envelope, {
-      authorize: (procedure) => requireOffice(principal, procedure.provinceCode, envelope.now),
+      authorize: () => request.access!.authorizeProvinces(provinces),
     });
     const answer = await this.read(id);
     answerRevision(reply, answer.revision);
     return answer;
+  }
+
+  /**
+   * The policy's `procedure` jurisdiction: the province whose office started the procedure, and
+   * the one its citizen belongs to now (under the PIN they hold now: a move or a re-established
+   * PIN does not hide the procedure from the office now in charge).
+   */
+  private async jurisdictionOf(procedure: ProcedureAnswer): Promise<string[]> {
+    const citizen = (await loadCurrentCitizen(this.streams, procedure.pin)).state;
+    return citizen ? [procedure.provinceCode, provinceOfCitizen(citizen)] : [procedure.provinceCode];
   }
 
   private async read(id: string): Promise<ProcedureAnswer> {

@@ -33,9 +33,9 @@ afterAll(async () => {
 const home = { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' };
 const today = new Date().toISOString().slice(0, 10);
 
-async function registerChild(): Promise<{ pin: string; procedureId: string }> {
+async function registerChild(dateOfBirth = today): Promise<{ pin: string; procedureId: string }> {
   const answer = await api.call('POST', '/v1/births', {
-    body: birthApplication({ permanentResidence: home }, { dateOfBirth: today }),
+    body: birthApplication({ permanentResidence: home }, { dateOfBirth }),
   });
   expect(answer.status).toBe(201);
   expect(answer.body.procedureId).toMatch(/^[0-9a-f-]{36}$/);
@@ -154,6 +154,39 @@ describe('reading procedures', () => {
     expect(unknown.body.error.code).toBe('PROCEDURE_NOT_FOUND');
     const historian = api.token({ roles: ['historian'] });
     expect((await api.call('GET', '/v1/procedures', { token: historian })).status).toBe(403);
+  });
+
+  it("is seen and retried by the offices of the citizen's province and of the start, no other; reads are audited", async () => {
+    agency.behaviour = { decision: 'refuse', delayMs: 0, replyTwice: false };
+    const fiveDaysAgo = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+    const { pin, procedureId } = await registerChild(fiveDaysAgo);
+    await api.procedureWhen(procedureId, (p) => p.status === 'needs_attention');
+    const office = (code: string, role = 'officer') =>
+      api.token({ roles: [role], office: code, sub: `${role}-${code}` } as never);
+    // The child moves to 079: its office is now in charge, and 001 (which started it) still sees it.
+    const moved = await api.call('POST', `/v1/citizens/${pin}/permanent-residence`, {
+      token: office('079'),
+      body: { address: { provinceCode: '079', communeCode: '27676', line: '5 Thạnh An' }, effectiveDate: today },
+    });
+    expect(moved.status).toBe(200);
+    const read = (token: string) => api.call('GET', `/v1/procedures/${procedureId}`, { token });
+    expect((await read(office('001'))).status).toBe(200);
+    expect((await read(office('079', 'supervisor'))).status).toBe(200);
+    const elsewhere = await read(office('048'));
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([403, 'JURISDICTION_DENIED']);
+    const retried = await api.call('POST', `/v1/procedures/${procedureId}/retry`, { token: office('048') });
+    expect([retried.status, retried.body.error.code]).toEqual([403, 'JURISDICTION_DENIED']);
+    expect(await procedureTypes(procedureId)).not.toContain('ProcedureRetried');
+
+    const trail = await api.call('GET', `/v1/audit?pin=${pin}`, { token: office('001', 'supervisor') });
+    const procedureReads = trail.body.items.filter((item: any) => item.action === 'procedure');
+    // (the harness's own polling reads are there too); a refused read answered nothing: not audited.
+    const readers = new Set(procedureReads.map((item: any) => item.sub));
+    expect([readers.has('officer-001'), readers.has('supervisor-079'), readers.has('officer-048')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('lists procedures by status for supervisors', async () => {

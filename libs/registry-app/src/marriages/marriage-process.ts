@@ -101,11 +101,13 @@ export class MarriageProcess {
     marriageId: string,
     divorce: { readonly date: string; readonly courtDecision: string },
     envelope: CommandEnvelope,
-    authorize?: (marriage: MarriageState) => void,
+    authorize?: (spouses: readonly CitizenRecord[]) => void,
   ): Promise<MarriageOutcome> {
     const { state } = await this.load(marriageId);
     if (!state || state.status === 'pending' || state.status === 'refused') throw new MarriageNotFound(marriageId);
-    await this.onMarriage(marriageId, { type: 'Divorce', data: divorce }, envelope, authorize);
+    // Jurisdiction follows the spouses where they live now, under the PINs they hold now.
+    if (authorize) authorize(await Promise.all(state.spouses.map((pin) => this.current(pin))));
+    await this.onMarriage(marriageId, { type: 'Divorce', data: divorce }, envelope);
     return this.drive(marriageId, envelope.now);
   }
 
@@ -159,18 +161,10 @@ export class MarriageProcess {
     return this.streams.load(marriageStreams, marriageId);
   }
 
-  private async onMarriage(
-    marriageId: string,
-    command: MarriageCommand,
-    envelope: CommandEnvelope,
-    authorize?: (marriage: MarriageState) => void,
-  ): Promise<void> {
+  private async onMarriage(marriageId: string, command: MarriageCommand, envelope: CommandEnvelope): Promise<void> {
     const expected = command.type === 'RequestMarriage' ? { expected: 'no_stream' as const } : {};
     try {
-      await this.streams.handle(marriageStreams, marriageId, marriageCommand(command, envelope), envelope, {
-        ...expected,
-        authorize,
-      });
+      await this.streams.handle(marriageStreams, marriageId, marriageCommand(command, envelope), envelope, expected);
     } catch (error) {
       if (!(error instanceof StreamAlreadyExists)) throw error; // opened by a concurrent retry: carry on
     }

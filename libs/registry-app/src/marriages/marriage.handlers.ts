@@ -1,5 +1,5 @@
 import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { MarriageApplication, MarriageState } from '@registry/domain';
+import type { CitizenRecord, MarriageApplication, MarriageState } from '@registry/domain';
 import type { CommandEnvelope } from '../command-handling/command-envelope';
 import { MarriageProcess, type MarriageOutcome } from './marriage-process';
 
@@ -25,8 +25,8 @@ export class RegisterDivorceCommand {
     readonly marriageId: string,
     readonly divorce: { readonly date: string; readonly courtDecision: string },
     readonly envelope: CommandEnvelope,
-    /** Checks the caller against the marriage (jurisdiction) before anything is decided. */
-    readonly authorize?: (marriage: MarriageState) => void,
+    /** Checks the caller against the spouses as they are now (jurisdiction) before anything is decided. */
+    readonly authorize?: (spouses: readonly CitizenRecord[]) => void,
   ) {}
 }
 

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { procedureStream } from '@registry/domain';
+import { EVENT_STORE, type EventStore, type EventToAppend } from '@registry/event-store';
 import { ROLES, type Role } from '@registry/platform';
 import { ApiHarness, type Answer } from '../../test-support/api-harness';
 import { birthApplication } from '../../test-support/birth-application';
@@ -9,6 +12,9 @@ import { ACCESS_POLICY, type Scope } from './access-policy';
  * An operation without a policy entry, or without a sample request below, fails this suite.
  */
 type Sample = (pin: string, where: 'inside' | 'outside') => { url: string; body?: unknown };
+
+/** Records the samples act on: a citizen, a marriage and a procedure, all in province 001. */
+const recorded = { marriageId: '', procedureId: '' };
 
 const SAMPLES: Record<string, Sample> = {
   'GET /health': () => ({ url: '/health' }),
@@ -57,8 +63,9 @@ const SAMPLES: Record<string, Sample> = {
     url: '/v1/marriages',
     body: { spouses: [pin, pin], date: '2024-05-20', registrationProvinceCode: '001' },
   }),
+  // Jurisdiction: either spouse's province (both live in 001).
   'POST /v1/marriages/{id}/divorce': () => ({
-    url: '/v1/marriages/00000000-0000-5000-8000-000000000000/divorce',
+    url: `/v1/marriages/${recorded.marriageId}/divorce`,
     body: { date: '2025-01-01', courtDecision: 'BA-1' },
   }),
   'GET /v1/marriages/{id}': () => ({ url: '/v1/marriages/00000000-0000-5000-8000-000000000000' }),
@@ -79,9 +86,9 @@ const SAMPLES: Record<string, Sample> = {
   'GET /v1/operations/projections': () => ({ url: '/v1/operations/projections' }),
   'GET /v1/operations/change-feed': () => ({ url: '/v1/operations/change-feed' }),
   'GET /v1/procedures': () => ({ url: '/v1/procedures?provinceCode=001' }),
-  // No such procedure: the allowed roles get 404, the others 403.
-  'GET /v1/procedures/{id}': () => ({ url: '/v1/procedures/00000000-0000-5000-8000-000000000000' }),
-  'POST /v1/procedures/{id}/retry': () => ({ url: '/v1/procedures/00000000-0000-5000-8000-000000000000/retry' }),
+  // A birth's procedure in 001: the office of 079 may neither see nor retry it (inside: 409, nothing to retry).
+  'GET /v1/procedures/{id}': () => ({ url: `/v1/procedures/${recorded.procedureId}` }),
+  'POST /v1/procedures/{id}/retry': () => ({ url: `/v1/procedures/${recorded.procedureId}/retry` }),
 };
 
 /** What API.md promises for each scope, inside and outside the caller's jurisdiction. */
@@ -117,6 +124,37 @@ describe('access policy, generated from the OpenAPI document', () => {
     pin = birth.body.pin;
     const read = await api.projected(pin, 0);
     expect(read.status).toBe(200);
+    const adult = (sex: string, givenName: string) =>
+      birthApplication({}, { sex, givenName, dateOfBirth: '1990-02-03' });
+    const spouses = await Promise.all(
+      [adult('male', 'Phong'), adult('female', 'Quyên')].map(async (body) => {
+        return (await api.call('POST', '/v1/births', { body })).body.pin as string;
+      }),
+    );
+    const marriage = await api.call('POST', '/v1/marriages', {
+      body: { spouses, date: '2020-05-20', registrationProvinceCode: '001' },
+    });
+    expect(marriage.status).toBe(201);
+    recorded.marriageId = marriage.body.marriageId;
+    // This API runs no procedure runner: the birth's procedure is started here as the runner would.
+    recorded.procedureId = randomUUID();
+    const started: EventToAppend = {
+      eventId: randomUUID(),
+      type: 'ProcedureStarted',
+      data: {
+        procedureId: recorded.procedureId,
+        kind: 'birth',
+        pin,
+        provinceCode: '001',
+        startedOn: '2024-03-05',
+        dueBy: '2024-03-08',
+        steps: ['permanent_residence', 'health_insurance_card'],
+        application: { name: {}, address: null, dateOfBirth: '2024-03-05', dateOfDeath: null, motherPin: null },
+        startedBy: randomUUID(),
+      },
+      metadata: {},
+    };
+    await api.app.get<EventStore>(EVENT_STORE).append(procedureStream(recorded.procedureId), [started], 'no_stream');
   }, 90_000);
   afterAll(() => api.stop());
 

@@ -16,9 +16,12 @@ export type Scope = 'anywhere' | 'office' | 'office-or-purpose' | 'entitled' | '
  * - `new-address`: `address.provinceCode` of the body;
  * - `citizen`: the citizen's current permanent residence, or the province that registered the birth;
  * - `province-path`: the `{code}` of the path;
- * - `province-query`: the `provinceCode` of the query (a search), the office's province when absent.
+ * - `province-query`: the `provinceCode` of the query (a search), the office's province when absent;
+ * - `spouses`: either spouse's, as `citizen` (a divorce: the office of either spouse may record it);
+ * - `procedure`: the procedure's citizen's, as `citizen`, or the province whose office started it.
  */
-export type Jurisdiction = 'birth' | 'new-address' | 'citizen' | 'province-path' | 'province-query';
+export type Jurisdiction =
+  'birth' | 'new-address' | 'citizen' | 'province-path' | 'province-query' | 'spouses' | 'procedure';
 
 export interface Access {
   readonly roles: Partial<Record<Role, Scope>>;
@@ -52,7 +55,9 @@ export const ACCESS_POLICY: Readonly<Record<string, Access>> = {
   'POST /v1/citizens/{pin}/death/annulment': officerWrite('citizen'),
   // The body's registrationProvinceCode, as for a birth.
   'POST /v1/marriages': officerWrite('birth'),
-  'POST /v1/marriages/{id}/divorce': { roles: { officer: 'anywhere' } },
+  // API.md names no office for a divorce: the office of either spouse's current permanent residence
+  // (or, with none, birth registration), as for every other write on an existing citizen.
+  'POST /v1/marriages/{id}/divorce': officerWrite('spouses'),
   'GET /v1/marriages/{id}': { roles: { officer: 'anywhere', supervisor: 'anywhere', historian: 'anywhere' } },
   'GET /v1/provinces': {
     roles: {
@@ -97,11 +102,16 @@ export const ACCESS_POLICY: Readonly<Record<string, Access>> = {
   'GET /v1/statistics/births-deaths': { roles: { historian: 'anywhere', supervisor: 'anywhere' } },
   'GET /v1/feeds/{agencyId}/events': { roles: { agency: 'own-agency' }, audit: 'feed' },
   'GET /v1/audit': { roles: { supervisor: 'anywhere' } },
-  // Procedures: the list is per province (supervisors of the office); one procedure's status is
-  // work data of the offices; a retry is checked against the procedure's province by its handler.
-  'GET /v1/procedures': { roles: { supervisor: 'office' }, jurisdiction: 'province-query' },
-  'GET /v1/procedures/{id}': { roles: { officer: 'anywhere', supervisor: 'anywhere' } },
-  'POST /v1/procedures/{id}/retry': { roles: { officer: 'anywhere' } },
+  // Procedures: the list is per province (supervisors of the office). One procedure names its
+  // citizen (and outcomes such as a card number): the offices of that citizen and of the province
+  // that started it see it and retry it; a read of it is audited.
+  'GET /v1/procedures': { roles: { supervisor: 'office' }, jurisdiction: 'province-query', audit: 'procedures' },
+  'GET /v1/procedures/{id}': {
+    roles: { officer: 'office', supervisor: 'office' },
+    jurisdiction: 'procedure',
+    audit: 'procedure',
+  },
+  'POST /v1/procedures/{id}/retry': officerWrite('procedure'),
   'GET /v1/operations/projections': { roles: { operator: 'anywhere' } },
   'GET /v1/operations/change-feed': { roles: { operator: 'anywhere' } },
 };

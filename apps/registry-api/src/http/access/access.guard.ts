@@ -4,7 +4,7 @@ import { AgencyEntitlements } from '@registry/change-feed';
 import type { CitizenRecord } from '@registry/domain';
 import { HttpProblem, TokenRefused, TokenVerifier, type Principal, type Role } from '@registry/platform';
 import { ACCESS_POLICY, grantOf, operationKey, type Access, type Scope } from './access-policy';
-import { citizenJurisdiction, requireOffice } from './jurisdiction';
+import { anyProvinceJurisdiction, citizenJurisdiction, requireOffice } from './jurisdiction';
 import { purposeOf } from './purpose';
 
 /** What the guard established about a request, for the controllers and the read interceptor. */
@@ -15,6 +15,11 @@ export interface RequestAccess {
   readonly purpose: string | null;
   /** Runs against the citizen's state before a write is decided (a no-op when checked already). */
   readonly authorizeCitizen: (citizen: CitizenRecord) => void;
+  /**
+   * For jurisdictions that lie in one of several provinces (`spouses`, `procedure`): passes when
+   * the office serves any of them (a no-op when the caller's scope is not the office's).
+   */
+  readonly authorizeProvinces: (provinceCodes: readonly string[]) => void;
 }
 
 declare module 'fastify' {
@@ -25,6 +30,12 @@ declare module 'fastify' {
 }
 
 const NOTHING_TO_CHECK = () => undefined;
+
+interface ScopeChecks {
+  readonly authorizeCitizen: RequestAccess['authorizeCitizen'];
+  readonly authorizeProvinces: RequestAccess['authorizeProvinces'];
+}
+const NOTHING_MORE: ScopeChecks = { authorizeCitizen: NOTHING_TO_CHECK, authorizeProvinces: NOTHING_TO_CHECK };
 
 /** The parts of a body the guard reads, before validation: any of them may be missing or ill-typed. */
 interface RequestBody {
@@ -59,8 +70,8 @@ export class AccessGuard implements CanActivate {
       throw new HttpProblem(403, 'FORBIDDEN', `This call needs one of the roles: ${allowed}`);
     }
     const purpose = purposeOf(request);
-    const authorizeCitizen = this.checkScope(request, access, grant.scope, principal, purpose);
-    request.access = { access, ...grant, purpose, authorizeCitizen };
+    const checks = this.checkScope(request, access, grant.scope, principal, purpose);
+    request.access = { access, ...grant, purpose, ...checks };
     return true;
   }
 
@@ -70,44 +81,48 @@ export class AccessGuard implements CanActivate {
     scope: Scope,
     principal: Principal,
     purpose: string | null,
-  ): (citizen: CitizenRecord) => void {
+  ): ScopeChecks {
     const now = new Date();
     const body = (request.body ?? {}) as RequestBody;
     switch (scope) {
       case 'anywhere':
       case 'office-or-purpose': // the citizen's province is known only once read: ReadAccessInterceptor
-        return NOTHING_TO_CHECK;
+        return NOTHING_MORE;
       case 'own-agency':
         if ((request.params as Record<string, string>).agencyId !== principal.agency)
           throw new HttpProblem(403, 'FORBIDDEN', 'An agency may read its own feed only');
-        return NOTHING_TO_CHECK;
+        return NOTHING_MORE;
       case 'entitled':
         if (!purpose) throw new HttpProblem(400, 'PURPOSE_REQUIRED', 'Agencies must state the purpose in X-Purpose');
         if (!principal.agency || !this.entitlements.get(principal.agency))
           throw new HttpProblem(403, 'AGENCY_NOT_ENTITLED', 'No entitlement is configured for this agency');
-        return NOTHING_TO_CHECK;
+        return NOTHING_MORE;
       case 'office':
         switch (access.jurisdiction) {
           case 'birth':
             requireOffice(principal, body.registrationProvinceCode, now);
             requireOffice(principal, body.permanentResidence?.provinceCode, now);
-            return NOTHING_TO_CHECK;
+            return NOTHING_MORE;
           case 'new-address':
             requireOffice(principal, body.address?.provinceCode, now);
-            return NOTHING_TO_CHECK;
+            return NOTHING_MORE;
           case 'province-path':
             requireOffice(principal, (request.params as Record<string, string>).code, now);
-            return NOTHING_TO_CHECK;
+            return NOTHING_MORE;
           case 'province-query': {
             // An officer's search covers the office's province: it is narrowed there when unnamed.
             const query = request.query as Record<string, unknown>;
             if (query.provinceCode === undefined && principal.office) query.provinceCode = principal.office;
             requireOffice(principal, query.provinceCode ?? '', now);
             if (!principal.office) throw new HttpProblem(403, 'JURISDICTION_DENIED', 'This call needs an office');
-            return NOTHING_TO_CHECK;
+            return NOTHING_MORE;
           }
           case 'citizen':
-            return citizenJurisdiction(principal, now);
+            return { ...NOTHING_MORE, authorizeCitizen: citizenJurisdiction(principal, now) };
+          case 'spouses':
+          case 'procedure':
+            // Known once the marriage or procedure is read: its handler calls authorizeProvinces.
+            return { ...NOTHING_MORE, authorizeProvinces: anyProvinceJurisdiction(principal, now) };
           default:
             throw new HttpProblem(403, 'FORBIDDEN', 'The access policy names no jurisdiction for this operation');
         }

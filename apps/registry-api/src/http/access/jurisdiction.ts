@@ -39,3 +39,11 @@ export function provinceOfCitizen(citizen: {
 export function citizenJurisdiction(principal: Principal, now: Date): (citizen: CitizenRecord) => void {
   return (citizen) => requireOffice(principal, provinceOfCitizen(citizen), now);
 }
+
+/** The check of a jurisdiction lying in any of several provinces: one the office serves suffices. */
+export function anyProvinceJurisdiction(principal: Principal, now: Date): (provinceCodes: readonly string[]) => void {
+  return (provinceCodes) => {
+    if (!provinceCodes.some((code) => officeServes(principal.office, code, now)))
+      throw jurisdictionDenied(principal, provinceCodes.join(' or '));
+  };
+}

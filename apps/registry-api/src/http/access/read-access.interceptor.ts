@@ -94,8 +94,8 @@ export class ReadAccessInterceptor implements NestInterceptor {
   }
 }
 
-/** The PINs of a page of citizens (search, residents) or of events (a feed page). */
+/** The PINs of a page of citizens (search, residents), of events (a feed page), or of one answer (a procedure). */
 function pinsOf(answer: Json): string[] {
-  const rows: Json[] = answer.items ?? answer.events ?? [];
+  const rows: Json[] = answer.items ?? answer.events ?? [answer];
   return [...new Set(rows.map((row) => row.pin).filter((pin): pin is string => typeof pin === 'string'))];
 }
