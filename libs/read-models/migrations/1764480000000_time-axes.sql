@@ -1,7 +1,8 @@
 -- Up Migration
 -- Both time axes answered alike everywhere (docs/historians.md, ADR 0024):
--- * citizen_records.names: the names by valid time, once a citizen changed names (a correction of
---   the birth name then leaves later names be);
+-- * citizen_records.registered: what the folded record holds and the answer shows otherwise: the
+--   names by valid time once a citizen changed names (a correction of the birth name then leaves
+--   later names be), residences as registered where the answer clips them at birth;
 -- * residence_history: `held_from`/`held_to` the residence as registered and ended, `since` its
 --   first day not before birth, `valid` the days a census at 0:00 counts it; residence_births the
 --   date of birth each residence is clipped to (a corrected, later date clips them);
@@ -17,7 +18,7 @@ BEGIN
       revision integer NOT NULL,
       replaced_by text,
       record json NOT NULL,
-      names json,
+      registered json,
       CONSTRAINT %2$I PRIMARY KEY (pin)) WITH (fillfactor = 80)',
     'citizen_records' || suffix, 'citizen_records' || suffix || '_pkey');
   EXECUTE format('CREATE TABLE %1$I (
@@ -80,7 +81,7 @@ DROP TABLE IF EXISTS citizen_records_next, citizen_names_next, residence_history
   vital_events_next;
 DELETE FROM projection_checkpoints WHERE projection LIKE '%@next';
 TRUNCATE citizen_records, citizen_names, residence_history;
-ALTER TABLE citizen_records ADD COLUMN names json;
+ALTER TABLE citizen_records ADD COLUMN registered json;
 ALTER TABLE residence_history ADD COLUMN held_from date NOT NULL, ADD COLUMN held_to date, ADD COLUMN since date NOT NULL;
 CREATE TABLE residence_births (pin text NOT NULL, date_of_birth date NOT NULL, CONSTRAINT residence_births_pkey PRIMARY KEY (pin));
 DROP TABLE vital_events;
@@ -165,7 +166,7 @@ DROP TABLE IF EXISTS citizen_records_next, citizen_names_next, residence_history
   vital_events_next;
 DELETE FROM projection_checkpoints WHERE projection LIKE '%@next';
 TRUNCATE citizen_records, citizen_names, residence_history;
-ALTER TABLE citizen_records DROP COLUMN names;
+ALTER TABLE citizen_records DROP COLUMN registered;
 ALTER TABLE residence_history DROP COLUMN held_from, DROP COLUMN held_to, DROP COLUMN since;
 DROP TABLE residence_births;
 DROP TABLE vital_events;

@@ -10,7 +10,15 @@ import { Residents } from './residences/residents.query';
 import { migrateReadModels } from './schema/read-model-schema';
 import { VitalStatistics } from './statistics/vital-statistics.query';
 
-const QUERIES = [CitizenRecords, PinReplacements, CitizenSearch, Residents, PopulationStatistics, VitalStatistics, ProjectorLag];
+const QUERIES = [
+  CitizenRecords,
+  PinReplacements,
+  CitizenSearch,
+  Residents,
+  PopulationStatistics,
+  VitalStatistics,
+  ProjectorLag,
+];
 
 /**
  * The read side: the read-model schema (migrated on start) and its queries. Needs PG_POOL and

@@ -1,4 +1,12 @@
-import { addressAnsweredOn, CURRENT, type Address, type CitizenRecord, type PersonName, type Place } from '@registry/domain';
+import {
+  addressAnsweredOn,
+  CURRENT,
+  withResidencesFromBirth,
+  type Address,
+  type CitizenRecord,
+  type PersonName,
+  type Place,
+} from '@registry/domain';
 
 /** The body of `GET /v1/citizens/{pin}` (API.md), stored as served. */
 export interface CitizenDocument {
@@ -26,7 +34,8 @@ export interface CitizenDocument {
  * Addresses are answered as on `answeredOn` (the current record: today and later), so a
  * province merged since answers under its successor, with the recorded code beside it.
  */
-export function citizenDocument(record: CitizenRecord, revision: number, answeredOn = CURRENT): CitizenDocument {
+export function citizenDocument(stored: CitizenRecord, revision: number, answeredOn = CURRENT): CitizenDocument {
+  const record = withResidencesFromBirth(stored);
   const answered = (address: Address) => addressAnsweredOn(addressOf(address), answeredOn);
   return {
     pin: record.pin,
@@ -56,19 +65,39 @@ export function citizenDocument(record: CitizenRecord, revision: number, answere
   };
 }
 
-/** The domain's record from a stored document (the record's fields, its revision) and `replaced_by`. */
+/**
+ * What the folded record holds and its answer shows otherwise, kept beside the document so the
+ * fold goes on from the same state: the names by valid time (once there was a change), and the
+ * residences as registered where the answer begins them at birth. Null when there is none.
+ */
+export type RegisteredFacts = Pick<CitizenRecord, 'names' | 'permanentResidence' | 'temporaryResidence'>;
+
+export function registeredFactsOf(record: CitizenRecord): Partial<RegisteredFacts> | null {
+  const answered = withResidencesFromBirth(record);
+  const facts: Partial<RegisteredFacts> = {
+    ...(record.names && record.names.changes.length > 0 ? { names: record.names } : {}),
+    ...(answered.permanentResidence !== record.permanentResidence
+      ? { permanentResidence: record.permanentResidence }
+      : {}),
+    ...(answered.temporaryResidence !== record.temporaryResidence
+      ? { temporaryResidence: record.temporaryResidence }
+      : {}),
+  };
+  return Object.keys(facts).length > 0 ? facts : null;
+}
+
+/** The domain's record from a stored document (the record's fields, its revision), `replaced_by` and the registered facts. */
 export function recordOf(
   document: CitizenDocument,
   reestablishedAs: string | null,
-  names: CitizenRecord['names'] | null = null,
+  registered: Partial<RegisteredFacts> | null = null,
 ): CitizenRecord {
   const { revision: _revision, ...stored } = document;
-  const record = { ...stored, ...(names ? { names } : {}) };
   // Documents written before marriages were recorded have no marital fields: single.
-  return {
-    ...record,
-    maritalStatus: record.maritalStatus ?? 'single',
-    spousePin: record.spousePin ?? null,
+  const record: CitizenRecord = {
+    ...stored,
+    maritalStatus: stored.maritalStatus ?? 'single',
+    spousePin: stored.spousePin ?? null,
     permanentResidence: stored.permanentResidence && {
       ...stored.permanentResidence,
       address: recordedAddress(stored.permanentResidence.address),
@@ -79,6 +108,7 @@ export function recordOf(
     },
     reestablishedAs,
   };
+  return { ...record, ...registered };
 }
 
 /** The address as recorded, from one answered under a successor province. */

@@ -3,7 +3,14 @@ import type { RecordedEvent } from '@registry/event-store';
 import { evolveCitizen, type CitizenRecord } from '@registry/domain';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
-import { citizenDocument, fullNameOf, recordOf, type CitizenDocument } from './citizen-document';
+import {
+  citizenDocument,
+  fullNameOf,
+  recordOf,
+  registeredFactsOf,
+  type CitizenDocument,
+  type RegisteredFacts,
+} from './citizen-document';
 
 /**
  * The current citizen record (what `GET /v1/citizens/{pin}` answers) and the narrow name row
@@ -91,13 +98,13 @@ async function loadCitizens(tx: PoolClient, target: TableSet, pins: string[]): P
     pin: string;
     replaced_by: string | null;
     record: CitizenDocument;
-    names: CitizenRecord['names'] | null;
-  }>(`SELECT pin, replaced_by, record, names FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`, [
+    registered: Partial<RegisteredFacts> | null;
+  }>(`SELECT pin, replaced_by, record, registered FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`, [
     pins,
   ]);
   return new Map(
     rows.map((row) => {
-      const record = recordOf(row.record, row.replaced_by, row.names);
+      const record = recordOf(row.record, row.replaced_by, row.registered);
       return [row.pin, { record, revision: row.record.revision, storedName: nameRowOf(record) }];
     }),
   );
@@ -114,16 +121,16 @@ async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonl
     revision: c.revision,
     replaced_by: c.record.reestablishedAs,
     record: citizenDocument(c.record, c.revision),
-    // Kept only once the citizen changed names: most never do, and then the record's name is all.
-    names: c.record.names && c.record.names.changes.length > 0 ? c.record.names : null,
+    // Most citizens have none: the document is then the whole state.
+    registered: registeredFactsOf(c.record),
   }));
   await tx.query(
-    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record, names)
-     SELECT pin, revision, replaced_by, record, names FROM json_to_recordset($1::json)
-            AS r(pin text, revision integer, replaced_by text, record json, names json)
+    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record, registered)
+     SELECT pin, revision, replaced_by, record, registered FROM json_to_recordset($1::json)
+            AS r(pin text, revision integer, replaced_by text, record json, registered json)
      ON CONFLICT (pin) DO UPDATE
        SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record,
-           names = excluded.names`,
+           registered = excluded.registered`,
     [JSON.stringify(rows)],
   );
 }

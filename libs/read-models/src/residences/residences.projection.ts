@@ -41,7 +41,10 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
     case 'BirthRegistered': // the application's address becomes a residence when it is registered
       return ledger.born(fact, event.data.dateOfBirth);
     case 'PermanentResidenceRegistered':
-      return ledger.register('permanent', fact, addressOf(event.data.address), { from: event.data.effectiveDate, to: null });
+      return ledger.register('permanent', fact, addressOf(event.data.address), {
+        from: event.data.effectiveDate,
+        to: null,
+      });
     case 'PermanentResidenceCancelled':
       return ledger.end('permanent', fact, event.data.effectiveDate);
     case 'TemporaryResidenceRegistered': {

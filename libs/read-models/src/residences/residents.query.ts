@@ -51,7 +51,13 @@ export class Residents {
                   ORDER BY pin LIMIT $4) AS h
                JOIN citizen_records r ON r.pin = h.pin
               ORDER BY h.pin LIMIT $4`,
-      values: [criteria.provinceCodes, criteria.date, criteria.afterPin ?? '', criteria.limit + 1, criteria.knownAt ?? null],
+      values: [
+        criteria.provinceCodes,
+        criteria.date,
+        criteria.afterPin ?? '',
+        criteria.limit + 1,
+        criteria.knownAt ?? null,
+      ],
     });
     return rows.map((row) => ({
       pin: row.pin,

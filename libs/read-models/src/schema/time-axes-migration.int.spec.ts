@@ -56,7 +56,7 @@ describe('migration 1764480000000_time-axes', () => {
     await step('up');
     expect(await columns('vital_events')).toContain('recorded');
     expect(await columns('residence_history')).toEqual(expect.arrayContaining(['held_from', 'held_to', 'since']));
-    expect(await columns('citizen_records')).toContain('names');
+    expect(await columns('citizen_records')).toContain('registered');
     expect(await counts()).toEqual([0, 0, 0]);
     await projectPending(db().pool, db().store, { until: lastAppended });
     expect(await counts()).toEqual(filled);

@@ -47,7 +47,10 @@ describe('vital statistics projection: births and deaths per month and province'
     await tallies('017');
     const known = await db().pool.query('SELECT max(lower(recorded)) AS at FROM vital_events WHERE pin = $1', [pin]);
     expect(known.rows[0].at.getTime()).toBeGreaterThan(rows[0].at.getTime());
-    expect((await query.months('017', '2024-03', '2024-03', new Date()))[0]).toEqual({ ...before, deaths: before.deaths + 1 });
+    expect((await query.months('017', '2024-03', '2024-03', new Date()))[0]).toEqual({
+      ...before,
+      deaths: before.deaths + 1,
+    });
     expect((await query.months('017', '2024-03', '2024-03', rows[0].at))[0]).toEqual(before);
   });
 

@@ -168,10 +168,12 @@ function apply(rows: VitalRows, event: CitizenEvent, fact: Fact): void {
 function correctBirth(rows: VitalRows, fact: Fact, correction: RecordCorrected['data']): void {
   const row = rows.get(fact.pin);
   if (!row) return;
-  if (correction.field === 'dateOfBirth') rows.set(fact, { ...row, birth_month: monthOf(correction.newValue as string) });
+  if (correction.field === 'dateOfBirth')
+    rows.set(fact, { ...row, birth_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfBirth')
     rows.set(fact, { ...row, birth_province_code: (correction.newValue as Place).provinceCode });
-  if (correction.field === 'dateOfDeath') rows.set(fact, { ...row, death_month: monthOf(correction.newValue as string) });
+  if (correction.field === 'dateOfDeath')
+    rows.set(fact, { ...row, death_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfDeath')
     rows.set(fact, { ...row, death_province_code: (correction.newValue as Place).provinceCode });
 }

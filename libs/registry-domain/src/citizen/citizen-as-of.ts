@@ -2,7 +2,7 @@ import type { CivilDate } from '../calendar/calendar';
 import { effectiveDateOf, type CitizenEvent } from './citizen.events';
 import { importedAsOf } from './import-citizen';
 import { evolveCitizen, type CitizenRecord, type CitizenState } from './citizen.state';
-import { knownAcrossPins, type KnownCitizenEvent } from './citizen-history';
+import { knownAcrossPins, withResidencesFromBirth, type KnownCitizenEvent } from './citizen-history';
 
 export type { KnownCitizenEvent } from './citizen-history';
 
@@ -35,7 +35,9 @@ export function citizenAsOf(
     .reduce<CitizenState>(evolveCitizen, null);
   if (state === null || state.dateOfBirth > validAt) return null;
   const temporary = state.temporaryResidence;
-  return temporary && temporary.until < validAt ? { ...state, temporaryResidence: null } : state;
+  return withResidencesFromBirth(
+    temporary && temporary.until < validAt ? { ...state, temporaryResidence: null } : state,
+  );
 }
 
 /** Whether an event counts for the record on `validAt` (corrections and PIN links always do). */

@@ -1,6 +1,6 @@
 import { dayAfter, type CivilDate } from '../calendar/calendar';
 import { provinceAnsweringFor } from '../provinces/provinces';
-import type { Address, CitizenEvent, PersonName } from './citizen.events';
+import type { Address, CitizenEvent, CitizenSnapshot, PersonName } from './citizen.events';
 
 /**
  * The registry's two time axes, written once (docs/historians.md). Every answer about the past
@@ -41,6 +41,24 @@ export function nameOn(names: NameHistory, date?: CivilDate): PersonName {
 /** A valid-time date that began before birth is taken to begin at birth. */
 export function notBeforeBirth(date: CivilDate, dateOfBirth: CivilDate): CivilDate {
   return date < dateOfBirth ? dateOfBirth : date;
+}
+
+/**
+ * The record's residences as answered: one that began before birth (a date of birth corrected
+ * to a later date) begins at birth, and a stay that ended before birth never held. The record
+ * keeps the dates as registered, so a later correction back to an earlier date gives them back.
+ */
+export function withResidencesFromBirth<R extends CitizenSnapshot>(record: R): R {
+  const { dateOfBirth, permanentResidence: permanent, temporaryResidence: temporary } = record;
+  if ((!permanent || permanent.since >= dateOfBirth) && (!temporary || temporary.from >= dateOfBirth)) return record;
+  return {
+    ...record,
+    permanentResidence: permanent && { ...permanent, since: notBeforeBirth(permanent.since, dateOfBirth) },
+    temporaryResidence:
+      temporary && temporary.until >= dateOfBirth
+        ? { ...temporary, from: notBeforeBirth(temporary.from, dateOfBirth) }
+        : null,
+  };
 }
 
 /**

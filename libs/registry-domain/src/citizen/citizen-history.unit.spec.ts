@@ -1,6 +1,13 @@
 import type { CitizenEvent, PersonName } from './citizen.events';
 import { citizenAsOf } from './citizen-as-of';
-import { addressAnsweredOn, countedOn, CURRENT, knownAcrossPins, type KnownCitizenEvent } from './citizen-history';
+import {
+  addressAnsweredOn,
+  countedOn,
+  CURRENT,
+  knownAcrossPins,
+  withResidencesFromBirth,
+  type KnownCitizenEvent,
+} from './citizen-history';
 import { foldCitizen } from './citizen.state';
 import { PIN, address, born, residedPermanently } from './citizen.fixtures';
 
@@ -38,7 +45,9 @@ describe('valid time: names', () => {
 describe('valid time: a corrected, later date of birth', () => {
   it('makes a residence that began before it begin at birth', () => {
     const events = [born(), residedPermanently(address('001'), '1990-01-15'), corrected('dateOfBirth', '1990-03-01')];
-    expect(foldCitizen(events)!.permanentResidence!.since).toBe('1990-03-01');
+    expect(withResidencesFromBirth(foldCitizen(events)!).permanentResidence!.since).toBe('1990-03-01');
+    const back = [...events, corrected('dateOfBirth', '1990-01-10')];
+    expect(withResidencesFromBirth(foldCitizen(back)!).permanentResidence!.since).toBe('1990-01-15');
     const known = events.map((e, i) => at(e, `2025-01-0${i + 1}T00:00:00.000Z`));
     expect(citizenAsOf(known, '1990-02-01', NOW)).toBeNull();
     expect(citizenAsOf(known, '1990-02-01', '2025-01-02T12:00:00.000Z')!.permanentResidence!.since).toBe('1990-01-15');

@@ -9,13 +9,7 @@ import type {
   PermanentResidenceCancelled,
   RecordCorrected,
 } from './citizen.events';
-import {
-  nameOn,
-  notBeforeBirth,
-  withBirthNameCorrected,
-  withNameChange,
-  type NameHistory,
-} from './citizen-history';
+import { nameOn, notBeforeBirth, withBirthNameCorrected, withNameChange, type NameHistory } from './citizen-history';
 
 /** The citizen's current (or last) marriage, as decisions need it. */
 export interface MarriageFact {
@@ -233,22 +227,7 @@ function corrected(state: CitizenRecord, data: RecordCorrected['data']): Citizen
     const names = withBirthNameCorrected(namesOf(state), data.newValue as CitizenRecord['name']);
     return { ...state, names, name: nameOn(names) };
   }
-  if (data.field === 'dateOfBirth') return bornOn(state, data.newValue as CivilDate);
   return { ...state, [data.field]: data.newValue };
-}
-
-/** A corrected date of birth: every residence that began before it is taken to begin at birth. */
-function bornOn(state: CitizenRecord, dateOfBirth: CivilDate): CitizenRecord {
-  const { permanentResidence: permanent, temporaryResidence: temporary } = state;
-  return {
-    ...state,
-    dateOfBirth,
-    permanentResidence: permanent && { ...permanent, since: notBeforeBirth(permanent.since, dateOfBirth) },
-    temporaryResidence:
-      temporary && temporary.until >= dateOfBirth
-        ? { ...temporary, from: notBeforeBirth(temporary.from, dateOfBirth) }
-        : null,
-  };
 }
 
 /** What a re-established PIN's stream starts from: the record's facts (the contract's CitizenSnapshot). */

@@ -36,7 +36,10 @@ export function correctRecord(
   const oldValue = (field === 'name' ? namesOf(state).atBirth : state[field]) ?? null;
   if (JSON.stringify(oldValue) === JSON.stringify(value)) throw new CorrectionChangesNothing(field);
   const corrected = afterCorrection(state, [
-    { type: 'RecordCorrected', data: { pin: state.pin, field, oldValue, newValue: value, reason, legalBasis, effectiveDate: state.dateOfBirth } },
+    {
+      type: 'RecordCorrected',
+      data: { pin: state.pin, field, oldValue, newValue: value, reason, legalBasis, effectiveDate: state.dateOfBirth },
+    },
   ]);
   checkCorrectedRecord(corrected, today);
   if (command.data.relatives) checkRelatives(corrected, command.data.relatives);
