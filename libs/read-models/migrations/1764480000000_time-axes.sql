@@ -4,8 +4,9 @@
 --   names by valid time once a citizen changed names (a correction of the birth name then leaves
 --   later names be), residences as registered where the answer clips them at birth;
 -- * residence_history: `held_from`/`held_to` the residence as registered and ended, `since` its
---   first day not before birth, `valid` the days a census at 0:00 counts it; residence_births the
---   date of birth each residence is clipped to (a corrected, later date clips them);
+--   first day not before birth, `valid` the days a census at 0:00 counts it; residence_lives the
+--   dates of birth and death every residence is clipped to (a corrected, later date of birth
+--   clips them; a death, even one registered late, ends them all);
 -- * vital_events: one version per belief with its `recorded` range, so births-and-deaths answer
 --   as known at any instant (a late death registration does not rewrite what was known before).
 -- New columns come last, as ALTER TABLE adds them, so a rebuilt table equals a migrated one.
@@ -52,8 +53,9 @@ BEGIN
   EXECUTE format('CREATE TABLE %1$I (
       pin text NOT NULL,
       date_of_birth date NOT NULL,
+      date_of_death date,
       CONSTRAINT %2$I PRIMARY KEY (pin))',
-    'residence_births' || suffix, 'residence_births' || suffix || '_pkey');
+    'residence_lives' || suffix, 'residence_lives' || suffix || '_pkey');
 END $$;
 
 CREATE OR REPLACE FUNCTION create_vital_statistics_tables(suffix text) RETURNS void LANGUAGE plpgsql AS $$
@@ -77,13 +79,15 @@ CREATE OR REPLACE FUNCTION index_vital_statistics_tables(suffix text) RETURNS SE
   ]) AS statement
 $$;
 
-DROP TABLE IF EXISTS citizen_records_next, citizen_names_next, residence_history_next, residence_births_next,
+DROP TABLE IF EXISTS citizen_records_next, citizen_names_next, residence_history_next, residence_lives_next,
   vital_events_next;
 DELETE FROM projection_checkpoints WHERE projection LIKE '%@next';
 TRUNCATE citizen_records, citizen_names, residence_history;
 ALTER TABLE citizen_records ADD COLUMN registered json;
 ALTER TABLE residence_history ADD COLUMN held_from date NOT NULL, ADD COLUMN held_to date, ADD COLUMN since date NOT NULL;
-CREATE TABLE residence_births (pin text NOT NULL, date_of_birth date NOT NULL, CONSTRAINT residence_births_pkey PRIMARY KEY (pin));
+CREATE TABLE residence_lives (
+  pin text NOT NULL, date_of_birth date NOT NULL, date_of_death date, CONSTRAINT residence_lives_pkey PRIMARY KEY (pin)
+);
 DROP TABLE vital_events;
 SELECT create_vital_statistics_tables('');
 DO $$
@@ -162,13 +166,13 @@ CREATE OR REPLACE FUNCTION index_vital_statistics_tables(suffix text) RETURNS SE
   ]) AS statement
 $$;
 
-DROP TABLE IF EXISTS citizen_records_next, citizen_names_next, residence_history_next, residence_births_next,
+DROP TABLE IF EXISTS citizen_records_next, citizen_names_next, residence_history_next, residence_lives_next,
   vital_events_next;
 DELETE FROM projection_checkpoints WHERE projection LIKE '%@next';
 TRUNCATE citizen_records, citizen_names, residence_history;
 ALTER TABLE citizen_records DROP COLUMN registered;
 ALTER TABLE residence_history DROP COLUMN held_from, DROP COLUMN held_to, DROP COLUMN since;
-DROP TABLE residence_births;
+DROP TABLE residence_lives;
 DROP TABLE vital_events;
 SELECT create_vital_statistics_tables('');
 DO $$

@@ -40,7 +40,7 @@ interface Citizen {
 }
 
 async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
-  const citizens = await loadCitizens(tx, target, [...pinsSeenBefore(events), ...reestablishedPins(events)]);
+  const citizens = await loadCitizens(tx, target, pinsSeenBefore(events));
   const changed = new Set<string>();
   for (const event of events) {
     const pin = pinOfStream(event.streamId);
@@ -50,29 +50,10 @@ async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[],
       citizens.set(pin, next);
       changed.add(pin);
     }
-    const continued = event.type === 'PinReestablished' && next ? carryNames(next, citizens) : undefined;
-    if (continued) changed.add(continued);
   }
   const rows = [...changed].map((pin) => citizens.get(pin)!);
   await upsertRecords(tx, target, rows);
   await saveNames(tx, target, rows);
-}
-
-/** The PINs a batch's PinReestablished events continue under (opened earlier, maybe in an earlier batch). */
-function reestablishedPins(events: readonly RecordedEvent[]): string[] {
-  return events.filter((e) => e.type === 'PinReestablished').map((e) => String(e.data.newPin));
-}
-
-/**
- * The names by valid time travel to the re-established PIN (its first event carries only the
- * current name), so a later correction of the birth name there still leaves later names be.
- */
-function carryNames(closed: Citizen, citizens: Map<string, Citizen>): string | undefined {
-  const newPin = closed.record.reestablishedAs;
-  const continued = newPin ? citizens.get(newPin) : undefined;
-  if (!newPin || !continued || !closed.record.names) return undefined;
-  citizens.set(newPin, { ...continued, record: { ...continued.record, names: closed.record.names } });
-  return newPin;
 }
 
 /** Every event of the stream moves the revision, even one this build does not fold. */

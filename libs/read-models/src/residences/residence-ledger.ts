@@ -23,7 +23,7 @@ export interface ResidenceVersion {
   readonly assertedBy: number;
   readonly address: Address;
   readonly held: HeldPeriod;
-  /** The days a census at 0:00 counts the resident there: held, from the day after birth. */
+  /** The days a census at 0:00 counts the resident there: held, from the day after birth to the day of death. */
   readonly valid: ValidPeriod;
   /** The first day of the residence: held, not before birth. */
   readonly since: string;
@@ -39,6 +39,12 @@ export interface Fact {
   readonly revision: number;
   readonly recordedAt: Date;
   readonly type: string;
+}
+
+/** What clips every residence of a citizen: a census counts the living only. */
+export interface Life {
+  readonly born: string;
+  readonly died: string | null;
 }
 
 interface Entry {
@@ -60,21 +66,28 @@ export class ResidenceLedger {
   private readonly entries: Entry[] = [];
   /** Open beliefs: by PIN, then by kind|registeredBy. */
   private readonly open = new Map<string, Map<string, Entry>>();
-  private readonly births: Map<string, string>;
-  /** Dates of birth set by this batch, to store. */
-  readonly bornDates = new Map<string, string>();
+  private readonly lives: Map<string, Life>;
+  /** Lives set by this batch, to store. */
+  readonly changedLives = new Map<string, Life>();
 
-  constructor(stored: readonly ResidenceVersion[], births: ReadonlyMap<string, string> = new Map()) {
-    this.births = new Map(births);
+  constructor(stored: readonly ResidenceVersion[], lives: ReadonlyMap<string, Life> = new Map()) {
+    this.lives = new Map(lives);
     for (const version of stored) this.track({ version, stored: true, changed: false });
   }
 
   /** The citizen's date of birth, as registered or corrected: every residence begins no earlier. */
-  born(fact: Fact, dateOfBirth: string): void {
-    if (this.births.get(fact.pin) === dateOfBirth) return;
-    this.births.set(fact.pin, dateOfBirth);
-    this.bornDates.set(fact.pin, dateOfBirth);
-    for (const entry of this.openOf(fact.pin)) this.supersede(entry, fact, {});
+  born(fact: Fact, dateOfBirth: string, dateOfDeath?: string | null): void {
+    const died = dateOfDeath === undefined ? (this.lives.get(fact.pin)?.died ?? null) : dateOfDeath;
+    this.live(fact, { born: dateOfBirth, died });
+  }
+
+  /**
+   * The citizen's date of death (null: annulled): every residence is counted until that day and
+   * none after it, whichever residences the death's procedure has ended by then.
+   */
+  died(fact: Fact, dateOfDeath: string | null): void {
+    const life = this.lives.get(fact.pin);
+    if (life) this.live(fact, { ...life, died: dateOfDeath });
   }
 
   register(kind: ResidenceKind, fact: Fact, address: Address, held: HeldPeriod): void {
@@ -119,6 +132,14 @@ export class ResidenceLedger {
         this.add(newPin, kind, i - (held.length - 1), 0, address, period, fact.recordedAt, endedBy);
       });
     }
+  }
+
+  private live(fact: Fact, life: Life): void {
+    const known = this.lives.get(fact.pin);
+    if (known && known.born === life.born && known.died === life.died) return;
+    this.lives.set(fact.pin, life);
+    this.changedLives.set(fact.pin, life);
+    for (const entry of this.openOf(fact.pin)) this.supersede(entry, fact, {});
   }
 
   /** Versions to insert, and stored versions to update. */
@@ -171,12 +192,12 @@ export class ResidenceLedger {
   }
 
   private derived(pin: string, held: HeldPeriod): Pick<ResidenceVersion, 'valid' | 'since'> {
-    const dateOfBirth = this.births.get(pin);
-    if (dateOfBirth === undefined) return { valid: period(held.from, held.to), since: held.from };
-    const days = censusDays(held.from, held.to, dateOfBirth);
+    const life = this.lives.get(pin);
+    if (life === undefined) return { valid: period(held.from, held.to), since: held.from };
+    const days = censusDays(held.from, held.to, life.born, life.died);
     return {
       valid: days === null ? 'empty' : { from: days.from, to: days.until },
-      since: notBeforeBirth(held.from, dateOfBirth),
+      since: notBeforeBirth(held.from, life.born),
     };
   }
 

@@ -9,7 +9,7 @@ const at = (revision: number, instant: string, type = 'PermanentResidenceRegiste
   recordedAt: new Date(instant),
   type,
 });
-const bornOn = (date: string) => new Map([[PIN, date]]);
+const bornOn = (date: string) => new Map([[PIN, { born: date, died: null }]]);
 
 describe('ResidenceLedger: residences in valid time and recorded time', () => {
   it('a new residence holds from its date; a census counts it from the day after birth', () => {
@@ -107,8 +107,8 @@ describe('ResidenceLedger: residences in valid time and recorded time', () => {
 
   it('a re-established PIN: every residence moves to the new PIN at the closing instant', () => {
     const births = new Map([
-      [PIN, '2000-01-01'],
-      ['001300000009', '2000-01-01'],
+      [PIN, { born: '2000-01-01', died: null }],
+      ['001300000009', { born: '2000-01-01', died: null }],
     ]);
     const ledger = new ResidenceLedger([], births);
     ledger.register('permanent', at(1, '2024-03-05T10:00:00Z'), hanoi, { from: '2024-03-05', to: null });

@@ -145,7 +145,7 @@ describe('residences projection: bitemporal residence history', () => {
     ]);
   });
 
-  it('DeathRegistered ends every residence the day after the death', async () => {
+  it('DeathRegistered ends every residence the day after the death, earlier ones and late registrations too', async () => {
     const pin = newPin();
     await record(
       db().store,
@@ -157,8 +157,17 @@ describe('residences projection: bitemporal residence history', () => {
     await later(() => record(db().store, pin, death(pin, '2024-07-10')));
     await later(() => record(db().store, pin, cancellation(pin, hanoi, '2024-07-11', 'deceased')));
     expect((await history(pin)).filter((v) => v.recorded_open).map((v) => [v.kind, v.valid, v.ended_by])).toEqual([
-      ['permanent', '[2024-03-06,2024-07-11)', 'DeathRegistered'],
-      ['temporary', '[2024-06-01,2024-07-11)', 'DeathRegistered'],
+      ['permanent', '[2024-03-06,2024-07-11)', 'PermanentResidenceCancelled'],
+      ['temporary', '[2024-06-01,2024-07-11)', null],
+    ]);
+    // A death registered late, before a move already recorded: the earlier residence ends too.
+    const late = newPin();
+    await record(db().store, late, birth(late), permanentResidence(late, hanoi, '2024-03-05'));
+    await later(() => record(db().store, late, permanentResidence(late, saigon, '2024-09-01')));
+    await later(() => record(db().store, late, death(late, '2024-07-10')));
+    expect((await history(late)).filter((v) => v.recorded_open).map((v) => [v.address, v.valid])).toEqual([
+      [hanoi, '[2024-03-06,2024-07-11)'],
+      [saigon, 'empty'],
     ]);
   });
 

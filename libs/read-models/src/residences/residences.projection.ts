@@ -4,7 +4,7 @@ import type { Address, CitizenEvent } from '@registry/domain';
 import { addressOf } from '../citizens/citizen-document';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
-import { dayAfter, ResidenceLedger, type Fact, type ResidenceVersion } from './residence-ledger';
+import { dayAfter, ResidenceLedger, type Fact, type Life, type ResidenceVersion } from './residence-ledger';
 
 /**
  * Residence history with valid time and recorded time, for residents of a province and the
@@ -14,14 +14,14 @@ import { dayAfter, ResidenceLedger, type Fact, type ResidenceVersion } from './r
  */
 export const residencesProjection: Projection = {
   name: 'residences',
-  tables: ['residence_history', 'residence_births'],
+  tables: ['residence_history', 'residence_lives'],
   schema: { create: 'create_residence_tables', index: 'index_residence_tables' },
   project: projectResidences,
 };
 
 async function projectResidences(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
   const pins = [...pinsSeenBefore(events), ...events.filter(isReestablishment).map((e) => String(e.data.newPin))];
-  const ledger = new ResidenceLedger(await loadOpen(tx, target, pins), await loadBirths(tx, target, pins));
+  const ledger = new ResidenceLedger(await loadOpen(tx, target, pins), await loadLives(tx, target, pins));
   for (const event of events) {
     const pin = pinOfStream(event.streamId);
     const known = asCitizenEvent(event);
@@ -31,7 +31,7 @@ async function projectResidences(tx: PoolClient, events: readonly RecordedEvent[
   const { inserts, updates } = ledger.changes();
   await updateVersions(tx, target, updates);
   await insertVersions(tx, target, inserts);
-  await saveBirths(tx, target, ledger.bornDates);
+  await saveLives(tx, target, ledger.changedLives);
 }
 
 const isReestablishment = (event: RecordedEvent) => event.type === 'PinReestablished';
@@ -53,15 +53,13 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
     }
     case 'TemporaryResidenceEnded':
       return ledger.end('temporary', fact, event.data.endedOn);
-    case 'DeathRegistered': {
-      const dayAfterDeath = dayAfter(event.data.dateOfDeath);
-      ledger.end('permanent', fact, dayAfterDeath);
-      return ledger.end('temporary', fact, dayAfterDeath);
-    }
+    case 'DeathRegistered': // counted until the day of death, whatever residence it is (see Life)
+      return ledger.died(fact, event.data.dateOfDeath);
     case 'DeathAnnulled': {
-      // What the death ended holds again, as registered.
+      // Alive again, and what the death's procedure ended holds again, as registered.
+      ledger.died(fact, null);
       const { restoredPermanentResidence, restoredTemporaryResidence } = event.data;
-      ledger.reopen('permanent', fact, null, restoredPermanentResidence ? DEATH_ENDINGS : ['DeathRegistered']);
+      if (restoredPermanentResidence) ledger.reopen('permanent', fact, null, DEATH_ENDINGS);
       if (restoredTemporaryResidence) {
         ledger.reopen('temporary', fact, dayAfter(restoredTemporaryResidence.until), DEATH_ENDINGS);
       }
@@ -77,22 +75,20 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
     case 'RecordCorrected':
       // A later date of birth clips every residence to begin no earlier (an earlier one unclips it).
       if (event.data.field === 'dateOfBirth') ledger.born(fact, event.data.newValue as string);
+      if (event.data.field === 'dateOfDeath') ledger.died(fact, event.data.newValue as string);
       return;
     case 'PinReestablished':
       // Recorded after the new stream's opening: both PINs' residences change at this instant.
       return ledger.carryOver(fact, event.data.newPin);
     case 'CitizenContinued': // its residences arrive with the old stream's PinReestablished
-      return ledger.born(fact, event.data.record.dateOfBirth);
+      return ledger.born(fact, event.data.record.dateOfBirth, event.data.record.dateOfDeath ?? null);
     case 'CitizenImported': {
       // The legacy record's residence, ended by its death like any other.
       const { dateOfBirth, permanentResidence, dateOfDeath } = event.data;
-      ledger.born(fact, dateOfBirth);
+      ledger.born(fact, dateOfBirth, dateOfDeath);
       if (!permanentResidence) return;
-      const to = dateOfDeath === null ? null : dayAfter(dateOfDeath);
-      return ledger.register('permanent', fact, addressOf(permanentResidence.address), {
-        from: permanentResidence.since,
-        to,
-      });
+      const held = { from: permanentResidence.since, to: null };
+      return ledger.register('permanent', fact, addressOf(permanentResidence.address), held);
     }
     default: {
       const unknown: never = event;
@@ -195,23 +191,24 @@ async function updateVersions(tx: PoolClient, target: TableSet, versions: readon
   );
 }
 
-async function loadBirths(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, string>> {
+async function loadLives(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, Life>> {
   if (pins.length === 0) return new Map();
-  const { rows } = await tx.query<{ pin: string; date_of_birth: string }>(
-    `SELECT pin, date_of_birth::text FROM ${tableName('residence_births', target)} WHERE pin = ANY($1)`,
+  const { rows } = await tx.query<{ pin: string; date_of_birth: string; date_of_death: string | null }>(
+    `SELECT pin, date_of_birth::text, date_of_death::text FROM ${tableName('residence_lives', target)}
+      WHERE pin = ANY($1)`,
     [pins],
   );
-  return new Map(rows.map((row) => [row.pin, row.date_of_birth]));
+  return new Map(rows.map((row) => [row.pin, { born: row.date_of_birth, died: row.date_of_death }]));
 }
 
-/** Each citizen's date of birth as last registered or corrected: residences begin no earlier. */
-async function saveBirths(tx: PoolClient, target: TableSet, births: ReadonlyMap<string, string>): Promise<void> {
-  if (births.size === 0) return;
+/** Each citizen's dates of birth and death as last registered or corrected: residences count between them. */
+async function saveLives(tx: PoolClient, target: TableSet, lives: ReadonlyMap<string, Life>): Promise<void> {
+  if (lives.size === 0) return;
   await tx.query(
-    `INSERT INTO ${tableName('residence_births', target)} (pin, date_of_birth)
-     SELECT * FROM json_to_recordset($1::json) AS r(pin text, date_of_birth date)
-     ON CONFLICT (pin) DO UPDATE SET date_of_birth = excluded.date_of_birth`,
-    [JSON.stringify([...births].map(([pin, date_of_birth]) => ({ pin, date_of_birth })))],
+    `INSERT INTO ${tableName('residence_lives', target)} (pin, date_of_birth, date_of_death)
+     SELECT * FROM json_to_recordset($1::json) AS r(pin text, date_of_birth date, date_of_death date)
+     ON CONFLICT (pin) DO UPDATE SET date_of_birth = excluded.date_of_birth, date_of_death = excluded.date_of_death`,
+    [JSON.stringify([...lives].map(([pin, life]) => ({ pin, date_of_birth: life.born, date_of_death: life.died })))],
   );
 }
 

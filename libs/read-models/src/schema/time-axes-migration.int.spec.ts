@@ -50,7 +50,7 @@ describe('migration 1764480000000_time-axes', () => {
     await step('down');
     expect(await columns('vital_events')).not.toContain('recorded');
     expect(await columns('residence_history')).not.toContain('since');
-    expect(await columns('residence_births')).toEqual([]);
+    expect(await columns('residence_lives')).toEqual([]);
     expect(await counts()).toEqual([0, 0, 0]);
 
     await step('up');

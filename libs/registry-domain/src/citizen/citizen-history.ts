@@ -64,15 +64,18 @@ export function withResidencesFromBirth<R extends CitizenSnapshot>(record: R): R
 /**
  * The days on which a census at 0:00 counts a resident (API.md: born before the date, not dead
  * before it): from the residence's start, but not before the day after birth, until (exclusive)
- * `until`. Null when no such day exists.
+ * `until` or the day after death, whichever comes first. Null when no such day exists.
  */
 export function censusDays(
   from: CivilDate,
   until: CivilDate | null,
   dateOfBirth: CivilDate,
+  dateOfDeath: CivilDate | null = null,
 ): { readonly from: CivilDate; readonly until: CivilDate | null } | null {
   const first = notBeforeBirth(from, dayAfter(dateOfBirth));
-  return until !== null && until <= first ? null : { from: first, until };
+  const afterDeath = dateOfDeath === null ? null : dayAfter(dateOfDeath);
+  const last = afterDeath !== null && (until === null || afterDeath < until) ? afterDeath : until;
+  return last !== null && last <= first ? null : { from: first, until: last };
 }
 
 /** Whether a census at 0:00 of `date` counts a person born and dead on these dates. */

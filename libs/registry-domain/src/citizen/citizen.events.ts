@@ -1,5 +1,6 @@
 import type { CivilDate } from '../calendar/calendar';
 import type { Pin, Sex } from '../pin/pin';
+import type { NameHistory } from './citizen-history';
 
 export interface PersonName {
   readonly familyName: string;
@@ -263,6 +264,8 @@ export interface CitizenSnapshot {
     readonly from: CivilDate;
     readonly until: CivilDate;
   } | null;
+  /** The names by valid time, once there was a change (citizen-history): the new PIN keeps them. */
+  readonly names?: NameHistory;
 }
 
 export type CitizenEvent =

@@ -238,7 +238,6 @@ export function snapshotOf(record: CitizenRecord): CitizenSnapshot {
     marriage: _marriage,
     endedByDeath: _endedByDeath,
     placeOfDeath: _placeOfDeath,
-    names: _names,
     ...snapshot
   } = record;
   return snapshot;
