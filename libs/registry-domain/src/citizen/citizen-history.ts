@@ -1,19 +1,12 @@
 import { dayAfter, type CivilDate } from '../calendar/calendar';
 import { provinceAnsweringFor } from '../provinces/provinces';
-import type { Address, CitizenEvent, CitizenSnapshot, PersonName } from './citizen.events';
+import type { Address, CitizenEvent, CitizenSnapshot, NameHistory, PersonName } from './citizen.events';
 
 /**
  * The registry's two time axes, written once (docs/historians.md). Every answer about the past
  * (the record, the as-of record, the timeline, residents, population, statistics) applies these
  * rules, so a rule changed here changes every answer alike.
  */
-
-/** The names a citizen held, by valid time: the one given at birth, then each change from its date. */
-export interface NameHistory {
-  readonly atBirth: PersonName;
-  /** In order of effective date (two changes on one day: the later recorded holds). */
-  readonly changes: ReadonlyArray<{ readonly effectiveDate: CivilDate; readonly name: PersonName }>;
-}
 
 /** A name change holds from its effective date until the next change by effective date. */
 export function withNameChange(names: NameHistory, effectiveDate: CivilDate, name: PersonName): NameHistory {

@@ -1,11 +1,17 @@
 import type { CivilDate } from '../calendar/calendar';
 import type { Pin, Sex } from '../pin/pin';
-import type { NameHistory } from './citizen-history';
 
 export interface PersonName {
   readonly familyName: string;
   readonly middleName: string | null;
   readonly givenName: string;
+}
+
+/** The names a citizen held, by valid time: the one given at birth, then each change from its date. */
+export interface NameHistory {
+  readonly atBirth: PersonName;
+  /** In order of effective date (two changes on one day: the later recorded holds). */
+  readonly changes: ReadonlyArray<{ readonly effectiveDate: CivilDate; readonly name: PersonName }>;
 }
 
 /** A place of birth or death: the province (administrative unit) and free text. */

@@ -6,10 +6,11 @@ import type {
   CitizenSnapshot,
   DeathAnnulled,
   MaritalStatus,
+  NameHistory,
   PermanentResidenceCancelled,
   RecordCorrected,
 } from './citizen.events';
-import { nameOn, notBeforeBirth, withBirthNameCorrected, withNameChange, type NameHistory } from './citizen-history';
+import { nameOn, withBirthNameCorrected, withNameChange } from './citizen-history';
 
 /** The citizen's current (or last) marriage, as decisions need it. */
 export interface MarriageFact {
