@@ -1,10 +1,13 @@
 /**
  * Appends per second: our PostgreSQL event store against Emmett's PostgreSQL event store
- * (@event-driven-io/emmett-postgresql), same database, same run, same pool size.
- *   npm run bench:append [-- --appends 5000 --batches 300]
+ * (@event-driven-io/emmett-postgresql), same database, same run, same pool size; then the
+ * single-event appends against pgbench's single-row insert (the ceiling of this database server
+ * for one committed row per transaction), in the same run.
+ *   npm run bench:append [-- --appends 5000 --batches 300 --pgbench-seconds 10]
  */
 import { citizenStream } from '@registry/domain';
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
@@ -12,11 +15,13 @@ import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore, migrate } from '@registry/event-store';
 import { ensureDatabase } from '@registry/platform';
 import { drive, machineLine } from '../shared/conditions';
+import { pgbenchInserts } from './pgbench-ceiling';
 
 const { values } = parseArgs({
   options: {
     appends: { type: 'string', default: '5000' },
     batches: { type: 'string', default: '300' },
+    'pgbench-seconds': { type: 'string', default: '10' },
     database: {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_append',
@@ -107,6 +112,9 @@ const SCENARIOS: Scenario[] = [
   { name: '100-event batch appends, concurrency 4', concurrency: 4, operations: BATCHES, eventsPerAppend: 100 },
 ];
 
+/** The single-event scenarios, compared with pgbench's single-row insert at the same concurrency. */
+const CEILING_GOAL = 0.45;
+
 async function measure(append: Append, scenario: Scenario): Promise<number> {
   const prefix = citizenStream(randomUUID());
   await drive(50, scenario.concurrency, (i) => append(`${prefix}-warm-${i}`, scenario.eventsPerAppend));
@@ -132,9 +140,11 @@ async function main(): Promise<void> {
     'ratio'.padStart(8),
     'registry events/s'.padStart(18),
   );
+  const singles: { scenario: Scenario; registry: number }[] = [];
   for (const scenario of SCENARIOS) {
     const registry = await measure(stores.registry.append, scenario);
     const peer = await measure(stores.emmett.append, scenario);
+    if (scenario.eventsPerAppend === 1) singles.push({ scenario, registry });
     console.log(
       scenario.name.padEnd(42),
       registry.toFixed(0).padStart(12),
@@ -145,6 +155,17 @@ async function main(): Promise<void> {
   }
   await stores.registry.close();
   await stores.emmett.close();
+  console.log(
+    `\nceiling: pgbench single-row insert (one event-shaped row per transaction), ${values['pgbench-seconds']} s, same database, right after`,
+  );
+  for (const { scenario, registry } of singles) {
+    const ceiling = await pgbenchInserts(values.database!, scenario.concurrency, Number(values['pgbench-seconds']));
+    const share = registry / ceiling.tps;
+    console.log(
+      `${scenario.name.padEnd(42)} registry ${registry.toFixed(0)}/s, pgbench ${ceiling.tps.toFixed(0)}/s: ` +
+        `${(share * 100).toFixed(0)}% of the ceiling (goal >= ${CEILING_GOAL * 100}% at concurrency 16; load average ${loadavg()[0].toFixed(1)})`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

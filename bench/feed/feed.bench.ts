@@ -8,6 +8,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -15,12 +17,12 @@ import { Pool } from 'pg';
 import { AgencyEntitlements, CITIZEN_EVENTS_TOPIC, ensureTopics } from '@registry/change-feed';
 import { freshPins, lifeOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
 import { consumeFeed } from '@registry/change-feed/test-support/test-kafka';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore, migrate } from '@registry/event-store';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore, migrate, type Position } from '@registry/event-store';
 import { ensureDatabase } from '@registry/platform';
 import { startKafkaCluster, type KafkaCluster } from '@registry/testing/kafka-server';
 import { Kafka, logLevel } from 'kafkajs';
 import { drive, machineLine, percentile } from '../shared/conditions';
-import { citizenStream } from '@registry/domain';
+import { CITIZEN_STREAM_PREFIX, citizenStream } from '@registry/domain';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +30,8 @@ const { values } = parseArgs({
     'live-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '2000' },
     partitions: { type: 'string', default: '6' },
+    /** A folder: the relay process writes a V8 CPU profile there (open it in Chrome DevTools). */
+    'profile-relay': { type: 'string' },
     database: {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_feed',
@@ -46,7 +50,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** apps/change-feed, as deployed: its own process, configured by the environment. */
 function startRelay(brokers: string[]): { child: ChildProcess; relaying: Promise<void> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/change-feed/src/main.ts'], {
+  const profile = values['profile-relay'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-relay']}`] : [];
+  // As `npm run start:change-feed` runs it: a larger young generation (fewer scavenges of the
+  // short-lived buffers every record makes; about 5 % less CPU per event).
+  const node = ['--max-semi-space-size=64', ...profile];
+  const child = spawn(process.execPath, [...node, '-r', '@swc-node/register', 'apps/change-feed/src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -101,6 +109,18 @@ async function main(): Promise<void> {
     `seeded ${backlog} events (${CITIZENS} citizens x ${EVENTS_PER_LIFE}) in ${seconds(seeding).toFixed(1)} s`,
   );
 
+  // Ceiling: the same backlog read through a store subscription alone (what the relay reads it with).
+  const reading = process.hrtime.bigint();
+  let readBack = 0;
+  let end: Position | undefined;
+  const ceilingSubscription = store.subscribeToAll({ filter: { streamPrefixes: [CITIZEN_STREAM_PREFIX] } });
+  for await (const event of ceilingSubscription) {
+    end = event.position;
+    if (++readBack >= backlog) break;
+  }
+  await ceilingSubscription.close();
+  const readCeiling = backlog / seconds(reading);
+
   const ours = new Set(pins);
   const livePins = freshPins(RATE * LIVE_SECONDS);
   for (const pin of livePins) ours.add(pin);
@@ -117,15 +137,33 @@ async function main(): Promise<void> {
   const relay = startRelay(kafka.brokers);
   await relay.relaying; // boot (~1 s of module loading) is not relaying
   const started = process.hrtime.bigint();
+  const cpuBefore = cpuSeconds(relay.child.pid!);
   await consumer.until(() => countUnique() >= backlog, 300_000);
   const catchUp = seconds(started);
+  const relayCpu = cpuSeconds(relay.child.pid!) - cpuBefore;
   const records = await recordsOn(kafka.client('bench-admin'), topics);
   console.log(
     `backlog: ${backlog} events store -> relay -> consumer in ${catchUp.toFixed(2)} s: ${Math.round(backlog / catchUp)} events/s` +
       ` (${records} Kafka records on ${topics.length} topics: ${Math.round(records / catchUp)} records/s)`,
   );
+  console.log(
+    `  ceiling: the store subscription alone reads the backlog at ${Math.round(readCeiling)} events/s; ` +
+      `the relay end to end reaches ${((100 * backlog) / catchUp / readCeiling).toFixed(0)} % of it`,
+  );
+  console.log(
+    `  relay CPU: ${relayCpu.toFixed(2)} s for the backlog, ${((relayCpu * 1e6) / backlog).toFixed(0)} µs per event: ` +
+      `one free core would relay about ${Math.round(backlog / relayCpu)} events/s (the figure the machine's load does not bend)`,
+  );
+  const machineBusy = loadLine();
 
   // 2. Live: appends at a steady rate; latency from each append's commit to its consumption.
+  // Ceiling: when each live event becomes visible to a store subscription in this process (the
+  // relay cannot send what the store does not show yet: gap-free reads wait for older transactions).
+  const visibleAt = new Map<string, number>();
+  const watcher = store.subscribeToAll({ after: end, filter: { streamPrefixes: [CITIZEN_STREAM_PREFIX] } });
+  const watching = (async () => {
+    for await (const event of watcher) visibleAt.set(event.eventId, Date.now());
+  })();
   const committedAt = new Map<string, number>();
   const total = livePins.length;
   const liveStart = Date.now();
@@ -155,10 +193,19 @@ async function main(): Promise<void> {
   }
   latencies.sort((a, b) => a - b);
   const p99 = percentile(latencies, 99);
+  await watcher.close();
+  await watching; // ends at its next look at the store (a notification or its 250 ms poll)
+  const visible = [...committedAt].flatMap(([id, at]) => (visibleAt.has(id) ? [visibleAt.get(id)! - at] : []));
+  visible.sort((a, b) => a - b);
   console.log(
     `live: ${total} events appended at ${Math.round(total / written)} events/s for ${written.toFixed(1)} s; commit -> consume latency ` +
       `p50 ${percentile(latencies, 50)} ms, p99 ${p99} ms, max ${latencies[latencies.length - 1]} ms`,
   );
+  console.log(
+    `  ceiling: commit -> visible to a store subscription p50 ${percentile(visible, 50)} ms, p99 ${percentile(visible, 99)} ms ` +
+      `(${visible.length} events); relay + Kafka + consumer add p50 ${percentile(latencies, 50) - percentile(visible, 50)} ms`,
+  );
+  console.log(`load: ${machineBusy} during the backlog, ${loadLine()} after the live phase`);
   console.log(
     `goal >= 10,000 events/s and p99 < 500 ms (against ${kafka.description}): ${backlog / catchUp >= 10_000 && p99 < 500 ? 'met' : 'NOT met'}`,
   );
@@ -169,6 +216,18 @@ async function main(): Promise<void> {
   await store.close();
   await pool.end();
   await kafka.stop();
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** The machine's load average (other work on the machine lowers these figures: they are floors). */
+function loadLine(): string {
+  const [one, five] = loadavg();
+  return `load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min) on ${cpus().length} cores`;
 }
 
 interface BenchKafka {

@@ -3,7 +3,7 @@
  * into a fresh database through the same LegacyImport as `npm run import`, then rebuilds every
  * read model from the events. Prints rows/s, peak RSS (and RSS along the way: flat means
  * constant memory), the projected time for 100 million rows, and the rebuild's events/s.
- *   npm run bench:import [-- --rows 1000000 --batch-size 2000 --keep]
+ *   npm run bench:import [-- --rows 1000000 --batch-size 10000 --keep --no-rebuild]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,8 +28,9 @@ const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
-    'batch-size': { type: 'string', default: '2000' },
+    'batch-size': { type: 'string', default: '10000' },
     keep: { type: 'boolean', default: false },
+    'no-rebuild': { type: 'boolean', default: false },
   },
 });
 
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
         `${(100_000_000 / rate / 3600).toFixed(1)} h at this rate`,
     );
 
+    if (values['no-rebuild']) return;
     const rebuildDisplay = new RebuildProgressDisplay(summary.imported);
     const report = await new ReadModelRebuild(pool, store, ALL_PROJECTIONS, {
       batchSize: 10_000,

@@ -1,84 +1,149 @@
 /**
- * Drives GET /v1/citizens/{pin} over random PINs of the seeded citizens at concurrency 64, then
- * GET /v1/citizens?name= with names of seeded citizens typed without diacritics, against the
- * query API in its own process; prints requests/s and p50/p99 of each. Then lookups again with
- * the audit of reads left out, alternating with it on, and the ratio of their throughputs.
- *   npm run bench:lookup [-- --citizens 1000000 --seconds 20 --connections 64 --rounds 2]
+ * GET /v1/citizens/{pin} against the registry as users run it (`npm start`: API, projector and
+ * relay in one process, logging at its default level), from a cold start and after warm-up, and
+ * in the same run against the ceiling of this machine: a minimal Fastify + pg server running the
+ * same one query. Then search by name on the registry, and lookups with the audit of reads on and
+ * off (the query API alone, alternating rounds). Every line carries the machine's load average.
+ *   npm run bench:lookup [-- --citizens 100000 --seconds 20 --cold-seconds 20 --connections 64
+ *                            --rounds 1 --audit-rounds 2 --cpu-prof /tmp/lookup-profiles]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import type { Pool } from 'pg';
-import { ALL_PROJECTIONS, ProjectorLag, ReadModelRebuild } from '@registry/read-models';
 import { machineLine } from '../shared/conditions';
-import { loadGet, type LoadResult } from '../shared/http-load';
+import { loadGet, resultLine, type LoadResult } from '../shared/http-load';
+import { ratioLine, startCeiling } from '../shared/ceiling';
+import { printProfile, summarizeProfile } from '../shared/cpu-profile';
+import { withCpu } from '../shared/process-cpu';
+import { registryProfile, startRegistry } from '../shared/registry-process';
+import { sample, seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { databaseLine } from '../rebuild/bench-conditions';
-import { benchDatabase } from '../rebuild/bench-database';
 
 const { values } = parseArgs({
   options: {
-    citizens: { type: 'string', default: '1000000' },
+    citizens: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '20' },
+    'cold-seconds': { type: 'string', default: '20' },
+    'warm-up-seconds': { type: 'string', default: '5' },
     connections: { type: 'string', default: '64' },
-    'pool-size': { type: 'string', default: '16' },
-    rounds: { type: 'string', default: '2' },
+    'pool-size': { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '1' },
+    'audit-rounds': { type: 'string', default: '2' },
+    search: { type: 'string', default: 'on' },
+    'cpu-prof': { type: 'string' },
+    database: { type: 'string' },
   },
 });
-const GOALS = { lookupsPerSecond: 5000, lookupP99: 20, searchP99: 50, auditRatio: 0.9 };
+const GOALS = {
+  lookupsPerSecond: 5000,
+  lookupP99: 20,
+  searchP99: 50,
+  auditRatio: 0.9,
+  ceiling: { throughput: 0.7, p99: 1.5 },
+};
 
 async function main(): Promise<void> {
   const citizens = Number(values.citizens);
-  const db = await benchDatabase(citizens);
+  const url = values.database ?? seededDatabaseUrl(citizens);
+  const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
   const port = 3600 + Math.floor(Math.random() * 300);
-  let server: ChildProcess | undefined;
+  const load = { connections: Number(values.connections), seconds: Number(values.seconds) };
+  const warmUp = { ...load, seconds: Number(values['warm-up-seconds']) };
   try {
-    await readModelsCaughtUp(db.pool, db.store);
     const pins = await sample(db.pool, 'SELECT pin FROM citizen_names TABLESAMPLE SYSTEM (5) LIMIT 20000');
     const names = await sample(db.pool, 'SELECT search_name FROM citizen_names TABLESAMPLE SYSTEM (5) LIMIT 5000');
-    const env = { DATABASE_URL: db.url, REGISTRY_JWT_SECRET: secret, DATABASE_POOL_SIZE: values['pool-size']! };
-    server = await startQueryApi(env, port);
+    const pick = (items: string[]) => items[Math.floor(Math.random() * items.length)];
+    const lookup = () => `/v1/citizens/${pick(pins)}`;
+    const search = () => `/v1/citizens?name=${encodeURIComponent(pick(names))}`;
     // A historian reads every province (an officer would need X-Purpose outside the office's).
     const token = new JwtService({ secret, signOptions: { expiresIn: '1h' } }).sign({
       sub: 'bench-historian',
       roles: ['historian'],
     });
-    const base = `http://127.0.0.1:${port}`;
-    const load = { connections: Number(values.connections), seconds: Number(values.seconds) };
-    const pick = (items: string[]) => items[Math.floor(Math.random() * items.length)];
-    await loadGet(base, token, () => `/v1/citizens/${pick(pins)}`, { ...load, seconds: 3 }); // warm-up
-    const lookups = await loadGet(base, token, () => `/v1/citizens/${pick(pins)}`, load);
-    await loadGet(base, token, () => `/v1/citizens?name=${encodeURIComponent(pick(names))}`, { ...load, seconds: 3 });
-    const searches = await loadGet(base, token, () => `/v1/citizens?name=${encodeURIComponent(pick(names))}`, load);
-    await stopped(server);
-    const audit = await compareAudit(env, port + 1, token, () => `/v1/citizens/${pick(pins)}`, load);
-    console.log(
-      'bench/lookup: the query API (Fastify, read models in PostgreSQL) in its own process, autocannon in this one',
-    );
-    console.log(machineLine());
+    const env = {
+      DATABASE_URL: url,
+      REGISTRY_JWT_SECRET: secret,
+      DATABASE_POOL_SIZE: values['pool-size']!,
+      // One token drives all the load: the per-caller limit (1,200/min by default) would answer 429.
+      RATE_LIMIT_PER_MINUTE: '1000000000',
+      RATE_LIMIT_PER_MINUTE_PER_ADDRESS: '1000000000',
+    };
+    printConditions(citizens, db.events, load);
     console.log(await databaseLine(db.pool));
-    console.log(
-      `data: ${citizens} citizens, ${db.events} events; API pool ${values['pool-size']} connections; load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}`,
-    );
-    console.log(`load: ${load.connections} connections, ${load.seconds} s each, after 3 s of warm-up`);
-    console.log(
-      line('GET /v1/citizens/{pin}   ', lookups, `goal >= ${GOALS.lookupsPerSecond}/s, p99 < ${GOALS.lookupP99} ms`),
-    );
-    console.log(line('GET /v1/citizens?name=   ', searches, `goal p99 < ${GOALS.searchP99} ms`));
-    console.log(
-      `audit of reads: lookups ${audit.on.toFixed(0)}/s with it, ${audit.off.toFixed(0)}/s without ` +
-        `(best of ${values.rounds} alternating rounds each): ratio ${(audit.on / audit.off).toFixed(2)} (goal >= ${GOALS.auditRatio})`,
-    );
-    console.log(`search plan for "${names[0]}": ${await searchPlan(db.pool, names[0])}`);
+    for (let round = 1; round <= Number(values.rounds); round++) {
+      const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `lookup-round-${round}`);
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
+      const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
+      let cold: LoadResult, warm: LoadResult, searches: LoadResult | undefined;
+      try {
+        const pid = registry.nodePid();
+        cold = await withCpu(pid, () =>
+          loadGet(registry.base, token, lookup, { ...load, seconds: Number(values['cold-seconds']) }),
+        );
+        await loadGet(registry.base, token, lookup, warmUp);
+        warm = await withCpu(pid, () => loadGet(registry.base, token, lookup, load));
+        if (values.search === 'on') {
+          await loadGet(registry.base, token, search, { ...load, seconds: 3 });
+          searches = await loadGet(registry.base, token, search, load);
+        }
+      } finally {
+        await registry.stop();
+      }
+      const ceilingServer = await startCeiling(env, port + 1);
+      let ceiling: LoadResult;
+      try {
+        await loadGet(ceilingServer.base, token, lookup, warmUp);
+        ceiling = await withCpu(ceilingServer.pid, () => loadGet(ceilingServer.base, token, lookup, load));
+      } finally {
+        await ceilingServer.stop();
+      }
+      console.log(`\nround ${round}: npm start answered /health/live after ${(registry.startMs / 1000).toFixed(1)} s`);
+      console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
+      console.log(resultLine(`registry, after ${warmUp.seconds} s warm-up`, warm));
+      console.log(resultLine('ceiling (Fastify + pg, same query)', ceiling));
+      console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
+      console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
+      console.log(
+        `absolute goal: >= ${GOALS.lookupsPerSecond}/s and p99 < ${GOALS.lookupP99} ms, cold and warm: ` +
+          `${met(cold, GOALS.lookupsPerSecond, GOALS.lookupP99) && met(warm, GOALS.lookupsPerSecond, GOALS.lookupP99) ? 'met' : 'NOT met'} (floors on a shared machine)`,
+      );
+      if (searches)
+        console.log(resultLine('GET /v1/citizens?name= (warm)', searches) + ` goal p99 < ${GOALS.searchP99} ms`);
+      const profile = profileDir && registryProfile(profileDir);
+      if (profile) printProfile(`CPU profile of the registry (${profile})`, summarizeProfile(profile));
+    }
+    if (Number(values['audit-rounds']) > 0) {
+      const audit = await compareAudit({ ...env, LOG_LEVEL: 'warn' }, port + 2, token, lookup, load, warmUp);
+      console.log(
+        `\naudit of reads (query API alone, ${load.seconds} s each after ${warmUp.seconds} s warm-up, best of ${values['audit-rounds']} alternating rounds): ` +
+          `lookups ${audit.on.toFixed(0)}/s with it, ${audit.off.toFixed(0)}/s without: ratio ${(audit.on / audit.off).toFixed(2)} ` +
+          `(goal >= ${GOALS.auditRatio})`,
+      );
+    }
+    if (values.search === 'on') console.log(`search plan for "${names[0]}": ${await searchPlan(db.pool, names[0])}`);
   } finally {
-    server?.kill('SIGTERM');
     await db.close();
   }
+}
+
+function printConditions(citizens: number, events: number, load: { connections: number; seconds: number }): void {
+  console.log('bench/lookup: GET /v1/citizens/{pin} over random seeded PINs; autocannon in this process');
+  console.log(machineLine());
+  console.log(
+    `registry: npm start (API + projector + relay in one process, LOG_LEVEL default, stdout to a file), ` +
+      `rate limits raised for the one bench token; API pool ${values['pool-size']} connections, ceiling pool the same`,
+  );
+  console.log(`data: ${citizens} citizens, ${events} events`);
+  console.log(`load: ${load.connections} connections, ${load.seconds} s per measure`);
+}
+
+function met(result: LoadResult, perSecond: number, p99: number): boolean {
+  return result.requestsPerSecond >= perSecond && result.p99 < p99 && result.errors === 0;
 }
 
 /** Lookups with the audit on and off, in alternating rounds (the machine is shared: load drifts). */
@@ -88,16 +153,18 @@ async function compareAudit(
   token: string,
   path: () => string,
   load: { connections: number; seconds: number },
+  warmUp: { connections: number; seconds: number },
 ): Promise<{ on: number; off: number }> {
   const best = { on: 0, off: 0 };
-  for (let round = 0; round < Number(values.rounds); round++) {
+  for (let round = 0; round < Number(values['audit-rounds']); round++) {
     for (const mode of ['off', 'on'] as const) {
       const server = await startQueryApi({ ...env, AUDIT: mode }, port);
       try {
         const base = `http://127.0.0.1:${port}`;
-        await loadGet(base, token, path, { ...load, seconds: 3 }); // warm-up
+        await loadGet(base, token, path, warmUp);
         const result = await loadGet(base, token, path, load);
         if (result.errors > 0) throw new Error(`${result.errors} failed lookups with the audit ${mode}`);
+        console.error(resultLine(`query API, audit ${mode}`, result));
         best[mode] = Math.max(best[mode], result.requestsPerSecond);
       } finally {
         await stopped(server);
@@ -112,24 +179,6 @@ async function stopped(child: ChildProcess): Promise<void> {
   const exit = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exit;
-}
-
-function line(label: string, result: LoadResult, goal: string): string {
-  return `${label} ${result.requestsPerSecond.toFixed(0)} requests/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors} (${goal})`;
-}
-
-/** Builds the read models when the seed is newer than them (a rebuild is the fastest way). */
-async function readModelsCaughtUp(pool: Pool, store: ConstructorParameters<typeof ReadModelRebuild>[1]): Promise<void> {
-  const lag = await new ProjectorLag(pool, store).lag();
-  if (lag.events === 0) return;
-  process.stderr.write(`read models ${lag.events} events behind: rebuilding\n`);
-  await new ReadModelRebuild(pool, store, ALL_PROJECTIONS, { batchSize: 10_000 }).run();
-  await pool.query('VACUUM ANALYZE citizen_records, citizen_names, residence_history');
-}
-
-async function sample(pool: Pool, sql: string): Promise<string[]> {
-  const { rows } = await pool.query(sql);
-  return rows.map((row) => String(Object.values(row)[0]));
 }
 
 /** The plan nodes of one search, to show the trigram index at work. */
@@ -149,7 +198,7 @@ async function searchPlan(pool: Pool, name: string): Promise<string> {
 async function startQueryApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'lookup-server.ts')], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 900; i++) {

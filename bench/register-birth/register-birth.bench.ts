@@ -1,80 +1,126 @@
 /**
- * Drives POST /v1/births at concurrency 32 for 20 s against the API in its own process on the
- * local PostgreSQL, and prints requests/s, latency p50/p99 and the server's peak RSS.
- *   npm run bench:register-birth [-- --seconds 20 --connections 32]
+ * POST /v1/births (a new citizen each request: PIN assigned, one event appended) against the
+ * registry as users run it (`npm start`: API, projector and relay in one process, logging at its
+ * default level) on a database of N seeded citizens, from a cold start and after warm-up, and in
+ * the same run against the ceiling of this machine: a minimal Fastify + pg server inserting one
+ * comparable row per request. Every line carries the machine's load average.
+ *   npm run bench:register-birth [-- --citizens 100000 --seconds 20 --cold-seconds 20 --connections 32
+ *                                    --rounds 1 --cpu-prof /tmp/birth-profiles]
  */
-import autocannon from 'autocannon';
-import { JwtService } from '@nestjs/jwt';
+import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDatabase } from '@registry/platform';
+import { JwtService } from '@nestjs/jwt';
+import { ProjectorLag } from '@registry/read-models';
 import { birthApplication } from '../../apps/registry-api/src/test-support/birth-application';
 import { machineLine } from '../shared/conditions';
-import { peakRssMiB, startServer } from '../shared/server-process';
+import { load, resultLine, type LoadOptions, type LoadResult } from '../shared/http-load';
+import { ratioLine, startCeiling } from '../shared/ceiling';
+import { printProfile, summarizeProfile } from '../shared/cpu-profile';
+import { withCpu } from '../shared/process-cpu';
+import { registryProfile, startRegistry } from '../shared/registry-process';
+import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
+import { peakRssMiB } from '../shared/server-process';
+import { databaseLine } from '../rebuild/bench-conditions';
 
 const { values } = parseArgs({
   options: {
+    citizens: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '20' },
+    'cold-seconds': { type: 'string', default: '20' },
+    'warm-up-seconds': { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
-    workers: { type: 'string', default: '1' },
-    projector: { type: 'string', default: 'on' },
-    database: {
-      type: 'string',
-      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry_bench_births',
-    },
+    'pool-size': { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '1' },
+    'cpu-prof': { type: 'string' },
+    database: { type: 'string' },
   },
 });
-
-const body = JSON.stringify(birthApplication());
+const GOALS = { birthsPerSecond: 1000, p99: 50, ceiling: { throughput: 0.5, p99: 1.5 } };
 
 async function main(): Promise<void> {
-  await ensureDatabase(values.database!, true);
+  const citizens = Number(values.citizens);
+  const url = values.database ?? seededDatabaseUrl(citizens);
+  const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
-  const port = 3100 + Math.floor(Math.random() * 500);
-  const server = await startServer(
-    'apps/registry-api/src/main.ts',
-    {
-      DATABASE_URL: values.database!,
-      REGISTRY_JWT_SECRET: secret,
-      LOG_LEVEL: 'warn',
-      API_WORKERS: values.workers!,
-      PROJECTOR_ENABLED: String(values.projector === 'on'),
-    },
-    port,
-  );
+  const port = 3100 + Math.floor(Math.random() * 400);
   const token = new JwtService({ secret, signOptions: { expiresIn: '1h' } }).sign({
     sub: 'bench-officer',
     roles: ['officer'],
     office: '001',
   });
+  const births: LoadOptions = {
+    method: 'POST',
+    connections: Number(values.connections),
+    seconds: Number(values.seconds),
+    body: JSON.stringify(birthApplication()),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  };
+  const env = {
+    DATABASE_URL: url,
+    REGISTRY_JWT_SECRET: secret,
+    DATABASE_POOL_SIZE: values['pool-size']!,
+    // One token drives all the load: the per-caller limit (1,200/min by default) would answer 429.
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    RATE_LIMIT_PER_MINUTE_PER_ADDRESS: '1000000000',
+  };
+  const path = () => '/v1/births';
   try {
-    const drive = (duration: number) =>
-      autocannon({
-        url: `http://127.0.0.1:${port}/v1/births`,
-        method: 'POST',
-        connections: Number(values.connections),
-        duration,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body,
-      });
-    await drive(3); // warm-up (JIT, connection pool), not measured
-    const result = await drive(Number(values.seconds));
-    const ok = result['2xx'];
-    console.log('bench/register-birth: POST /v1/births (new citizen each request, PIN assigned, one event)');
+    console.log('bench/register-birth: POST /v1/births, a new citizen each request; autocannon in this process');
     console.log(machineLine());
     console.log(
-      `server: registry-api in its own process, API_WORKERS=${values.workers}, projector ${values.projector} (Fastify, embedded PostgreSQL event store); client autocannon in this process`,
+      `registry: npm start (API + projector + relay in one process, LOG_LEVEL default, stdout to a file), ` +
+        `rate limits raised for the one bench token; pool ${values['pool-size']} connections, ceiling pool the same`,
     );
     console.log(
-      `load: ${values.connections} connections for ${values.seconds} s; database ${new URL(values.database!).pathname.slice(1)} (fresh)`,
+      `data: ${citizens} seeded citizens, ${db.events} events at the start; load: ${births.connections} connections`,
     );
-    console.log(
-      `requests/s: ${(ok / result.duration).toFixed(0)} (201s: ${ok}, non-2xx: ${result.non2xx}, errors: ${result.errors}, timeouts: ${result.timeouts})`,
-    );
-    console.log(`latency ms: p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`);
-    console.log(`server peak RSS: ${peakRssMiB(server.pid!).toFixed(0)} MiB (all API processes together)`);
+    console.log(await databaseLine(db.pool));
+    for (let round = 1; round <= Number(values.rounds); round++) {
+      const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `birth-round-${round}`);
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
+      const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
+      let cold: LoadResult, warm: LoadResult, rss: number, lag: { events: number; seconds: number };
+      try {
+        const pid = registry.nodePid();
+        cold = await withCpu(pid, () =>
+          load(registry.base, path, { ...births, seconds: Number(values['cold-seconds']) }),
+        );
+        await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
+        warm = await withCpu(pid, () => load(registry.base, path, births));
+        lag = await new ProjectorLag(db.pool, db.store).lag();
+        rss = pid ? peakRssMiB(pid) : NaN;
+      } finally {
+        await registry.stop();
+      }
+      const ceilingServer = await startCeiling(env, port + 1);
+      let ceiling: LoadResult;
+      try {
+        await load(ceilingServer.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
+        ceiling = await withCpu(ceilingServer.pid, () => load(ceilingServer.base, path, births));
+      } finally {
+        await ceilingServer.stop();
+      }
+      console.log(`\nround ${round}: npm start answered /health/live after ${(registry.startMs / 1000).toFixed(1)} s`);
+      console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
+      console.log(resultLine(`registry, after ${values['warm-up-seconds']} s warm-up`, warm));
+      console.log(resultLine('ceiling (Fastify + pg, one insert)', ceiling));
+      console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
+      console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
+      const ok = (r: LoadResult) => r.requestsPerSecond >= GOALS.birthsPerSecond && r.p99 < GOALS.p99 && r.errors === 0;
+      console.log(
+        `absolute goal: >= ${GOALS.birthsPerSecond}/s and p99 < ${GOALS.p99} ms, cold and warm: ` +
+          `${ok(cold) && ok(warm) ? 'met' : 'NOT met'} (floors on a shared machine)`,
+      );
+      console.log(
+        `projector at the end of the load: ${lag.events} events behind (${lag.seconds.toFixed(1)} s); registry peak RSS ${rss.toFixed(0)} MiB`,
+      );
+      const profile = profileDir && registryProfile(profileDir);
+      if (profile) printProfile(`CPU profile of the registry (${profile})`, summarizeProfile(profile));
+    }
   } finally {
-    server.kill('SIGTERM');
+    await db.close();
   }
 }
 

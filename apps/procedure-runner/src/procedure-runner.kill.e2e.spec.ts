@@ -1,15 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { freshPins, lifeOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
 import { citizenStream } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { procedureIdFor } from '@registry/procedures';
-import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { AppProcess, dropDatabase, ensureDatabase, testDatabaseUrl, until } from '@registry/testing';
 import { testBrokers } from '@registry/testing/kafka-server';
 import { ReferenceAgency } from '@registry/procedures/reference-agency/reference-agency';
 
@@ -20,7 +16,6 @@ import { ReferenceAgency } from '@registry/procedures/reference-agency/reference
  * Afterwards every procedure is completed exactly once, every step's effect is in the store once,
  * and a request id never travels with two contents. PROCEDURE_KILL_COUNT sets the number of births.
  */
-const ROOT = join(__dirname, '..', '..', '..');
 // 300 in `npm test` keeps CI short; the issue's 1,000: PROCEDURE_KILL_COUNT=1000 (README has the figures).
 const BIRTHS = Number(process.env.PROCEDURE_KILL_COUNT ?? 300);
 const KILLS = 10;
@@ -38,45 +33,27 @@ let agency: ReferenceAgency;
 const pins = freshPins(BIRTHS);
 const procedureIds = new Set<string>();
 
-class RunnerProcess {
-  readonly child: ChildProcess;
-  readonly leading: Promise<void>;
-  private stderr = '';
-
-  constructor() {
-    this.child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/procedure-runner/src/main.ts'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: KILL_DB,
-        DATABASE_POOL_SIZE: '4',
-        KAFKA_BROKERS: brokers.join(','),
-        KAFKA_CLIENT_ID: 'procedure-kill-test',
-        PROCEDURE_RUNNER_NAME: RUNNER,
-        PROCEDURE_REPLIES_SESSION_MS: '6000', // the broker's smallest: a killed life's partitions free up soon
-        REGISTRY_JWT_SECRET: 'unused-by-the-procedure-runner',
-        LOG_LEVEL: 'info',
-      },
-    });
-    this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
-    const lines = createInterface({ input: this.child.stdout! });
-    this.leading = new Promise((resolve, reject) => {
-      lines.on('line', (line) => line.includes(`procedure runner ${RUNNER} leading`) && resolve());
-      this.child.once('exit', (code, signal) => reject(new Error(`runner exited (${code ?? signal}): ${this.stderr}`)));
-    });
-    this.leading.catch(() => undefined);
-  }
-
-  async kill(signal: NodeJS.Signals): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`runner died: ${this.stderr}`);
-    const exited = once(this.child, 'exit');
-    this.child.kill(signal);
-    await exited;
-  }
+/** apps/procedure-runner as deployed: its own process, configured by its environment. */
+function startRunner(): AppProcess {
+  return new AppProcess({
+    name: 'procedure runner',
+    entry: 'apps/procedure-runner/src/main.ts',
+    readyLine: new RegExp(`procedure runner ${RUNNER} leading`),
+    env: {
+      DATABASE_URL: KILL_DB,
+      DATABASE_POOL_SIZE: '4',
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_CLIENT_ID: 'procedure-kill-test',
+      PROCEDURE_RUNNER_NAME: RUNNER,
+      PROCEDURE_REPLIES_SESSION_MS: '6000', // the broker's smallest: a killed life's partitions free up soon
+      REGISTRY_JWT_SECRET: 'unused-by-the-procedure-runner',
+      LOG_LEVEL: 'info',
+    },
+  });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A kill lands at a random moment (the randomness is the test), not a wait for a condition. */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min));
 
 async function procedureEvents(): Promise<number> {
@@ -124,23 +101,26 @@ afterAll(async () => {
 it(`completes ${BIRTHS} birth procedures exactly once through ${KILLS} SIGKILLs of the runner`, async () => {
   const lives: string[] = [];
   for (let life = 0; life < KILLS; life++) {
-    const runner = new RunnerProcess();
+    const runner = startRunner();
     // Most lives die while running procedures, after a random amount of work; every third at any
     // moment of its start.
     if (life % 3 !== 2) {
-      await runner.leading;
+      await runner.readyWithin(60_000);
       const target = (await procedureEvents()) + random(10, Math.max(20, BIRTHS / 2));
-      const deadline = Date.now() + 60_000;
-      while ((await procedureEvents()) < target && Date.now() < deadline) await sleep(random(5, 50));
+      await until(async () => (await procedureEvents()) >= target, `${target} procedure events`, 60_000, {
+        everyMs: random(5, 50),
+      });
     } else {
-      await sleep(random(0, 3_000));
+      await pause(random(0, 3_000));
     }
     await runner.kill('SIGKILL');
     lives.push(`kill ${life + 1}: ${await procedureEvents()} procedure events, ${await completed()} completed`);
   }
-  const last = new RunnerProcess();
-  const deadline = Date.now() + 600_000;
-  while ((await completed()) < BIRTHS && Date.now() < deadline) await sleep(200);
+  const last = startRunner();
+  await until(async () => (await completed()) >= BIRTHS, `${BIRTHS} completed procedures`, 600_000, {
+    everyMs: 200,
+    progress: () => lives.at(-1) ?? '',
+  });
   await last.kill('SIGTERM');
 
   // Each procedure: started, both steps done, one request, one reply applied, completed: once each.

@@ -1,3 +1,4 @@
+import './tracing';
 import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';

@@ -35,6 +35,8 @@ import { ProceduresController } from './procedures/procedures.controller';
 import { IdempotencyStore } from './http/idempotency-store';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { AccessModule } from './http/access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { WarmUp } from './warm-up/warm-up';
 
 @Module({
   imports: [
@@ -51,6 +53,7 @@ import { AccessModule } from './http/access/access.module';
     ChangeFeedModule,
     ProceduresModule,
     AccessModule,
+    AuditModule,
     MetricsModule,
   ],
   controllers: [
@@ -67,7 +70,12 @@ import { AccessModule } from './http/access/access.module';
     HealthController,
     ReadinessController,
   ],
-  providers: [IdempotencyStore, IdempotencyInterceptor, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
+  providers: [
+    IdempotencyStore,
+    IdempotencyInterceptor,
+    WarmUp,
+    { provide: APP_FILTER, useClass: RegistryExceptionFilter },
+  ],
 })
 export class RegistryApiModule implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

@@ -21,6 +21,7 @@ export class LiveProjector implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(PG_POOL) pool: Pool, @Inject(EVENT_STORE) store: EventStore) {
     this.projector = new Projector(pool, store, ALL_PROJECTIONS, {
       batchSize: this.settings.batchSize,
+      lingerMs: this.settings.lingerMs,
       retryMs: this.settings.retryMs,
       onBatch: (events) => this.progress(events),
       onError: (error) => this.logger.error({ err: error }, 'projection failed; retrying'),

@@ -20,39 +20,56 @@ interface Waiting {
 }
 
 const MAX_BATCH = 500;
+/**
+ * Batches in flight at once: while one waits for its WAL flush, the next is already sent, so a
+ * read arriving then waits for one flush (PostgreSQL merges concurrent flushes), not for two.
+ */
+const WRITERS = 2;
 const logger = new Logger('AuditTrail');
 
 /**
- * The audit log's writer, by group commit: a read waits until its record is in PostgreSQL (no
- * answer leaves unaudited; a crash of the registry loses none), but the records of all reads
- * that arrive while one INSERT runs go into the next INSERT together. Its own connection commits
- * without waiting for the WAL flush (synchronous_commit off): a read does not wait for a disk,
- * and only a crash of the database server itself could lose the last fraction of a second.
+ * The audit log's writer, by group commit (ADR 0040): a read's answer waits until its record is
+ * committed durably (synchronous_commit on, the WAL flushed: neither a crash of the registry nor
+ * one of the database server loses the record of an answered read), but the records of all reads
+ * that arrive while the INSERTs in flight and their flushes run go into the next INSERT together.
+ * So a read costs one share of a flush, not a flush of its own, and the flush rate stays bounded
+ * however many reads there are.
  */
 @Injectable()
 export class AuditTrail implements OnApplicationShutdown {
   private waiting: Waiting[] = [];
-  private writing: Promise<void> | null = null;
+  private readonly writers = new Set<Promise<void>>();
 
   private readonly pool: Pool;
 
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
-    // Writes are serialized by the group commit: one connection is all it uses.
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, options: '-c synchronous_commit=off' });
+    // One connection per writer. The commit is durable whatever the server's default: an
+    // answered read's record must survive a crash of the server.
+    this.pool = new Pool({ connectionString: config.databaseUrl, max: WRITERS, options: '-c synchronous_commit=on' });
     this.pool.on('error', (error) => logger.warn(`idle audit connection lost: ${error.message}`));
   }
 
   record(record: AuditRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ record, done: (error) => (error ? reject(error) : resolve()) });
-      this.writing ??= this.writeAll();
+      if (this.writers.size < WRITERS) this.startWriter();
     });
+  }
+
+  /** Opens the writers' connections ahead of the first read (the API's warm-up, ADR 0031). */
+  async connect(): Promise<void> {
+    await Promise.all(Array.from({ length: WRITERS }, () => this.pool.query('SELECT 1')));
   }
 
   /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */
   async onApplicationShutdown(): Promise<void> {
-    await this.writing;
+    await Promise.all(this.writers);
     await this.pool.end();
+  }
+
+  private startWriter(): void {
+    const writer: Promise<void> = this.writeAll().finally(() => this.writers.delete(writer));
+    this.writers.add(writer);
   }
 
   private async writeAll(): Promise<void> {
@@ -65,7 +82,6 @@ export class AuditTrail implements OnApplicationShutdown {
         for (const w of batch) w.done(error);
       }
     }
-    this.writing = null;
   }
 
   private async insert(records: readonly AuditRecord[]): Promise<void> {

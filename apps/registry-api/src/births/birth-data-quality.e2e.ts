@@ -109,4 +109,57 @@ export function birthDataQualitySuite(store: StoreName): void {
       await refused(birthApplication({ motherPin: oldPin }, { dateOfBirth: '2004-03-05' }), 422, 'PARENT_TOO_YOUNG');
     });
   });
+
+  describe('children born before their mother re-established her PIN', () => {
+    /** A mother with a child, whose PIN a correction of her year of birth then re-establishes. */
+    async function motherWithChildThenNewPin(birthYear: string, child: Record<string, unknown>) {
+      const oldPin = await mother(`${birthYear}-06-01`);
+      const born = await register(birthApplication({ motherPin: oldPin }, child));
+      expect(born.status).toBe(201);
+      const correction = await api.call('POST', `/v1/citizens/${oldPin}/corrections`, {
+        body: {
+          field: 'dateOfBirth',
+          value: `${Number(birthYear) - 1}-06-01`,
+          reason: 'wrong year',
+          legalBasis: 'QĐ 10',
+        },
+      });
+      expect(correction.status).toBe(200);
+      expect(correction.body.pin).not.toBe(oldPin);
+      return { oldPin, newPin: correction.body.pin as string, childPin: born.body.pin as string };
+    }
+
+    it('still finds the child: the same child registered again under her new PIN is POSSIBLE_DUPLICATE', async () => {
+      const child = { givenName: 'Đức', dateOfBirth: '2023-02-02' };
+      const { newPin, childPin } = await motherWithChildThenNewPin('1993', child);
+      const again = await refused(birthApplication({ motherPin: newPin }, child), 422, 'POSSIBLE_DUPLICATE');
+      expect(again.body.error.details).toEqual([{ field: 'confirmedDistinctFrom', existingPin: childPin }]);
+    });
+
+    it('re-checks the child when her date of birth is corrected again (CORRECTION_CONFLICTS_WITH_CHILD)', async () => {
+      const { newPin, childPin } = await motherWithChildThenNewPin('1994', { dateOfBirth: '2023-03-03' });
+      const before = await api.eventsWritten();
+      const impossible = await api.call('POST', `/v1/citizens/${newPin}/corrections`, {
+        body: { field: 'dateOfBirth', value: '2015-06-01', reason: 'wrong year', legalBasis: 'QĐ 11' },
+      });
+      expect(impossible.status).toBe(422);
+      expect(impossible.body.error.code).toBe('CORRECTION_CONFLICTS_WITH_CHILD');
+      expect(JSON.stringify(impossible.body.error.details)).toContain(childPin);
+      expect(await api.eventsWritten()).toBe(before);
+    });
+
+    it('refuses to marry the child to her (PROHIBITED_RELATIONSHIP), or to a sibling born after the change', async () => {
+      const { newPin, childPin } = await motherWithChildThenNewPin('1960', { sex: 'male', dateOfBirth: '1990-04-04' });
+      const marry = (spouses: string[]) =>
+        api.call('POST', '/v1/marriages', { body: { spouses, date: '2024-05-20', registrationProvinceCode: '001' } });
+      const withMother = await marry([childPin, newPin]);
+      expect([withMother.status, withMother.body.error.code]).toEqual([422, 'PROHIBITED_RELATIONSHIP']);
+      const sister = await register(
+        birthApplication({ motherPin: newPin }, { sex: 'female', givenName: 'Hoa', dateOfBirth: '1992-05-05' }),
+      );
+      expect(sister.status).toBe(201);
+      const siblings = await marry([childPin, sister.body.pin]);
+      expect([siblings.status, siblings.body.error.code]).toEqual([422, 'PROHIBITED_RELATIONSHIP']);
+    });
+  });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { Pool, type PoolClient } from 'pg';
 import { PostgresEventStore, StreamNotFoundError, type RecordedEvent } from '@registry/event-store';
-import { dropDatabase, ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { dropDatabase, ensureDatabase, testDatabaseUrl, until as untilThen } from '@registry/testing';
 import { birthApplication } from '../test-support/birth-application';
 
 /**
@@ -164,13 +164,8 @@ async function lockStream(streamId: string): Promise<{ release(): Promise<void> 
   };
 }
 
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+const until = (condition: () => Promise<boolean>, what: string, timeoutMs = 60_000) =>
+  untilThen(condition, what, timeoutMs, { everyMs: 0 });
 
 class ServerProcess {
   private stderr = '';

@@ -210,6 +210,55 @@ export function marriagesSuite(store: StoreName): void {
     });
   });
 
+  describe("a spouse's PIN re-established by a correction", () => {
+    /** A married couple; then the husband's year of birth is corrected, which re-establishes his PIN. */
+    async function coupleThenNewPin(day: string) {
+      const [a, b] = [await person('male', `1990-01-${day}`), await person('female', `1992-02-${day}`)];
+      const { marriageId } = (await marry([a, b])).body;
+      const correction = await api.call('POST', `/v1/citizens/${a}/corrections`, {
+        body: { field: 'dateOfBirth', value: `1989-01-${day}`, reason: 'wrong year', legalBasis: 'QĐ 12' },
+      });
+      expect(correction.status).toBe(200);
+      const newPin: string = correction.body.pin;
+      expect(newPin).not.toBe(a);
+      return { oldPin: a, newPin, wife: b, marriageId };
+    }
+
+    it('carries the marriage to the new PIN; the spouse and the marriage point at it; a divorce reaches both', async () => {
+      const { newPin, wife, marriageId } = await coupleThenNewPin('20');
+      expect(await record(newPin)).toMatchObject({ maritalStatus: 'married', spousePin: wife });
+      expect(await record(wife)).toMatchObject({ maritalStatus: 'married', spousePin: newPin });
+      expect((await api.call('GET', `/v1/marriages/${marriageId}`)).body.spouses.sort()).toEqual([newPin, wife].sort());
+      // Still married: neither may marry anyone else.
+      const other = await person('female', '1993-03-20');
+      expect((await marry([newPin, other])).body.error.code).toBe('ALREADY_MARRIED');
+
+      const divorce = await api.call('POST', `/v1/marriages/${marriageId}/divorce`, {
+        body: { date: '2025-03-01', courtDecision: 'BA-20/2025' },
+      });
+      expect(divorce.status).toBe(200);
+      expect(Object.keys(divorce.body.revisions).sort()).toEqual([newPin, wife].sort());
+      expect(await record(newPin)).toMatchObject({ maritalStatus: 'divorced', spousePin: null });
+      expect(await record(wife)).toMatchObject({ maritalStatus: 'divorced', spousePin: null });
+    });
+
+    it("ends the marriage at the death of the spouse under the new PIN (survivor widowed), and restores it at the death's annulment", async () => {
+      const { newPin, wife, marriageId } = await coupleThenNewPin('21');
+      const death = await api.call('POST', `/v1/citizens/${newPin}/death`, {
+        body: { dateOfDeath: '2025-01-15', placeOfDeath: { provinceCode: '001' }, certificateNumber: 'KT-21' },
+      });
+      expect(death.status).toBe(200);
+      expect((await api.call('GET', `/v1/marriages/${marriageId}`)).body).toMatchObject({ status: 'ended_by_death' });
+      expect(await record(wife)).toMatchObject({ maritalStatus: 'widowed', spousePin: null });
+      const annulment = await api.call('POST', `/v1/citizens/${newPin}/death/annulment`, {
+        body: { reason: 'registered in error', legalBasis: 'Decision 21' },
+      });
+      expect(annulment.status).toBe(200);
+      expect(await record(newPin)).toMatchObject({ status: 'alive', maritalStatus: 'married', spousePin: wife });
+      expect(await record(wife)).toMatchObject({ maritalStatus: 'married', spousePin: newPin });
+    });
+  });
+
   describe('concurrency', () => {
     it('of 20 concurrent marriages of one person with 20 others, exactly one is recorded', async () => {
       const person0 = await person('female', '1991-03-03');

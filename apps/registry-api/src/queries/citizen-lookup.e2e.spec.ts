@@ -80,12 +80,12 @@ describe('GET /v1/citizens/{pin} from the read model', () => {
     expect(answer.body).toMatchObject({ status: 'deceased', revision: 1 });
   });
 
-  it('minRevision not reached within 2 s: 503 with Retry-After', async () => {
+  // That the lookup waits for the projector is the test above (a revision written unawaited is
+  // found); here only the answer when it never comes, without a wall-clock threshold.
+  it('minRevision not reached within the wait: 503 with Retry-After', async () => {
     const pin = newPin();
     await api.record(pin, birth(pin));
-    const started = Date.now();
     const answer = await api.get(`/v1/citizens/${pin}?minRevision=5`);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect(answer.status).toBe(503);
     expect(answer.headers['retry-after']).toBe('1');
     expect(answer.body.error).toMatchObject({

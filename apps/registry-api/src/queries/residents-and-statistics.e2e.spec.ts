@@ -1,4 +1,5 @@
 import { address, birth, death, permanentResidence, place } from '@registry/read-models/test-support/citizen-events';
+import { nextRecordedMillisecond } from '@registry/testing';
 import { QueryHarness } from './test-support/query-harness';
 
 let api: QueryHarness;
@@ -29,8 +30,7 @@ beforeAll(async () => {
     birth(inSaigon, { placeOfBirth: place('079'), dateOfBirth: '2024-02-10' }),
     permanentResidence(inSaigon, saigon, '2024-02-10'),
   );
-  registeredAt = new Date();
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  registeredAt = await nextRecordedMillisecond(api.db.pool); // the death below is recorded after it
   await api.record(residents[2], death(residents[2], '2024-12-31', '074'));
 });
 afterAll(() => api.stop());

@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { COPY_NULL, copyText } from '@registry/event-store';
+
+/** A pool or a transaction's client: the checkpoint goes in the transaction of the work it records. */
+type Queryable = Pick<PoolClient, 'query'>;
 
 export type ImportPhase = 'check' | 'parents' | 'append' | 'rejects' | 'done';
 
@@ -53,31 +60,33 @@ export class ImportRuns {
     // Starting over is safe: the events' ids come from the rows, so nothing is imported twice.
     if (found.rows[0])
       await this.pool.query(`UPDATE import_runs SET phase = 'abandoned' WHERE run_id = $1`, [found.rows[0].run_id]);
-    await this.pool.query(
-      `DELETE FROM import_rows WHERE run_id IN (SELECT run_id FROM import_runs WHERE phase = 'abandoned')`,
-    );
+    await this.dropAbandonedRows();
     const { rows } = await this.pool.query<RunRow>(
       `INSERT INTO import_runs (file_path, file_size, file_modified, phase) VALUES ($1, $2, $3, 'check') RETURNING *`,
       key,
     );
-    return runOf(rows[0]);
+    const run = runOf(rows[0]);
+    await this.pool.query(`CREATE TABLE ${rowsOf(run.runId)} PARTITION OF import_rows FOR VALUES IN (${run.runId})`);
+    return run;
   }
 
-  /** Stages checked rows and moves the checkpoint past them, in one transaction. */
+  /** The staged rows of abandoned runs: their tables go. */
+  private async dropAbandonedRows(): Promise<void> {
+    const { rows } = await this.pool.query<{ run_id: string }>(
+      `SELECT run_id FROM import_runs WHERE phase = 'abandoned' AND to_regclass('import_rows_' || run_id) IS NOT NULL`,
+    );
+    for (const { run_id } of rows) await this.pool.query(`DROP TABLE IF EXISTS ${rowsOf(run_id)}`);
+  }
+
+  /** Stages checked rows (COPY) and moves the checkpoint past them, in one transaction. */
   async stage(runId: string, rows: readonly StagedRow[], checkedThrough: number): Promise<void> {
     await this.inTransaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO import_rows (run_id, row_number, pin, mother_pin, father_pin, code)
-         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-         ON CONFLICT (run_id, row_number) DO NOTHING`,
-        [
-          runId,
-          rows.map((r) => r.rowNumber),
-          rows.map((r) => r.pin),
-          rows.map((r) => r.motherPin),
-          rows.map((r) => r.fatherPin),
-          rows.map((r) => r.code),
-        ],
+      // The checkpoint is in the same transaction: rows past it are never staged yet.
+      await copyInto(
+        tx,
+        'COPY import_rows (run_id, row_number, pin, mother_pin, father_pin, code) FROM STDIN',
+        rows,
+        (r) => [runId, String(r.rowNumber), r.pin, r.motherPin, r.fatherPin, r.code],
       );
       await tx.query(`UPDATE import_runs SET checked_through = $2, updated_at = now() WHERE run_id = $1`, [
         runId,
@@ -95,25 +104,42 @@ export class ImportRuns {
     );
   }
 
-  /** Rejects every row whose PIN appears more than once in the file. */
+  /**
+   * Statistics of the staged rows, before the whole-file checks: a table just filled by COPY has
+   * none, and the planner, taking it for a few rows, would pick nested loops (quadratic in rows).
+   */
+  async analyze(runId: string): Promise<void> {
+    await this.pool.query(`ANALYZE ${rowsOf(runId)}`);
+  }
+
+  /**
+   * Rejects every row whose PIN appears more than once in the file. A well-formed PIN is that of
+   * every row not refused for its PIN's shape (the row's first rule) nor unreadable.
+   */
   async rejectDuplicatePins(runId: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE import_rows SET code = 'PIN_DUPLICATE_IN_FILE'
-        WHERE run_id = $1 AND code IS NULL AND pin IN (
-          SELECT pin FROM import_rows WHERE run_id = $1 AND pin ~ '^[0-9]{12}$' GROUP BY pin HAVING count(*) > 1)`,
-      [runId],
+    await this.wholeFile((tx) =>
+      tx.query(
+        `UPDATE import_rows r SET code = 'PIN_DUPLICATE_IN_FILE'
+           FROM (SELECT pin FROM import_rows
+                  WHERE run_id = $1 AND pin IS NOT NULL AND code IS DISTINCT FROM 'PIN_MALFORMED'
+                  GROUP BY pin HAVING count(*) > 1) repeated
+          WHERE r.run_id = $1 AND r.code IS NULL AND r.pin = repeated.pin`,
+        [runId],
+      ),
     );
   }
 
   /** Parents named by accepted rows but not accepted rows themselves, not yet looked up: the registry must hold them. */
   async parentsOutsideFile(runId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ pin: string }>(
-      `SELECT DISTINCT p.pin FROM import_rows r
-         CROSS JOIN LATERAL (VALUES (r.mother_pin), (r.father_pin)) AS p(pin)
-        WHERE r.run_id = $1 AND r.code IS NULL AND p.pin IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM import_rows f WHERE f.run_id = $1 AND f.pin = p.pin AND f.code IS NULL)
-          AND NOT EXISTS (SELECT 1 FROM import_registry_parents k WHERE k.run_id = $1 AND k.pin = p.pin)`,
-      [runId],
+    const { rows } = await this.wholeFile((tx) =>
+      tx.query<{ pin: string }>(
+        `SELECT DISTINCT p.pin FROM import_rows r
+           CROSS JOIN LATERAL (VALUES (r.mother_pin), (r.father_pin)) AS p(pin)
+          WHERE r.run_id = $1 AND r.code IS NULL AND p.pin IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM import_rows f WHERE f.run_id = $1 AND f.pin = p.pin AND f.code IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM import_registry_parents k WHERE k.run_id = $1 AND k.pin = p.pin)`,
+        [runId],
+      ),
     );
     return rows.map((row) => row.pin);
   }
@@ -128,16 +154,25 @@ export class ImportRuns {
   /**
    * Rejects rows whose mother or father is neither an accepted row of the file nor in the
    * registry (as looked up so far). Returns how many rows it rejected: a rejected parent takes
-   * its children along, so the caller repeats until none.
+   * its children along, so the caller repeats until none. Outer joins, so that PostgreSQL hashes
+   * the run once per parent instead of probing it once per row (accepted PINs are unique by now:
+   * the joins add no rows).
    */
   async rejectMissingParents(runId: string): Promise<number> {
-    const missing = (parent: string) => `(r.${parent} IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM import_rows p WHERE p.run_id = $1 AND p.pin = r.${parent} AND p.code IS NULL)
-        AND NOT EXISTS (SELECT 1 FROM import_registry_parents k WHERE k.run_id = $1 AND k.pin = r.${parent} AND k.found))`;
-    const { rowCount } = await this.pool.query(
-      `UPDATE import_rows r SET code = 'PARENT_NOT_FOUND'
-        WHERE r.run_id = $1 AND r.code IS NULL AND (${missing('mother_pin')} OR ${missing('father_pin')})`,
-      [runId],
+    const { rowCount } = await this.wholeFile((tx) =>
+      tx.query(
+        `UPDATE import_rows r SET code = 'PARENT_NOT_FOUND'
+           FROM (SELECT c.row_number FROM import_rows c
+                   LEFT JOIN import_rows m ON m.run_id = $1 AND m.pin = c.mother_pin AND m.code IS NULL
+                   LEFT JOIN import_registry_parents km ON km.run_id = $1 AND km.pin = c.mother_pin AND km.found
+                   LEFT JOIN import_rows f ON f.run_id = $1 AND f.pin = c.father_pin AND f.code IS NULL
+                   LEFT JOIN import_registry_parents kf ON kf.run_id = $1 AND kf.pin = c.father_pin AND kf.found
+                  WHERE c.run_id = $1 AND c.code IS NULL
+                    AND ((c.mother_pin IS NOT NULL AND m.pin IS NULL AND km.pin IS NULL)
+                      OR (c.father_pin IS NOT NULL AND f.pin IS NULL AND kf.pin IS NULL))) missing
+          WHERE r.run_id = $1 AND r.row_number = missing.row_number`,
+        [runId],
+      ),
     );
     return rowCount ?? 0;
   }
@@ -151,9 +186,9 @@ export class ImportRuns {
     return new Set(rows.map((row) => Number(row.row_number)));
   }
 
-  async reject(runId: string, rowNumbers: readonly number[], code: string): Promise<void> {
+  async reject(runId: string, rowNumbers: readonly number[], code: string, tx: Queryable = this.pool): Promise<void> {
     if (rowNumbers.length === 0) return;
-    await this.pool.query(`UPDATE import_rows SET code = $3 WHERE run_id = $1 AND row_number = ANY($2::bigint[])`, [
+    await tx.query(`UPDATE import_rows SET code = $3 WHERE run_id = $1 AND row_number = ANY($2::bigint[])`, [
       runId,
       rowNumbers,
       code,
@@ -161,8 +196,8 @@ export class ImportRuns {
   }
 
   /** Every row through `appendedThrough` is in the store; `imported` more rows were written (or found). */
-  async appended(runId: string, appendedThrough: number, imported: number): Promise<void> {
-    await this.pool.query(
+  async appended(runId: string, appendedThrough: number, imported: number, tx: Queryable = this.pool): Promise<void> {
+    await tx.query(
       `UPDATE import_runs SET appended_through = $2, rows_imported = rows_imported + $3, updated_at = now()
         WHERE run_id = $1`,
       [runId, appendedThrough, imported],
@@ -198,7 +233,7 @@ export class ImportRuns {
   async finish(runId: string, rejected: number): Promise<void> {
     await this.inTransaction(async (tx) => {
       await tx.query(`UPDATE import_runs SET rows_rejected = $2 WHERE run_id = $1`, [runId, rejected]);
-      await tx.query(`DELETE FROM import_rows WHERE run_id = $1`, [runId]);
+      await tx.query(`DROP TABLE ${rowsOf(runId)}`);
       await tx.query(`DELETE FROM import_registry_parents WHERE run_id = $1`, [runId]);
     });
     await this.setPhase(runId, 'done');
@@ -209,12 +244,24 @@ export class ImportRuns {
     return runOf(rows[0]);
   }
 
-  private async inTransaction(work: (tx: PoolClient) => Promise<void>): Promise<void> {
+  /**
+   * A statement over the whole run: memory to hash and sort it (instead of spilling to disk at
+   * the server's few megabytes), and no JIT (compiling took longer than these plans run).
+   */
+  private wholeFile<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
+    return this.inTransaction(async (tx) => {
+      await tx.query(`SET LOCAL work_mem = '256MB'; SET LOCAL jit = off`);
+      return work(tx);
+    });
+  }
+
+  private async inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
     const tx = await this.pool.connect();
     try {
       await tx.query('BEGIN');
-      await work(tx);
+      const result = await work(tx);
       await tx.query('COMMIT');
+      return result;
     } catch (error) {
       await tx.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -233,4 +280,33 @@ function runOf(row: RunRow): ImportRun {
     rowsTotal: row.rows_total === null ? null : Number(row.rows_total),
     rowsImported: Number(row.rows_imported),
   };
+}
+
+const ROWS_PER_PIECE = 1000;
+
+/** COPY of `rows` into a table (text format), a piece at a time so the text of a batch is never whole in memory. */
+async function copyInto<T>(
+  tx: PoolClient,
+  sql: string,
+  rows: readonly T[],
+  cells: (row: T) => ReadonlyArray<string | null>,
+): Promise<void> {
+  function* pieces(): Generator<string> {
+    for (let start = 0; start < rows.length; start += ROWS_PER_PIECE) {
+      let piece = '';
+      for (let i = start; i < Math.min(start + ROWS_PER_PIECE, rows.length); i++) {
+        piece += `${cells(rows[i])
+          .map((cell) => (cell === null ? COPY_NULL : copyText(cell)))
+          .join('\t')}\n`;
+      }
+      yield piece;
+    }
+  }
+  await pipeline(Readable.from(pieces()), tx.query(copyFrom(sql)));
+}
+
+/** The run's own table of staged rows (a partition of import_rows). */
+function rowsOf(runId: string): string {
+  if (!/^\d+$/.test(runId)) throw new Error(`Not a run id: ${runId}`);
+  return `import_rows_${runId}`;
 }

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { once } from 'node:events';
 import type { Pool } from 'pg';
-import { citizenStream, type CitizenImported } from '@registry/domain';
-import { commandIdFor, eventIdFor, SCHEMA_VERSION } from '@registry/app';
-import { StreamNotFoundError, type EventStore, type NewStream } from '@registry/event-store';
+import { citizenStream } from '@registry/domain';
+import { PostgresEventStore, StreamNotFoundError, type EventStore } from '@registry/event-store';
 import { ImportRuns, type ImportPhase, type ImportRun, type StagedRow } from './import-runs';
 import { legacyRowBatches, type LegacyRow } from './legacy-file';
+import { LegacyEvents } from './legacy-event';
 import { importedFromRow, RowRejected } from './legacy-row';
 
 export interface ImportProgress {
@@ -26,8 +25,6 @@ export interface ImportOptions {
   readonly today: string;
   /** Rows per checkpoint, and new streams per append (one statement on PostgreSQL). */
   readonly batchSize?: number;
-  /** Appends in flight at once: parsing the next batch overlaps the database's work. */
-  readonly concurrency?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -42,6 +39,8 @@ export interface ImportSummary {
 }
 
 const REGISTRY_LOOKUPS = 8;
+/** Rows per transaction: large enough that a commit is rare, small enough that readers wait little (DESIGN §4). */
+export const DEFAULT_BATCH = 10_000;
 
 /**
  * `npm run import -- <file.csv>`: the legacy register into the event store, one CitizenImported
@@ -51,6 +50,7 @@ const REGISTRY_LOOKUPS = 8;
  */
 export class LegacyImport {
   private readonly runs: ImportRuns;
+  private readonly events: LegacyEvents;
 
   constructor(
     pool: Pool,
@@ -58,6 +58,7 @@ export class LegacyImport {
     private readonly options: ImportOptions,
   ) {
     this.runs = new ImportRuns(pool);
+    this.events = new LegacyEvents(basename(options.file), options.today);
   }
 
   async run(): Promise<ImportSummary> {
@@ -81,21 +82,27 @@ export class LegacyImport {
   }
 
   private get batchSize(): number {
-    return this.options.batchSize ?? 2000;
+    return this.options.batchSize ?? DEFAULT_BATCH;
   }
 
   get rejectsFile(): string {
     return `${this.options.file}.rejected.csv`;
   }
 
-  /** Every row against the rules a row meets on its own; staged with its PIN, parents and verdict. */
+  /**
+   * Every row against the rules a row meets on its own; staged with its PIN, parents and
+   * verdict. The next batch is read and checked while the last one is being staged.
+   */
   private async check(run: ImportRun): Promise<ImportRun> {
     let last = run.checkedThrough;
+    const staging = new OneAtATime();
     for await (const rows of this.rows('check', this.batchSize)) {
-      last = rows[rows.length - 1].rowNumber;
+      const through = rows[rows.length - 1].rowNumber;
+      last = through;
       const staged = rows.filter((row) => row.rowNumber > run.checkedThrough).map((row) => this.verdict(row));
-      if (staged.length > 0) await this.runs.stage(run.runId, staged, last);
+      if (staged.length > 0) await staging.next(() => this.runs.stage(run.runId, staged, through));
     }
+    await staging.done();
     await this.runs.setPhase(run.runId, 'parents', { rowsTotal: last });
     return this.runs.reload(run.runId);
   }
@@ -115,6 +122,7 @@ export class LegacyImport {
   /** Duplicates in the file, then parents: an accepted row of the file or a citizen of the registry. */
   private async resolveParents(run: ImportRun): Promise<ImportRun> {
     this.options.onProgress?.({ phase: 'parents', rows: 0, bytesRead: 0, fileBytes: 0 });
+    await this.runs.analyze(run.runId);
     await this.runs.rejectDuplicatePins(run.runId);
     for (;;) {
       const outside = await this.runs.parentsOutsideFile(run.runId);
@@ -149,64 +157,52 @@ export class LegacyImport {
   }
 
   /**
-   * The accepted rows in bulk appends, a few in flight. The checkpoint moves only past batches
-   * whose earlier batches are all committed; after a crash the batches after it are appended
-   * again, and the store answers them as the duplicates they are (same event ids).
+   * The accepted rows in bulk: each batch one transaction that opens its streams and moves the
+   * checkpoint (PostgreSQL: COPY, openStreamsInBulk), so after a crash --resume starts exactly
+   * after the last batch committed. The next batch is read and built while one is written.
    */
   private async append(run: ImportRun): Promise<ImportRun> {
-    const inFlight: Array<Promise<{ through: number; imported: number }>> = [];
-    const settleOldest = async () => {
-      const done = await inFlight.shift()!;
-      await this.runs.appended(run.runId, done.through, done.imported);
-    };
+    const writing = new OneAtATime();
     for await (const rows of this.rows('append', this.batchSize)) {
       const batch = rows.filter((row) => row.rowNumber > run.appendedThrough);
       if (batch.length === 0) continue;
-      inFlight.push(this.appendBatch(run.runId, batch));
-      if (inFlight.length >= (this.options.concurrency ?? 3)) await settleOldest();
+      const through = batch[batch.length - 1].rowNumber;
+      const rejected = await this.runs.rejectedBetween(run.runId, batch[0].rowNumber, through);
+      const accepted = batch.filter((row) => !rejected.has(row.rowNumber));
+      await writing.next(this.batchWriter(run.runId, accepted, through));
     }
-    while (inFlight.length > 0) await settleOldest();
+    await writing.done();
     await this.runs.setPhase(run.runId, 'rejects');
     return this.runs.reload(run.runId);
   }
 
-  private async appendBatch(runId: string, rows: readonly LegacyRow[]): Promise<{ through: number; imported: number }> {
-    const through = rows[rows.length - 1].rowNumber;
-    const rejected = await this.runs.rejectedBetween(runId, rows[0].rowNumber, through);
-    const accepted = rows.filter((row) => !rejected.has(row.rowNumber));
-    if (accepted.length === 0) return { through, imported: 0 };
-    const streams = accepted.map((row) => this.newStream(row));
-    const outcomes = await this.store.appendToNewStreams(streams);
-    // The PIN is already the registry's, with other facts (a birth, another export's row).
-    const taken = outcomes.flatMap((outcome, i) => ('error' in outcome ? [accepted[i].rowNumber] : []));
-    await this.runs.reject(runId, taken, 'PIN_ALREADY_REGISTERED');
-    return { through, imported: accepted.length - taken.length };
-  }
-
-  private newStream({ rowNumber, record }: LegacyRow): NewStream {
-    const event: CitizenImported = importedFromRow(record!, this.options.today);
-    const { importedOn: _importedOn, ...facts } = event.data;
-    // The id depends on the facts alone: the same row imported again (another day, another run)
-    // is the same event, and a different record under an imported PIN is a conflict.
-    const commandId = commandIdFor('legacy-import', createHash('sha256').update(JSON.stringify(facts)).digest('hex'));
-    return {
-      streamId: citizenStream(facts.pin),
-      events: [
-        {
-          eventId: eventIdFor(commandId, 0),
-          type: event.type,
-          data: event.data as unknown as Record<string, unknown>,
-          metadata: {
-            commandId,
-            correlationId: commandId,
-            causationId: commandId,
-            actor: { sub: 'legacy-import', office: null, roles: ['operator'] },
-            effectiveAt: facts.dateOfBirth,
-            schemaVersion: SCHEMA_VERSION,
-            source: { file: basename(this.options.file), row: rowNumber },
-          },
-        },
-      ],
+  /** The batch's events, built now; written (with its checkpoint) when the returned work runs. */
+  private batchWriter(runId: string, accepted: readonly LegacyRow[], through: number): () => Promise<void> {
+    if (accepted.length === 0) return () => this.runs.appended(runId, through, 0);
+    const store = this.store;
+    if (store instanceof PostgresEventStore) {
+      const streams = accepted.map((row) =>
+        this.events.text(importedFromRow(row.record!, this.options.today), row.rowNumber),
+      );
+      return async () => {
+        await store.openStreamsInBulk(streams, async (tx, { refused }) => {
+          // The PIN is already the registry's, with other facts (a birth, another export's row).
+          const taken = refused.map(({ index }) => accepted[index].rowNumber);
+          await this.runs.reject(runId, taken, 'PIN_ALREADY_REGISTERED', tx);
+          await this.runs.appended(runId, through, accepted.length - taken.length, tx);
+        });
+      };
+    }
+    // Another store (KurrentDB): the port's bulk append, then the checkpoint; after a crash the
+    // batches past the checkpoint are appended again and answered as the duplicates they are.
+    const streams = accepted.map((row) =>
+      this.events.stream(importedFromRow(row.record!, this.options.today), row.rowNumber),
+    );
+    return async () => {
+      const outcomes = await store.appendToNewStreams(streams);
+      const taken = outcomes.flatMap((outcome, i) => ('error' in outcome ? [accepted[i].rowNumber] : []));
+      await this.runs.reject(runId, taken, 'PIN_ALREADY_REGISTERED');
+      await this.runs.appended(runId, through, accepted.length - taken.length);
     };
   }
 
@@ -237,4 +233,22 @@ export class LegacyImport {
 /** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * Database work one piece at a time, in order, while the caller prepares the next: `next`
+ * waits for the piece before (and throws its error), then starts `work`.
+ */
+class OneAtATime {
+  private last: Promise<void> = Promise.resolve();
+
+  async next(work: () => Promise<void>): Promise<void> {
+    await this.last;
+    this.last = work();
+    this.last.catch(() => undefined); // awaited by the next call or done(); not unhandled meanwhile
+  }
+
+  done(): Promise<void> {
+    return this.last;
+  }
 }

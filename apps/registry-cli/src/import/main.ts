@@ -7,12 +7,12 @@ import { EVENT_STORE, migrate, type EventStore } from '@registry/event-store';
 import { IMPORT_MIGRATIONS } from './import-migrations';
 import { DatabaseModule, EventStoreModule, PG_POOL, RegistryConfigModule } from '@registry/platform';
 import { ImportProgressDisplay } from './import-progress';
-import { LegacyImport, type ImportSummary } from './legacy-import';
+import { DEFAULT_BATCH, LegacyImport, type ImportSummary } from './legacy-import';
 
 const USAGE = `npm run import -- <file.csv> [--resume] [--batch-size N]
   file.csv      a legacy register export (../shared/reference/legacy-register.md)
   --resume      continue an interrupted import of this file from its checkpoint
-  --batch-size  rows per checkpoint and citizens per append (default 2000)`;
+  --batch-size  rows per transaction: checkpoint and streams opened together (default 10000)`;
 
 /** Configuration, database and event store as the apps have them. */
 @Module({ imports: [RegistryConfigModule, DatabaseModule, EventStoreModule] })
@@ -23,13 +23,13 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       resume: { type: 'boolean', default: false },
-      'batch-size': { type: 'string', default: '2000' },
+      'batch-size': { type: 'string', default: String(DEFAULT_BATCH) },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return void console.log(USAGE);
   const batchSize = Number(values['batch-size']);
-  if (positionals.length !== 1 || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+  if (positionals.length !== 1 || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
     throw new Error(USAGE);
   }
   const app = await NestFactory.createApplicationContext(ImportModule, { logger: ['error', 'warn'] });

@@ -1,6 +1,6 @@
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
-import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { dropDatabase, ensureDatabase, testDatabaseUrl, until as untilThen } from '@registry/testing';
 import { CHANGE_FEED_MIGRATIONS } from '../checkpoint/checkpoint-store';
 import { AgencyEntitlements } from '../entitlements/agency-entitlements';
 import { freshPins, lifeOf, toAppend } from '../test-support/citizen-lives';
@@ -61,13 +61,7 @@ async function born(pin: string): Promise<string> {
   return event.eventId;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (condition: () => boolean, what: string, timeoutMs = 15_000) => untilThen(condition, what, timeoutMs);
 
 const idsOn = (topic: string) => consumer.records.filter((r) => r.topic === topic).map((r) => r.headers['event-id']);
 
@@ -92,12 +86,9 @@ afterAll(async () => {
   await consumer?.stop();
   await store?.close();
   await pool?.end();
-  const postgres = new URL(DB);
-  postgres.pathname = '/postgres';
-  const client = new Client({ connectionString: postgres.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(new URL(DB).pathname.slice(1))}" WITH (FORCE)`);
-  await client.end();
+  // Without FORCE: a session still closing (a relay's lock session) must not die with an unhandled
+  // error; a database left behind is dropped by the next run's ensureDatabase(DB, true).
+  await dropDatabase(DB);
 });
 
 describe('ChangeFeedRelay', () => {
@@ -166,6 +157,8 @@ describe('ChangeFeedRelay', () => {
         payload: expectedPayload(event),
       });
     }
-    expect(warnings.filter((warning) => /left out|not in the contract/.test(warning))).toEqual([]);
+    // This relay starts from the beginning of the log: the previous test's unknown type is no domain type.
+    const aboutDomainTypes = warnings.filter((warning) => !warning.includes('CitizenTeleported'));
+    expect(aboutDomainTypes.filter((warning) => /left out|not in the contract/.test(warning))).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
-import { Partitioners, type Kafka, type Message, type TopicMessages } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type PartitionMetadata, type TopicMessages } from 'kafkajs';
 import type { Pool } from 'pg';
+import { SpanKind } from '@opentelemetry/api';
 import {
   comparePositions,
   formatPosition,
+  tracedBatch,
   type EventStore,
   type EventSubscription,
   type Position,
@@ -12,6 +14,7 @@ import { CheckpointStore } from '../checkpoint/checkpoint-store';
 import type { AgencyEntitlement, AgencyEntitlements } from '../entitlements/agency-entitlements';
 import { CitizenEventEncoder, feedHeaders, pinOf, PROTOBUF_CONTENT_TYPE } from '../protobuf/citizen-event-message';
 import { CITIZEN_EVENTS_TOPIC, CITIZEN_STREAM_PREFIX } from '../topics';
+import { sendAcknowledged, TopicPartitions } from './acknowledged-send';
 import { EventQueue } from './event-queue';
 import { Interruption } from './interruption';
 import { RelayLeadership } from './relay-leadership';
@@ -205,6 +208,7 @@ export class ChangeFeedRelay {
     };
     const sinks = this.sinks();
     const admin = this.deps.kafka.admin();
+    let partitions: TopicPartitions;
     try {
       await until(admin.connect());
       const created = await until(
@@ -215,6 +219,10 @@ export class ChangeFeedRelay {
         ),
       );
       if (created.length > 0) this.deps.logger.log(`created topics ${created.join(', ')}`);
+      const metadata = await until(admin.fetchTopicMetadata({ topics: sinks.map((sink) => sink.topic) }));
+      partitions = new TopicPartitions(
+        new Map<string, PartitionMetadata[]>(metadata.topics.map((topic) => [topic.name, topic.partitions])),
+      );
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -272,10 +280,24 @@ export class ChangeFeedRelay {
         const { batch } = await until(queue.take(limit).then((taken) => ({ batch: taken })));
         if (batch === null) break; // stopping, or the subscription ended (the store closed)
         saver.throwIfFailed();
-        const request = this.prepare(sinks, batch); // encodes while the previous batch is in flight
+        const request = this.prepare(sinks, partitions, batch); // encodes while the previous batch is in flight
         await settle();
+        // A span per produce request, linked to the requests whose appends wrote its events;
+        // kafkajs' own spans (and the traceparent header of each record) come under it.
         const acknowledged =
-          request.length > 0 ? producer.sendBatch({ topicMessages: request, acks: -1 }) : Promise.resolve();
+          request.length > 0
+            ? tracedBatch(
+                'change-feed relay',
+                batch,
+                () =>
+                  sendAcknowledged(producer, request, (missing) =>
+                    this.deps.logger.warn(
+                      `change feed ${this.options.relayName}: Kafka acknowledged the request without ${missing.join(', ')}; sending those again`,
+                    ),
+                  ),
+                SpanKind.PRODUCER,
+              )
+            : Promise.resolve();
         acknowledged.catch(() => undefined); // observed by settle(); an abandoned one must not crash the process
         inFlight = {
           events: batch,
@@ -303,7 +325,11 @@ export class ChangeFeedRelay {
   }
 
   /** The produce request of a batch: per topic, the records it does not have yet. */
-  private prepare(sinks: readonly Sink[], batch: readonly RecordedEvent[]): TopicMessages[] {
+  private prepare(
+    sinks: readonly Sink[],
+    partitions: TopicPartitions,
+    batch: readonly RecordedEvent[],
+  ): TopicMessages[] {
     const messages = sinks.map((): Message[] => []);
     for (const event of batch) {
       // One key and one set of headers per event, shared by its records on every topic.
@@ -313,7 +339,7 @@ export class ChangeFeedRelay {
         const sink = sinks[i];
         if (sink.after && comparePositions(event.position, sink.after) <= 0) continue; // that topic has it
         const value = sink.agency ? this.encoder.forAgency(sink.agency, event) : this.encoder.forRegistry(event);
-        if (value) messages[i].push({ key, value, headers });
+        if (value) messages[i].push({ key, value, headers, partition: partitions.partitionOf(sink.topic, key) });
       }
     }
     return sinks.flatMap((sink, i) => (messages[i].length > 0 ? [{ topic: sink.topic, messages: messages[i] }] : []));

@@ -147,6 +147,23 @@ export function oneOfEachType(pin: string, newPin: string): { [T in CitizenEvent
             ],
           },
         },
+        marriage: {
+          marriageId: 'f8ab18d2-7557-5656-9815-0609eba28fb2',
+          spousePin: '001090054321',
+          since: '2024-05-20',
+          endedOn: '2025-01-02',
+          previousStatus: 'single',
+        },
+      },
+    },
+    SpousePinReestablished: {
+      type: 'SpousePinReestablished',
+      data: {
+        pin,
+        marriageId: 'f8ab18d2-7557-5656-9815-0609eba28fb2',
+        previousSpousePin: '001090054321',
+        spousePin: '001089054321',
+        effectiveDate: '1989-01-02',
       },
     },
   };

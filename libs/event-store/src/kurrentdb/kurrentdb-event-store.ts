@@ -35,6 +35,7 @@ import {
   toRecordedEvent,
 } from './kurrentdb-mapping';
 import { KurrentDbSubscription } from './kurrentdb-subscription';
+import { tracedAppend } from '../trace-context';
 
 const DEFAULT_READ_ALL = 1000;
 const MAX_READ_ALL = 10_000;
@@ -86,11 +87,18 @@ export class KurrentDbEventStore implements EventStore {
     const streamState: AppendStreamState = typeof expected === 'number' ? BigInt(expected) : expected;
     // Transaction time to the millisecond, from this process's clock at append (ADR 0027).
     const recordedAt = new Date(this.now()).toISOString();
-    const proposed = events.map((e) =>
-      jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: { ...e.metadata, [RECORDED_AT]: recordedAt } }),
-    );
     try {
-      const result = await retryOnConnectionLoss(() => this.client.appendToStream(streamId, proposed, { streamState }));
+      const result = await tracedAppend(1, events.length, (stamp) => {
+        const proposed = stamp(events).map((e) =>
+          jsonEvent({
+            id: e.eventId,
+            type: e.type,
+            data: e.data,
+            metadata: { ...e.metadata, [RECORDED_AT]: recordedAt },
+          }),
+        );
+        return retryOnConnectionLoss(() => this.client.appendToStream(streamId, proposed, { streamState }));
+      });
       if (!result.position) throw new Error(`Append to ${streamId} returned no position`);
       return { nextRevision: Number(result.nextExpectedRevision), position: toPosition(result.position) };
     } catch (error) {

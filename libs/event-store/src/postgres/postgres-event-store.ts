@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type {
   AppendResult,
   EventStore,
@@ -24,6 +24,8 @@ import { EVENT_COLUMNS, EventRow, toRecordedEvent } from './postgres-rows';
 import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
 import { PostgresSubscription } from './postgres-subscription';
 import { guardedPool } from './guarded-pool';
+import { tracedAppend } from '../trace-context';
+import { openStreamsInTransaction, type BulkOpenResult, type NewStreamText } from './postgres-bulk-load';
 
 const EXPECTED_CODES = { no_stream: -1, any: -2, stream_exists: -3 } as const;
 
@@ -55,19 +57,22 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     const code = typeof expected === 'number' ? expected : EXPECTED_CODES[expected];
-    const { rows } = await this.pool.query<AppendRow>({
-      name: 'es_append',
-      text: 'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
-      values: [
-        streamId,
-        code,
-        events.map((e) => e.eventId),
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-      ],
+    return tracedAppend(1, events.length, async (stamp) => {
+      const stamped = stamp(events);
+      const { rows } = await this.pool.query<AppendRow>({
+        name: 'es_append',
+        text: 'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
+        values: [
+          streamId,
+          code,
+          stamped.map((e) => e.eventId),
+          stamped.map((e) => e.type),
+          stamped.map((e) => JSON.stringify(e.data)),
+          stamped.map((e) => JSON.stringify(e.metadata)),
+        ],
+      });
+      return this.appendOutcome(streamId, expected, rows[0]);
     });
-    return this.appendOutcome(streamId, expected, rows[0]);
   }
 
   /**
@@ -78,13 +83,23 @@ export class PostgresEventStore implements EventStore {
     validateNewStreams(streams);
     // One order of reservations for every writer: two bulks never wait on each other in a cycle.
     const sorted = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
-    const events = sorted.flatMap((stream, index) =>
-      stream.events.map((e) => ({ s: index + 1, id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
-    );
-    const { rows } = await this.pool.query<AppendRow & { stream_name: string }>({
-      name: 'es_append_new_streams',
-      text: 'SELECT * FROM es_append_new_streams($1, $2::json)',
-      values: [sorted.map((s) => s.streamId), JSON.stringify(events)],
+    const total = streams.reduce((sum, stream) => sum + stream.events.length, 0);
+    const rows = await tracedAppend(streams.length, total, async (stamp) => {
+      const events = sorted.flatMap((stream, index) =>
+        stamp(stream.events).map((e) => ({
+          s: index + 1,
+          id: e.eventId,
+          type: e.type,
+          data: e.data,
+          metadata: e.metadata,
+        })),
+      );
+      const result = await this.pool.query<AppendRow & { stream_name: string }>({
+        name: 'es_append_new_streams',
+        text: 'SELECT * FROM es_append_new_streams($1, $2::json)',
+        values: [sorted.map((s) => s.streamId), JSON.stringify(events)],
+      });
+      return result.rows;
     });
     const byStream = new Map(rows.map((row) => [row.stream_name, row]));
     if (rows.some((row) => row.outcome === 'appended')) this.notifier.announce();
@@ -95,6 +110,33 @@ export class PostgresEventStore implements EventStore {
         return { streamId, error: error as EventStoreError };
       }
     });
+  }
+
+  /**
+   * Bulk loads (the legacy import): opens streams of one event each with COPY, in one
+   * transaction with the caller's own writes (`alongside`, e.g. the load's checkpoint), so both
+   * commit or neither. Same guarantees per stream as appendToNewStreams (openStreamsInTransaction).
+   */
+  async openStreamsInBulk(
+    streams: readonly NewStreamText[],
+    alongside: (tx: PoolClient, result: BulkOpenResult) => Promise<void> = async () => undefined,
+  ): Promise<BulkOpenResult> {
+    const tx = await this.pool.connect();
+    let broken = false;
+    let result: BulkOpenResult;
+    try {
+      await tx.query('BEGIN');
+      result = await openStreamsInTransaction(tx, streams);
+      await alongside(tx, result);
+      await tx.query('COMMIT');
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
+    } finally {
+      tx.release(broken);
+    }
+    if (result.opened > 0) this.notifier.announce();
+    return result;
   }
 
   private appendOutcome(streamId: string, expected: ExpectedRevision, row: AppendRow, announce = true): AppendResult {
@@ -117,19 +159,21 @@ export class PostgresEventStore implements EventStore {
     if (!Number.isSafeInteger(from) || from < 0 || !(max > 0)) {
       throw new InvalidEventStoreRequestError(`Invalid read of ${streamId}`);
     }
-    const { rows } = await this.pool.query<EventRow>({
-      name: backwards ? 'es_read_backwards' : 'es_read_forwards',
-      text: `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
-             ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+    // One round trip whether or not the stream exists: its es_streams row, with its events if any
+    // (a birth reads the stream it is about to open; that read used to take a second query).
+    const order = backwards ? 'DESC' : 'ASC';
+    const { rows } = await this.pool.query<EventRow | { [K in keyof EventRow]: null }>({
+      name: backwards ? 'es_read_stream_backwards' : 'es_read_stream_forwards',
+      text: `SELECT e.* FROM es_streams s
+               LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM es_events
+                                   WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
+                                   ORDER BY revision ${order} LIMIT $3) e ON true
+              WHERE s.stream_id = $1
+              ORDER BY e.revision ${order}`,
       values: [streamId, from, Math.min(max, 2 ** 31 - 1)],
     });
-    if (rows.length === 0) await this.assertStreamExists(streamId);
-    return rows.map(toRecordedEvent);
-  }
-
-  private async assertStreamExists(streamId: string): Promise<void> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM es_streams WHERE stream_id = $1', [streamId]);
-    if (rowCount === 0) throw new StreamNotFoundError(streamId);
+    if (rows.length === 0) throw new StreamNotFoundError(streamId);
+    return rows.filter((row): row is EventRow => row.event_id !== null).map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

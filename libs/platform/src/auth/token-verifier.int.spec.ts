@@ -112,4 +112,25 @@ describe('TokenVerifier in production mode', () => {
       secret: null,
     });
   });
+
+  it('remembers a verified token (ADR 0030) but never past its expiry, nor once its key left the JWKS', async () => {
+    const key = await keyPair('RS256', 'key-4');
+    served = [key.jwk];
+    const verifier = new TokenVerifier(env({ REGISTRY_JWKS_URL: jwksUrl, REGISTRY_JWT_CLOCK_SKEW_SECONDS: '0' }));
+    const shortLived = await token(key.privateKey, 'RS256', 'key-4', {}, '20s');
+    const first = await verifier.verify(shortLived);
+    expect(await verifier.verify(shortLived)).toBe(first); // the same principal, no second signature check
+    jest.useFakeTimers({ now: Date.now() + 21_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      await expect(verifier.verify(shortLived)).rejects.toThrow(/exp/);
+    } finally {
+      jest.useRealTimers();
+    }
+    const remembered = await token(key.privateKey, 'RS256', 'key-4');
+    await verifier.verify(remembered);
+    const next = await keyPair('ES256', 'key-5');
+    served = [next.jwk];
+    await verifier.verify(await token(next.privateKey, 'ES256', 'key-5')); // unknown kid: the JWKS is fetched again
+    await expect(verifier.verify(remembered)).rejects.toThrow();
+  });
 });

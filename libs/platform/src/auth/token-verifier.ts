@@ -8,6 +8,17 @@ import { ROLES, type Principal, type Role } from './principal';
 export class TokenRefused extends Error {}
 
 const PRODUCTION_ALGORITHMS = ['RS256', 'ES256'];
+/** A verified token is trusted again without its signature check for at most this long (ADR 0030). */
+const VERIFIED_FOR_MS = 60_000;
+/** Callers remembered at once; the oldest is forgotten first. */
+const VERIFIED_MAX = 10_000;
+
+interface Verified {
+  readonly principal: Principal;
+  readonly until: number;
+  /** The signing key's id: a token whose key has left the JWKS is checked again (and refused). */
+  readonly kid: string | undefined;
+}
 
 /**
  * Verifies bearer tokens with `jose`. In production the keys come from a JWKS URL (cached; an
@@ -16,7 +27,7 @@ const PRODUCTION_ALGORITHMS = ['RS256', 'ES256'];
  */
 @Injectable()
 export class TokenVerifier {
-  private readonly key: KeyObject | JWTVerifyGetKey;
+  private readonly key: KeyObject | (JWTVerifyGetKey & { jwks?: () => { keys: { kid?: string }[] } | undefined });
   private readonly algorithms: string[];
 
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
@@ -36,8 +47,35 @@ export class TokenVerifier {
   }
 
   private readonly settings: TokenSettings;
+  /**
+   * Tokens verified lately, by their exact text: a client sends the same token with every request,
+   * and the signature check (WebCrypto, asynchronous) was the largest single cost of a lookup.
+   */
+  private readonly verified = new Map<string, Verified>();
 
   async verify(token: string): Promise<Principal> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now && this.keyStillPublished(known.kid)) return known.principal;
+    if (known) this.verified.delete(token);
+    const { principal, expiresAt, kid } = await this.verifySignature(token);
+    // Until the token expires (with the clock skew jose allows), and never longer than VERIFIED_FOR_MS.
+    const until = Math.min((expiresAt + this.settings.clockSkewSeconds) * 1000, now + VERIFIED_FOR_MS);
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, until, kid });
+    return principal;
+  }
+
+  /** With a JWKS URL: the key is still in the set as last fetched (a rotation retires a key at once). */
+  private keyStillPublished(kid: string | undefined): boolean {
+    const key = this.key;
+    if (typeof key !== 'function' || !key.jwks) return true;
+    return key.jwks()?.keys.some((published) => published.kid === kid) ?? false;
+  }
+
+  private async verifySignature(
+    token: string,
+  ): Promise<{ principal: Principal; expiresAt: number; kid: string | undefined }> {
     const options = {
       algorithms: this.algorithms,
       issuer: this.settings.issuer ?? undefined,
@@ -46,17 +84,19 @@ export class TokenVerifier {
       requiredClaims: ['exp'],
     };
     let payload: JWTPayload;
+    let kid: string | undefined;
     try {
       const key = this.key;
-      payload = (
-        typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options)
-      ).payload;
+      const result =
+        typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+      payload = result.payload;
+      kid = result.protectedHeader.kid;
     } catch (error) {
       // jose's messages name the failed check ('missing required "exp" claim'), never the token.
       throw new TokenRefused(error instanceof Error ? error.message : 'invalid token');
     }
     this.requireBoundedLifetime(payload);
-    return toPrincipal(payload);
+    return { principal: toPrincipal(payload), expiresAt: payload.exp!, kid };
   }
 
   /** A stolen long-lived token is a standing key: `exp` may lie at most the maximum lifetime ahead. */
@@ -72,10 +112,11 @@ export class TokenVerifier {
 function toPrincipal(claims: JWTPayload): Principal {
   const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new TokenRefused('no sub');
-  return {
+  // Frozen: one principal serves every request that carries the same token.
+  return Object.freeze({
     sub: claims.sub,
-    roles,
+    roles: Object.freeze(roles),
     office: typeof claims.office === 'string' ? claims.office : null,
     agency: typeof claims.agency === 'string' ? claims.agency : null,
-  };
+  });
 }

@@ -35,6 +35,11 @@ export interface TokenSettings {
 export interface RequestLimits {
   readonly ratePerMinute: number;
   readonly ratePerMinutePerAddress: number;
+  /**
+   * Where the rate counters live (ADR 0041): a Redis URL shares them between every API process
+   * that names it; null keeps them in each process's memory (one process, or development).
+   */
+  readonly rateStore: { readonly redisUrl: string; readonly namespace: string } | null;
   readonly bodyBytes: number;
   readonly requestTimeoutMs: number;
 }
@@ -66,6 +71,9 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
         env.RATE_LIMIT_PER_MINUTE_PER_ADDRESS ?? '6000',
         'RATE_LIMIT_PER_MINUTE_PER_ADDRESS',
       ),
+      rateStore: env.RATE_LIMIT_REDIS_URL
+        ? { redisUrl: env.RATE_LIMIT_REDIS_URL, namespace: env.RATE_LIMIT_REDIS_NAMESPACE ?? 'registry-rate-limit:' }
+        : null,
       bodyBytes: positiveInteger(env.REQUEST_BODY_LIMIT_BYTES ?? String(256 * 1024), 'REQUEST_BODY_LIMIT_BYTES'),
       requestTimeoutMs: positiveInteger(env.REQUEST_TIMEOUT_MS ?? '30000', 'REQUEST_TIMEOUT_MS'),
     },

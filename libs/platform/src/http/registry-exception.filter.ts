@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryError } from '@registry/domain';
 import { errorBody, HttpProblem, type ErrorBody } from './error-body';
 import { isConnectionLoss } from '@registry/event-store';
@@ -44,12 +44,16 @@ export class RegistryExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const [status, body, headers] = this.answer(exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest | undefined>();
+    // The route pattern, never the path: no PIN in the log.
+    const context = request && { id: request.id, method: request.method, route: request.routeOptions?.url };
+    const [status, body, headers] = this.answer(exception, context);
     void reply.status(status).headers(headers).send(body);
   }
 
-  answer(exception: unknown): [number, ErrorBody, Record<string, string>] {
+  answer(exception: unknown, request?: Record<string, unknown>): [number, ErrorBody, Record<string, string>] {
     if (exception instanceof HttpProblem) {
       return [exception.status, errorBody(exception.code, exception.message, exception.details), exception.headers];
     }
@@ -75,7 +79,10 @@ export class RegistryExceptionFilter implements ExceptionFilter {
       return [fastifyStatus, httpLayerError(fastifyStatus, exception as Error), {}];
     }
     this.logger.error(
-      { err: exception instanceof Error ? { name: exception.name, stack: exception.stack } : String(exception) },
+      {
+        req: request,
+        err: exception instanceof Error ? { name: exception.name, stack: exception.stack } : String(exception),
+      },
       'unhandled error',
     );
     return [500, errorBody('INTERNAL_ERROR', 'The registry could not complete the request'), {}];

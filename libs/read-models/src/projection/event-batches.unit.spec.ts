@@ -23,6 +23,15 @@ describe('batchesOf: batches of what has arrived', () => {
     expect(await collect(batchesOf(arriving([[1, 2, 3, 4, 5]], 5), 2))).toEqual([[1, 2], [3, 4], [5]]);
   });
 
+  it('with a linger, keeps a live batch open for the events still coming, never past the maximum', async () => {
+    const lingering = await collect(batchesOf(arriving([[1], [2], [3], [4, 5, 6]], 5), 4, 1000));
+    expect(lingering).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+    ]);
+    expect(await collect(batchesOf(arriving([[1], [2]], 50), 10, 10))).toEqual([[1], [2]]);
+  });
+
   it('passes on a failure of the source', async () => {
     async function* failing(): AsyncGenerator<number> {
       yield 1;

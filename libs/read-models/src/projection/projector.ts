@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
-import type { EventStore, EventSubscription, RecordedEvent } from '@registry/event-store';
+import { tracedBatch, type EventStore, type EventSubscription, type RecordedEvent } from '@registry/event-store';
 import { CheckpointMoved, ensureCheckpoints, readCheckpoints } from './checkpoints';
 import { batchesOf } from './event-batches';
 import { Leadership } from './leadership';
@@ -10,6 +10,8 @@ import { earliest, ProjectionWriter } from './projection-writer';
 export interface ProjectorOptions {
   /** Events per transaction at most (catch-up); live events go as they come. */
   readonly batchSize: number;
+  /** How long a live batch waits for more events after its first (0: none). */
+  readonly lingerMs?: number;
   /** How long a standby waits before asking for the leadership again, and the pause after an error. */
   readonly retryMs: number;
   readonly onBatch?: (events: readonly RecordedEvent[]) => void;
@@ -98,9 +100,10 @@ export class Projector {
     this.subscription = subscription;
     if (this.stopped) await subscription.close(); // stop() came while the checkpoints were read
     try {
-      for await (const batch of batchesOf(subscription, this.options.batchSize)) {
+      for await (const batch of batchesOf(subscription, this.options.batchSize, this.options.lingerMs)) {
         if (this.stopped || !leadership.held) break;
-        await this.writer.commit(this.pool, batch, positions);
+        // A span per batch, linked to the requests whose appends wrote its events.
+        await tracedBatch('project events', batch, () => this.writer.commit(this.pool, batch, positions));
         this.failures = 0;
         this.options.onBatch?.(batch);
       }

@@ -7,6 +7,7 @@ import {
   type CitizenEvent,
 } from '@registry/domain';
 import type { RecordedEvent } from '@registry/event-store';
+import { nextRecordedMillisecond } from '@registry/testing';
 import { ScratchDatabase } from '../test-support/scratch-database';
 import { seedCitizens } from '../test-support/seed-citizens';
 import { projectPending } from '../test-support/project-pending';
@@ -94,9 +95,9 @@ function replayPopulation(code: string, date: string, knownAt: Date): number {
 beforeAll(async () => {
   db = await ScratchDatabase.create('population');
   await seedCitizens(db.pool, { citizens: 1500, seed: 6 });
-  await new Promise((r) => setTimeout(r, 50));
-  seededAt = new Date();
-  await new Promise((r) => setTimeout(r, 50));
+  // The seed lies in earlier milliseconds of recorded time than seededAt, the later facts in later ones.
+  await nextRecordedMillisecond(db.pool);
+  seededAt = await nextRecordedMillisecond(db.pool);
   const streams = [...new Set((await allEvents()).map((e) => e.streamId))].slice(0, 600);
   await recordLaterFacts(streams);
   await projectPending(db.pool, db.store);

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { nextRecordedMillisecond } from '@registry/testing';
 import { useScratchDatabase } from '../test-support/scratch-database';
 import { projectPending } from '../test-support/project-pending';
 import {
@@ -43,7 +43,7 @@ async function history(pin: string): Promise<Version[]> {
 
 /** Appends in separate milliseconds: each is its own belief in recorded time. */
 async function later<T>(write: () => Promise<T>): Promise<T> {
-  await sleep(3);
+  await nextRecordedMillisecond(db().pool);
   return write();
 }
 

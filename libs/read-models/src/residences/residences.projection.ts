@@ -70,6 +70,7 @@ function record(ledger: ResidenceLedger, event: CitizenEvent, fact: Fact): void 
     case 'DivorceRegistered':
     case 'MarriageEndedByDeath':
     case 'MarriageRestored':
+    case 'SpousePinReestablished':
     case 'NameChanged':
       return;
     case 'RecordCorrected':

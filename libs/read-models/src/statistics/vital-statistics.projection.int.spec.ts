@@ -71,6 +71,45 @@ describe('vital statistics projection: births and deaths per month and province'
     expect(await tallies('006', '010')).toEqual(['006 2024-01 1/0', '010 2024-03 0/1']);
   });
 
+  it('an imported death counts in the province of the residence held at death (the legacy register has no place of death)', async () => {
+    const imported = (
+      pin: string,
+      dateOfDeath: string | null,
+      residence: { province: string; since: string } | null,
+    ) => ({
+      type: 'CitizenImported' as const,
+      data: {
+        pin,
+        name: { familyName: 'Phạm', middleName: null, givenName: 'Hoa' },
+        sex: 'female',
+        dateOfBirth: '1950-03-03',
+        placeOfBirth: place('017'),
+        nationality: 'VN',
+        ethnicity: null,
+        motherPin: null,
+        fatherPin: null,
+        permanentResidence: residence && { address: address(residence.province, '1 Trần Phú'), since: residence.since },
+        dateOfDeath,
+        importedOn: '2026-11-30',
+      },
+    });
+    const [died, diedBeforeMoving, alive] = [newPin('017150'), newPin('017150'), newPin('017150')];
+    await record(db().store, died, imported(died, '2020-05-09', { province: '019', since: '1990-01-01' }));
+    // The register's last residence began after the death: not where the person lived at death.
+    await record(
+      db().store,
+      diedBeforeMoving,
+      imported(diedBeforeMoving, '2020-05-09', { province: '019', since: '2021-01-01' }),
+    );
+    await record(db().store, alive, imported(alive, null, { province: '019', since: '1990-01-01' }));
+    expect(await tallies('017', '019')).toEqual(['017 1950-03 3/0', '019 2020-05 0/1']);
+    const { rows } = await db().pool.query(
+      `SELECT death_province_code, to_char(death_month, 'YYYY-MM') AS month FROM vital_events WHERE pin = $1`,
+      [diedBeforeMoving],
+    );
+    expect(rows).toEqual([{ death_province_code: null, month: '2020-05' }]);
+  });
+
   it('a correction of the date or place of birth moves the birth', async () => {
     const pin = newPin();
     await record(db().store, pin, birth(pin, { placeOfBirth: place('011'), dateOfBirth: '2024-01-31' }));

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@registry/event-store';
-import type { CitizenEvent, Place, RecordCorrected } from '@registry/domain';
+import type { CitizenEvent, CitizenImported, Place, RecordCorrected } from '@registry/domain';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, tableName, type Projection, type TableSet } from '../projection/projection';
 
@@ -114,12 +114,11 @@ function apply(rows: VitalRows, event: CitizenEvent, fact: Fact): void {
       });
     }
     case 'CitizenImported': {
-      // The legacy register has no place of death: an imported death counts in no province's month.
       const { placeOfBirth, dateOfBirth, dateOfDeath } = event.data;
       return rows.set(fact, {
         birth_province_code: placeOfBirth.provinceCode,
         birth_month: monthOf(dateOfBirth),
-        death_province_code: null,
+        death_province_code: dateOfDeath === null ? null : provinceOfResidenceAt(event.data, dateOfDeath),
         death_month: dateOfDeath === null ? null : monthOf(dateOfDeath),
       });
     }
@@ -157,6 +156,7 @@ function apply(rows: VitalRows, event: CitizenEvent, fact: Fact): void {
     case 'DivorceRegistered':
     case 'MarriageEndedByDeath':
     case 'MarriageRestored':
+    case 'SpousePinReestablished':
       return;
     default: {
       const unknown: never = event;
@@ -176,6 +176,16 @@ function correctBirth(rows: VitalRows, fact: Fact, correction: RecordCorrected['
     rows.set(fact, { ...row, death_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfDeath')
     rows.set(fact, { ...row, death_province_code: (correction.newValue as Place).provinceCode });
+}
+
+/**
+ * The legacy register has no place of death: an imported death counts where the person lived
+ * when they died (the permanent residence held on that day). A residence that starts after the
+ * death was not theirs at death: no province then.
+ */
+function provinceOfResidenceAt(record: CitizenImported['data'], date: string): string | null {
+  const residence = record.permanentResidence;
+  return residence !== null && residence.since <= date ? residence.address.provinceCode : null;
 }
 
 function monthOf(date: string): string {

@@ -30,7 +30,20 @@ export interface SeedSummary {
 /** Events happen up to the day before the 2025 merger, so every one of the 63 codes is valid. */
 const LAST_DAY = '2025-06-30';
 const PROVINCE_CODES = PROVINCES.filter((p) => p.validTo === null || p.validTo >= LAST_DAY).map((p) => p.code);
-const MAX_CITIZENS = 1_000_000;
+/** The PIN has six serial digits: a million citizens per province set (see provincesOfBlock). */
+const SERIALS = 1_000_000;
+const MAX_CITIZENS = 10 * SERIALS;
+
+/**
+ * Up to a million citizens are born in any province. Beyond, citizen i belongs to block
+ * floor(i / 1,000,000) and is born in one of that block's provinces (every tenth code), so two
+ * citizens with the same serial digits never share a province and their PINs differ.
+ */
+function provincesOfBlock(serial: number, citizens: number): readonly string[] {
+  if (citizens <= SERIALS) return PROVINCE_CODES;
+  const block = Math.floor(serial / SERIALS);
+  return PROVINCE_CODES.filter((_, index) => index % 10 === block);
+}
 
 /**
  * Writes realistic citizen streams straight into the PostgreSQL event store, many per
@@ -49,7 +62,7 @@ export async function seedCitizens(pool: Pool, options: SeedOptions): Promise<Se
   for (let c = 0; ; c++) {
     if (c < chunks) {
       for (let i = c * chunk; i < Math.min(options.citizens, (c + 1) * chunk); i++) {
-        lifeOfCitizen(random, i).forEach(({ event, later }, revision) => {
+        lifeOfCitizen(random, i, options.citizens).forEach(({ event, later }, revision) => {
           const rows = pending.get(c + later) ?? [];
           rows.push({ stream: i, revision, event });
           pending.set(c + later, rows);
@@ -123,8 +136,8 @@ interface Scheduled {
  * One citizen's whole stream, in order: birth and first residence together, then moves, a stay,
  * maybe a death with its cancellation, each a few transactions after the one before.
  */
-function lifeOfCitizen(random: () => number, serial: number): Scheduled[] {
-  const events = citizenEvents(random, serial);
+function lifeOfCitizen(random: () => number, serial: number, citizens: number): Scheduled[] {
+  const events = citizenEvents(random, serial, provincesOfBlock(serial, citizens));
   let later = 0;
   return events.map((event, i) => {
     const together =
@@ -136,11 +149,11 @@ function lifeOfCitizen(random: () => number, serial: number): Scheduled[] {
   });
 }
 
-function citizenEvents(random: () => number, serial: number): CitizenEvent[] {
+function citizenEvents(random: () => number, serial: number, birthProvinces: readonly string[]): CitizenEvent[] {
   const sex: Sex = random() < 0.5 ? 'male' : 'female';
   const dateOfBirth = dateBetween(random, '1930-01-01', LAST_DAY);
-  const province = pick(random, PROVINCE_CODES);
-  const pin = `${province}${sexCenturyDigit(sex, Number(dateOfBirth.slice(0, 4)))}${dateOfBirth.slice(2, 4)}${String(serial).padStart(6, '0')}`;
+  const province = pick(random, birthProvinces);
+  const pin = `${province}${sexCenturyDigit(sex, Number(dateOfBirth.slice(0, 4)))}${dateOfBirth.slice(2, 4)}${String(serial % SERIALS).padStart(6, '0')}`;
   const home = addressIn(random, province);
   const events: CitizenEvent[] = [birthOf(random, pin, sex, dateOfBirth, province, home)];
   let since = dateOfBirth;

@@ -11,6 +11,10 @@ import type { CitizenRecord, PersonName, RecordedSibling } from '@registry/domai
 import { EventSourcedHandler } from '../command-handling/event-sourced-handler';
 import { commandIdCausedBy, eventIdFor, type CommandEnvelope } from '../command-handling/command-envelope';
 import { loadCurrentCitizen } from '../citizens/current-citizen';
+import { citizenStreams } from '../citizens/citizen-streams';
+
+// As in current-citizen.ts: a longer run of PIN links is a broken history, not a person.
+const MAX_FORMER_PINS = 10;
 
 /** One child recorded under a parent: the index's only event type. */
 interface ChildRecorded {
@@ -67,19 +71,48 @@ export class ChildrenIndex {
    * birth never landed costs the officer a `confirmedDistinctFrom`.
    */
   async siblings(motherPin: string, index: ChildrenOf, commandId: string): Promise<RecordedSibling[]> {
+    const { pins, entries } = await this.formerIndices(motherPin);
     const siblings: RecordedSibling[] = [];
-    for (const entry of index.entries.filter((e) => e.commandId !== commandId)) {
+    for (const entry of [...entries, ...index.entries].filter((e) => e.commandId !== commandId)) {
       const child = (await loadCurrentCitizen(this.streams, entry.childPin)).state;
       if (!child) siblings.push({ pin: entry.childPin, name: entry.name, dateOfBirth: entry.dateOfBirth });
-      else if (child.motherPin === motherPin)
+      else if (child.motherPin && pins.has(child.motherPin))
         siblings.push({ pin: child.pin, name: child.name, dateOfBirth: child.dateOfBirth });
     }
     return siblings;
   }
 
-  /** Every child of the person, as recorded now. */
+  /**
+   * Every child of the person, as recorded now, whether born under the PIN the person holds now
+   * or one held before; the child's link to this parent reads `parentPin` (the same person), so
+   * the rules see which parent the person is.
+   */
   async childrenOf(parentPin: string): Promise<CitizenRecord[]> {
-    return this.verified(parentPin, (await this.read(parentPin)).entries);
+    const { pins, entries } = await this.formerIndices(parentPin);
+    const children = await this.verified(pins, [...entries, ...(await this.read(parentPin)).entries]);
+    const link = (pin: string | null) => (pin !== null && pins.has(pin) ? parentPin : pin);
+    return children.map((child) => ({ ...child, motherPin: link(child.motherPin), fatherPin: link(child.fatherPin) }));
+  }
+
+  /**
+   * The person's earlier PINs (a correction re-established them: each stream opens with
+   * CitizenContinued naming the one before) with this one, and the entries their indices hold:
+   * children born before the change were indexed, and still name the parent, under the old PIN.
+   * Those indices take no new entries (a birth names the current PIN), so reading them is enough.
+   */
+  private async formerIndices(pin: string): Promise<{ pins: Set<string>; entries: ChildrenOf['entries'] }> {
+    const pins = new Set([pin]);
+    const entries: Array<ChildrenOf['entries'][number]> = [];
+    let current = pin;
+    for (let links = 0; links < MAX_FORMER_PINS; links++) {
+      const [first] = (await this.streams.load(citizenStreams, current)).events;
+      if (first?.type !== 'CitizenContinued') break;
+      current = String(first.data.previousPin);
+      if (pins.has(current)) break;
+      pins.add(current);
+      entries.push(...(await this.read(current)).entries);
+    }
+    return { pins, entries };
   }
 
   /** Appends the child's entry; false when the index moved since it was read (decide again). */
@@ -110,12 +143,13 @@ export class ChildrenIndex {
     }
   }
 
-  private async verified(parentPin: string, entries: ChildrenOf['entries']): Promise<CitizenRecord[]> {
-    const children: CitizenRecord[] = [];
+  private async verified(parentPins: ReadonlySet<string>, entries: ChildrenOf['entries']): Promise<CitizenRecord[]> {
+    const children = new Map<string, CitizenRecord>();
     for (const entry of entries) {
       const child = (await loadCurrentCitizen(this.streams, entry.childPin)).state;
-      if (child && (child.motherPin === parentPin || child.fatherPin === parentPin)) children.push(child);
+      const ofParent = (pin: string | null) => pin !== null && parentPins.has(pin);
+      if (child && (ofParent(child.motherPin) || ofParent(child.fatherPin))) children.set(child.pin, child);
     }
-    return children;
+    return [...children.values()];
   }
 }

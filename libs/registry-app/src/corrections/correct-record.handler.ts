@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   afterCorrection,
+  type CitizenContinued,
   type CitizenEvent,
   type CitizenRecord,
   type CorrectableField,
@@ -16,6 +17,7 @@ import { CitizenWrite, citizenCommand, citizenStreams } from '../citizens/citize
 import { PIN_CANDIDATES, uniqueDigitsFor } from '../citizens/pin-candidates';
 import { loadCurrentCitizen } from '../citizens/current-citizen';
 import { ChildrenIndex } from '../births/children-index';
+import { MarriageProcess } from '../marriages/marriage-process';
 
 export class CorrectRecordCommand extends CitizenWrite<Omit<CorrectRecord['data'], 'uniqueDigits' | 'relatives'>> {}
 
@@ -33,6 +35,7 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
   constructor(
     private readonly streams: EventSourcedHandler,
     private readonly children: ChildrenIndex,
+    private readonly marriages: MarriageProcess,
   ) {}
 
   async execute({ pin, data, envelope, conditions }: CorrectRecordCommand): Promise<CorrectionResult> {
@@ -49,6 +52,7 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
           ...conditions,
           beforeAppend,
         });
+        await this.followMarriage(result, envelope);
         return answer(result);
       } catch (error) {
         if (!(error instanceof StreamAlreadyExists)) throw error;
@@ -83,6 +87,24 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
     const command = citizenCommand({ type: 'ContinueCitizen', data: { closed } }, step);
     await this.streams.handle(citizenStreams, link.data.newPin, command, step, { expected: 'no_stream' });
   }
+
+  /**
+   * A married citizen's new PIN reaches the marriage and the spouse (ADR 0042); after a crash
+   * here, the marriage recovery sweep finishes it from the new stream's CitizenContinued.
+   */
+  private async followMarriage(result: WriteResult<CitizenEvent>, envelope: CommandEnvelope): Promise<void> {
+    const link = result.events.find(isLink);
+    if (!link) return;
+    const step = continuation(envelope);
+    const [continued] = (await this.streams.load(citizenStreams, link.data.newPin)).events;
+    if (continued?.type !== 'CitizenContinued') return;
+    const data = continued.data as unknown as CitizenContinued['data'];
+    await this.marriages.followReestablishedPin(eventIdFor(step.commandId, 0), data, step);
+  }
+}
+
+function isLink(event: CitizenEvent): event is PinReestablished {
+  return event.type === 'PinReestablished';
 }
 
 function answer(result: WriteResult<CitizenEvent>): CorrectionResult {

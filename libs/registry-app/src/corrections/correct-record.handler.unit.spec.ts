@@ -6,6 +6,7 @@ import { uniqueDigitsFor } from '../citizens/pin-candidates';
 import { RegisterBirthCommand, RegisterBirthHandler } from '../births/register-birth.handler';
 import { RevisionMismatch } from '../errors';
 import { ChildrenIndex } from '../births/children-index';
+import { MarriageProcess } from '../marriages/marriage-process';
 import { officerCommand } from '../test-support/command-envelope';
 import { CorrectRecordCommand, CorrectRecordHandler } from './correct-record.handler';
 
@@ -17,7 +18,7 @@ beforeEach(async () => {
   store = new InMemoryEventStore();
   const handler = new EventSourcedHandler(store);
   const children = new ChildrenIndex(store, handler);
-  corrections = new CorrectRecordHandler(handler, children);
+  corrections = new CorrectRecordHandler(handler, children, new MarriageProcess(handler));
   const birth = await new RegisterBirthHandler(handler, children).execute(
     new RegisterBirthCommand(
       {

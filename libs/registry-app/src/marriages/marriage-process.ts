@@ -3,6 +3,7 @@ import {
   RegistryError,
   checkMarriage,
   type CitizenCommand,
+  type CitizenContinued,
   type CitizenEvent,
   type CitizenRecord,
   type DeathAnnulled,
@@ -128,6 +129,31 @@ export class MarriageProcess {
   }
 
   /**
+   * A spouse's PIN re-established (the new stream's CitizenContinued, event `cause`): the
+   * marriage's stream and the other spouse's record name the new PIN. Each step is idempotent
+   * (its command id derives from the event), so the correction and the recovery sweep may both run it.
+   */
+  async followReestablishedPin(cause: string, continued: CitizenContinued['data'], base: CommandEnvelope) {
+    const marriage = continued.marriage;
+    if (!marriage) return;
+    const { previousPin, pin, effectiveDate } = continued;
+    if ((await this.load(marriage.marriageId)).state !== null) {
+      const command: MarriageCommand = {
+        type: 'ReestablishSpousePin',
+        data: { previousPin, pin, date: effectiveDate },
+      };
+      await this.onMarriage(marriage.marriageId, command, step(base, cause, 'marriage-pin'));
+    }
+    const spouse = (await loadCurrentCitizen(this.streams, marriage.spousePin)).state?.pin;
+    if (!spouse) return;
+    const command: CitizenCommand = {
+      type: 'RecordSpousePin',
+      data: { marriageId: marriage.marriageId, spousePin: pin, effectiveDate },
+    };
+    await this.onCitizen(spouse, command, step(base, cause, `spouse-pin:${marriage.spousePin}`));
+  }
+
+  /**
    * The marriage consequences of events just recorded on a citizen's stream (indices give their
    * event ids): a death ends the marriage, an annulled death reinstates it.
    */
@@ -176,14 +202,23 @@ export class MarriageProcess {
 
   /** The application checked against both spouses and their parents, under their current PINs. */
   private async checked(application: MarriageApplication, envelope: CommandEnvelope): Promise<[string, string]> {
-    const [a, b] = await Promise.all(application.spouses.map((pin) => this.current(pin)));
+    const spouses = await Promise.all(application.spouses.map((pin) => this.current(pin)));
+    // A parent named by a PIN re-established since is the same person: every link is compared
+    // under the PIN its person holds now (a child born before its mother's PIN changed is hers).
+    const [a, b] = await Promise.all(spouses.map((spouse) => this.withCurrentParents(spouse)));
     const records = new Map<string, Parentage>([a, b].map((spouse) => [spouse.pin, spouse]));
     for (const parentPin of [a.motherPin, a.fatherPin, b.motherPin, b.fatherPin]) {
       const parent = parentPin ? (await loadCurrentCitizen(this.streams, parentPin)).state : null;
-      if (parentPin && parent) records.set(parentPin, parent);
+      if (parentPin && parent) records.set(parentPin, await this.withCurrentParents(parent));
     }
     checkMarriage(application, [a, b], (pin) => records.get(pin), civilDateIn(envelope.now));
     return [a.pin, b.pin];
+  }
+
+  private async withCurrentParents(person: CitizenRecord): Promise<CitizenRecord> {
+    const current = async (pin: string | null) =>
+      pin ? ((await loadCurrentCitizen(this.streams, pin)).state?.pin ?? pin) : null;
+    return { ...person, motherPin: await current(person.motherPin), fatherPin: await current(person.fatherPin) };
   }
 
   private async current(pin: string): Promise<CitizenRecord> {

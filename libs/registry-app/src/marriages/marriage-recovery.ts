@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
 } from '@registry/event-store';
 import { randomUUID } from 'node:crypto';
-import { RegistryError, type DeathAnnulled, type MarriageEndedByDeath } from '@registry/domain';
+import { RegistryError, type CitizenContinued, type DeathAnnulled, type MarriageEndedByDeath } from '@registry/domain';
 import { WriteContention } from '../errors';
 import { MarriageProcess } from './marriage-process';
 import { envelopeOfEvent } from './marriage-streams';
@@ -21,6 +21,8 @@ import { envelopeOfEvent } from './marriage-streams';
 const PASSES: ReadonlyArray<{ readonly checkpoint: string; readonly filter: EventFilter }> = [
   { checkpoint: 'recovery-marriages', filter: { streamPrefixes: ['marriage-'] } },
   { checkpoint: 'recovery-marriage-deaths', filter: { eventTypes: ['MarriageEndedByDeath', 'DeathAnnulled'] } },
+  // A pass of its own (from the log's start): a married citizen's re-established PIN reaches the spouse.
+  { checkpoint: 'recovery-marriage-pins', filter: { eventTypes: ['CitizenContinued'] } },
 ];
 const PAGE = 500;
 
@@ -127,6 +129,10 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
       }
       if (event.type === 'DeathAnnulled') {
         await this.process.reinstate(event.eventId, event.data as unknown as DeathAnnulled['data'], base);
+      }
+      if (event.type === 'CitizenContinued') {
+        const data = event.data as unknown as CitizenContinued['data'];
+        await this.process.followReestablishedPin(event.eventId, data, base);
       }
       return true;
     } catch (error) {

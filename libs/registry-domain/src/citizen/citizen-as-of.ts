@@ -48,6 +48,7 @@ export function holdsOn(event: CitizenEvent, validAt: CivilDate): boolean {
     case 'RecordCorrected':
     case 'PinReestablished':
     case 'CitizenContinued':
+    case 'SpousePinReestablished': // the spouse's PIN as corrected, whenever the marriage holds
       return true;
     default:
       return effectiveDateOf(event) <= validAt;

@@ -131,6 +131,16 @@ export interface RestoreMarriage {
   readonly data: { readonly marriageId: string };
 }
 
+/** The spouse's PIN was re-established: the marriage names the new one. */
+export interface RecordSpousePin {
+  readonly type: 'RecordSpousePin';
+  readonly data: {
+    readonly marriageId: string;
+    readonly spousePin: Pin;
+    readonly effectiveDate: CivilDate;
+  };
+}
+
 /** Opens the stream of a PIN a correction re-established, from the closed stream's record. */
 export interface ContinueCitizen {
   readonly type: 'ContinueCitizen';
@@ -152,6 +162,7 @@ export type CitizenCommand =
   | RecordDivorce
   | RecordSpouseDeath
   | RestoreMarriage
+  | RecordSpousePin
   | ContinueCitizen;
 
 /** Inputs every decision needs from outside the domain. */

@@ -4,7 +4,14 @@ import { evolveCitizen, initialCitizenState, type CitizenState } from './citizen
 import { registerBirth } from './register-birth';
 import { endTemporaryResidence, registerPermanentResidence, registerTemporaryResidence } from './register-residence';
 import { annulDeath } from './annul-death';
-import { recordDivorce, recordMarriage, recordSpouseDeath, restoreMarriage, withdrawMarriage } from './record-marriage';
+import {
+  recordDivorce,
+  recordMarriage,
+  recordSpouseDeath,
+  recordSpousePin,
+  restoreMarriage,
+  withdrawMarriage,
+} from './record-marriage';
 import { cancelPermanentResidence } from './cancel-permanent-residence';
 import { registerDeath } from './register-death';
 import { changeName } from './change-name';
@@ -47,6 +54,8 @@ export function decideCitizen(command: Decidable<CitizenCommand>, state: Citizen
       return recordSpouseDeath(command, state);
     case 'RestoreMarriage':
       return restoreMarriage(command, state);
+    case 'RecordSpousePin':
+      return recordSpousePin(command, state);
     case 'ContinueCitizen':
       if (state !== null) throw new CitizenAlreadyRegistered(state.pin);
       return [continueCitizen(command.data.closed)];

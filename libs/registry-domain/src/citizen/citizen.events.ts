@@ -245,6 +245,36 @@ export interface CitizenContinued {
     readonly previousPin: Pin;
     readonly record: CitizenSnapshot;
     readonly effectiveDate: CivilDate;
+    /**
+     * The citizen's current (or last) marriage as the closed stream knew it, so the new stream
+     * decides divorces, deaths and withdrawals of it on its own; absent when never married.
+     */
+    readonly marriage?: CarriedMarriage | null;
+  };
+}
+
+/** A marriage carried over to a re-established PIN (the decisions' view of it). */
+export interface CarriedMarriage {
+  readonly marriageId: string;
+  readonly spousePin: Pin;
+  readonly since: CivilDate;
+  readonly endedOn: CivilDate | null;
+  /** The status before this marriage, to return to if its registration is withdrawn. */
+  readonly previousStatus: MaritalStatus;
+}
+
+/**
+ * The spouse's PIN was re-established (a correction): this citizen's marriage now names the new
+ * PIN. Valid time: `effectiveDate` of the spouse's new PIN (valid since the spouse's birth).
+ */
+export interface SpousePinReestablished {
+  readonly type: 'SpousePinReestablished';
+  readonly data: {
+    readonly pin: Pin;
+    readonly marriageId: string;
+    readonly previousSpousePin: Pin;
+    readonly spousePin: Pin;
+    readonly effectiveDate: CivilDate;
   };
 }
 
@@ -281,6 +311,7 @@ export type CitizenEvent =
   | RecordCorrected
   | PinReestablished
   | CitizenContinued
+  | SpousePinReestablished
   | PermanentResidenceRegistered
   | TemporaryResidenceRegistered
   | TemporaryResidenceEnded
@@ -313,6 +344,7 @@ export const CITIZEN_EVENT_TYPES: readonly CitizenEventType[] = [
   'DivorceRegistered',
   'MarriageEndedByDeath',
   'MarriageRestored',
+  'SpousePinReestablished',
 ];
 
 /** The valid-time date of each event: when the fact happened in the world. */
@@ -327,6 +359,7 @@ export function effectiveDateOf(event: CitizenEvent): CivilDate {
     case 'RecordCorrected':
     case 'PinReestablished':
     case 'CitizenContinued':
+    case 'SpousePinReestablished':
       return event.data.effectiveDate;
     case 'TemporaryResidenceRegistered':
       return event.data.from;

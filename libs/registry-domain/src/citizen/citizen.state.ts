@@ -9,6 +9,7 @@ import type {
   NameHistory,
   PermanentResidenceCancelled,
   RecordCorrected,
+  SpousePinReestablished,
 } from './citizen.events';
 import { nameOn, withBirthNameCorrected, withNameChange } from './citizen-history';
 
@@ -64,7 +65,13 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
   if (event.type === 'CitizenImported') return importedCitizen(event.data);
   if (event.type === 'CitizenContinued') {
     // Folding a chain of PINs keeps the history; a stream read alone starts from the snapshot.
-    const from = state ?? { ...UNMARRIED, ...event.data.record, pin: event.data.pin, reestablishedAs: null };
+    const from = state ?? {
+      ...UNMARRIED,
+      ...event.data.record,
+      pin: event.data.pin,
+      reestablishedAs: null,
+      marriage: event.data.marriage ?? null,
+    };
     return { ...from, pin: event.data.pin, reestablishedAs: null };
   }
   if (state === null) return state; // a stream always starts with its birth
@@ -123,6 +130,8 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
       // The deceased's own record keeps its status as at death; the survivor is widowed.
       if (event.data.deceasedPin === state.pin) return endedByOwnDeath(state, event.data);
       return marriageEnded(state, event.data.spousePin, event.data.endedOn, 'widowed');
+    case 'SpousePinReestablished':
+      return spouseRenumbered(state, event.data);
     case 'MarriageRestored':
       if (state.maritalStatus === 'married') return state;
       return {
@@ -219,6 +228,17 @@ function endedByOwnDeath(
     ...state,
     marriage: { ...state.marriage, endedOn: data.endedOn },
     endedByDeath: { ...ended, marriage: { marriageId: data.marriageId, spousePin: data.spousePin } },
+  };
+}
+
+/** The marriage names the spouse's new PIN (a record from the read model has only `spousePin`). */
+function spouseRenumbered(state: CitizenRecord, data: SpousePinReestablished['data']): CitizenRecord {
+  const marriage = state.marriage;
+  if (marriage && marriage.marriageId !== data.marriageId) return state;
+  return {
+    ...state,
+    spousePin: state.spousePin === data.previousSpousePin ? data.spousePin : state.spousePin,
+    marriage: marriage ? { ...marriage, spousePin: data.spousePin } : marriage,
   };
 }
 

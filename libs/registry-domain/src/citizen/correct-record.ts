@@ -64,7 +64,14 @@ export function continueCitizen(closed: CitizenRecord): CitizenContinued {
   const newPin = closed.reestablishedAs!;
   return {
     type: 'CitizenContinued',
-    data: { pin: newPin, previousPin: closed.pin, record: snapshotOf(closed), effectiveDate: closed.dateOfBirth },
+    data: {
+      pin: newPin,
+      previousPin: closed.pin,
+      record: snapshotOf(closed),
+      effectiveDate: closed.dateOfBirth,
+      // The decisions about the marriage (divorce, death, withdrawal) follow the citizen.
+      marriage: closed.marriage ?? null,
+    },
   };
 }
 

@@ -6,12 +6,14 @@ import type {
   MarriageRegistered,
   MarriageRestored,
   MarriageWithdrawn,
+  SpousePinReestablished,
 } from './citizen.events';
 import type {
   DecisionContext,
   RecordDivorce,
   RecordMarriage,
   RecordSpouseDeath,
+  RecordSpousePin,
   RestoreMarriage,
   WithdrawMarriage,
 } from './citizen.commands';
@@ -88,6 +90,22 @@ export function recordDivorce(command: RecordDivorce, state: CitizenState): Divo
         divorceDate: date,
         decisionNumber,
       },
+    },
+  ];
+}
+
+/**
+ * The spouse's PIN was re-established: this side of the marriage names the new PIN. Nothing to
+ * record when it already does, or when this citizen's marriage is another one (remarried since).
+ */
+export function recordSpousePin(command: RecordSpousePin, state: CitizenState): SpousePinReestablished[] {
+  const marriage = state?.marriage;
+  const { marriageId, spousePin, effectiveDate } = command.data;
+  if (!state || marriage?.marriageId !== marriageId || marriage.spousePin === spousePin) return [];
+  return [
+    {
+      type: 'SpousePinReestablished',
+      data: { pin: state.pin, marriageId, previousSpousePin: marriage.spousePin, spousePin, effectiveDate },
     },
   ];
 }

@@ -121,6 +121,17 @@ export function reinstateMarriage(state: MarriageState, deceasedPin: Pin): Marri
   return [{ type: 'MarriageReinstated', data: { marriageId: state.marriageId, deceasedPin, date: state.endedOn! } }];
 }
 
+/** A spouse's PIN was re-established: nothing to do once the marriage names the new one. */
+export function reestablishSpousePin(
+  state: MarriageState,
+  previousPin: Pin,
+  pin: Pin,
+  date: CivilDate,
+): MarriageEvent[] {
+  if (!state.spouses.includes(previousPin)) return [];
+  return [{ type: 'MarriageSpousePinReestablished', data: { marriageId: state.marriageId, previousPin, pin, date } }];
+}
+
 /** What happens to a marriage's own stream (ADR 0018); the process runs each as a step. */
 export type MarriageCommand =
   | { readonly type: 'RequestMarriage'; readonly data: { readonly marriageId: string } & MarriageApplication }
@@ -128,7 +139,11 @@ export type MarriageCommand =
   | { readonly type: 'RefuseMarriage'; readonly data: Refusal }
   | { readonly type: 'Divorce'; readonly data: { readonly date: CivilDate; readonly courtDecision: string } }
   | { readonly type: 'EndMarriageByDeath'; readonly data: { readonly deceasedPin: Pin; readonly date: CivilDate } }
-  | { readonly type: 'ReinstateMarriage'; readonly data: { readonly deceasedPin: Pin } };
+  | { readonly type: 'ReinstateMarriage'; readonly data: { readonly deceasedPin: Pin } }
+  | {
+      readonly type: 'ReestablishSpousePin';
+      readonly data: { readonly previousPin: Pin; readonly pin: Pin; readonly date: CivilDate };
+    };
 
 export function decideMarriage(command: Decidable<MarriageCommand>, state: MarriageState | null): MarriageEvent[] {
   if (command.type === 'RequestMarriage') {
@@ -147,6 +162,8 @@ export function decideMarriage(command: Decidable<MarriageCommand>, state: Marri
       return endMarriageByDeath(state, command.data.deceasedPin, command.data.date);
     case 'ReinstateMarriage':
       return reinstateMarriage(state, command.data.deceasedPin);
+    case 'ReestablishSpousePin':
+      return reestablishSpousePin(state, command.data.previousPin, command.data.pin, command.data.date);
     default: {
       const unknown: never = command;
       throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);

@@ -57,8 +57,25 @@ export interface MarriageReinstated {
   readonly data: { readonly marriageId: string; readonly deceasedPin: Pin; readonly date: CivilDate };
 }
 
+/** A spouse's PIN was re-established by a correction: the marriage names the new PIN. */
+export interface MarriageSpousePinReestablished {
+  readonly type: 'MarriageSpousePinReestablished';
+  /** `date`: the first day of the new PIN. */
+  readonly data: {
+    readonly marriageId: string;
+    readonly previousPin: Pin;
+    readonly pin: Pin;
+    readonly date: CivilDate;
+  };
+}
+
 export type MarriageEvent =
-  MarriageRequested | MarriageConcluded | MarriageRefused | MarriageDissolved | MarriageReinstated;
+  | MarriageRequested
+  | MarriageConcluded
+  | MarriageRefused
+  | MarriageDissolved
+  | MarriageReinstated
+  | MarriageSpousePinReestablished;
 
 export type MarriageStatus = 'pending' | 'married' | 'refused' | 'divorced' | 'ended_by_death';
 
@@ -94,6 +111,15 @@ export function evolveMarriage(state: MarriageState | null, event: MarriageEvent
       };
     case 'MarriageReinstated':
       return { ...state, status: 'married', endedOn: null, deceasedPin: null };
+    case 'MarriageSpousePinReestablished': {
+      const renumbered = (pin: Pin) => (pin === event.data.previousPin ? event.data.pin : pin);
+      const [a, b] = state.spouses;
+      return {
+        ...state,
+        spouses: [renumbered(a), renumbered(b)],
+        deceasedPin: state.deceasedPin && renumbered(state.deceasedPin),
+      };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);

@@ -10,6 +10,7 @@ import {
 } from '../errors';
 import type { CitizenEvent } from '../citizen/citizen.events';
 import { foldCitizen, type CitizenRecord } from '../citizen/citizen.state';
+import { continueCitizen } from '../citizen/correct-record';
 import {
   decideOn,
   MARRIAGE_ID,
@@ -22,7 +23,14 @@ import {
   married,
   recordMarriage,
 } from '../citizen/citizen.fixtures';
-import { checkMarriage, divorce, endMarriageByDeath, reinstateMarriage, type Parentage } from './marriage.decisions';
+import {
+  checkMarriage,
+  divorce,
+  endMarriageByDeath,
+  reestablishSpousePin,
+  reinstateMarriage,
+  type Parentage,
+} from './marriage.decisions';
 import { foldMarriage, type MarriageEvent } from './marriage.events';
 
 const man = (events: CitizenEvent[] = [], data = {}) => foldCitizen([born(data), ...events])!;
@@ -209,5 +217,75 @@ describe("the marriage's own stream", () => {
         ...reinstateMarriage(ended, PIN),
       ]),
     ).toMatchObject({ status: 'married', endedOn: null });
+  });
+});
+
+describe("a spouse's PIN re-established by a correction", () => {
+  const NEW_SPOUSE_PIN = '001191000009';
+  const renumber = (marriageId = MARRIAGE_ID) => ({
+    type: 'RecordSpousePin' as const,
+    data: { marriageId, spousePin: NEW_SPOUSE_PIN, effectiveDate: '1991-01-01' },
+  });
+  const renumbered: CitizenEvent = {
+    type: 'SpousePinReestablished',
+    data: {
+      pin: PIN,
+      marriageId: MARRIAGE_ID,
+      previousSpousePin: SPOUSE_PIN,
+      spousePin: NEW_SPOUSE_PIN,
+      effectiveDate: '1991-01-01',
+    },
+  };
+
+  it("records the spouse's new PIN on the other side, once; the record and the marriage name it", () => {
+    given([born(), married('2024-05-20')])
+      .when(renumber())
+      .then([renumbered]);
+    given([born(), married('2024-05-20'), renumbered])
+      .when(renumber())
+      .then([]);
+    const record = foldCitizen([born(), married('2024-05-20'), renumbered])!;
+    expect(record).toMatchObject({ maritalStatus: 'married', spousePin: NEW_SPOUSE_PIN });
+    expect(record.marriage).toMatchObject({ marriageId: MARRIAGE_ID, spousePin: NEW_SPOUSE_PIN });
+  });
+
+  it('records nothing for a marriage that is not the citizen’s own, or a citizen never married', () => {
+    given([born(), married('2024-05-20')])
+      .when(renumber('marriage-other'))
+      .then([]);
+    given([born()]).when(renumber()).then([]);
+  });
+
+  it('carries the marriage to the new stream, which then decides a divorce on its own', () => {
+    const closed = foldCitizen([born(), married('2024-05-20')])!;
+    const continued = continueCitizen({ ...closed, reestablishedAs: '001089000001' });
+    expect(continued).toMatchObject({
+      type: 'CitizenContinued',
+      data: { marriage: { marriageId: MARRIAGE_ID, spousePin: SPOUSE_PIN, since: '2024-05-20', endedOn: null } },
+    });
+    given([continued])
+      .when({ type: 'RecordDivorce', data: { marriageId: MARRIAGE_ID, date: '2025-01-01', decisionNumber: 'BA-1' } })
+      .then([
+        {
+          type: 'DivorceRegistered',
+          data: {
+            pin: '001089000001',
+            marriageId: MARRIAGE_ID,
+            spousePin: SPOUSE_PIN,
+            divorceDate: '2025-01-01',
+            decisionNumber: 'BA-1',
+          },
+        },
+      ]);
+  });
+
+  it("renames the spouse on the marriage's stream once", () => {
+    const requested: MarriageEvent = { type: 'MarriageRequested', data: { marriageId: MARRIAGE_ID, ...application } };
+    const state = foldMarriage([requested])!;
+    const events = reestablishSpousePin(state, SPOUSE_PIN, NEW_SPOUSE_PIN, '1991-01-01');
+    expect(events).toHaveLength(1);
+    const after = foldMarriage([requested, ...events])!;
+    expect(after.spouses).toEqual([PIN, NEW_SPOUSE_PIN]);
+    expect(reestablishSpousePin(after, SPOUSE_PIN, NEW_SPOUSE_PIN, '1991-01-01')).toEqual([]);
   });
 });

@@ -14,9 +14,11 @@ export class OwnCluster {
     readonly directory: string,
     readonly port: number,
     private readonly bin: string,
+    private readonly settings: Readonly<Record<string, string>>,
   ) {}
 
-  static async create(): Promise<OwnCluster> {
+  /** `settings`: server parameters beyond the defaults (`-c name=value`). */
+  static async create(settings: Readonly<Record<string, string>> = {}): Promise<OwnCluster> {
     const bin = process.env.PG_BINDIR ?? execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
     const directory = mkdtempSync(join(tmpdir(), 'registry-cluster-'));
     if (process.getuid?.() === 0) {
@@ -24,7 +26,7 @@ export class OwnCluster {
       const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
       chownSync(directory, uid, gid);
     }
-    const cluster = new OwnCluster(directory, await freePort(), bin);
+    const cluster = new OwnCluster(directory, await freePort(), bin, settings);
     cluster.run('initdb', ['-D', cluster.dataDirectory, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     cluster.pgCtl('start');
     return cluster;
@@ -52,7 +54,8 @@ export class OwnCluster {
   }
 
   private pgCtl(action: string, extra: string[] = []): void {
-    const options = `-p ${this.port} -k ${this.directory} -c listen_addresses=127.0.0.1 -c fsync=off`;
+    const settings = Object.entries(this.settings).map(([name, value]) => ` -c ${name}=${value}`);
+    const options = `-p ${this.port} -k ${this.directory} -c listen_addresses=127.0.0.1 -c fsync=off${settings.join('')}`;
     this.run('pg_ctl', [
       action,
       '-D',

@@ -149,6 +149,37 @@ describe('logs of an end-to-end run', () => {
     ).toBe(200);
     expect((await call('GET', '/v1/provinces/001/residents', officer)).status).toBe(200);
     expect((await call('GET', `/v1/citizens/${first}?validAt=2024-06-02`, historian)).status).toBe(200);
+    // Civil status: a marriage, a refused second one, a PIN re-established, a divorce.
+    const adult = async (sex: string, dateOfBirth: string) => {
+      const [familyName, givenName] = [uniqueName(), uniqueName()];
+      names.push(familyName, givenName);
+      const born = await call(
+        'POST',
+        '/v1/births',
+        officer,
+        birthApplication({}, { familyName, givenName, sex, dateOfBirth }),
+      );
+      pins.push(born.body.pin);
+      return born.body.pin as string;
+    };
+    const [husband, wife, other] = [
+      await adult('male', '1990-03-03'),
+      await adult('female', '1992-03-03'),
+      await adult('female', '1993-03-03'),
+    ];
+    const wedding = { date: '2024-05-20', registrationProvinceCode: '001' };
+    const marriage = await call('POST', '/v1/marriages', officer, { spouses: [husband, wife], ...wedding });
+    expect(marriage.status).toBe(201);
+    expect((await call('POST', '/v1/marriages', officer, { spouses: [husband, other], ...wedding })).status).toBe(422);
+    const correction = { field: 'dateOfBirth', value: '1989-03-03', reason: 'wrong year', legalBasis: 'QĐ 5' };
+    const corrected = await call('POST', `/v1/citizens/${husband}/corrections`, officer, correction);
+    expect(corrected.status).toBe(200);
+    pins.push(corrected.body.pin);
+    const divorce = { date: '2025-01-01', courtDecision: 'BA-5' };
+    expect((await call('POST', `/v1/marriages/${marriage.body.marriageId}/divorce`, officer, divorce)).status).toBe(
+      200,
+    );
+    expect((await call('GET', `/v1/marriages/${marriage.body.marriageId}`, historian)).status).toBe(200);
 
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));

@@ -3,9 +3,12 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import { Logger } from '@nestjs/common';
 import { HttpProblem, type RequestLimits } from '@registry/platform';
 
 const MINUTE = 60_000;
+const logger = new Logger('RequestProtection');
 
 /**
  * Fastify's own options for the limits it enforces itself: body size and request time (a slow
@@ -22,7 +25,8 @@ export function fastifyLimits(limits: RequestLimits) {
 /**
  * Security headers (@fastify/helmet) and rate limits (@fastify/rate-limit), registered before
  * Nest adds its routes: one limit per client address, which also stops floods of bad tokens, and
- * one per caller (per bearer token). Over either: 429 RATE_LIMITED with Retry-After.
+ * one per caller (per bearer token). Over either: 429 RATE_LIMITED with Retry-After. With a Redis
+ * store configured, the counters are shared by every API process (ADR 0041).
  */
 export async function protectRequests(app: NestFastifyApplication, limits: RequestLimits): Promise<void> {
   await app.register(helmet as never, {
@@ -41,13 +45,16 @@ export async function protectRequests(app: NestFastifyApplication, limits: Reque
     new HttpProblem(429, 'RATE_LIMITED', `Too many requests; retry after ${context.after}`, [], {
       'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
     });
+  const store = sharedStore(app, limits);
   await app.register(rateLimit as never, {
+    ...store,
     max: limits.ratePerMinutePerAddress,
     timeWindow: MINUTE,
     keyGenerator: (request: FastifyRequest) => `address:${request.ip}`,
     errorResponseBuilder: refusal,
   });
   await app.register(rateLimit as never, {
+    ...store,
     max: limits.ratePerMinute,
     timeWindow: MINUTE,
     allowList: (request: FastifyRequest) => typeof request.headers.authorization !== 'string',
@@ -56,7 +63,30 @@ export async function protectRequests(app: NestFastifyApplication, limits: Reque
   });
 }
 
-/** The limiter keeps keys in memory: a digest, never the token itself. */
+/**
+ * The limiter's options for a Redis store shared by all API processes, or none (each process
+ * counts alone). Redis unreachable: requests go on unlimited rather than fail (skipOnError), as
+ * the limit protects the registry and is no part of any answer; the client's errors are logged.
+ */
+function sharedStore(app: NestFastifyApplication, limits: RequestLimits): Record<string, unknown> {
+  if (!limits.rateStore) return {};
+  // Fail fast rather than hold a request behind a reconnecting client: no offline queue, one try.
+  const redis = new Redis(limits.rateStore.redisUrl, {
+    connectTimeout: 500,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  redis.on('error', (error: Error) => logger.warn(`rate-limit store: ${error.message}`));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  return { redis, nameSpace: limits.rateStore.namespace, skipOnError: true };
+}
+
+/** The limiter keeps keys in memory or Redis: a digest, never the token itself. */
 function digest(authorization: string): string {
   return createHash('sha256').update(authorization).digest('base64url').slice(0, 22);
 }

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { ensureDatabase } from '@registry/testing';
+import { OwnCluster } from '../faults/test-support/own-cluster';
+import { ApiHarness } from '../test-support/api-harness';
+import { birthApplication } from '../test-support/birth-application';
+
+/**
+ * An answered read's audit record survives a crash of the database server (ADR 0040): reads are
+ * answered, then PostgreSQL is stopped the way a crash stops it (`pg_ctl -m immediate`: WAL not
+ * yet written is lost), restarted, and every answered read has its record. The server runs with
+ * its WAL writer asleep for 10 s, so a record committed without waiting for its flush
+ * (synchronous_commit off, as the writer once did) would be in memory only when the crash comes.
+ * On a cluster of this test's own: the shared server is never stopped.
+ */
+describe('audit of reads across a crash of the database server', () => {
+  const saved = { ...process.env };
+  let cluster: OwnCluster;
+  let api: ApiHarness;
+
+  beforeAll(async () => {
+    cluster = await OwnCluster.create({ wal_writer_delay: '10s' });
+    await ensureDatabase(cluster.url, true);
+    api = await ApiHarness.start('postgresql', { env: { DATABASE_URL: cluster.url, PROJECTOR_ENABLED: 'false' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    cluster?.stop();
+    process.env = saved;
+  });
+
+  it('keeps the record of every answered read', async () => {
+    const birth = await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName: 'Bền' }) });
+    expect(birth.status).toBe(201);
+    const pin = birth.body.pin;
+    const sub = `durable-${randomUUID()}`;
+    const token = api.token({ roles: ['historian'], sub } as never);
+    const reads = await Promise.all(
+      Array.from({ length: 25 }, () => api.call('GET', `/v1/citizens/${pin}/timeline`, { token })),
+    );
+    expect(reads.map((read) => read.status)).toEqual(reads.map(() => 200));
+
+    cluster.restart('immediate');
+
+    const client = new Client({ connectionString: cluster.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM audit_log WHERE sub = $1 AND $2 = ANY(pins)',
+        [sub, pin],
+      );
+      expect(rows[0].n).toBe(reads.length);
+    } finally {
+      await client.end();
+    }
+  });
+});

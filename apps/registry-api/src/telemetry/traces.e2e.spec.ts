@@ -1,0 +1,99 @@
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { startTracing } from '@registry/platform/tracing/start-tracing';
+import { AgencyEntitlements, CHANGE_FEED_MIGRATIONS } from '@registry/change-feed';
+import { ChangeFeedRelay } from '@registry/change-feed/relay/change-feed-relay';
+import { startTestKafka, type TestKafka } from '@registry/change-feed/test-support/test-kafka';
+import { EVENT_STORE, migrate, type EventStore } from '@registry/event-store';
+import { ApiHarness } from '../test-support/api-harness';
+
+// Spans go to memory (what an OTLP exporter would send): the SDK and the instrumentations as
+// the apps start them (startTracing), before the API is built.
+const exporter = new InMemorySpanExporter();
+const sdk = startTracing('registry-api-test', { spanProcessors: [new SimpleSpanProcessor(exporter)] })!;
+
+let api: ApiHarness;
+let kafka: TestKafka;
+let relay: ChangeFeedRelay | undefined;
+
+beforeAll(async () => {
+  // A database of its own: the relay starts from the beginning of its log.
+  api = await ApiHarness.start('postgresql', { ownDatabase: true });
+  kafka = await startTestKafka();
+}, 120_000);
+
+afterAll(async () => {
+  await relay?.stop();
+  await api?.stop();
+  await sdk.shutdown();
+});
+
+/** Polls the finished spans until one matches (spans end when their work does, in the background). */
+async function spanWhere(
+  what: string,
+  match: (span: ReadableSpan) => boolean,
+  timeoutMs = 60_000,
+): Promise<ReadableSpan> {
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    const found = exporter.getFinishedSpans().find(match);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no ${what} span in ${exporter
+          .getFinishedSpans()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const linksTo = (traceId: string) => (span: ReadableSpan) =>
+  span.links.some((link) => link.context.traceId === traceId);
+
+describe('OpenTelemetry traces: API -> store -> projector -> relay', () => {
+  it("follows a birth's request into the store's append, the event's metadata, the projector and the change feed", async () => {
+    const pin = await api.registerCitizen();
+
+    // The request's server span (Fastify) is the root of its trace.
+    const request = await spanWhere(
+      'request',
+      (span) => span.kind === SpanKind.SERVER || (span.name.includes('POST') && span.name.includes('births')),
+    );
+    const traceId = request.spanContext().traceId;
+
+    const append = await spanWhere(
+      'append',
+      (span) => span.name === 'event-store append' && span.spanContext().traceId === traceId,
+    );
+    expect(append.parentSpanContext?.traceId).toBe(traceId); // within the request, not a trace of its own
+
+    // The event carries the append's trace context to the processes that handle it later.
+    const [born] = await api.streamEvents(pin);
+    expect(born.metadata.traceparent).toBe(`00-${traceId}-${append.spanContext().spanId}-01`);
+
+    // The projector (in the API process) projects it in a batch span linked to the request's trace.
+    await spanWhere('projector', (span) => span.name === 'project events' && linksTo(traceId)(span));
+
+    // The change feed relays it to Kafka in a produce span linked to the same trace.
+    await migrate(api.pool, CHANGE_FEED_MIGRATIONS);
+    relay = new ChangeFeedRelay(
+      {
+        store: api.app.get<EventStore>(EVENT_STORE),
+        pool: api.pool,
+        kafka: kafka.client('traces-relay'),
+        entitlements: AgencyEntitlements.parse({ agencies: {} }),
+        logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+      },
+      {
+        relayName: 'traces',
+        batchSize: 100,
+        topics: { partitions: 1, replicationFactor: -1, retentionMs: 3_600_000 },
+        reportEveryMs: 0,
+      },
+    );
+    relay.start();
+    const relayed = await spanWhere('relay', (span) => span.name === 'change-feed relay' && linksTo(traceId)(span));
+    expect(relayed.kind).toBe(SpanKind.PRODUCER);
+  }, 180_000);
+});

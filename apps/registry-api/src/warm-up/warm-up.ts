@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { citizenStream } from '@registry/domain';
+import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@registry/event-store';
+import { PG_POOL, REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
+import { CitizenRecords } from '@registry/read-models';
+import { AuditTrail } from '../audit/audit-trail';
+
+/** A PIN no citizen has (province 000 does not exist): the warm-up reads change nothing. */
+const NOBODY = '000000000000';
+const logger = new Logger('WarmUp');
+
+/**
+ * Before the API listens: every connection of the pool is opened, and on each the hottest
+ * statements are prepared (a lookup, the read of a stream a birth opens), so the first requests
+ * after a start neither wait for connections nor for PostgreSQL to parse and plan on a cold
+ * backend. Nest runs this in app.init(), which app.listen() awaits (ADR 0031).
+ */
+@Injectable()
+export class WarmUp implements OnApplicationBootstrap {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly records: CitizenRecords,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started = performance.now();
+    try {
+      // As many reads at once as the pool has connections: the pool opens all of them.
+      const slots = Array.from({ length: this.config.databasePoolSize });
+      await Promise.all(slots.map(() => this.records.find(NOBODY)));
+      await Promise.all(slots.map(() => this.store.readStream(citizenStream(NOBODY)).catch(notFound)));
+      await this.audit.connect();
+      logger.log(
+        `${this.pool.totalCount} database connections ready in ${(performance.now() - started).toFixed(0)} ms`,
+      );
+    } catch (error) {
+      // A slow start, never a failed one: the requests open what they need.
+      logger.warn(`warm-up incomplete: ${(error as Error).message}`);
+    }
+  }
+}
+
+function notFound(error: unknown): void {
+  if (!(error instanceof StreamNotFoundError)) throw error;
+}

@@ -1,0 +1,29 @@
+import { LegacyEvents } from './legacy-event';
+import { importedFromRow } from './legacy-row';
+import { legacyFamilies } from './test-support/legacy-export';
+
+const events = new LegacyEvents('export "2026".csv', '2026-11-30');
+
+describe('LegacyEvents', () => {
+  it('writes as JSON text exactly the event it builds as objects: same stream, same id, same data and metadata', () => {
+    for (const [i, record] of [...legacyFamilies(12)].entries()) {
+      const event = importedFromRow(record, '2026-11-30');
+      const text = events.text(event, i + 1);
+      const [object] = events.stream(event, i + 1).events;
+      expect(text.streamId).toBe(events.stream(event, i + 1).streamId);
+      expect(text.eventId).toBe(object.eventId);
+      expect(text.type).toBe('CitizenImported');
+      expect(JSON.parse(text.data)).toEqual(object.data);
+      expect(JSON.parse(text.metadata)).toEqual(object.metadata);
+    }
+  });
+
+  it('derives the id from the facts alone: another import date or row gives the same event id', () => {
+    const [record] = legacyFamilies(1);
+    const today = importedFromRow(record, '2026-11-30');
+    const later = importedFromRow(record, '2027-01-02');
+    expect(new LegacyEvents('other.csv', '2027-01-02').text(later, 99).eventId).toBe(events.text(today, 1).eventId);
+    const changed = importedFromRow({ ...record, given_name: 'Khác' }, '2026-11-30');
+    expect(events.text(changed, 1).eventId).not.toBe(events.text(today, 1).eventId);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The ceiling of this machine for the registry's two hottest requests: a minimal Fastify + pg
+ * server with no framework, guard, validation, logging or audit. GET /v1/citizens/:pin runs the
+ * same one primary-key query as the registry's lookup; POST /v1/births inserts one row shaped
+ * like an event (the body as jsonb, metadata, a new UUID) into a table of its own, one commit.
+ *   DATABASE_URL=... PORT=... DATABASE_POOL_SIZE=20 node -r @swc-node/register bench/shared/ceiling-server.ts
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import { Pool } from 'pg';
+
+async function main(): Promise<void> {
+  const pool = new Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: Number(process.env.DATABASE_POOL_SIZE ?? '20'),
+  });
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_ceiling_births (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, event_id uuid NOT NULL,
+    type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`);
+  const app = Fastify({ logger: false });
+  app.get<{ Params: { pin: string } }>('/v1/citizens/:pin', async (request, reply) => {
+    const { rows } = await pool.query<{ json: string }>({
+      name: 'read_model_citizen_record',
+      text: 'SELECT revision, replaced_by AS "reestablishedAs", record::text AS json FROM citizen_records WHERE pin = $1',
+      values: [request.params.pin],
+    });
+    if (!rows[0]) return reply.status(404).send({ error: { code: 'CITIZEN_NOT_FOUND' } });
+    return reply.type('application/json; charset=utf-8').send(rows[0].json);
+  });
+  app.post('/v1/births', async (request, reply) => {
+    const eventId = randomUUID();
+    await pool.query({
+      name: 'ceiling_birth',
+      text: `INSERT INTO bench_ceiling_births (stream_id, event_id, type, data, metadata) VALUES ($1, $2, 'BirthRegistered', $3, $4)`,
+      values: [
+        `citizen-${eventId}`,
+        eventId,
+        JSON.stringify(request.body),
+        JSON.stringify({ commandId: randomUUID() }),
+      ],
+    });
+    return reply.status(201).send({ pin: eventId, revision: 0 });
+  });
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+  const stop = () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0));
+  process.on('SIGTERM', stop).on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

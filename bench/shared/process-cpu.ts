@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc. On a machine shared with
+ * other work, CPU time per request is what the load of others does not change much, unlike
+ * requests per second.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14, 15)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `work` and returns its result with the CPU seconds `pid` used meanwhile. */
+export async function withCpu<T>(pid: number | undefined, work: () => Promise<T>): Promise<T & { cpuSeconds: number }> {
+  const before = cpuSeconds(pid);
+  const result = await work();
+  return { ...result, cpuSeconds: cpuSeconds(pid) - before };
+}

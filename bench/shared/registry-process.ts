@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface RegistryProcess {
+  readonly base: string;
+  /** Milliseconds from `npm start` to the first answer of /health/live. */
+  readonly startMs: number;
+  /** Where the process's stdout and stderr (the registry's own logs) go. */
+  readonly logFile: string;
+  /** The registry's node process (under npm and its shell), for its RSS. */
+  nodePid(): number | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly env: Record<string, string>;
+  readonly port: number;
+  /** Writes a V8 CPU profile of the registry's process into this directory when it stops. */
+  readonly cpuProfileDir?: string;
+}
+
+/**
+ * Starts the registry exactly as a user does, `npm start` (web build, database check, then API,
+ * projector and relay in one process, logging at its default level), in its own process group;
+ * its logs go to a file, as under a service manager. Ready when /health/live answers.
+ */
+export async function startRegistry(options: StartOptions): Promise<RegistryProcess> {
+  const logFile = join('/tmp', `registry-bench-${process.pid}-${options.port}.log`);
+  const log = openSync(logFile, 'w');
+  const profiling = options.cpuProfileDir
+    ? {
+        NODE_OPTIONS: `-r ${join(__dirname, 'cpu-profile-preload.js')}`,
+        REGISTRY_CPU_PROFILE_DIR: options.cpuProfileDir,
+      }
+    : {};
+  const started = performance.now();
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env, PORT: String(options.port), ...profiling },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  closeSync(log);
+  const base = `http://127.0.0.1:${options.port}`;
+  const handle: RegistryProcess = {
+    base,
+    startMs: 0,
+    logFile,
+    nodePid: () => registryPid(child.pid!),
+    stop: () => stopGroup(child),
+  };
+  for (let i = 0; i < 1200; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(`${base}/health/live`)).ok) return { ...handle, startMs: performance.now() - started };
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stopGroup(child);
+  throw new Error(`npm start did not become live; see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+}
+
+/** SIGTERM to the whole group (npm, its shell, the registry), then waits for npm to exit. */
+export async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    process.kill(-child.pid!, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timeout = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 15_000);
+  await exited;
+  // npm may exit before the registry has written its profile: wait for the group to be gone.
+  for (let i = 0; i < 300 && groupAlive(child.pid!); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  clearTimeout(timeout);
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The deepest descendant of npm that runs node: the registry itself. */
+function registryPid(root: number): number | undefined {
+  let pid: number | undefined = root;
+  let found: number | undefined;
+  for (let depth = 0; pid !== undefined && depth < 6; depth++) {
+    const children = childrenOf(pid);
+    pid = children.at(-1);
+    if (pid !== undefined && /node/.test(readFileSync(`/proc/${pid}/comm`, 'utf8'))) found = pid;
+  }
+  return found;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The registry's CPU profile written into `dir` (cpu-profile-preload.js), the largest if several. */
+export function registryProfile(dir: string): string | undefined {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .map((file) => join(dir, file))
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
