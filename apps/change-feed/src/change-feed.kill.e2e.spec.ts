@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { Pool } from 'pg';
 import { AgencyEntitlements, CITIZEN_EVENTS_TOPIC, ensureTopics } from '@registry/change-feed';
-import { freshPins, tenEventsOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
+import { appendRevision, freshPins, tenEventsOf } from '@registry/change-feed/test-support/citizen-lives';
 import {
   byEventId,
   consumeFeed,
@@ -11,7 +11,6 @@ import {
   type FeedConsumer,
   type TestKafka,
 } from '@registry/change-feed/test-support/test-kafka';
-import { citizenStream } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { AppProcess, dropDatabase, ensureDatabase, testDatabaseUrl, until } from '@registry/testing';
 
@@ -94,19 +93,7 @@ async function writeChunk(revision: number, written: { count: number }): Promise
   const slices = 20;
   const perSlice = CITIZENS / slices;
   for (let slice = 0; slice < slices; slice++) {
-    const batch = pins.slice(slice * perSlice, (slice + 1) * perSlice);
-    for (let i = 0; i < batch.length; i += 10) {
-      await Promise.all(
-        batch.slice(i, i + 10).map(async (pin) => {
-          await store.append(
-            citizenStream(pin),
-            [toAppend(tenEventsOf(pin)[revision])],
-            revision === 0 ? 'no_stream' : revision - 1,
-          );
-          written.count += 1;
-        }),
-      );
-    }
+    await appendRevision(store, pins.slice(slice * perSlice, (slice + 1) * perSlice), revision, written);
     await pause(50); // paced: events flow while the relay lives, not one backlog
   }
 }

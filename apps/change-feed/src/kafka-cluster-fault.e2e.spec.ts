@@ -9,14 +9,13 @@ import {
   ensureTopics,
   type RelayLogger,
 } from '@registry/change-feed';
-import { freshPins, tenEventsOf, toAppend } from '@registry/change-feed/test-support/citizen-lives';
+import { appendRevision, freshPins, tenEventsOf } from '@registry/change-feed/test-support/citizen-lives';
 import {
   byEventId,
   consumeFeed,
   pinsOutOfOrder,
   type FeedConsumer,
 } from '@registry/change-feed/test-support/test-kafka';
-import { citizenStream } from '@registry/domain';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { dropDatabase, ensureDatabase, testDatabaseUrl, until as untilThen } from '@registry/testing';
 import { startKafkaCluster, type KafkaCluster } from '@registry/testing/kafka-server';
@@ -73,22 +72,9 @@ function progress(): string {
   return `consumed: ${topics}; relay: ${JSON.stringify(relay.status())}`;
 }
 
-/** Revision by revision (a stream's revision r needs r - 1), ten appends at a time. */
+/** Revision by revision (a stream's revision r needs r - 1). */
 async function writeAll(written: { count: number }): Promise<void> {
-  for (let revision = 0; revision < 10; revision++) {
-    for (let i = 0; i < pins.length; i += 10) {
-      await Promise.all(
-        pins.slice(i, i + 10).map(async (pin) => {
-          await store.append(
-            citizenStream(pin),
-            [toAppend(tenEventsOf(pin)[revision])],
-            revision === 0 ? 'no_stream' : revision - 1,
-          );
-          written.count += 1;
-        }),
-      );
-    }
-  }
+  for (let revision = 0; revision < 10; revision++) await appendRevision(store, pins, revision, written);
 }
 
 (RUN ? describe : describe.skip)('three-broker KRaft cluster, one broker SIGKILLed under load', () => {

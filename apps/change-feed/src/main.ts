@@ -1,7 +1,6 @@
 import './tracing';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { readChangeFeedConfig } from '@registry/change-feed';
+import { runWorker } from '@registry/platform';
 import { ChangeFeedAppModule } from './change-feed-app.module';
 
 /**
@@ -9,18 +8,8 @@ import { ChangeFeedAppModule } from './change-feed-app.module';
  * scale it apart from the API (which then runs with CHANGE_FEED_RELAY=off). Stops on SIGTERM
  * after the batch in flight; a SIGKILL at any point loses nothing (at least once, DESIGN §6).
  */
-async function main(): Promise<void> {
-  if (!readChangeFeedConfig().brokers) {
-    console.error('apps/change-feed relays to Kafka: set KAFKA_BROKERS (host:port,...)');
-    process.exit(2);
-  }
-  const app = await NestFactory.createApplicationContext(ChangeFeedAppModule, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
-  await app.init();
+if (!readChangeFeedConfig().brokers) {
+  console.error('apps/change-feed relays to Kafka: set KAFKA_BROKERS (host:port,...)');
+  process.exit(2);
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runWorker(ChangeFeedAppModule);

@@ -1,6 +1,5 @@
 import './tracing';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { runWorker } from '@registry/platform';
 import { ProjectorAppModule } from './projector-app.module';
 
 /**
@@ -8,13 +7,4 @@ import { ProjectorAppModule } from './projector-app.module';
  * from the event store. Several may run; one leads, the others stand by. SIGTERM stops it after
  * the batch in flight; SIGKILL loses nothing either (each batch commits with its checkpoint).
  */
-async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(ProjectorAppModule, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runWorker(ProjectorAppModule);

@@ -12,3 +12,4 @@ export * from './auth/current-principal.decorator';
 export * from './auth/token-verifier';
 export * from './auth/auth.module';
 export * from './logging/logging.module';
+export * from './worker/run-worker';

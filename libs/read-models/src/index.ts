@@ -20,3 +20,4 @@ export * from './statistics/vital-statistics.query';
 export * from './projection/leadership';
 export * from './procedures/procedures.query';
 export { batchesOf } from './projection/event-batches';
+export * from './projection/subscription-loop';

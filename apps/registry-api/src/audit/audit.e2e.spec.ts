@@ -11,6 +11,7 @@ interface Read {
   claims: { roles: string[]; office?: string; agency?: string };
   action: string;
   purpose?: string;
+  accept?: string;
 }
 
 /** The kinds of reads of personal data, each by the kind of caller that may make it. */
@@ -36,6 +37,26 @@ const READS: Read[] = [
   },
   { url: () => '/v1/citizens?name=Audit&limit=100', claims: { roles: ['historian'] }, action: 'search' },
   { url: () => '/v1/provinces/001/residents', claims: { roles: ['officer'], office: '001' }, action: 'residents' },
+  // As-of answers, exports and agencies' searches are reads of personal data too (API.md "Reads").
+  { url: (pin) => `/v1/citizens/${pin}?validAt=2024-07-01`, claims: { roles: ['historian'] }, action: 'lookup' },
+  {
+    url: (pin) => `/v1/citizens/${pin}/timeline`,
+    claims: { roles: ['historian'] },
+    action: 'timeline',
+    accept: 'application/x-ndjson',
+  },
+  {
+    url: (pin) => `/v1/citizens/${pin}/timeline`,
+    claims: { roles: ['officer'], office: '001' },
+    action: 'timeline',
+    accept: 'text/csv',
+  },
+  {
+    url: () => '/v1/citizens?name=Audit&limit=100',
+    claims: { roles: ['agency'], agency: 'vss' },
+    action: 'search',
+    purpose: 'card',
+  },
 ];
 
 describe('audit log of reads of personal data', () => {
@@ -68,7 +89,8 @@ describe('audit log of reads of personal data', () => {
     const made: Array<{ sub: string; read: Read; pin: string }> = [];
     const started = new Date();
     for (let i = 0; i < 60; i++) {
-      const read = READS[Math.floor(Math.random() * READS.length)];
+      // Every kind of read at least once, then kinds at random.
+      const read = READS[i < READS.length ? i : Math.floor(Math.random() * READS.length)];
       const pin = pins[Math.floor(Math.random() * pins.length)];
       const sub = `auditee-${randomUUID()}`;
       made.push({ sub, read, pin });
@@ -78,7 +100,10 @@ describe('audit log of reads of personal data', () => {
       made.map(({ sub, read, pin }) =>
         api.call('GET', read.url(pin), {
           token: api.token({ ...read.claims, sub } as never),
-          headers: read.purpose ? { 'x-purpose': read.purpose } : undefined,
+          headers: {
+            ...(read.purpose ? { 'x-purpose': read.purpose } : {}),
+            ...(read.accept ? { accept: read.accept } : {}),
+          },
         }),
       ),
     );

@@ -352,6 +352,20 @@ describe('GET /v1/feeds/:agencyId/events', () => {
     });
   });
 
+  it('audits every page an agency reads: the agency, and exactly the PINs on the page', async () => {
+    const started = new Date(Date.now() - 1000);
+    const token = api.agencyToken('election');
+    const page = await api.call('GET', `/v1/feeds/election/events?limit=5${head ? `&after=${head}` : ''}`, token);
+    expect(page.status).toBe(200);
+    expect(page.body.events.length).toBeGreaterThan(0);
+    const { rows } = await pool.query(
+      "SELECT role, agency, action, pins FROM audit_log WHERE sub = 'agency-election' AND at >= $1",
+      [started],
+    );
+    const onPage = [...new Set(page.body.events.map((e: { pin: string }) => e.pin))];
+    expect(rows).toEqual([{ role: 'agency', agency: 'election', action: 'feed', pins: onPage }]);
+  });
+
   it('resumes exactly after a given event, and an empty page answers next = after', async () => {
     const token = api.agencyToken('tax');
     const all = expectedOn(entitlements.get('tax')!.topic);

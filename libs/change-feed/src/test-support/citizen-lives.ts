@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { EventToAppend, RecordedEvent } from '@registry/event-store';
+import type { EventStore, EventToAppend, RecordedEvent } from '@registry/event-store';
 import { citizenStream, effectiveDateOf, type CitizenEvent } from '@registry/domain';
 
 /**
@@ -53,6 +53,30 @@ export function lifeOf(pin: string): CitizenEvent[] {
 export function tenEventsOf(pin: string): CitizenEvent[] {
   const [birth, residence, temporary, ended, moved, cancelled, death] = lifeOf(pin);
   return [birth, residence, temporary, ended, moved, temporary, ended, residence, cancelled, death];
+}
+
+/**
+ * Appends revision `revision` of `tenEventsOf(pin)` to each PIN's stream (revision r of a stream
+ * needs r - 1 first), ten appends at a time; `written.count` grows with each.
+ */
+export async function appendRevision(
+  store: Pick<EventStore, 'append'>,
+  pins: readonly string[],
+  revision: number,
+  written: { count: number },
+): Promise<void> {
+  for (let i = 0; i < pins.length; i += 10) {
+    await Promise.all(
+      pins.slice(i, i + 10).map(async (pin) => {
+        await store.append(
+          citizenStream(pin),
+          [toAppend(tenEventsOf(pin)[revision])],
+          revision === 0 ? 'no_stream' : revision - 1,
+        );
+        written.count += 1;
+      }),
+    );
+  }
 }
 
 /** Name change, corrections and a PIN re-establishment (the events that differ from the contract's shape). */

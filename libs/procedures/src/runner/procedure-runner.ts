@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import {
@@ -14,12 +13,11 @@ import {
   formatPosition,
   parsePosition,
   type EventStore,
-  type EventSubscription,
   type Position,
   type RecordedEvent,
 } from '@registry/event-store';
 import type { AgencyEntitlements } from '@registry/change-feed';
-import { batchesOf, Leadership } from '@registry/read-models';
+import { batchesOf, Leadership, SubscriptionLoop } from '@registry/read-models';
 import { encodeServiceRequest, serviceRequestOf } from '../agencies/service-messages';
 import { ensureServiceTopics, SERVICE_AGENCY, requestTopic } from '../agencies/service-topics';
 import { procedureIdFor, procedureStreams } from '../procedure-streams';
@@ -73,13 +71,10 @@ export interface ProcedureRunnerOptions {
  * checkpoint only says which events it has reacted to, and reacting twice changes nothing, so a
  * crash at any point loses nothing and doubles no effect. One runner leads (advisory lock).
  */
-export class ProcedureRunner {
-  private readonly stopping = new AbortController();
+export class ProcedureRunner extends SubscriptionLoop {
   private readonly steps: ProcedureSteps;
   private readonly now: () => Date;
   private readonly failures = new Map<string, number>();
-  private subscription?: EventSubscription;
-  private running?: Promise<void>;
   private producer: Producer | null = null;
   private replies: ServiceReplies | null = null;
   private pauseMs: number;
@@ -91,26 +86,13 @@ export class ProcedureRunner {
     private readonly deps: ProcedureRunnerDeps,
     private readonly options: ProcedureRunnerOptions,
   ) {
+    super();
     this.now = deps.now ?? (() => new Date());
     this.steps = new ProcedureSteps(deps.handler, deps.kafka !== null, this.now);
     this.pauseMs = options.retryMs;
   }
 
-  start(): void {
-    this.running ??= this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.subscription?.close();
-    await this.running;
-  }
-
-  private get stopped(): boolean {
-    return this.stopping.signal.aborted;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     while (!this.stopped) {
       let leadership: Leadership | undefined;
       try {
@@ -399,9 +381,5 @@ export class ProcedureRunner {
     const ms = Math.random() * this.pauseMs;
     this.pauseMs = Math.min(this.pauseMs * 2, this.options.maxRetryMs);
     return ms;
-  }
-
-  private async pause(ms: number): Promise<void> {
-    await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
 }

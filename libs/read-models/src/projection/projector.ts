@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
-import { tracedBatch, type EventStore, type EventSubscription, type RecordedEvent } from '@registry/event-store';
+import { tracedBatch, type EventStore, type RecordedEvent } from '@registry/event-store';
 import { CheckpointMoved, ensureCheckpoints, readCheckpoints } from './checkpoints';
 import { batchesOf } from './event-batches';
 import { Leadership } from './leadership';
+import { SubscriptionLoop } from './subscription-loop';
 import { LIVE, type Projection } from './projection';
 import { earliest, ProjectionWriter } from './projection-writer';
 
@@ -27,11 +27,8 @@ export const PROJECTOR_LEADERSHIP = 'registry.read-model-projector';
  * When a checkpoint moved under it (a rebuild swapped tables in), it resubscribes from the
  * stored checkpoints.
  */
-export class Projector {
+export class Projector extends SubscriptionLoop {
   private readonly writer: ProjectionWriter;
-  private readonly stopping = new AbortController();
-  private subscription?: EventSubscription;
-  private running?: Promise<void>;
   /** Failures since the last committed batch: the pause before the next attempt grows with them. */
   private failures = 0;
 
@@ -41,24 +38,11 @@ export class Projector {
     projections: readonly Projection[],
     private readonly options: ProjectorOptions,
   ) {
+    super();
     this.writer = new ProjectionWriter(projections, LIVE);
   }
 
-  start(): void {
-    this.running ??= this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.subscription?.close();
-    await this.running;
-  }
-
-  private get stopped(): boolean {
-    return this.stopping.signal.aborted;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     while (!this.stopped) {
       try {
         const leadership = await Leadership.tryAcquire(
@@ -110,9 +94,5 @@ export class Projector {
     } finally {
       await subscription.close();
     }
-  }
-
-  private async pause(ms: number): Promise<void> {
-    await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
 }

@@ -5,23 +5,11 @@ import { EventSourcedHandler } from '../command-handling/event-sourced-handler';
 import { PIN_CANDIDATES, uniqueDigitsFor } from '../citizens/pin-candidates';
 import { PinSpaceExhausted } from '../errors';
 import { officerCommand } from '../test-support/command-envelope';
+import { birthApplication } from '../test-support/birth-application';
 import { RegisterBirthCommand, RegisterBirthHandler, type BirthApplication } from './register-birth.handler';
 import { ChildrenIndex } from './children-index';
 
-const application: BirthApplication = {
-  child: {
-    name: { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'An' },
-    sex: 'male',
-    dateOfBirth: '2024-03-05',
-    placeOfBirth: { provinceCode: '001', detail: null },
-    nationality: 'VN',
-    ethnicity: 'Kinh',
-  },
-  motherPin: null,
-  fatherPin: null,
-  registrationProvinceCode: '001',
-  permanentResidence: null,
-};
+const application: BirthApplication = birthApplication();
 const PREFIX = pinPrefix('001', 'male', '2024-03-05')!;
 const candidate = (commandId: string, k: number) => `${PREFIX}${uniqueDigitsFor(commandId, k)}`;
 

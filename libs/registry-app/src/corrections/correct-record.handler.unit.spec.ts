@@ -8,6 +8,7 @@ import { RevisionMismatch } from '../errors';
 import { ChildrenIndex } from '../births/children-index';
 import { MarriageProcess } from '../marriages/marriage-process';
 import { officerCommand } from '../test-support/command-envelope';
+import { birthApplication } from '../test-support/birth-application';
 import { CorrectRecordCommand, CorrectRecordHandler } from './correct-record.handler';
 
 let store: InMemoryEventStore;
@@ -19,24 +20,13 @@ beforeEach(async () => {
   const handler = new EventSourcedHandler(store);
   const children = new ChildrenIndex(store, handler);
   corrections = new CorrectRecordHandler(handler, children, new MarriageProcess(handler));
+  const child = {
+    name: { familyName: 'Trần', middleName: 'Thị', givenName: 'Bình' },
+    sex: 'female' as const,
+    dateOfBirth: '1990-01-15',
+  };
   const birth = await new RegisterBirthHandler(handler, children).execute(
-    new RegisterBirthCommand(
-      {
-        child: {
-          name: { familyName: 'Trần', middleName: 'Thị', givenName: 'Bình' },
-          sex: 'female',
-          dateOfBirth: '1990-01-15',
-          placeOfBirth: { provinceCode: '001', detail: null },
-          nationality: 'VN',
-          ethnicity: 'Kinh',
-        },
-        motherPin: null,
-        fatherPin: null,
-        registrationProvinceCode: '001',
-        permanentResidence: null,
-      },
-      officerCommand(),
-    ),
+    new RegisterBirthCommand(birthApplication(child), officerCommand()),
   );
   pin = birth.id;
 });

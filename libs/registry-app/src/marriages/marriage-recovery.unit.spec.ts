@@ -5,6 +5,7 @@ import { RegisterBirthCommand, RegisterBirthHandler } from '../births/register-b
 import { ChildrenIndex } from '../births/children-index';
 import { CorrectRecordCommand, CorrectRecordHandler } from '../corrections/correct-record.handler';
 import { officerCommand } from '../test-support/command-envelope';
+import { birthApplication } from '../test-support/birth-application';
 import { citizenStreams } from '../citizens/citizen-streams';
 import { MarriageProcess } from './marriage-process';
 import { MarriageRecovery } from './marriage-recovery';
@@ -22,27 +23,7 @@ describe('MarriageRecovery after a re-established PIN', () => {
     const process = new MarriageProcess(streams);
     const births = new RegisterBirthHandler(streams, children);
     const adult = async (sex: 'male' | 'female', dateOfBirth: string) =>
-      (
-        await births.execute(
-          new RegisterBirthCommand(
-            {
-              child: {
-                name: { familyName: 'Lê', middleName: null, givenName: sex === 'male' ? 'Nam' : 'Lan' },
-                sex,
-                dateOfBirth,
-                placeOfBirth: { provinceCode: '001', detail: null },
-                nationality: 'VN',
-                ethnicity: 'Kinh',
-              },
-              motherPin: null,
-              fatherPin: null,
-              registrationProvinceCode: '001',
-              permanentResidence: null,
-            },
-            officerCommand(),
-          ),
-        )
-      ).id;
+      (await births.execute(new RegisterBirthCommand(birthApplication({ sex, dateOfBirth }), officerCommand()))).id;
     const [husband, wife] = [await adult('male', '1990-01-15'), await adult('female', '1992-02-02')];
     const { marriageId } = await process.register(
       { spouses: [husband, wife], date: '2024-05-20', registrationProvinceCode: '001', certificateNumber: null },
