@@ -19,7 +19,7 @@ import { loadGet, resultLine, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { withCpu } from '../shared/process-cpu';
-import { registryProfile, startRegistry } from '../shared/registry-process';
+import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
 import { sample, seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { databaseLine } from '../rebuild/bench-conditions';
 
@@ -65,14 +65,7 @@ async function main(): Promise<void> {
       sub: 'bench-historian',
       roles: ['historian'],
     });
-    const env = {
-      DATABASE_URL: url,
-      REGISTRY_JWT_SECRET: secret,
-      DATABASE_POOL_SIZE: values['pool-size']!,
-      // One token drives all the load: the per-caller limit (1,200/min by default) would answer 429.
-      RATE_LIMIT_PER_MINUTE: '1000000000',
-      RATE_LIMIT_PER_MINUTE_PER_ADDRESS: '1000000000',
-    };
+    const env = benchRegistryEnv(url, secret, values['pool-size']!);
     printConditions(citizens, db.events, load);
     console.log(await databaseLine(db.pool));
     for (let round = 1; round <= Number(values.rounds); round++) {

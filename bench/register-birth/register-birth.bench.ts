@@ -19,7 +19,7 @@ import { load, resultLine, type LoadOptions, type LoadResult } from '../shared/h
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { withCpu } from '../shared/process-cpu';
-import { registryProfile, startRegistry } from '../shared/registry-process';
+import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { peakRssMiB } from '../shared/server-process';
 import { databaseLine } from '../rebuild/bench-conditions';
@@ -57,14 +57,7 @@ async function main(): Promise<void> {
     body: JSON.stringify(birthApplication()),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   };
-  const env = {
-    DATABASE_URL: url,
-    REGISTRY_JWT_SECRET: secret,
-    DATABASE_POOL_SIZE: values['pool-size']!,
-    // One token drives all the load: the per-caller limit (1,200/min by default) would answer 429.
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    RATE_LIMIT_PER_MINUTE_PER_ADDRESS: '1000000000',
-  };
+  const env = benchRegistryEnv(url, secret, values['pool-size']!);
   const path = () => '/v1/births';
   try {
     console.log('bench/register-birth: POST /v1/births, a new citizen each request; autocannon in this process');

@@ -15,6 +15,18 @@ export interface RegistryProcess {
   stop(): Promise<void>;
 }
 
+/** The registry's environment in a benchmark: its database, the token secret, the pool size. */
+export function benchRegistryEnv(databaseUrl: string, secret: string, poolSize: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REGISTRY_JWT_SECRET: secret,
+    DATABASE_POOL_SIZE: poolSize,
+    // One token drives all the load: the per-caller limit (1,200/min by default) would answer 429.
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    RATE_LIMIT_PER_MINUTE_PER_ADDRESS: '1000000000',
+  };
+}
+
 export interface StartOptions {
   readonly env: Record<string, string>;
   readonly port: number;

@@ -3,7 +3,12 @@ export * from './errors';
 export * from './position';
 export * from './validation';
 export { PostgresEventStore } from './postgres/postgres-event-store';
-export type { BulkOpenResult, NewStreamText } from './postgres/postgres-bulk-load';
+export {
+  streamTexts,
+  type BulkOpenResult,
+  type NewStreamText,
+  type NewStreamTexts,
+} from './postgres/postgres-bulk-load';
 export { migrate, locateMigrations, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';
 export { appendEachNewStream } from './new-streams';
 export { guardedPool, guardPool, type ConnectionLossReport } from './postgres/guarded-pool';

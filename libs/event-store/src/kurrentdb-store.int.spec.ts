@@ -153,6 +153,25 @@ if (realServer) {
     expect(viaSubscription).toEqual(viaStream);
   });
 
+  it('keeps recordedAt to the millisecond: two appends 300 ms apart within one second stay apart', async () => {
+    const prefix = `ms${randomUUID().slice(0, 8)}`;
+    const instants = [Date.parse('2026-01-01T10:00:00.100Z'), Date.parse('2026-01-01T10:00:00.400Z')];
+    const clocked = new KurrentDbEventStore(store.client, false, () => instants.shift()!);
+    const first = newStreamId(prefix);
+    const second = newStreamId(prefix);
+    await clocked.append(first, [newEvent()], 'no_stream');
+    await clocked.append(second, [newEvent()], 'no_stream');
+    const viaAll = await store.readAll({ filter: { streamPrefixes: [prefix] } });
+    const [viaStream] = await store.readStream(second);
+    expect(viaAll.map((e) => e.recordedAt.toISOString())).toEqual([
+      '2026-01-01T10:00:00.100Z',
+      '2026-01-01T10:00:00.400Z',
+    ]);
+    expect(viaStream.recordedAt.toISOString()).toBe('2026-01-01T10:00:00.400Z');
+    // The stamp is the store's business: it is not part of the event's metadata.
+    expect(Object.keys(viaStream.metadata)).toEqual(Object.keys(newEvent().metadata));
+  });
+
   it('filters on stream prefix and exact event type together', async () => {
     const prefix = `both${randomUUID().slice(0, 8)}`;
     await store.append(

@@ -12,6 +12,7 @@ export * from './lag/projector-lag';
 export * from './paging/page-cursor';
 export * from './citizens/citizen-document';
 export * from './citizens/citizen-records.query';
+export * from './citizens/pin-replacements';
 export * from './citizens/citizen-search.query';
 export * from './residences/residents.query';
 export * from './residences/population.query';

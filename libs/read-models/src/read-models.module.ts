@@ -3,13 +3,22 @@ import type { Pool } from 'pg';
 import { PG_POOL } from '@registry/platform';
 import { CitizenRecords } from './citizens/citizen-records.query';
 import { CitizenSearch } from './citizens/citizen-search.query';
+import { PinReplacements } from './citizens/pin-replacements';
 import { ProjectorLag } from './lag/projector-lag';
 import { PopulationStatistics } from './residences/population.query';
 import { Residents } from './residences/residents.query';
 import { migrateReadModels } from './schema/read-model-schema';
 import { VitalStatistics } from './statistics/vital-statistics.query';
 
-const QUERIES = [CitizenRecords, CitizenSearch, Residents, PopulationStatistics, VitalStatistics, ProjectorLag];
+const QUERIES = [
+  CitizenRecords,
+  PinReplacements,
+  CitizenSearch,
+  Residents,
+  PopulationStatistics,
+  VitalStatistics,
+  ProjectorLag,
+];
 
 /**
  * The read side: the read-model schema (migrated on start) and its queries. Needs PG_POOL and

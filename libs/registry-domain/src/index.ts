@@ -10,6 +10,7 @@ export * from './citizen/citizen.decider';
 export * from './citizen/citizen-stream';
 export * from './citizen/correct-record';
 export * from './citizen/citizen-as-of';
+export * from './citizen/citizen-history';
 export * from './calendar/working-days';
 export * from './procedure/procedure.events';
 export * from './procedure/procedure.commands';

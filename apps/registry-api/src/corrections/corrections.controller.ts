@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CorrectRecordCommand, type CorrectionResult } from '@registry/app';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
+import { PinReplacements } from '@registry/read-models';
 import { ApiOkResponse } from '@nestjs/swagger';
 import { CitizenWritesController } from '../http/citizen-writes.decorator';
 import { CorrectionAnswer } from '../http/answers.dto';
@@ -14,7 +15,10 @@ import { CorrectionDto, correctedValue } from './correction.dto';
 /** Corrections: the old value was wrong all along (a name change is a new fact: see name-changes/). */
 @CitizenWritesController()
 export class CorrectionsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly replacements: PinReplacements,
+  ) {}
 
   @Post('corrections')
   @HttpCode(200)
@@ -47,7 +51,11 @@ export class CorrectionsController {
     const command = new CorrectRecordCommand(pin, correction, envelope, conditions);
     const result = await this.commands.execute<typeof command, CorrectionResult>(command);
     answerRevision(reply, result.revision);
-    if (result.reestablished) void reply.header('location', `/v1/citizens/${result.id}`);
+    if (result.reestablished) {
+      // Before answering: a lookup of the old PIN right after this answer is a 301 already.
+      await this.replacements.note(pin, result.id);
+      void reply.header('location', `/v1/citizens/${result.id}`);
+    }
     return { revision: result.revision, pin: result.id };
   }
 }

@@ -124,6 +124,8 @@ export class BirthsAndDeathsAnswer {
   @ApiProperty({ example: '001' }) provinceCode: string;
   @ApiProperty({ example: '2024-01' }) from: string;
   @ApiProperty({ example: '2024-12' }) to: string;
+  @ApiProperty({ description: 'The instant the answer is as known at: ask again with it to reproduce it' })
+  knownAt: string;
   @ApiProperty({ type: [MonthAnswer] }) months: MonthAnswer[];
 }
 

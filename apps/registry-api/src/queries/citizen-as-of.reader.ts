@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { CitizenNotFound, ReestablishedPins, asCitizenEvent, civilDateIn } from '@registry/app';
-import { citizenAsOf, holdsOn } from '@registry/domain';
+import { citizenAsOf, eventsHoldingOn } from '@registry/domain';
 import { citizenDocument } from '@registry/read-models';
 
 /**
  * `GET /v1/citizens/{pin}?validAt=&knownAt=`: the record as it stood on a date as known at an
- * instant, folded from the citizen's chain of streams (the historians' read; moved here from
- * CitizenReadsController unchanged, since this controller now answers the route).
+ * instant, folded from the citizen's chain of streams by the domain's one bitemporal fold
+ * (citizenAsOf: names by effective date, corrections over the period they cover, a new PIN's
+ * facts known from the old stream's closing instant).
  */
 @Injectable()
 export class CitizenAsOfReader {
@@ -26,7 +27,8 @@ export class CitizenAsOfReader {
     const record = citizenAsOf(known, validAt, knownAt);
     if (!record) throw new CitizenNotFound(pin);
     // The revision of the last event the answer rests on.
-    const basis = known.filter((e) => e.recordedAt <= knownAt && holdsOn(e.event, validAt)).at(-1)!;
-    return { ...citizenDocument(record, basis.revision), validAt, knownAt };
+    const basis = eventsHoldingOn(known, validAt, knownAt).at(-1)!;
+    // Addresses as answered on that date: under the successor once a province merged.
+    return { ...citizenDocument(record, basis.revision, validAt), validAt, knownAt };
   }
 }

@@ -64,7 +64,7 @@ export class CitizenLookupController {
       return { pin, reestablishedAs: citizen.reestablishedAs };
     }
     void reply.header('etag', `"${citizen.revision}"`);
-    return asJson(reply, citizen.json);
+    return asJson(reply, citizen.json!); // only a replaced PIN may have no record yet
   }
 
   private async current(pin: string, minRevision: number | undefined): Promise<StoredCitizen> {

@@ -99,6 +99,11 @@ export class ResidentsQuery extends PageQuery {
   @IsOptional()
   @IsCivilDate()
   date?: string;
+
+  @ApiPropertyOptional({ description: 'As the registry knew it at this instant (default: now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  knownAt?: string;
 }
 
 export class PopulationQuery {
@@ -129,4 +134,9 @@ export class VitalEventsQuery {
   @ApiProperty({ description: 'Last month, YYYY-MM', example: '2024-12' })
   @Matches(MONTH, { message: 'to must be a month written YYYY-MM' })
   to: string;
+
+  @ApiPropertyOptional({ description: 'As the registry knew it at this instant (default: now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  knownAt?: string;
 }

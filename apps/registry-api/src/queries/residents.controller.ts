@@ -18,14 +18,16 @@ export class ResidentsController {
   @Get()
   @ApiOkResponse({ type: ResidentPageAnswer })
   @Operation(
-    'Permanent residents of a province on a date, in PIN order',
+    'Permanent residents of a province on a date (as known at an instant), in PIN order',
     withErrors(CALLER_ERRORS, { 400: ['VALIDATION_FAILED'], 422: ['UNKNOWN_ADMINISTRATIVE_UNIT'] }),
   )
   async list(@Param('code') code: string, @Query() query: ResidentsQuery) {
     if (!PROVINCE_CODE.test(code)) throw invalidQuery('code', 'must be 3 digits');
     const date = query.date ?? today();
     const { afterPin, limit } = pageStart(query);
-    const rows = await this.residents.list({ provinceCodes: unitsCountedUnder(code, date), date, afterPin, limit });
+    const knownAt = query.knownAt === undefined ? undefined : new Date(query.knownAt);
+    const provinceCodes = unitsCountedUnder(code, date);
+    const rows = await this.residents.list({ provinceCodes, date, knownAt, afterPin, limit });
     return pageOf(rows, limit, (row) => row.pin);
   }
 }

@@ -35,10 +35,13 @@ export class StatisticsController {
     return { provinceCode: query.provinceCode, date, population };
   }
 
-  /** Births and deaths per month where they happened, `from` and `to` (YYYY-MM) included. */
+  /**
+   * Births and deaths per month where they happened, `from` and `to` (YYYY-MM) included, as
+   * known at `knownAt`: an earlier answer is reproduced whatever was registered late since.
+   */
   @Get('births-deaths')
   @ApiOkResponse({ type: BirthsAndDeathsAnswer })
-  @Operation('Births and deaths per month in a province', STATISTICS_ERRORS)
+  @Operation('Births and deaths per month in a province, as known at an instant', STATISTICS_ERRORS)
   async birthsAndDeaths(@Query() query: VitalEventsQuery) {
     if (!findProvince(query.provinceCode)) throw new UnknownAdministrativeUnit(query.provinceCode, `${query.from}-01`);
     if (query.to < query.from) throw invalidQuery('to', 'must not be before from');
@@ -47,7 +50,8 @@ export class StatisticsController {
       Number(query.to.slice(5)) -
       Number(query.from.slice(5));
     if (span >= MAX_MONTHS) throw invalidQuery('to', `at most ${MAX_MONTHS} months in one request`);
-    const months = await this.vital.months(query.provinceCode, query.from, query.to);
-    return { provinceCode: query.provinceCode, from: query.from, to: query.to, months };
+    const knownAt = query.knownAt === undefined ? new Date() : new Date(query.knownAt);
+    const months = await this.vital.months(query.provinceCode, query.from, query.to, knownAt);
+    return { provinceCode: query.provinceCode, from: query.from, to: query.to, knownAt: knownAt.toISOString(), months };
   }
 }

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { once } from 'node:events';
 import type { Pool } from 'pg';
 import { citizenStream } from '@registry/domain';
-import { PostgresEventStore, StreamNotFoundError, type EventStore } from '@registry/event-store';
+import { PostgresEventStore, StreamNotFoundError, type EventStore, type NewStreamTexts } from '@registry/event-store';
 import { ImportRuns, type ImportPhase, type ImportRun, type StagedRow } from './import-runs';
 import { legacyRowBatches, type LegacyRow } from './legacy-file';
 import { LegacyEvents } from './legacy-event';
@@ -23,7 +23,7 @@ export interface ImportOptions {
   readonly resume: boolean;
   /** The civil date of the import (the events' `importedOn`). */
   readonly today: string;
-  /** Rows per checkpoint, and new streams per append (one statement on PostgreSQL). */
+  /** Rows per transaction: staged rows or opened streams, with their checkpoint. */
   readonly batchSize?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
 }
@@ -181,9 +181,13 @@ export class LegacyImport {
     if (accepted.length === 0) return () => this.runs.appended(runId, through, 0);
     const store = this.store;
     if (store instanceof PostgresEventStore) {
-      const streams = accepted.map((row) =>
-        this.events.text(importedFromRow(row.record!, this.options.today), row.rowNumber),
-      );
+      // Names now (the streams go in name order); each event's text as COPY writes it.
+      const pins = accepted.map((row) => row.record!.pin.trim());
+      const streams: NewStreamTexts = {
+        count: accepted.length,
+        streamId: (i) => citizenStream(pins[i]),
+        text: (i) => this.events.text(importedFromRow(accepted[i].record!, this.options.today), accepted[i].rowNumber),
+      };
       return async () => {
         await store.openStreamsInBulk(streams, async (tx, { refused }) => {
           // The PIN is already the registry's, with other facts (a birth, another export's row).

@@ -130,9 +130,22 @@ function compileField(field: DescField): FieldWriter {
         return true;
       };
     }
-    case 'list':
+    case 'list': {
+      // A list of messages is a JSON array of objects, each written as its own tagged field.
+      if (field.listKind !== 'message') return () => false; // no payload has another kind yet
+      const message = field.message;
+      return (writer, value, dropped, path) => {
+        if (!Array.isArray(value) || value.some((item) => typeof item !== 'object' || item === null)) return false;
+        value.forEach((item, i) => {
+          writer.tag(no, Wire.LengthDelimited).fork();
+          writeFields(writer, message, item as Record<string, unknown>, dropped, `${path}.${i}.`);
+          writer.join();
+        });
+        return true;
+      };
+    }
     case 'map':
-      return () => false; // no payload has one yet; refuse rather than guess their JSON form
+      return () => false; // no payload has one yet; refuse rather than guess its JSON form
     default: {
       const unknown: never = field;
       return unknown;

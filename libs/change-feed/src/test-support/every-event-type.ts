@@ -139,6 +139,13 @@ export function oneOfEachType(pin: string, newPin: string): { [T in CitizenEvent
           spousePin: null,
           permanentResidence: { address: home, since: '2024-03-04' },
           temporaryResidence: { address: away, from: '2024-06-01', until: '2025-06-01' },
+          names: {
+            atBirth: { familyName: 'Nguyễn', middleName: 'Thị', givenName: 'Ân' },
+            changes: [
+              { effectiveDate: '2024-05-01', name: { familyName: 'Trần', middleName: null, givenName: 'Bình' } },
+              { effectiveDate: '2024-09-01', name: { familyName: 'Nguyễn', middleName: 'Thị', givenName: 'An' } },
+            ],
+          },
         },
         marriage: {
           marriageId: 'f8ab18d2-7557-5656-9815-0609eba28fb2',

@@ -28,6 +28,7 @@ import { validateAppend } from '../validation';
 import {
   compileFilter,
   errorType,
+  RECORDED_AT,
   toClientPosition,
   toPortError,
   toPosition,
@@ -68,6 +69,8 @@ export class KurrentDbEventStore implements EventStore {
   constructor(
     readonly client: KurrentDBClient,
     private readonly ownsClient = true,
+    /** The clock that stamps `recordedAt` (injected by tests that need instants of their own). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   static connect(connectionString: string): KurrentDbEventStore {
@@ -82,10 +85,17 @@ export class KurrentDbEventStore implements EventStore {
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     const streamState: AppendStreamState = typeof expected === 'number' ? BigInt(expected) : expected;
+    // Transaction time to the millisecond, from this process's clock at append (ADR 0027).
+    const recordedAt = new Date(this.now()).toISOString();
     try {
       const result = await tracedAppend(1, events.length, (stamp) => {
         const proposed = stamp(events).map((e) =>
-          jsonEvent({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata }),
+          jsonEvent({
+            id: e.eventId,
+            type: e.type,
+            data: e.data,
+            metadata: { ...e.metadata, [RECORDED_AT]: recordedAt },
+          }),
         );
         return retryOnConnectionLoss(() => this.client.appendToStream(streamId, proposed, { streamState }));
       });

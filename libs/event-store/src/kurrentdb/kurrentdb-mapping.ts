@@ -24,7 +24,14 @@ export function isSystemEvent(event: { type: string }): boolean {
   return event.type.startsWith('$');
 }
 
+/**
+ * The metadata key under which the adapter records the append instant (ADR 0027). It never
+ * reaches the port's metadata: both stores answer it as `recordedAt`.
+ */
+export const RECORDED_AT = 'registryRecordedAt';
+
 export function toRecordedEvent(event: ClientRecordedEvent, position: Position): RecordedEvent {
+  const { [RECORDED_AT]: stamped, ...metadata } = toJsonObject(event.metadata);
   return {
     eventId: event.id,
     type: event.type,
@@ -32,17 +39,22 @@ export function toRecordedEvent(event: ClientRecordedEvent, position: Position):
     revision: Number(event.revision),
     position,
     data: toJsonObject(event.data),
-    metadata: toJsonObject(event.metadata),
-    recordedAt: toRecordedAt(event.created),
+    metadata,
+    recordedAt: toRecordedAt(stamped, event.created),
   };
 }
 
 /**
- * Whole seconds: the client's native reader (readStream/readAll) drops the sub-second part of
- * `created`, while subscriptions (grpc-js) keep it. Truncating here gives one event one time on
- * every path.
+ * The instant the adapter stamped at append, to the millisecond. Events written without it
+ * (another writer, or before ADR 0027) fall back to the server's `created` in whole seconds: the
+ * client's native reader (readStream/readAll) drops its sub-second part while subscriptions
+ * keep it, and truncating gives one event one time on every path.
  */
-function toRecordedAt(created: Date | number | string): Date {
+function toRecordedAt(stamped: unknown, created: Date | number | string): Date {
+  if (typeof stamped === 'string') {
+    const instant = new Date(stamped);
+    if (!Number.isNaN(instant.getTime())) return instant;
+  }
   const ms = new Date(created).getTime();
   return new Date(ms - (((ms % 1000) + 1000) % 1000));
 }

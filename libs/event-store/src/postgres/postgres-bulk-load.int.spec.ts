@@ -4,7 +4,7 @@ import { testDatabaseUrl } from '@registry/testing';
 import { newStreamId } from '../contract/contract-events';
 import { WrongExpectedRevisionError } from '../errors';
 import type { RecordedEvent } from '../event-store.port';
-import type { NewStreamText } from './postgres-bulk-load';
+import { streamTexts, type NewStreamText } from './postgres-bulk-load';
 import { PostgresEventStore } from './postgres-event-store';
 import { EVENT_STORE_MIGRATIONS, migrate } from './postgres-schema';
 
@@ -39,7 +39,7 @@ describe('PostgresEventStore.openStreamsInBulk (COPY in the caller transaction)'
   it('opens each stream at revision 0 with its event as given, readable in the global order', async () => {
     const streams = bulk(1200);
     const after = await latest();
-    const result = await store.openStreamsInBulk(streams);
+    const result = await store.openStreamsInBulk(streamTexts(streams));
     expect(result).toEqual({ opened: 1200, refused: [] });
     // Readers see a transaction once every older one on the server has ended: poll for it.
     const ids = new Set(streams.map((s) => s.eventId));
@@ -65,11 +65,11 @@ describe('PostgresEventStore.openStreamsInBulk (COPY in the caller transaction)'
 
   it('answers a retry as opened, a stream another writer holds as refused, and writes the rest', async () => {
     const first = bulk(10);
-    await store.openStreamsInBulk(first.slice(0, 5));
+    await store.openStreamsInBulk(streamTexts(first.slice(0, 5)));
     const taken = bulk(1)[0];
     await store.append(taken.streamId, [{ eventId: randomUUID(), type: 'Born', data: {}, metadata: {} }], 'no_stream');
     const again = [...first, { ...taken }];
-    const result = await store.openStreamsInBulk(again);
+    const result = await store.openStreamsInBulk(streamTexts(again));
     expect(result.opened).toBe(10);
     expect(result.refused).toEqual([{ index: 10, error: expect.any(WrongExpectedRevisionError) }]);
     for (const stream of first) {
@@ -83,7 +83,7 @@ describe('PostgresEventStore.openStreamsInBulk (COPY in the caller transaction)'
     await pool.query(`CREATE TABLE IF NOT EXISTS bulk_load_checkpoint (n int)`);
     const streams = bulk(20);
     await expect(
-      store.openStreamsInBulk(streams, async (tx) => {
+      store.openStreamsInBulk(streamTexts(streams), async (tx) => {
         await tx.query(`INSERT INTO bulk_load_checkpoint VALUES (1)`);
         throw new Error('the checkpoint failed');
       }),
@@ -94,7 +94,7 @@ describe('PostgresEventStore.openStreamsInBulk (COPY in the caller transaction)'
     expect(rowCount).toBe(0);
     expect((await pool.query(`SELECT * FROM bulk_load_checkpoint`)).rowCount).toBe(0);
 
-    await store.openStreamsInBulk(streams, async (tx, result) => {
+    await store.openStreamsInBulk(streamTexts(streams), async (tx, result) => {
       await tx.query(`INSERT INTO bulk_load_checkpoint VALUES ($1)`, [result.opened]);
     });
     expect((await pool.query(`SELECT n FROM bulk_load_checkpoint`)).rows).toEqual([{ n: 20 }]);
@@ -103,9 +103,11 @@ describe('PostgresEventStore.openStreamsInBulk (COPY in the caller transaction)'
 
   it('refuses a bulk with a stream twice, an id that is no UUID, or data that is no object', async () => {
     const [a, b] = bulk(2);
-    await expect(store.openStreamsInBulk([a, { ...b, streamId: a.streamId }])).rejects.toThrow('appears twice');
-    await expect(store.openStreamsInBulk([{ ...a, eventId: 'x' }])).rejects.toThrow('UUID');
-    await expect(store.openStreamsInBulk([{ ...a, data: '[1]' }])).rejects.toThrow('JSON objects');
+    await expect(store.openStreamsInBulk(streamTexts([a, { ...b, streamId: a.streamId }]))).rejects.toThrow(
+      'appears twice',
+    );
+    await expect(store.openStreamsInBulk(streamTexts([{ ...a, eventId: 'x' }]))).rejects.toThrow('UUID');
+    await expect(store.openStreamsInBulk(streamTexts([{ ...a, data: '[1]' }]))).rejects.toThrow('JSON objects');
     await expect(store.readStream(a.streamId)).rejects.toThrow('does not exist');
   });
 });

@@ -25,6 +25,23 @@ export interface NewStreamText {
   readonly metadata: string;
 }
 
+/**
+ * Streams to open in bulk, one event each. Their names come first (the streams are written in
+ * name order); each event's text is asked for only as COPY writes it, so it dies young instead
+ * of living through the batch (at import speed, most of the garbage collector's work).
+ */
+export interface NewStreamTexts {
+  readonly count: number;
+  streamId(index: number): string;
+  /** The event of stream `index` as text; asked once as COPY writes it (again if the bulk falls back). */
+  text(index: number): NewStreamText;
+}
+
+/** Texts already built. */
+export function streamTexts(streams: readonly NewStreamText[]): NewStreamTexts {
+  return { count: streams.length, streamId: (i) => streams[i].streamId, text: (i) => streams[i] };
+}
+
 export interface BulkOpenResult {
   /** Streams that now hold exactly their event: written by this bulk, or by an earlier one with the same event id. */
   readonly opened: number;
@@ -49,52 +66,50 @@ const ROWS_PER_PIECE = 500;
  * rolled back to a savepoint and written by es_append_new_streams, which tells a retry
  * ('duplicate') from another writer's stream ('conflict') per stream.
  */
-export async function openStreamsInTransaction(
-  tx: PoolClient,
-  streams: readonly NewStreamText[],
-): Promise<BulkOpenResult> {
-  validateStreamTexts(streams);
-  const order = streams.map((_, i) => i).sort((a, b) => compare(streams[a].streamId, streams[b].streamId));
+export async function openStreamsInTransaction(tx: PoolClient, streams: NewStreamTexts): Promise<BulkOpenResult> {
+  const names = streamNames(streams);
+  const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
+  const event = (i: number) => validText(streams.text(i), names[i]);
   await tx.query('SAVEPOINT open_streams_in_bulk');
   try {
     await copy(
       tx,
       'COPY es_streams (stream_id, revision) FROM STDIN',
-      pieces(order, (i) => streamLine(streams[i])),
+      pieces(order, (i) => streamLine(names[i])),
     );
     await copy(
       tx,
       'COPY es_events (stream_id, revision, event_id, type, data, metadata) FROM STDIN',
-      pieces(order, (i) => eventLine(streams[i])),
+      pieces(order, (i) => eventLine(event(i))),
     );
     await tx.query('RELEASE SAVEPOINT open_streams_in_bulk');
-    return { opened: streams.length, refused: [] };
+    return { opened: names.length, refused: [] };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== UNIQUE_VIOLATION && code !== DEADLOCK) throw error;
     await tx.query('ROLLBACK TO SAVEPOINT open_streams_in_bulk');
-    return openStreamByStream(tx, streams, order);
+    return openStreamByStream(tx, names, order, event);
   }
 }
 
 /** es_append_new_streams (the path of appendToNewStreams), with the events' JSON spliced in as it is. */
 async function openStreamByStream(
   tx: PoolClient,
-  streams: readonly NewStreamText[],
+  names: readonly string[],
   order: readonly number[],
+  event: (index: number) => NewStreamText,
 ): Promise<BulkOpenResult> {
-  const events = order.map(
-    (i, n) =>
-      `{"s":${n + 1},"id":"${streams[i].eventId}","type":${JSON.stringify(streams[i].type)},` +
-      `"data":${streams[i].data},"metadata":${streams[i].metadata}}`,
-  );
+  const events = order.map((i, n) => {
+    const { eventId, type, data, metadata } = event(i);
+    return `{"s":${n + 1},"id":"${eventId}","type":${JSON.stringify(type)},"data":${data},"metadata":${metadata}}`;
+  });
   const { rows } = await tx.query<{ stream_name: string; outcome: string; stream_revision: string }>(
     'SELECT stream_name, outcome, stream_revision FROM es_append_new_streams($1, $2::json)',
-    [order.map((i) => streams[i].streamId), `[${events.join(',')}]`],
+    [order.map((i) => names[i]), `[${events.join(',')}]`],
   );
   const byStream = new Map(rows.map((row) => [row.stream_name, row]));
   const refused: Array<{ index: number; error: EventStoreError }> = [];
-  streams.forEach(({ streamId }, index) => {
+  names.forEach((streamId, index) => {
     const row = byStream.get(streamId)!;
     const revision = Number(row.stream_revision);
     if (row.outcome === 'conflict') {
@@ -106,7 +121,7 @@ async function openStreamByStream(
       refused.push({ index, error: new PartialRetryError(streamId) });
     }
   });
-  return { opened: streams.length - refused.length, refused };
+  return { opened: names.length - refused.length, refused };
 }
 
 async function copy(tx: PoolClient, sql: string, text: Iterable<string>): Promise<void> {
@@ -121,8 +136,8 @@ function* pieces(order: readonly number[], line: (index: number) => string): Gen
   }
 }
 
-function streamLine(stream: NewStreamText): string {
-  return `${copyText(stream.streamId)}\t0\n`;
+function streamLine(streamId: string): string {
+  return `${copyText(streamId)}\t0\n`;
 }
 
 function eventLine(stream: NewStreamText): string {
@@ -133,30 +148,38 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * The checks appendToNewStreams makes (validateNewStreams), on text: names, ids, types, size,
- * no stream twice. The JSON itself is checked by PostgreSQL (jsonb) as it reads it; only its
- * first character is looked at here, so that an array or a number is refused as data.
- */
-function validateStreamTexts(streams: readonly NewStreamText[]): void {
-  if (streams.length === 0) throw new InvalidEventStoreRequestError('A bulk append needs at least one stream');
+/** The streams' names, checked as appendToNewStreams checks them (validateNewStreams): no stream twice. */
+function streamNames(streams: NewStreamTexts): string[] {
+  if (streams.count === 0) throw new InvalidEventStoreRequestError('A bulk append needs at least one stream');
+  const names = Array.from({ length: streams.count }, (_, i) => streams.streamId(i));
   const seen = new Set<string>();
-  for (const { streamId, eventId, type, data, metadata } of streams) {
+  for (const streamId of names) {
     if (streamId.length === 0 || streamId.length > 200 || streamId.startsWith('$')) {
       throw new InvalidEventStoreRequestError(`Invalid stream name: ${JSON.stringify(streamId)}`);
     }
     if (seen.has(streamId)) throw new InvalidEventStoreRequestError(`Stream ${streamId} appears twice in one bulk`);
     seen.add(streamId);
-    if (!UUID.test(eventId)) throw new InvalidEventStoreRequestError(`Event id must be a UUID: ${eventId}`);
-    if (type.length === 0 || type.startsWith('$'))
-      throw new InvalidEventStoreRequestError(`Invalid event type: ${type}`);
-    if (data[0] !== '{' || metadata[0] !== '{') {
-      throw new InvalidEventStoreRequestError(`Event ${eventId}: data and metadata are JSON objects`);
-    }
-    // Characters bound the bytes from below and above (1 to 3 bytes each): measure only near the limit.
-    const chars = data.length + metadata.length;
-    if (chars * 3 > MAX_EVENT_BYTES && Buffer.byteLength(data) + Buffer.byteLength(metadata) > MAX_EVENT_BYTES) {
-      throw new InvalidEventStoreRequestError(`Event ${eventId} is over ${MAX_EVENT_BYTES} bytes`);
-    }
   }
+  return names;
+}
+
+/**
+ * An event checked as appendToNewStreams checks it: id, type, size. The JSON itself is checked
+ * by PostgreSQL (jsonb) as it reads it; only its first character is looked at here, so that an
+ * array or a number is refused as data. A failure stops the COPY, and the bulk with it.
+ */
+function validText(event: NewStreamText, streamId: string): NewStreamText {
+  const { eventId, type, data, metadata } = event;
+  if (event.streamId !== streamId) throw new InvalidEventStoreRequestError(`Event ${eventId} is not of ${streamId}`);
+  if (!UUID.test(eventId)) throw new InvalidEventStoreRequestError(`Event id must be a UUID: ${eventId}`);
+  if (type.length === 0 || type.startsWith('$')) throw new InvalidEventStoreRequestError(`Invalid event type: ${type}`);
+  if (data[0] !== '{' || metadata[0] !== '{') {
+    throw new InvalidEventStoreRequestError(`Event ${eventId}: data and metadata are JSON objects`);
+  }
+  // Characters bound the bytes from below and above (1 to 3 bytes each): measure only near the limit.
+  const chars = data.length + metadata.length;
+  if (chars * 3 > MAX_EVENT_BYTES && Buffer.byteLength(data) + Buffer.byteLength(metadata) > MAX_EVENT_BYTES) {
+    throw new InvalidEventStoreRequestError(`Event ${eventId} is over ${MAX_EVENT_BYTES} bytes`);
+  }
+  return event;
 }

@@ -25,7 +25,7 @@ import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier
 import { PostgresSubscription } from './postgres-subscription';
 import { guardedPool } from './guarded-pool';
 import { tracedAppend } from '../trace-context';
-import { openStreamsInTransaction, type BulkOpenResult, type NewStreamText } from './postgres-bulk-load';
+import { openStreamsInTransaction, type BulkOpenResult, type NewStreamTexts } from './postgres-bulk-load';
 
 const EXPECTED_CODES = { no_stream: -1, any: -2, stream_exists: -3 } as const;
 
@@ -118,7 +118,7 @@ export class PostgresEventStore implements EventStore {
    * commit or neither. Same guarantees per stream as appendToNewStreams (openStreamsInTransaction).
    */
   async openStreamsInBulk(
-    streams: readonly NewStreamText[],
+    streams: NewStreamTexts,
     alongside: (tx: PoolClient, result: BulkOpenResult) => Promise<void> = async () => undefined,
   ): Promise<BulkOpenResult> {
     const tx = await this.pool.connect();

@@ -5,10 +5,11 @@ import { PG_POOL } from '@registry/platform';
 
 /** A citizen record as stored: the API body as JSON text, and its revision for ETag and minRevision. */
 export interface StoredCitizen {
+  /** -1 (and `json` null) for a replaced PIN the projector has not reached yet. */
   readonly revision: number;
   /** The PIN a correction re-established, when this one was replaced. */
   readonly reestablishedAs: string | null;
-  readonly json: string;
+  readonly json: string | null;
 }
 
 export type RevisionLookup =
@@ -19,7 +20,7 @@ export type RevisionLookup =
 export const READ_YOUR_WRITES_WAIT_MS = 2000;
 const POLL_MS = [5, 10, 20, 40, 50];
 
-/** Lookups by PIN: one primary-key read of the current record table. */
+/** Lookups by PIN: one primary-key read of the current record table (and of the noted replacements). */
 @Injectable()
 export class CitizenRecords {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -27,7 +28,13 @@ export class CitizenRecords {
   async find(pin: string): Promise<StoredCitizen | undefined> {
     const { rows } = await this.pool.query<StoredCitizen>({
       name: 'read_model_citizen_record',
-      text: 'SELECT revision, replaced_by AS "reestablishedAs", record::text AS json FROM citizen_records WHERE pin = $1',
+      // A replacement noted by the correction itself answers 301 before the projector gets there,
+      // even before the projector has seen the citizen at all.
+      text: `SELECT coalesce(r.revision, -1) AS revision, coalesce(r.replaced_by, p.new_pin) AS "reestablishedAs", r.record::text AS json
+               FROM (SELECT $1::text AS pin) AS asked
+               LEFT JOIN citizen_records r ON r.pin = asked.pin
+               LEFT JOIN pin_replacements p ON p.pin = asked.pin
+              WHERE r.pin IS NOT NULL OR p.pin IS NOT NULL`,
       values: [pin],
     });
     return rows[0];
@@ -41,7 +48,8 @@ export class CitizenRecords {
     const deadline = Date.now() + waitMs;
     for (let attempt = 0; ; attempt++) {
       const citizen = await this.find(pin);
-      if (citizen && citizen.revision >= minRevision) return { outcome: 'found', citizen };
+      // A replaced PIN answers 301 whatever the revision asked for.
+      if (citizen && (citizen.reestablishedAs || citizen.revision >= minRevision)) return { outcome: 'found', citizen };
       const left = deadline - Date.now();
       if (left <= 0) return { outcome: 'behind', revision: citizen?.revision ?? null };
       await sleep(Math.min(left, POLL_MS[Math.min(attempt, POLL_MS.length - 1)]));

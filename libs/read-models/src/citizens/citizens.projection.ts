@@ -3,7 +3,14 @@ import type { RecordedEvent } from '@registry/event-store';
 import { evolveCitizen, type CitizenRecord } from '@registry/domain';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
-import { citizenDocument, fullNameOf, recordOf, type CitizenDocument } from './citizen-document';
+import {
+  citizenDocument,
+  fullNameOf,
+  recordOf,
+  registeredFactsOf,
+  type CitizenDocument,
+  type RegisteredFacts,
+} from './citizen-document';
 
 /**
  * The current citizen record (what `GET /v1/citizens/{pin}` answers) and the narrow name row
@@ -68,13 +75,17 @@ function nameRowOf(record: CitizenRecord): NameRow | null {
 
 async function loadCitizens(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, Citizen>> {
   if (pins.length === 0) return new Map();
-  const { rows } = await tx.query<{ pin: string; replaced_by: string | null; record: CitizenDocument }>(
-    `SELECT pin, replaced_by, record FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`,
-    [pins],
-  );
+  const { rows } = await tx.query<{
+    pin: string;
+    replaced_by: string | null;
+    record: CitizenDocument;
+    registered: Partial<RegisteredFacts> | null;
+  }>(`SELECT pin, replaced_by, record, registered FROM ${tableName('citizen_records', target)} WHERE pin = ANY($1)`, [
+    pins,
+  ]);
   return new Map(
     rows.map((row) => {
-      const record = recordOf(row.record, row.replaced_by);
+      const record = recordOf(row.record, row.replaced_by, row.registered);
       return [row.pin, { record, revision: row.record.revision, storedName: nameRowOf(record) }];
     }),
   );
@@ -91,13 +102,16 @@ async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonl
     revision: c.revision,
     replaced_by: c.record.reestablishedAs,
     record: citizenDocument(c.record, c.revision),
+    // Most citizens have none: the document is then the whole state.
+    registered: registeredFactsOf(c.record),
   }));
   await tx.query(
-    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record)
-     SELECT pin, revision, replaced_by, record FROM json_to_recordset($1::json)
-            AS r(pin text, revision integer, replaced_by text, record json)
+    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record, registered)
+     SELECT pin, revision, replaced_by, record, registered FROM json_to_recordset($1::json)
+            AS r(pin text, revision integer, replaced_by text, record json, registered json)
      ON CONFLICT (pin) DO UPDATE
-       SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record`,
+       SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record,
+           registered = excluded.registered`,
     [JSON.stringify(rows)],
   );
 }

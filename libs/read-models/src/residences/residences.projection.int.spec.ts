@@ -58,7 +58,7 @@ describe('residences projection: bitemporal residence history', () => {
     expect(await history(pin)).toEqual([]);
   });
 
-  it('PermanentResidenceRegistered opens a residence valid from its date, believed from now on', async () => {
+  it('PermanentResidenceRegistered opens a residence counted from its date (not before the day after birth), believed from now on', async () => {
     const pin = newPin();
     await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
     expect(await history(pin)).toEqual([
@@ -67,7 +67,7 @@ describe('residences projection: bitemporal residence history', () => {
         registered_by: 1,
         asserted_by: 1,
         address: hanoi,
-        valid: '[2024-03-05,)',
+        valid: '[2024-03-06,)',
         recorded_open: true,
         ended_by: null,
       },
@@ -82,14 +82,14 @@ describe('residences projection: bitemporal residence history', () => {
       expect.objectContaining({
         registered_by: 1,
         asserted_by: 1,
-        valid: '[2024-03-05,)',
+        valid: '[2024-03-06,)',
         recorded_open: false,
         ended_by: null,
       }),
       expect.objectContaining({
         registered_by: 1,
         asserted_by: 2,
-        valid: '[2024-03-05,2024-06-01)',
+        valid: '[2024-03-06,2024-06-01)',
         recorded_open: true,
         ended_by: 'PermanentResidenceRegistered',
       }),
@@ -113,7 +113,7 @@ describe('residences projection: bitemporal residence history', () => {
       permanentResidence(pin, saigon, '2024-06-01'),
     );
     expect((await history(pin)).map((v) => [v.registered_by, v.asserted_by, v.valid, v.recorded_open])).toEqual([
-      [1, 1, '[2024-03-05,2024-06-01)', true],
+      [1, 1, '[2024-03-06,2024-06-01)', true],
       [2, 2, '[2024-06-01,)', true],
     ]);
   });
@@ -123,7 +123,7 @@ describe('residences projection: bitemporal residence history', () => {
     await record(db().store, pin, birth(pin), permanentResidence(pin, hanoi, '2024-03-05'));
     await later(() => record(db().store, pin, cancellation(pin, hanoi, '2024-08-01')));
     expect((await history(pin)).filter((v) => v.recorded_open)).toEqual([
-      expect.objectContaining({ valid: '[2024-03-05,2024-08-01)', ended_by: 'PermanentResidenceCancelled' }),
+      expect.objectContaining({ valid: '[2024-03-06,2024-08-01)', ended_by: 'PermanentResidenceCancelled' }),
     ]);
   });
 
@@ -145,7 +145,7 @@ describe('residences projection: bitemporal residence history', () => {
     ]);
   });
 
-  it('DeathRegistered ends every residence the day after the death', async () => {
+  it('DeathRegistered ends every residence the day after the death, earlier ones and late registrations too', async () => {
     const pin = newPin();
     await record(
       db().store,
@@ -157,8 +157,17 @@ describe('residences projection: bitemporal residence history', () => {
     await later(() => record(db().store, pin, death(pin, '2024-07-10')));
     await later(() => record(db().store, pin, cancellation(pin, hanoi, '2024-07-11', 'deceased')));
     expect((await history(pin)).filter((v) => v.recorded_open).map((v) => [v.kind, v.valid, v.ended_by])).toEqual([
-      ['permanent', '[2024-03-05,2024-07-11)', 'DeathRegistered'],
-      ['temporary', '[2024-06-01,2024-07-11)', 'DeathRegistered'],
+      ['permanent', '[2024-03-06,2024-07-11)', 'PermanentResidenceCancelled'],
+      ['temporary', '[2024-06-01,2024-07-11)', null],
+    ]);
+    // A death registered late, before a move already recorded: the earlier residence ends too.
+    const late = newPin();
+    await record(db().store, late, birth(late), permanentResidence(late, hanoi, '2024-03-05'));
+    await later(() => record(db().store, late, permanentResidence(late, saigon, '2024-09-01')));
+    await later(() => record(db().store, late, death(late, '2024-07-10')));
+    expect((await history(late)).filter((v) => v.recorded_open).map((v) => [v.address, v.valid])).toEqual([
+      [hanoi, '[2024-03-06,2024-07-11)'],
+      [saigon, 'empty'],
     ]);
   });
 
@@ -178,7 +187,7 @@ describe('residences projection: bitemporal residence history', () => {
     expect(await history(pin)).toEqual(before);
   });
 
-  it('a re-established PIN: the current residence moves to the new PIN, earlier ones stay with the old', async () => {
+  it("a re-established PIN: every residence moves to the new PIN at the old stream's closing instant", async () => {
     const oldPin = newPin();
     const newPinValue = newPin('001324');
     await record(db().store, oldPin, birth(oldPin), permanentResidence(oldPin, hanoi, '2024-03-05'));
@@ -209,12 +218,20 @@ describe('residences projection: bitemporal residence history', () => {
         data: { pin: oldPin, newPin: newPinValue, correctedField: 'sex', effectiveDate: '2024-03-05' },
       }),
     );
-    expect((await history(oldPin)).filter((v) => v.recorded_open).map((v) => [v.address, v.valid])).toEqual([
-      [hanoi, '[2024-03-05,2024-06-01)'],
-    ]);
+    expect((await history(oldPin)).filter((v) => v.recorded_open)).toEqual([]);
     expect((await history(newPinValue)).map((v) => [v.address, v.valid, v.recorded_open])).toEqual([
+      [hanoi, '[2024-03-06,2024-06-01)', true],
       [saigon, '[2024-06-01,)', true],
     ]);
+    // Both PINs' beliefs change at the one instant the old stream closed.
+    const { rows } = await db().pool.query(
+      `SELECT count(DISTINCT instant)::int AS instants FROM (
+         SELECT upper(recorded) AS instant FROM residence_history WHERE pin = $1 AND NOT upper_inf(recorded)
+            AND asserted_by = 2
+         UNION ALL SELECT lower(recorded) FROM residence_history WHERE pin = $2) AS t`,
+      [oldPin, newPinValue],
+    );
+    expect(rows[0].instants).toBe(1);
   });
 });
 

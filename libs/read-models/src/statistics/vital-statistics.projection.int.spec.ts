@@ -20,13 +20,15 @@ import { monthsBetween, VitalStatistics } from './vital-statistics.query';
 const db = useScratchDatabase('vital');
 const newPin = pinSequence();
 
-/** Births and deaths of each (province, month) the tests touch, as `code month births/deaths`. */
+/** Births and deaths of each (province, month) the tests touch, as now known, as `code month births/deaths`. */
 async function tallies(...codes: string[]): Promise<string[]> {
   await projectPending(db().pool, db().store, { until: lastAppended });
   const { rows } = await db().pool.query(
     `SELECT province_code || ' ' || to_char(month, 'YYYY-MM') || ' ' || sum(births) || '/' || sum(deaths) AS tally FROM (
        SELECT birth_province_code AS province_code, birth_month AS month, 1 AS births, 0 AS deaths FROM vital_events
-       UNION ALL SELECT death_province_code, death_month, 0, 1 FROM vital_events WHERE death_province_code IS NOT NULL
+        WHERE upper_inf(recorded)
+       UNION ALL SELECT death_province_code, death_month, 0, 1 FROM vital_events
+        WHERE death_province_code IS NOT NULL AND upper_inf(recorded)
      ) AS counted WHERE province_code = ANY($1) GROUP BY province_code, month ORDER BY province_code, month`,
     [codes],
   );
@@ -34,6 +36,24 @@ async function tallies(...codes: string[]): Promise<string[]> {
 }
 
 describe('vital statistics projection: births and deaths per month and province', () => {
+  it('a late death registration does not rewrite what was known before it: knownAt reproduces it', async () => {
+    const pin = newPin();
+    const query = new VitalStatistics(db().pool);
+    await record(db().store, pin, birth(pin, { placeOfBirth: place('022'), dateOfBirth: '2023-05-10' }));
+    await tallies('022');
+    const before = (await query.months('022', '2024-03', '2024-03', new Date()))[0];
+    const { rows } = await db().pool.query('SELECT max(lower(recorded)) AS at FROM vital_events WHERE pin = $1', [pin]);
+    await record(db().store, pin, death(pin, '2024-03-01', '022'));
+    await tallies('022');
+    const known = await db().pool.query('SELECT max(lower(recorded)) AS at FROM vital_events WHERE pin = $1', [pin]);
+    expect(known.rows[0].at.getTime()).toBeGreaterThan(rows[0].at.getTime());
+    expect((await query.months('022', '2024-03', '2024-03', new Date()))[0]).toEqual({
+      ...before,
+      deaths: before.deaths + 1,
+    });
+    expect((await query.months('017', '2024-03', '2024-03', rows[0].at))[0]).toEqual(before);
+  });
+
   it('BirthRegistered counts a birth where and when it happened', async () => {
     const pin = newPin();
     await record(db().store, pin, birth(pin, { placeOfBirth: place('004'), dateOfBirth: '2024-02-29' }));
@@ -172,11 +192,11 @@ describe('vital statistics query: provinces and the 2025 merger', () => {
     }
     await projectPending(db().pool, db().store, { until: lastAppended });
     // Bình Dương's (074) July birth is recorded under its code; from July it answers under 079.
-    expect(await query.months('079', '2025-06', '2025-07')).toEqual([
+    expect(await query.months('079', '2025-06', '2025-07', new Date())).toEqual([
       { month: '2025-06', births: 1, deaths: 0 },
       { month: '2025-07', births: 2, deaths: 0 },
     ]);
-    expect(await query.months('074', '2025-06', '2025-07')).toEqual([
+    expect(await query.months('074', '2025-06', '2025-07', new Date())).toEqual([
       { month: '2025-06', births: 1, deaths: 0 },
       { month: '2025-07', births: 0, deaths: 0 },
     ]);

@@ -6,9 +6,10 @@ import { pinOfStream, tableName, type Projection, type TableSet } from '../proje
 
 /**
  * Births and deaths: for each citizen where and in which month they were born and died (the
- * place and date of the event itself, not of its registration). The statistics count these
- * rows. A correction of the date or place of birth rewrites the row; a re-established PIN takes
- * the row over, so the person is counted once.
+ * place and date of the event itself, not of its registration), kept in recorded time: a change
+ * (a late death registration, a correction) closes the row the registry held and adds a version,
+ * so the statistics answer as known at any instant. A re-established PIN takes the row over at
+ * the old stream's closing instant, so the person is counted once at every instant.
  */
 export const vitalStatisticsProjection: Projection = {
   name: 'vital-statistics',
@@ -17,28 +18,75 @@ export const vitalStatisticsProjection: Projection = {
   project: projectVitalEvents,
 };
 
-interface VitalRow {
-  readonly pin: string;
+interface VitalFacts {
   readonly birth_province_code: string;
   readonly birth_month: string;
   readonly death_province_code: string | null;
   readonly death_month: string | null;
 }
 
-/** The batch's rows: written, or removed (null). */
-class VitalRows {
-  readonly changed = new Map<string, VitalRow | null>();
+interface VitalRow extends VitalFacts {
+  readonly pin: string;
+  readonly asserted_by: number;
+  readonly recorded_from: Date;
+  readonly recorded_to: Date | null;
+}
 
-  constructor(private readonly stored: ReadonlyMap<string, VitalRow>) {}
+/** What an event brings besides its data. */
+interface Fact {
+  readonly pin: string;
+  readonly revision: number;
+  readonly recordedAt: Date;
+}
+
+/** The batch's versions: each citizen's open one, and every version written or closed. */
+class VitalRows {
+  private readonly open = new Map<string, VitalRow>();
+  /** Versions to write, by pin|asserted_by (an update of a stored one or a new one). */
+  readonly changed = new Map<string, VitalRow>();
+
+  constructor(stored: readonly VitalRow[]) {
+    for (const row of stored) this.open.set(row.pin, row);
+  }
 
   get(pin: string): VitalRow | undefined {
-    const row = this.changed.get(pin);
-    return row === null ? undefined : (row ?? this.stored.get(pin));
+    return this.open.get(pin);
   }
 
-  set(pin: string, row: VitalRow | null): void {
-    this.changed.set(pin, row);
+  /** The citizen's facts from `fact` on; null: no row from then on (the PIN was replaced). */
+  set(fact: Fact, given: VitalFacts | null): void {
+    const old = this.open.get(fact.pin);
+    const facts = given && factsOf(given);
+    if (old && facts && sameFacts(old, facts)) return;
+    if (old && old.recorded_from.getTime() >= fact.recordedAt.getTime() && facts) {
+      // Nobody could have seen the version of this very transaction: changed in place.
+      return this.write({ ...old, ...facts });
+    }
+    if (old) this.write({ ...old, recorded_to: fact.recordedAt }, false);
+    if (facts) {
+      const row = { pin: fact.pin, asserted_by: fact.revision, ...facts, recorded_from: fact.recordedAt };
+      this.write({ ...row, recorded_to: null });
+    } else this.open.delete(fact.pin);
   }
+
+  private write(row: VitalRow, open = true): void {
+    this.changed.set(`${row.pin}|${row.asserted_by}`, row);
+    if (open) this.open.set(row.pin, row);
+  }
+}
+
+function factsOf(row: VitalFacts): VitalFacts {
+  const { birth_province_code, birth_month, death_province_code, death_month } = row;
+  return { birth_province_code, birth_month, death_province_code, death_month };
+}
+
+function sameFacts(a: VitalFacts, b: VitalFacts): boolean {
+  return (
+    a.birth_province_code === b.birth_province_code &&
+    a.birth_month === b.birth_month &&
+    a.death_province_code === b.death_province_code &&
+    a.death_month === b.death_month
+  );
 }
 
 const NEEDS_ROW = new Set(['DeathRegistered', 'DeathAnnulled', 'RecordCorrected', 'PinReestablished']);
@@ -48,17 +96,17 @@ async function projectVitalEvents(tx: PoolClient, events: readonly RecordedEvent
   for (const event of events) {
     const pin = pinOfStream(event.streamId);
     const known = asCitizenEvent(event);
-    if (pin !== undefined && known) apply(rows, pin, known);
+    if (pin !== undefined && known) apply(rows, known, { pin, revision: event.revision, recordedAt: event.recordedAt });
   }
-  await saveRows(tx, target, rows.changed);
+  await saveRows(tx, target, [...rows.changed.values()]);
 }
 
-function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
+function apply(rows: VitalRows, event: CitizenEvent, fact: Fact): void {
+  const pin = fact.pin;
   switch (event.type) {
     case 'BirthRegistered': {
       const { placeOfBirth, dateOfBirth } = event.data;
-      return rows.set(pin, {
-        pin,
+      return rows.set(fact, {
         birth_province_code: placeOfBirth.provinceCode,
         birth_month: monthOf(dateOfBirth),
         death_province_code: null,
@@ -67,8 +115,7 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
     }
     case 'CitizenImported': {
       const { placeOfBirth, dateOfBirth, dateOfDeath } = event.data;
-      return rows.set(pin, {
-        pin,
+      return rows.set(fact, {
         birth_province_code: placeOfBirth.provinceCode,
         birth_month: monthOf(dateOfBirth),
         death_province_code: dateOfDeath === null ? null : provinceOfResidenceAt(event.data, dateOfDeath),
@@ -78,7 +125,7 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
     case 'DeathRegistered': {
       const row = rows.get(pin);
       if (row)
-        rows.set(pin, {
+        rows.set(fact, {
           ...row,
           death_province_code: event.data.placeOfDeath.provinceCode,
           death_month: monthOf(event.data.dateOfDeath),
@@ -87,15 +134,16 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
     }
     case 'DeathAnnulled': {
       const row = rows.get(pin);
-      if (row) rows.set(pin, { ...row, death_province_code: null, death_month: null });
+      if (row) rows.set(fact, { ...row, death_province_code: null, death_month: null });
       return;
     }
     case 'RecordCorrected':
-      return correctBirth(rows, pin, event.data);
+      return correctBirth(rows, fact, event.data);
     case 'PinReestablished': {
+      // At the closing instant the old PIN's row closes and the new PIN's opens (its revision 0).
       const row = rows.get(pin);
-      if (row) rows.set(event.data.newPin, { ...row, pin: event.data.newPin });
-      return rows.set(pin, null);
+      if (row) rows.set({ pin: event.data.newPin, revision: 0, recordedAt: fact.recordedAt }, row);
+      return rows.set(fact, null);
     }
     case 'CitizenContinued': // the row arrives with the old stream's PinReestablished
     case 'PermanentResidenceRegistered':
@@ -117,17 +165,17 @@ function apply(rows: VitalRows, pin: string, event: CitizenEvent): void {
   }
 }
 
-function correctBirth(rows: VitalRows, pin: string, correction: RecordCorrected['data']): void {
-  const row = rows.get(pin);
+function correctBirth(rows: VitalRows, fact: Fact, correction: RecordCorrected['data']): void {
+  const row = rows.get(fact.pin);
   if (!row) return;
   if (correction.field === 'dateOfBirth')
-    rows.set(pin, { ...row, birth_month: monthOf(correction.newValue as string) });
+    rows.set(fact, { ...row, birth_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfBirth')
-    rows.set(pin, { ...row, birth_province_code: (correction.newValue as Place).provinceCode });
+    rows.set(fact, { ...row, birth_province_code: (correction.newValue as Place).provinceCode });
   if (correction.field === 'dateOfDeath')
-    rows.set(pin, { ...row, death_month: monthOf(correction.newValue as string) });
+    rows.set(fact, { ...row, death_month: monthOf(correction.newValue as string) });
   if (correction.field === 'placeOfDeath')
-    rows.set(pin, { ...row, death_province_code: (correction.newValue as Place).provinceCode });
+    rows.set(fact, { ...row, death_province_code: (correction.newValue as Place).provinceCode });
 }
 
 /**
@@ -153,33 +201,34 @@ function pinsNeedingRows(events: readonly RecordedEvent[]): string[] {
   return [...pins];
 }
 
-async function loadRows(tx: PoolClient, target: TableSet, pins: string[]): Promise<Map<string, VitalRow>> {
-  if (pins.length === 0) return new Map();
-  const { rows } = await tx.query<VitalRow>(
-    `SELECT pin, birth_province_code, birth_month::text, death_province_code, death_month::text
-       FROM ${tableName('vital_events', target)} WHERE pin = ANY($1)`,
+/** Each citizen's open version (the one the registry currently holds). */
+async function loadRows(tx: PoolClient, target: TableSet, pins: string[]): Promise<VitalRow[]> {
+  if (pins.length === 0) return [];
+  const { rows } = await tx.query<Omit<VitalRow, 'recorded_from'> & { recorded_from_ms: number }>(
+    `SELECT pin, asserted_by, birth_province_code, birth_month::text, death_province_code, death_month::text,
+            floor(extract(epoch FROM lower(recorded)) * 1000)::float8 AS recorded_from_ms, NULL AS recorded_to
+       FROM ${tableName('vital_events', target)} WHERE pin = ANY($1) AND upper_inf(recorded)`,
     [pins],
   );
-  return new Map(rows.map((row) => [row.pin, row]));
+  return rows.map(({ recorded_from_ms, ...row }) => ({ ...row, recorded_from: new Date(recorded_from_ms) }));
 }
 
-async function saveRows(
-  tx: PoolClient,
-  target: TableSet,
-  changed: ReadonlyMap<string, VitalRow | null>,
-): Promise<void> {
+/** Writes new versions and the changed ranges of stored ones (same key: the latest write wins). */
+async function saveRows(tx: PoolClient, target: TableSet, rows: readonly VitalRow[]): Promise<void> {
+  if (rows.length === 0) return;
   const table = tableName('vital_events', target);
-  const written = [...changed.values()].filter((row): row is VitalRow => row !== null);
-  const removed = [...changed].filter(([, row]) => row === null).map(([pin]) => pin);
-  if (written.length > 0) {
-    await tx.query(
-      `INSERT INTO ${table} (pin, birth_province_code, birth_month, death_province_code, death_month)
-       SELECT * FROM json_to_recordset($1::json)
-              AS r(pin text, birth_province_code text, birth_month date, death_province_code text, death_month date)
-       ON CONFLICT (pin) DO UPDATE SET birth_province_code = excluded.birth_province_code, birth_month = excluded.birth_month,
-         death_province_code = excluded.death_province_code, death_month = excluded.death_month`,
-      [JSON.stringify(written)],
-    );
-  }
-  if (removed.length > 0) await tx.query(`DELETE FROM ${table} WHERE pin = ANY($1)`, [removed]);
+  const json = rows.map(({ recorded_from, recorded_to, ...row }) => ({
+    ...row,
+    recorded: `[${recorded_from.toISOString()},${recorded_to ? recorded_to.toISOString() : ''})`,
+  }));
+  await tx.query(
+    `INSERT INTO ${table} (pin, asserted_by, birth_province_code, birth_month, death_province_code, death_month, recorded)
+     SELECT * FROM json_to_recordset($1::json)
+            AS r(pin text, asserted_by integer, birth_province_code text, birth_month date, death_province_code text,
+                 death_month date, recorded tstzrange)
+     ON CONFLICT (pin, asserted_by) DO UPDATE SET birth_province_code = excluded.birth_province_code,
+       birth_month = excluded.birth_month, death_province_code = excluded.death_province_code,
+       death_month = excluded.death_month, recorded = excluded.recorded`,
+    [JSON.stringify(json)],
+  );
 }

@@ -19,8 +19,8 @@ export interface MonthOfVitalEvents {
 export class VitalStatistics {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** `from` and `to` are months (`YYYY-MM`), both included. */
-  async months(provinceCode: string, from: string, to: string): Promise<MonthOfVitalEvents[]> {
+  /** `from` and `to` are months (`YYYY-MM`), both included; as the registry knew it at `knownAt`. */
+  async months(provinceCode: string, from: string, to: string, knownAt: Date): Promise<MonthOfVitalEvents[]> {
     const months = monthsBetween(from, to);
     const units = new Map(months.map((month) => [month, provincesCountedUnder(provinceCode, `${month}-01`)]));
     const { rows } = await this.pool.query<{ province_code: string; month: string; births: number; deaths: number }>({
@@ -28,11 +28,13 @@ export class VitalStatistics {
       text: `SELECT province_code, month, sum(births)::int AS births, sum(deaths)::int AS deaths FROM (
                SELECT birth_province_code AS province_code, to_char(birth_month, 'YYYY-MM') AS month, 1 AS births, 0 AS deaths
                  FROM vital_events WHERE birth_province_code = ANY($1::text[]) AND birth_month BETWEEN $2::date AND $3::date
+                  AND recorded @> $4::timestamptz
                UNION ALL
                SELECT death_province_code, to_char(death_month, 'YYYY-MM'), 0, 1
                  FROM vital_events WHERE death_province_code = ANY($1::text[]) AND death_month BETWEEN $2::date AND $3::date
+                  AND recorded @> $4::timestamptz
              ) AS counted GROUP BY province_code, month`,
-      values: [[...new Set([...units.values()].flat())], `${from}-01`, `${to}-01`],
+      values: [[...new Set([...units.values()].flat())], `${from}-01`, `${to}-01`, knownAt],
     });
     return months.map((month) => {
       const counted = rows.filter((row) => row.month === month && units.get(month)!.includes(row.province_code));

@@ -48,13 +48,23 @@ export const REGISTRY_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 // Building an Intl formatter is costly; one per time zone is enough.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Formatting is costly too (a few µs, on every write): the last answer per time zone is kept for
+ * its minute. Offsets are whole minutes, so a civil date never changes within a minute.
+ */
+const lastDates = new Map<string, { readonly minute: number; readonly date: string }>();
 
 /** Today's civil date where the registry keeps its books. */
 export function civilDateIn(now: Date, timeZone = REGISTRY_TIME_ZONE): string {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastDates.get(timeZone);
+  if (last?.minute === minute) return last.date;
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     formatters.set(timeZone, format);
   }
-  return format.format(now);
+  const date = format.format(now);
+  lastDates.set(timeZone, { minute, date });
+  return date;
 }

@@ -31,6 +31,13 @@ export function dayBefore(date: CivilDate): CivilDate {
   return d.toISOString().slice(0, 10);
 }
 
+/** The day after `date` (an inclusive last day becomes an exclusive bound). */
+export function dayAfter(date: CivilDate): CivilDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Completed years between two dates, as the law counts age. */
 export function ageOn(dateOfBirth: CivilDate, on: CivilDate): number {
   const years = yearOf(on) - yearOf(dateOfBirth);

@@ -7,6 +7,13 @@ export interface PersonName {
   readonly givenName: string;
 }
 
+/** The names a citizen held, by valid time: the one given at birth, then each change from its date. */
+export interface NameHistory {
+  readonly atBirth: PersonName;
+  /** In order of effective date (two changes on one day: the later recorded holds). */
+  readonly changes: ReadonlyArray<{ readonly effectiveDate: CivilDate; readonly name: PersonName }>;
+}
+
 /** A place of birth or death: the province (administrative unit) and free text. */
 export interface Place {
   readonly provinceCode: string;
@@ -293,6 +300,8 @@ export interface CitizenSnapshot {
     readonly from: CivilDate;
     readonly until: CivilDate;
   } | null;
+  /** The names by valid time, once there was a change (citizen-history): the new PIN keeps them. */
+  readonly names?: NameHistory;
 }
 
 export type CitizenEvent =

@@ -6,10 +6,12 @@ import type {
   CitizenSnapshot,
   DeathAnnulled,
   MaritalStatus,
+  NameHistory,
   PermanentResidenceCancelled,
   RecordCorrected,
   SpousePinReestablished,
 } from './citizen.events';
+import { nameOn, withBirthNameCorrected, withNameChange } from './citizen-history';
 
 /** The citizen's current (or last) marriage, as decisions need it. */
 export interface MarriageFact {
@@ -39,6 +41,16 @@ export interface CitizenRecord extends CitizenSnapshot {
    */
   readonly marriage?: MarriageFact | null;
   readonly endedByDeath?: EndedByDeath | null;
+  /**
+   * The names by valid time (`name` is the latest of them), once there is more than one. Absent
+   * until a name change (or from a snapshot without it): `name` is then the name given at birth.
+   */
+  readonly names?: NameHistory;
+}
+
+/** The citizen's names by valid time. */
+export function namesOf(record: CitizenRecord): NameHistory {
+  return record.names ?? { atBirth: record.name, changes: [] };
 }
 
 /** A citizen's state as folded from the stream; `null` before the first event. */
@@ -87,8 +99,10 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
       };
     case 'DeathAnnulled':
       return annulled(state, event.data);
-    case 'NameChanged':
-      return { ...state, name: event.data.name };
+    case 'NameChanged': {
+      const names = withNameChange(namesOf(state), event.data.effectiveDate, event.data.name);
+      return { ...state, names, name: nameOn(names) };
+    }
     case 'RecordCorrected':
       return corrected(state, event.data);
     case 'PinReestablished':
@@ -228,7 +242,12 @@ function spouseRenumbered(state: CitizenRecord, data: SpousePinReestablished['da
   };
 }
 
+/** A correction holds for the whole period the corrected fact covered (docs/historians.md). */
 function corrected(state: CitizenRecord, data: RecordCorrected['data']): CitizenRecord {
+  if (data.field === 'name') {
+    const names = withBirthNameCorrected(namesOf(state), data.newValue as CitizenRecord['name']);
+    return { ...state, names, name: nameOn(names) };
+  }
   return { ...state, [data.field]: data.newValue };
 }
 

@@ -7,7 +7,6 @@ import {
   CorrectionConflictsWithChild,
   DeathBeforeBirth,
   DeathDateInFuture,
-  EffectiveDateBeforeBirth,
   PinInconsistent,
   RegistryError,
 } from '../errors';
@@ -15,7 +14,7 @@ import { pinInconsistency, sexCenturyDigit } from '../pin/pin';
 import type { CitizenContinued, PinReestablished, RecordCorrected } from './citizen.events';
 import type { CorrectionRelatives, CorrectRecord, DecisionContext } from './citizen.commands';
 import { requirePlausibleParent } from './parent-plausibility';
-import { evolveCitizen, snapshotOf, type CitizenRecord, type CitizenState } from './citizen.state';
+import { evolveCitizen, namesOf, snapshotOf, type CitizenRecord, type CitizenState } from './citizen.state';
 import { requireProvinceOn } from './living-citizen';
 
 /**
@@ -33,9 +32,15 @@ export function correctRecord(
   if ((field === 'dateOfDeath' || field === 'placeOfDeath') && state.status !== 'deceased') {
     throw new CitizenNotDeceased(state.pin, `there is no ${field} to correct`);
   }
-  const oldValue = state[field] ?? null;
+  // A name correction corrects the name given at birth (a name change is corrected by its own event).
+  const oldValue = (field === 'name' ? namesOf(state).atBirth : state[field]) ?? null;
   if (JSON.stringify(oldValue) === JSON.stringify(value)) throw new CorrectionChangesNothing(field);
-  const corrected = { ...state, [field]: value } as CitizenRecord;
+  const corrected = afterCorrection(state, [
+    {
+      type: 'RecordCorrected',
+      data: { pin: state.pin, field, oldValue, newValue: value, reason, legalBasis, effectiveDate: state.dateOfBirth },
+    },
+  ]);
   checkCorrectedRecord(corrected, today);
   if (command.data.relatives) checkRelatives(corrected, command.data.relatives);
   const effectiveDate = corrected.dateOfBirth;
@@ -93,8 +98,6 @@ function checkCorrectedRecord(record: CitizenRecord, today: string): void {
   if (record.dateOfDeath && record.dateOfDeath > today) throw new DeathDateInFuture(record.dateOfDeath, today);
   if (record.dateOfDeath && record.placeOfDeath)
     requireProvinceOn(record.placeOfDeath.provinceCode, record.dateOfDeath);
-  const since = record.permanentResidence?.since;
-  if (since && since < record.dateOfBirth) throw new EffectiveDateBeforeBirth(since, record.dateOfBirth);
   requireProvinceOn(record.placeOfBirth.provinceCode, record.dateOfBirth);
 }
 

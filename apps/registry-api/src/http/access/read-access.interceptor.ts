@@ -69,7 +69,7 @@ export class ReadAccessInterceptor implements NestInterceptor {
     // Not projected yet: the province that registered the birth (the PIN's first digits) decides.
     const current: Json = (answersCurrentRecord
       ? json()
-      : await this.records.find(pin).then((c) => c && JSON.parse(c.json))) ?? { permanentResidence: null };
+      : await this.records.find(pin).then((c) => c?.json && JSON.parse(c.json))) ?? { permanentResidence: null };
     if (
       officeServes(
         principal.office,

@@ -1,0 +1,3 @@
+import { timeAxesSuite } from './time-axes.e2e';
+
+timeAxesSuite('postgresql');
