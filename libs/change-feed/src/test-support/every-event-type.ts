@@ -204,7 +204,10 @@ function messageAsJson(message: DescMessage, value: Record<string, unknown>): Re
       json[field.jsonName] = field.enum.values.find((e) => e.number === v)?.localName.toLowerCase();
     else if (field.fieldKind === 'message')
       json[field.jsonName] = messageAsJson(field.message, v as Record<string, unknown>);
-    else json[field.jsonName] = v;
+    else if (field.fieldKind === 'list' && field.listKind === 'message') {
+      const items = v as Array<Record<string, unknown>>;
+      if (items.length > 0) json[field.jsonName] = items.map((item) => messageAsJson(field.message, item));
+    } else json[field.jsonName] = v;
   }
   return json;
 }
