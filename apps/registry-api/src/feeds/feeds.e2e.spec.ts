@@ -60,10 +60,13 @@ const relayName = `feeds-e2e-${randomUUID().slice(0, 8)}`;
 /** The last position readers may see: every later commit lands after it (DESIGN §4, guarantee 4). */
 /** The last citizen event: what the relay relays (procedures' streams are not in the feeds). */
 async function headPosition(): Promise<string | null> {
+  // The store's horizon, read in a statement before the events (es_visible_horizon, ADR 0050).
+  const horizon = await pool.query<{ h: string }>('SELECT es_visible_horizon()::text AS h');
   const { rows } = await pool.query<{ position: string }>(
     `SELECT transaction_id::text || '-' || global_position AS position FROM es_events
-     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AND starts_with(stream_id, 'citizen-')
+     WHERE transaction_id < $1::xid8 AND starts_with(stream_id, 'citizen-')
      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    [horizon.rows[0]!.h],
   );
   return rows[0]?.position ?? null;
 }

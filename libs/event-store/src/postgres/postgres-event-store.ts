@@ -179,12 +179,14 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? { commit: 0n, prepare: 0n };
     const prefixes = options.filter?.streamPrefixes?.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
+    const horizon = await this.visibleHorizon();
     const { rows } = await this.pool.query<EventRow>({
       name: 'es_read_all',
-      // Only transactions older than every open one are visible: a later commit never lands behind us.
+      // Only transactions older than every writer still open here are visible: a later commit never
+      // lands behind us. The horizon comes from an EARLIER statement (see es_visible_horizon).
       text: `SELECT ${EVENT_COLUMNS} FROM es_events
              WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+               AND transaction_id < $6::xid8
                AND ($3::text[] IS NULL OR type = ANY($3))
                AND ($4::text[] IS NULL OR stream_id LIKE ANY($4))
              ORDER BY transaction_id, global_position LIMIT $5`,
@@ -194,9 +196,23 @@ export class PostgresEventStore implements EventStore {
         options.filter?.eventTypes ?? null,
         prefixes ?? null,
         Math.min(options.maxCount ?? 1000, 10_000),
+        horizon,
       ],
     });
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * The oldest transaction still writing in THIS database (or the next one to start): events of
+   * older transactions are all committed. Transactions open in other databases of the server
+   * cannot write here, so they no longer hold subscriptions back (ADR 0050).
+   */
+  private async visibleHorizon(): Promise<string> {
+    const { rows } = await this.pool.query<{ horizon: string }>({
+      name: 'es_visible_horizon',
+      text: 'SELECT es_visible_horizon()::text AS horizon',
+    });
+    return rows[0]!.horizon;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
