@@ -138,6 +138,24 @@ export class CorrectionChangesNothing extends RegistryError {
   }
 }
 
+/** `corrects` names no event of the citizen's record (API.md: a correction corrects one recorded fact). */
+export class CorrectedEventNotFound extends RegistryError {
+  constructor(eventId: string) {
+    super('CORRECTED_EVENT_NOT_FOUND', `The event ${eventId} is not in this citizen's record`, [
+      { field: 'corrects', value: eventId },
+    ]);
+  }
+}
+
+/** `corrects` names an event that did not record the corrected field (so far: a name change for `name`). */
+export class CorrectedEventNotOfField extends RegistryError {
+  constructor(eventId: string, field: string) {
+    super('CORRECTED_EVENT_NOT_OF_FIELD', `The event ${eventId} did not record the ${field} being corrected`, [
+      { field: 'corrects', value: eventId },
+    ]);
+  }
+}
+
 export class NameUnchanged extends RegistryError {
   constructor() {
     super('NAME_UNCHANGED', 'The new name equals the current one');

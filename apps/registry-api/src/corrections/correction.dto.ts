@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { IsDefined, IsIn, IsNotEmpty, IsString, MaxLength, validate } from 'class-validator';
+import { IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, validate } from 'class-validator';
 import { isCivilDate, type CorrectableField } from '@registry/domain';
 import { HttpProblem, fieldProblems } from '@registry/platform';
 import { PersonNameDto, PlaceDto, toPersonName, toPlace } from '../http/common.dto';
@@ -26,6 +26,15 @@ export class CorrectionDto {
   @MaxLength(1000)
   reason: string;
   @ApiProperty({ example: 'Decision no. 123/QĐ-UBND' }) @IsString() @IsNotEmpty() @MaxLength(500) legalBasis: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'The event (an `eventId` of the timeline) that recorded the wrong value; omitted: the fact registered at birth. ' +
+      'So far a name change (`field: "name"`): the corrected name holds for that change\'s period.',
+  })
+  @IsOptional()
+  @IsUUID()
+  corrects?: string;
 }
 
 /** The correction's value, checked against the shape of its field (400 otherwise). */

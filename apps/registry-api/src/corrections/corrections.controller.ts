@@ -28,6 +28,8 @@ export class CorrectionsController {
     withErrors(CITIZEN_WRITE_ERRORS, {
       422: [
         'CORRECTION_CHANGES_NOTHING',
+        'CORRECTED_EVENT_NOT_FOUND',
+        'CORRECTED_EVENT_NOT_OF_FIELD',
         'BIRTH_DATE_IN_FUTURE',
         'DEATH_BEFORE_BIRTH',
         'EFFECTIVE_DATE_BEFORE_BIRTH',
@@ -47,7 +49,13 @@ export class CorrectionsController {
   ): Promise<CorrectionAnswer> {
     const value = await correctedValue(body.field, body.value);
     const { envelope, conditions } = citizenWriteOf(request, principal);
-    const correction = { field: body.field, value, reason: body.reason, legalBasis: body.legalBasis };
+    const correction = {
+      field: body.field,
+      value,
+      reason: body.reason,
+      legalBasis: body.legalBasis,
+      ...(body.corrects === undefined ? {} : { corrects: body.corrects }),
+    };
     const command = new CorrectRecordCommand(pin, correction, envelope, conditions);
     const result = await this.commands.execute<typeof command, CorrectionResult>(command);
     answerRevision(reply, result.revision);

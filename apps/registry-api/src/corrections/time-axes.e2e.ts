@@ -104,6 +104,50 @@ export function timeAxesSuite(store: StoreName): void {
     });
   });
 
+  describe('valid time: a correction naming a name change (corrects)', () => {
+    it("corrects a misspelt new name for that change's period: before it the birth name holds", async () => {
+      const pin = await born();
+      await write(`/v1/citizens/${pin}/name-changes`, { name: name('Bìhn'), effectiveDate: '2020-01-01', reason: 'r' });
+      const change = (await timeline(pin)).find((e) => e.type === 'NameChanged') as unknown as { eventId: string };
+      await write(`/v1/citizens/${pin}/corrections`, {
+        field: 'name',
+        value: name('Bình'),
+        reason: 'Misspelt in the name change',
+        legalBasis: 'Decision 8/QĐ',
+        corrects: change.eventId,
+      });
+      expect((await projected(pin)).name.givenName).toBe('Bình');
+      expect((await asOf(pin, '2021-06-01')).body.name.givenName).toBe('Bình');
+      expect((await asOf(pin, '2019-12-31')).body.name.givenName).toBe('An');
+      const events = await timeline(pin);
+      const correction = events.find((e) => e.type === 'RecordCorrected') as unknown as {
+        recordedAt: string;
+        data: { correctedEventId: string };
+      };
+      expect(correction.data.correctedEventId).toBe(change.eventId);
+      expect((await asOf(pin, '2021-06-01', instant(correction.recordedAt, -1))).body.name.givenName).toBe('Bìhn');
+    });
+
+    it('answers 422 for an id that is no event of the record, or no fact of the field, and 400 for a non-UUID', async () => {
+      const pin = await born();
+      const birth = (await timeline(pin)).find((e) => e.type === 'BirthRegistered') as unknown as { eventId: string };
+      const correction = (corrects: string, field = 'name', value: unknown = name('Ân')) =>
+        api.call('POST', `/v1/citizens/${pin}/corrections`, {
+          body: { field, value, reason: 'r', legalBasis: 'l', corrects },
+        });
+      const unknown = await correction('44444444-4444-4444-8444-444444444444');
+      expect(unknown.status).toBe(422);
+      expect(unknown.body.error.code).toBe('CORRECTED_EVENT_NOT_FOUND');
+      const notAName = await correction(birth.eventId);
+      expect(notAName.status).toBe(422);
+      expect(notAName.body.error.code).toBe('CORRECTED_EVENT_NOT_OF_FIELD');
+      const malformed = await correction('not-a-uuid');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.code).toBe('VALIDATION_FAILED');
+      expect((await timeline(pin)).filter((e) => e.type === 'RecordCorrected')).toEqual([]);
+    });
+  });
+
   describe('valid time: a date of birth corrected to a later date', () => {
     it('clips the residence to begin at birth: population and residents do not count the unborn', async () => {
       const pin = await born({ dateOfBirth: '1990-04-01' });

@@ -8,5 +8,8 @@ const KNOWN = new Set<string>(CITIZEN_EVENT_TYPES);
  * event, another kind of stream): projections skip those instead of failing on them.
  */
 export function asCitizenEvent(event: RecordedEvent): CitizenEvent | undefined {
-  return KNOWN.has(event.type) ? ({ type: event.type, data: event.data } as unknown as CitizenEvent) : undefined;
+  // With its id: the name history keeps a change's id, which a correction may name (`corrects`).
+  return KNOWN.has(event.type)
+    ? ({ type: event.type, data: event.data, eventId: event.eventId } as unknown as CitizenEvent)
+    : undefined;
 }

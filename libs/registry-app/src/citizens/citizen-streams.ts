@@ -14,7 +14,7 @@ import { civilDateIn, type CommandEnvelope } from '../command-handling/command-e
 import type { EventSourcedStream } from '../command-handling/event-sourced-stream';
 import {
   EventSourcedHandler,
-  asDecided,
+  asFolded,
   type WriteConditions,
   type WriteResult,
 } from '../command-handling/event-sourced-handler';
@@ -71,5 +71,5 @@ export abstract class CitizenWriteHandler<T extends CitizenCommand['type']> impl
 }
 
 export function asCitizenEvent(event: RecordedEvent): CitizenEvent {
-  return asDecided<CitizenEvent>(event);
+  return asFolded<CitizenEvent>(event);
 }

@@ -71,7 +71,7 @@ export class EventSourcedHandler {
   ): Promise<StreamHistory<State>> {
     try {
       const events = await this.store.readStream(kind.streamName(id));
-      const state = events.map(asDecided<Event>).reduce(kind.decider.evolve, kind.decider.initialState());
+      const state = events.map(asFolded<Event>).reduce(kind.decider.evolve, kind.decider.initialState());
       return { state, revision: events.length - 1, events };
     } catch (error) {
       if (error instanceof StreamNotFoundError) return { state: kind.decider.initialState(), revision: -1, events: [] };
@@ -128,6 +128,11 @@ export class EventSourcedHandler {
 
 export function asDecided<Event extends DecidedEvent>(event: RecordedEvent): Event {
   return { type: event.type, data: event.data } as unknown as Event;
+}
+
+/** A stored event as a fold reads it: with its id, which a later event may name (a correction's `corrects`). */
+export function asFolded<Event extends DecidedEvent>(event: RecordedEvent): Event {
+  return { type: event.type, data: event.data, eventId: event.eventId } as unknown as Event;
 }
 
 function toAppend<Event extends DecidedEvent>(

@@ -19,7 +19,10 @@ import { loadCurrentCitizen } from '../citizens/current-citizen';
 import { ChildrenIndex } from '../births/children-index';
 import { MarriageProcess } from '../marriages/marriage-process';
 
-export class CorrectRecordCommand extends CitizenWrite<Omit<CorrectRecord['data'], 'uniqueDigits' | 'relatives'>> {}
+/** The request's correction; `corrects` is the id of the event that recorded the wrong value, if named. */
+export class CorrectRecordCommand extends CitizenWrite<
+  Omit<CorrectRecord['data'], 'uniqueDigits' | 'relatives' | 'corrects'> & { readonly corrects?: string }
+> {}
 
 /** The citizen's PIN after the correction, and the revision of that PIN's stream. */
 export interface CorrectionResult extends WriteResult<CitizenEvent> {
@@ -40,9 +43,13 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
 
   async execute({ pin, data, envelope, conditions }: CorrectRecordCommand): Promise<CorrectionResult> {
     const relatives = await this.relativesFor(pin, data.field);
+    const corrects = data.corrects === undefined ? undefined : await this.namedEvent(pin, data.corrects);
     for (let k = 0; k < PIN_CANDIDATES; k++) {
       const command = citizenCommand(
-        { type: 'CorrectRecord', data: { ...data, uniqueDigits: uniqueDigitsFor(envelope.commandId, k), relatives } },
+        {
+          type: 'CorrectRecord',
+          data: { ...data, corrects, uniqueDigits: uniqueDigitsFor(envelope.commandId, k), relatives },
+        },
         envelope,
       );
       const beforeAppend = (events: readonly CitizenEvent[], citizen: CitizenRecord) =>
@@ -59,6 +66,16 @@ export class CorrectRecordHandler implements ICommandHandler<CorrectRecordComman
       }
     }
     throw new PinSpaceExhausted(`${pin.slice(0, 3)}…`);
+  }
+
+  /**
+   * Whether the citizen's stream holds the event a correction names: the decider tells an event
+   * that is no fact of the field (422 CORRECTED_EVENT_NOT_OF_FIELD) from none at all (422
+   * CORRECTED_EVENT_NOT_FOUND). Name changes of an earlier PIN are in the name history itself.
+   */
+  private async namedEvent(pin: string, eventId: string): Promise<{ eventId: string; found: boolean }> {
+    const { events } = await this.streams.load(citizenStreams, pin);
+    return { eventId, found: events.some((event) => event.eventId === eventId) };
   }
 
   /** The parents and children a corrected date is checked against again (dates decide plausibility). */

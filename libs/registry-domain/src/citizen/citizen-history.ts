@@ -1,6 +1,13 @@
 import { dayAfter, type CivilDate } from '../calendar/calendar';
 import { provinceAnsweringFor } from '../provinces/provinces';
-import type { Address, CitizenEvent, CitizenSnapshot, NameHistory, PersonName } from './citizen.events';
+import type {
+  Address,
+  CitizenEvent,
+  CitizenSnapshot,
+  NameHistory,
+  NameHistoryChange,
+  PersonName,
+} from './citizen.events';
 
 /**
  * The registry's two time axes, written once (docs/historians.md). Every answer about the past
@@ -8,13 +15,41 @@ import type { Address, CitizenEvent, CitizenSnapshot, NameHistory, PersonName } 
  * rules, so a rule changed here changes every answer alike.
  */
 
-/** A name change holds from its effective date until the next change by effective date. */
-export function withNameChange(names: NameHistory, effectiveDate: CivilDate, name: PersonName): NameHistory {
+/**
+ * A name change holds from its effective date until the next change by effective date. The
+ * history keeps the change's event id (when known) so that a correction can name the change.
+ */
+export function withNameChange(
+  names: NameHistory,
+  effectiveDate: CivilDate,
+  name: PersonName,
+  eventId?: string,
+): NameHistory {
   const changes = [...names.changes];
   let at = changes.length;
   while (at > 0 && changes[at - 1].effectiveDate > effectiveDate) at--;
-  changes.splice(at, 0, { effectiveDate, name });
+  changes.splice(at, 0, eventId === undefined ? { effectiveDate, name } : { effectiveDate, name, eventId });
   return { ...names, changes };
+}
+
+/**
+ * A correction naming a name change (`corrects`) says that change's name was misspelt: the
+ * corrected name holds for that change's period (its effective date until the next change by
+ * effective date), and no other name moves. The current name changes only when that change is
+ * the one in force. A history without the change (an as-of answer before its effective date, or
+ * as known before it was recorded) is left as it is: there the change never held.
+ */
+export function withNameChangeCorrected(names: NameHistory, eventId: string, name: PersonName): NameHistory {
+  if (!names.changes.some((change) => change.eventId === eventId)) return names;
+  return {
+    ...names,
+    changes: names.changes.map((change) => (change.eventId === eventId ? { ...change, name } : change)),
+  };
+}
+
+/** The change recorded by the event `eventId`, if the history holds it. */
+export function nameChangeRecordedBy(names: NameHistory, eventId: string): NameHistoryChange | undefined {
+  return names.changes.find((change) => change.eventId === eventId);
 }
 
 /**

@@ -5,6 +5,9 @@ import {
   countedOn,
   CURRENT,
   knownAcrossPins,
+  nameOn,
+  withNameChange,
+  withNameChangeCorrected,
   withResidencesFromBirth,
   type KnownCitizenEvent,
 } from './citizen-history';
@@ -16,6 +19,19 @@ const name = (givenName: string): PersonName => ({ familyName: 'Nguyễn', middl
 const renamed = (givenName: string, effectiveDate: string): CitizenEvent => ({
   type: 'NameChanged',
   data: { pin: PIN, previousName: name('?'), name: name(givenName), effectiveDate, reason: 'r' },
+});
+const renamedBy = (eventId: string, givenName: string, effectiveDate: string): CitizenEvent => ({
+  type: 'NameChanged',
+  eventId,
+  data: { pin: PIN, previousName: name('?'), name: name(givenName), effectiveDate, reason: 'r' },
+});
+const correctedChange = (eventId: string, givenName: string, effectiveDate: string): CitizenEvent => ({
+  type: 'RecordCorrected',
+  data: {
+    ...{ pin: PIN, field: 'name', oldValue: null, newValue: name(givenName), reason: 'r', legalBasis: 'l' },
+    effectiveDate,
+    correctedEventId: eventId,
+  },
 });
 const corrected = (field: 'name' | 'dateOfBirth', newValue: unknown): CitizenEvent => ({
   type: 'RecordCorrected',
@@ -39,6 +55,58 @@ describe('valid time: names', () => {
     expect(citizenAsOf(known, '2019-12-31', NOW)!.name.givenName).toBe('Ân');
     expect(citizenAsOf(known, '2019-12-31', '2025-01-02T12:00:00.000Z')!.name.givenName).toBe('An');
     expect(citizenAsOf(known, '2021-01-01', NOW)!.name.givenName).toBe('Bình');
+  });
+});
+
+describe('valid time: a correction naming a name change (corrects)', () => {
+  const E1 = '11111111-1111-4111-8111-111111111111';
+  const E2 = '22222222-2222-4222-8222-222222222222';
+
+  it('the corrected name holds for that change period; before it the birth name, the current name follows', () => {
+    const events = [born(), renamedBy(E1, 'Bìhn', '2020-01-01'), correctedChange(E1, 'Bình', '2020-01-01')];
+    expect(foldCitizen(events)!.name.givenName).toBe('Bình');
+    const known = events.map((e, i) => at(e, `2025-01-0${i + 1}T00:00:00.000Z`));
+    expect(citizenAsOf(known, '2021-06-01', NOW)!.name.givenName).toBe('Bình');
+    expect(citizenAsOf(known, '2019-12-31', NOW)!.name.givenName).toBe('An');
+    // As known before the correction, the misspelt name.
+    expect(citizenAsOf(known, '2021-06-01', '2025-01-02T12:00:00.000Z')!.name.givenName).toBe('Bìhn');
+  });
+
+  it('corrects only the named change: a later change in force stays the current name', () => {
+    const events = [
+      born(),
+      renamedBy(E1, 'Bìhn', '2010-01-01'),
+      renamedBy(E2, 'Cường', '2020-01-01'),
+      correctedChange(E1, 'Bình', '2010-01-01'),
+    ];
+    expect(foldCitizen(events)!.name.givenName).toBe('Cường');
+    const known = events.map((e, i) => at(e, `2025-01-0${i + 1}T00:00:00.000Z`));
+    expect(citizenAsOf(known, '2015-06-01', NOW)!.name.givenName).toBe('Bình');
+    expect(citizenAsOf(known, '2021-06-01', NOW)!.name.givenName).toBe('Cường');
+    expect(citizenAsOf(known, '2005-06-01', NOW)!.name.givenName).toBe('An');
+  });
+
+  it('a backdated change keeps its own period once corrected (the later-effective change stays current)', () => {
+    const events = [
+      born(),
+      renamedBy(E1, 'Bình', '2020-01-01'),
+      renamedBy(E2, 'Cườg', '2010-01-01'),
+      correctedChange(E2, 'Cường', '2010-01-01'),
+    ];
+    expect(foldCitizen(events)!.name.givenName).toBe('Bình');
+    const known = events.map((e, i) => at(e, `2025-01-0${i + 1}T00:00:00.000Z`));
+    expect(citizenAsOf(known, '2015-06-01', NOW)!.name.givenName).toBe('Cường');
+  });
+
+  it('leaves the birth name and a history without the change alone', () => {
+    const names = withNameChange({ atBirth: name('An'), changes: [] }, '2020-01-01', name('Bìhn'), E1);
+    expect(withNameChangeCorrected(names, E2, name('X'))).toBe(names);
+    const fixed = withNameChangeCorrected(names, E1, name('Bình'));
+    expect(fixed).toEqual({
+      atBirth: name('An'),
+      changes: [{ effectiveDate: '2020-01-01', name: name('Bình'), eventId: E1 }],
+    });
+    expect(nameOn(fixed, '2019-12-31')).toEqual(name('An'));
   });
 });
 

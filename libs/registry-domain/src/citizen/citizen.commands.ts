@@ -73,6 +73,11 @@ export interface CorrectRecord {
     readonly value: unknown;
     readonly reason: string;
     readonly legalBasis: string;
+    /**
+     * The event that recorded the wrong value (`corrects`), when not the fact registered at birth;
+     * `found` says whether the citizen's stream holds an event of that id (of whatever type).
+     */
+    readonly corrects?: { readonly eventId: string; readonly found: boolean };
     /** Six digits for a re-established PIN, drawn by the caller, used only when the PIN changes. */
     readonly uniqueDigits: string;
     /** The people the corrected fact is checked against again: parents and children, as recorded. */

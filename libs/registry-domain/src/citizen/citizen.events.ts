@@ -11,7 +11,15 @@ export interface PersonName {
 export interface NameHistory {
   readonly atBirth: PersonName;
   /** In order of effective date (two changes on one day: the later recorded holds). */
-  readonly changes: ReadonlyArray<{ readonly effectiveDate: CivilDate; readonly name: PersonName }>;
+  readonly changes: ReadonlyArray<NameHistoryChange>;
+}
+
+/** One name change as the history keeps it. */
+export interface NameHistoryChange {
+  readonly effectiveDate: CivilDate;
+  readonly name: PersonName;
+  /** The NameChanged event it came from, so a correction can name it (`corrects`); absent for older records. */
+  readonly eventId?: string;
 }
 
 /** A place of birth or death: the province (administrative unit) and free text. */
@@ -108,6 +116,8 @@ export interface DeathRegistered {
 
 export interface NameChanged {
   readonly type: 'NameChanged';
+  /** The store's id of the event, when folded from the store: the history keeps it for corrections. */
+  readonly eventId?: string;
   readonly data: {
     readonly pin: Pin;
     readonly previousName: PersonName;
@@ -223,6 +233,11 @@ export interface RecordCorrected {
     readonly legalBasis: string;
     /** Valid time of the corrected fact: it has held since the (corrected) date of birth. */
     readonly effectiveDate: CivilDate;
+    /**
+     * The event that recorded the wrong value, when the correction named one (`corrects`): a
+     * NameChanged whose name is corrected for that change's period. Absent: the fact registered at birth.
+     */
+    readonly correctedEventId?: string;
   };
 }
 

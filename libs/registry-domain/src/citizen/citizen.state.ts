@@ -11,7 +11,7 @@ import type {
   RecordCorrected,
   SpousePinReestablished,
 } from './citizen.events';
-import { nameOn, withBirthNameCorrected, withNameChange } from './citizen-history';
+import { nameOn, withBirthNameCorrected, withNameChange, withNameChangeCorrected } from './citizen-history';
 
 /** The citizen's current (or last) marriage, as decisions need it. */
 export interface MarriageFact {
@@ -100,7 +100,7 @@ export function evolveCitizen(state: CitizenState, event: CitizenEvent): Citizen
     case 'DeathAnnulled':
       return annulled(state, event.data);
     case 'NameChanged': {
-      const names = withNameChange(namesOf(state), event.data.effectiveDate, event.data.name);
+      const names = withNameChange(namesOf(state), event.data.effectiveDate, event.data.name, event.eventId);
       return { ...state, names, name: nameOn(names) };
     }
     case 'RecordCorrected':
@@ -245,7 +245,11 @@ function spouseRenumbered(state: CitizenRecord, data: SpousePinReestablished['da
 /** A correction holds for the whole period the corrected fact covered (docs/historians.md). */
 function corrected(state: CitizenRecord, data: RecordCorrected['data']): CitizenRecord {
   if (data.field === 'name') {
-    const names = withBirthNameCorrected(namesOf(state), data.newValue as CitizenRecord['name']);
+    const name = data.newValue as CitizenRecord['name'];
+    // Naming a name change corrects that change's period; otherwise the name given at birth.
+    const names = data.correctedEventId
+      ? withNameChangeCorrected(namesOf(state), data.correctedEventId, name)
+      : withBirthNameCorrected(namesOf(state), name);
     return { ...state, names, name: nameOn(names) };
   }
   return { ...state, [data.field]: data.newValue };

@@ -5,6 +5,8 @@ import {
   CitizenNotDeceased,
   CorrectionChangesNothing,
   CorrectionConflictsWithChild,
+  CorrectedEventNotFound,
+  CorrectedEventNotOfField,
   DeathBeforeBirth,
   DeathDateInFuture,
   PinInconsistent,
@@ -12,6 +14,7 @@ import {
 } from '../errors';
 import { pinInconsistency, sexCenturyDigit } from '../pin/pin';
 import type { CitizenContinued, PinReestablished, RecordCorrected } from './citizen.events';
+import { nameChangeRecordedBy } from './citizen-history';
 import type { CorrectionRelatives, CorrectRecord, DecisionContext } from './citizen.commands';
 import { requirePlausibleParent } from './parent-plausibility';
 import { evolveCitizen, namesOf, snapshotOf, type CitizenRecord, type CitizenState } from './citizen.state';
@@ -28,11 +31,12 @@ export function correctRecord(
   { today }: DecisionContext,
 ): Array<RecordCorrected | PinReestablished> {
   if (state === null) throw new Error('A citizen command needs a registered citizen');
-  const { field, value, reason, legalBasis, uniqueDigits } = command.data;
+  const { field, value, reason, legalBasis, uniqueDigits, corrects } = command.data;
+  if (corrects) return [correctNamedEvent(state, command.data, corrects)];
   if ((field === 'dateOfDeath' || field === 'placeOfDeath') && state.status !== 'deceased') {
     throw new CitizenNotDeceased(state.pin, `there is no ${field} to correct`);
   }
-  // A name correction corrects the name given at birth (a name change is corrected by its own event).
+  // Without `corrects`, a name correction corrects the name given at birth.
   const oldValue = (field === 'name' ? namesOf(state).atBirth : state[field]) ?? null;
   if (JSON.stringify(oldValue) === JSON.stringify(value)) throw new CorrectionChangesNothing(field);
   const corrected = afterCorrection(state, [
@@ -57,6 +61,40 @@ export function correctRecord(
     correction,
     { type: 'PinReestablished', data: { pin: state.pin, newPin, correctedField: field, effectiveDate } },
   ];
+}
+
+/**
+ * A correction naming the event that recorded the wrong value (API.md `corrects`). So far the one
+ * such fact is a name change's new name: the corrected name holds for that change's period (from
+ * its effective date, the correction's valid time), see withNameChangeCorrected. A name never
+ * moves the PIN's digits, so no re-established PIN follows.
+ */
+function correctNamedEvent(
+  state: CitizenRecord,
+  { field, value, reason, legalBasis }: CorrectRecord['data'],
+  corrects: NonNullable<CorrectRecord['data']['corrects']>,
+): RecordCorrected {
+  const change = nameChangeRecordedBy(namesOf(state), corrects.eventId);
+  if (!change) {
+    // An event of the record that is no name change (a residence, the birth...) is not this fact.
+    if (corrects.found) throw new CorrectedEventNotOfField(corrects.eventId, field);
+    throw new CorrectedEventNotFound(corrects.eventId);
+  }
+  if (field !== 'name') throw new CorrectedEventNotOfField(corrects.eventId, field);
+  if (JSON.stringify(change.name) === JSON.stringify(value)) throw new CorrectionChangesNothing(field);
+  return {
+    type: 'RecordCorrected',
+    data: {
+      pin: state.pin,
+      field,
+      oldValue: change.name,
+      newValue: value,
+      reason,
+      legalBasis,
+      effectiveDate: change.effectiveDate,
+      correctedEventId: corrects.eventId,
+    },
+  };
 }
 
 /** The first event of the re-established PIN's stream, from the closed stream's record. */

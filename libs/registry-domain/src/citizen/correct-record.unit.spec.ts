@@ -7,6 +7,8 @@ import {
   BirthDateInFuture,
   CitizenDeceased,
   CorrectionChangesNothing,
+  CorrectedEventNotFound,
+  CorrectedEventNotOfField,
   DeathBeforeBirth,
   NameUnchanged,
   PinWasReestablished,
@@ -129,6 +131,60 @@ describe('CorrectRecord', () => {
       record: { sex: 'female', dateOfBirth: '1990-01-15' },
     });
     expect(foldCitizen([continued])).toMatchObject({ pin: '001190777777', sex: 'female', reestablishedAs: null });
+  });
+});
+
+describe('CorrectRecord naming a name change (corrects)', () => {
+  const CHANGE = '33333333-3333-4333-8333-333333333333';
+  const misspelt: PersonName = { familyName: 'Nguyễn', middleName: 'Văn', givenName: 'Bìhn' };
+  const right: PersonName = { ...misspelt, givenName: 'Bình' };
+  const renamed: CitizenEvent = {
+    type: 'NameChanged',
+    eventId: CHANGE,
+    data: {
+      pin: PIN,
+      previousName: { ...misspelt, givenName: 'An' },
+      name: misspelt,
+      effectiveDate: '2020-01-01',
+      reason: 'request',
+    },
+  };
+  const correctChange = (field: string, value: unknown, found = true): CitizenCommand =>
+    ({
+      type: 'CorrectRecord',
+      data: {
+        ...{ field, value, reason: 'Clerical error', legalBasis: 'Decision 1', uniqueDigits: '777777' },
+        corrects: { eventId: CHANGE, found },
+      },
+    }) as CitizenCommand;
+
+  it('records which change it corrects, with that change as the old value and its date as valid time', () => {
+    given([born(), renamed])
+      .when(correctChange('name', right))
+      .then([
+        {
+          type: 'RecordCorrected',
+          data: {
+            ...{ pin: PIN, field: 'name', oldValue: misspelt, newValue: right, reason: 'Clerical error' },
+            ...{ legalBasis: 'Decision 1', effectiveDate: '2020-01-01', correctedEventId: CHANGE },
+          },
+        },
+      ]);
+  });
+
+  it('refuses an event that is not a fact of the field, and an id the record does not hold', () => {
+    given([born(), renamed])
+      .when(correctChange('ethnicity', 'Tày'))
+      .thenThrows(CorrectedEventNotOfField, 'CORRECTED_EVENT_NOT_OF_FIELD');
+    given([born()])
+      .when(correctChange('name', right, true))
+      .thenThrows(CorrectedEventNotOfField, 'CORRECTED_EVENT_NOT_OF_FIELD');
+    given([born()])
+      .when(correctChange('name', right, false))
+      .thenThrows(CorrectedEventNotFound, 'CORRECTED_EVENT_NOT_FOUND');
+    given([born(), renamed])
+      .when(correctChange('name', misspelt))
+      .thenThrows(CorrectionChangesNothing, 'CORRECTION_CHANGES_NOTHING');
   });
 });
 
