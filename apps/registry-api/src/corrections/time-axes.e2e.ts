@@ -128,6 +128,33 @@ export function timeAxesSuite(store: StoreName): void {
       expect((await asOf(pin, '2021-06-01', instant(correction.recordedAt, -1))).body.name.givenName).toBe('Bìhn');
     });
 
+    it('names a change recorded under the PIN before it was re-established', async () => {
+      const oldPin = await born({ sex: 'male' });
+      await write(`/v1/citizens/${oldPin}/name-changes`, {
+        name: name('Dnug'),
+        effectiveDate: '2020-01-01',
+        reason: 'r',
+      });
+      const change = (await timeline(oldPin)).find((e) => e.type === 'NameChanged') as unknown as { eventId: string };
+      const { pin: newPin } = await write(`/v1/citizens/${oldPin}/corrections`, {
+        field: 'sex',
+        value: 'female',
+        reason: 'Clerical error',
+        legalBasis: 'Decision 14/QĐ',
+      });
+      expect(newPin).not.toBe(oldPin);
+      await write(`/v1/citizens/${newPin}/corrections`, {
+        field: 'name',
+        value: name('Dung'),
+        reason: 'Misspelt in the name change',
+        legalBasis: 'Decision 15/QĐ',
+        corrects: change.eventId,
+      });
+      expect((await projected(newPin)).name.givenName).toBe('Dung');
+      expect((await asOf(newPin, '2021-06-01')).body.name.givenName).toBe('Dung');
+      expect((await asOf(newPin, '2019-06-01')).body.name.givenName).toBe('An');
+    });
+
     it('answers 422 for an id that is no event of the record, or no fact of the field, and 400 for a non-UUID', async () => {
       const pin = await born();
       const birth = (await timeline(pin)).find((e) => e.type === 'BirthRegistered') as unknown as { eventId: string };

@@ -116,7 +116,14 @@ export function oneOfEachType(pin: string, newPin: string): { [T in CitizenEvent
       },
     },
     NameChanged: renamed as EventOf<'NameChanged'>,
-    RecordCorrected: corrected as EventOf<'RecordCorrected'>,
+    // With the event it corrects (`corrects`), so the contract's corrected_event_id round-trips too.
+    RecordCorrected: {
+      ...(corrected as EventOf<'RecordCorrected'>),
+      data: {
+        ...(corrected as EventOf<'RecordCorrected'>).data,
+        correctedEventId: '5b0b5f3e-8a51-4c39-9a57-0c4d2a1e6f10',
+      },
+    },
     PinReestablished: reestablished as EventOf<'PinReestablished'>,
     CitizenContinued: {
       type: 'CitizenContinued',
@@ -142,7 +149,11 @@ export function oneOfEachType(pin: string, newPin: string): { [T in CitizenEvent
           names: {
             atBirth: { familyName: 'Nguyễn', middleName: 'Thị', givenName: 'Ân' },
             changes: [
-              { effectiveDate: '2024-05-01', name: { familyName: 'Trần', middleName: null, givenName: 'Bình' } },
+              {
+                effectiveDate: '2024-05-01',
+                name: { familyName: 'Trần', middleName: null, givenName: 'Bình' },
+                eventId: '0f6d2c1e-3b7a-4f0e-9d3c-1a2b3c4d5e6f',
+              },
               { effectiveDate: '2024-09-01', name: { familyName: 'Nguyễn', middleName: 'Thị', givenName: 'An' } },
             ],
           },
