@@ -22,7 +22,7 @@ interface Facts {
   dateOfBirth: string;
   sex: Sex;
   birthName: PersonName;
-  names: Array<{ effectiveDate: string; name: PersonName; order: number }>;
+  names: Array<{ effectiveDate: string; name: PersonName; order: number; eventId: string }>;
   homes: Array<{ effectiveDate: string; address: Address; order: number }>;
   dateOfDeath: string | null;
 }
@@ -40,30 +40,33 @@ export function knownBy(world: readonly WorldEvent[], knownAt: number): WorldEve
 
 function replay(events: readonly WorldEvent[]): Map<number, Facts> {
   const people = new Map<number, Facts>();
-  events.forEach(({ person, event }, order) => {
+  events.forEach(({ person, event, eventId }, order) => {
     if (event.type === 'BirthRegistered') {
       const { pin, dateOfBirth, sex, name } = event.data;
       people.set(person, { pin, dateOfBirth, sex, birthName: name, names: [], homes: [], dateOfDeath: null });
       return;
     }
     const facts = people.get(person);
-    if (facts) apply(facts, event, order);
+    if (facts) apply(facts, event, order, eventId);
   });
   return people;
 }
 
-function apply(facts: Facts, event: CitizenEvent, order: number): void {
+function apply(facts: Facts, event: CitizenEvent, order: number, eventId: string): void {
   if (event.type === 'PermanentResidenceRegistered') {
     facts.homes.push({ effectiveDate: event.data.effectiveDate, address: event.data.address, order });
   } else if (event.type === 'NameChanged') {
-    facts.names.push({ effectiveDate: event.data.effectiveDate, name: event.data.name, order });
+    facts.names.push({ effectiveDate: event.data.effectiveDate, name: event.data.name, order, eventId });
   } else if (event.type === 'DeathRegistered') {
     facts.dateOfDeath = event.data.dateOfDeath;
   } else if (event.type === 'PinReestablished') {
     facts.pin = event.data.newPin;
   } else if (event.type === 'RecordCorrected') {
     const value = event.data.newValue;
-    if (event.data.field === 'name') facts.birthName = value as PersonName;
+    // Naming a name change corrects that change's name; otherwise the name given at birth.
+    const change = facts.names.find((n) => n.eventId === event.data.correctedEventId);
+    if (event.data.field === 'name' && change) change.name = value as PersonName;
+    else if (event.data.field === 'name') facts.birthName = value as PersonName;
     if (event.data.field === 'dateOfBirth') facts.dateOfBirth = value as string;
     if (event.data.field === 'sex') facts.sex = value as Sex;
     if (event.data.field === 'dateOfDeath') facts.dateOfDeath = value as string;

@@ -9,6 +9,7 @@ import {
   type CitizenCommand,
   type CitizenEvent,
   type CitizenState,
+  namesOf,
   type PersonName,
   type PinReestablished,
   type RecordCorrected,
@@ -19,6 +20,8 @@ export interface WorldEvent {
   readonly person: number;
   readonly pin: string;
   readonly revision: number;
+  /** The store's id of the event (a name change carries it in the event too, as folds read it). */
+  readonly eventId: string;
   readonly event: CitizenEvent;
   readonly recordedAt: number;
 }
@@ -71,7 +74,7 @@ const name = (givenName: string): PersonName => ({ familyName: 'Nguyễn', middl
 
 /**
  * A random world: births, moves, name changes (backdated ones too), corrections (of the birth
- * name, the date of birth, the sex: the last two may re-establish the PIN) and deaths (late ones
+ * name, of a name change named by its event id, the date of birth, the sex: the last two may re-establish the PIN) and deaths (late ones
  * too), decided by the registry's own decider on each stream's state, each request recorded at
  * its own instant (random delays, people interleaved). A re-established PIN's stream is opened
  * a few milliseconds before the old one closes, as the correction's handler does.
@@ -80,9 +83,20 @@ export function randomWorld(random: Random, people: number, requests: number): W
   const world: WorldEvent[] = [];
   const persons: Person[] = [];
   let clock = Date.parse('2025-01-01T00:00:00.000Z');
-  const append = (person: Person, events: readonly CitizenEvent[], at: number) => {
-    for (const event of events) {
-      world.push({ person: person.index, pin: person.pin, revision: person.stream.length, event, recordedAt: at });
+  const idOf = () => `00000000-0000-4000-8000-${String(world.length).padStart(12, '0')}`;
+  const append = (person: Person, decided: readonly CitizenEvent[], at: number) => {
+    for (const each of decided) {
+      const eventId = idOf();
+      // Folds read a stored name change with its id (a correction may name it: `corrects`).
+      const event = each.type === 'NameChanged' ? { ...each, eventId } : each;
+      world.push({
+        person: person.index,
+        pin: person.pin,
+        revision: person.stream.length,
+        eventId,
+        event,
+        recordedAt: at,
+      });
       person.stream.push(event);
       person.state = evolveCitizen(person.state, event);
     }
@@ -116,7 +130,15 @@ export function randomWorld(random: Random, people: number, requests: number): W
     append(person, events, clock);
     const continued: Person = { ...person, pin: link.data.newPin, stream: [], state: null };
     persons[persons.indexOf(person)] = continued;
-    world.push({ person: person.index, pin: continued.pin, revision: 0, event: opening, recordedAt: openedAt });
+    const eventId = idOf();
+    world.push({
+      person: person.index,
+      pin: continued.pin,
+      revision: 0,
+      eventId,
+      event: opening,
+      recordedAt: openedAt,
+    });
     continued.stream.push(opening);
     continued.state = evolveCitizen(null, opening);
     continued.reestablished += 1;
@@ -154,7 +176,7 @@ function commandFor(random: Random, person: Person): CitizenCommand {
     type: 'CorrectRecord',
     data: { field, value, reason: 'r', legalBasis: 'l', uniqueDigits: unique },
   });
-  const kind = random.pick(['move', 'move', 'move', 'rename', 'rename', 'name', 'birth', 'sex', 'death']);
+  const kind = random.pick(['move', 'move', 'move', 'rename', 'rename', 'name', 'change', 'birth', 'sex', 'death']);
   switch (kind) {
     case 'move': {
       const since = citizen.permanentResidence?.since ?? citizen.dateOfBirth;
@@ -172,6 +194,17 @@ function commandFor(random: Random, person: Person): CitizenCommand {
       };
     case 'name':
       return correction('name', name(random.pick(GIVEN_NAMES)));
+    case 'change': {
+      // A misspelt name change corrected by naming it (`corrects`); the birth name when there is none.
+      const changes = namesOf(citizen).changes;
+      if (changes.length === 0) return correction('name', name(random.pick(GIVEN_NAMES)));
+      const { eventId } = random.pick(changes);
+      const command = correction('name', name(random.pick(GIVEN_NAMES))) as Extract<
+        CitizenCommand,
+        { type: 'CorrectRecord' }
+      >;
+      return { ...command, data: { ...command.data, corrects: { eventId: eventId!, found: true } } };
+    }
     case 'birth': {
       // Mostly a few days or months later or earlier; now and then another year (a new PIN).
       const shift = random.pick([1, 10, 45, 200, 400]) * random.pick([-1, 1]);
