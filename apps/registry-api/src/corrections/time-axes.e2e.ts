@@ -105,17 +105,27 @@ export function timeAxesSuite(store: StoreName): void {
   });
 
   describe('valid time: a correction naming a name change (corrects)', () => {
+    /** A name change with a misspelt name; answers the change's event id from the timeline. */
+    async function misspeltChange(pin: string, givenName: string): Promise<string> {
+      await write(`/v1/citizens/${pin}/name-changes`, {
+        name: name(givenName),
+        effectiveDate: '2020-01-01',
+        reason: 'r',
+      });
+      const change = (await timeline(pin)).find((e) => e.type === 'NameChanged') as unknown as { eventId: string };
+      return change.eventId;
+    }
+
+    const nameCorrected = (pin: string, givenName: string, corrects: string) =>
+      write(`/v1/citizens/${pin}/corrections`, {
+        ...{ field: 'name', value: name(givenName), reason: 'Misspelt in the name change' },
+        ...{ legalBasis: 'Decision 8/QĐ', corrects },
+      });
+
     it("corrects a misspelt new name for that change's period: before it the birth name holds", async () => {
       const pin = await born();
-      await write(`/v1/citizens/${pin}/name-changes`, { name: name('Bìhn'), effectiveDate: '2020-01-01', reason: 'r' });
-      const change = (await timeline(pin)).find((e) => e.type === 'NameChanged') as unknown as { eventId: string };
-      await write(`/v1/citizens/${pin}/corrections`, {
-        field: 'name',
-        value: name('Bình'),
-        reason: 'Misspelt in the name change',
-        legalBasis: 'Decision 8/QĐ',
-        corrects: change.eventId,
-      });
+      const change = await misspeltChange(pin, 'Bìhn');
+      await nameCorrected(pin, 'Bình', change);
       expect((await projected(pin)).name.givenName).toBe('Bình');
       expect((await asOf(pin, '2021-06-01')).body.name.givenName).toBe('Bình');
       expect((await asOf(pin, '2019-12-31')).body.name.givenName).toBe('An');
@@ -124,18 +134,13 @@ export function timeAxesSuite(store: StoreName): void {
         recordedAt: string;
         data: { correctedEventId: string };
       };
-      expect(correction.data.correctedEventId).toBe(change.eventId);
+      expect(correction.data.correctedEventId).toBe(change);
       expect((await asOf(pin, '2021-06-01', instant(correction.recordedAt, -1))).body.name.givenName).toBe('Bìhn');
     });
 
     it('names a change recorded under the PIN before it was re-established', async () => {
       const oldPin = await born({ sex: 'male' });
-      await write(`/v1/citizens/${oldPin}/name-changes`, {
-        name: name('Dnug'),
-        effectiveDate: '2020-01-01',
-        reason: 'r',
-      });
-      const change = (await timeline(oldPin)).find((e) => e.type === 'NameChanged') as unknown as { eventId: string };
+      const change = await misspeltChange(oldPin, 'Dnug');
       const { pin: newPin } = await write(`/v1/citizens/${oldPin}/corrections`, {
         field: 'sex',
         value: 'female',
@@ -143,13 +148,7 @@ export function timeAxesSuite(store: StoreName): void {
         legalBasis: 'Decision 14/QĐ',
       });
       expect(newPin).not.toBe(oldPin);
-      await write(`/v1/citizens/${newPin}/corrections`, {
-        field: 'name',
-        value: name('Dung'),
-        reason: 'Misspelt in the name change',
-        legalBasis: 'Decision 15/QĐ',
-        corrects: change.eventId,
-      });
+      await nameCorrected(newPin, 'Dung', change);
       expect((await projected(newPin)).name.givenName).toBe('Dung');
       expect((await asOf(newPin, '2021-06-01')).body.name.givenName).toBe('Dung');
       expect((await asOf(newPin, '2019-06-01')).body.name.givenName).toBe('An');
