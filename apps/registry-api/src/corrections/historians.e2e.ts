@@ -13,8 +13,17 @@ export function historiansSuite(store: StoreName): void {
 
   const home = { provinceCode: '001', communeCode: '00004', line: '12 Phố Huế' };
   const later = { provinceCode: '001', communeCode: '00007', line: '3 Hàng Bài' };
-  // Distinct recordedAt instants (KurrentDB's reader reports whole seconds).
-  const pause = () => new Promise((r) => setTimeout(r, store === 'kurrentdb' ? 1100 : 15));
+  /** When the registry recorded the citizen's last event (both stores keep milliseconds, ADR 0027). */
+  async function lastRecordedAt(pin: string): Promise<string> {
+    const answer = await api.call('GET', `/v1/citizens/${pin}/timeline`, { token: historian });
+    expect(answer.status).toBe(200);
+    return answer.body.events.at(-1).recordedAt;
+  }
+
+  /** Until this machine's clock, which both stores stamp, has passed an instant: the next write is recorded after it. */
+  async function clockPassed(instant: string): Promise<void> {
+    while (Date.now() <= Date.parse(instant)) await new Promise((resolve) => setImmediate(resolve));
+  }
 
   async function born(child: Record<string, unknown> = {}): Promise<string> {
     const answer = await api.call('POST', '/v1/births', {
@@ -32,9 +41,8 @@ export function historiansSuite(store: StoreName): void {
   describe('a date of birth corrected later', () => {
     it('is the old value as known before the correction and the new one after', async () => {
       const pin = await born({ dateOfBirth: '1990-04-01' });
-      await pause();
-      const beforeCorrection = new Date().toISOString();
-      await pause();
+      const beforeCorrection = await lastRecordedAt(pin);
+      await clockPassed(beforeCorrection);
       const correction = await api.call('POST', `/v1/citizens/${pin}/corrections`, {
         body: { field: 'dateOfBirth', value: '1990-04-11', reason: 'Clerical error', legalBasis: 'Decision 12/QĐ' },
       });
