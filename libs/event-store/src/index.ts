@@ -12,6 +12,7 @@ export {
 export { migrate, locateMigrations, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';
 export { appendEachNewStream } from './new-streams';
 export { guardedPool, guardPool, type ConnectionLossReport } from './postgres/guarded-pool';
+export { inTransaction } from './postgres/in-transaction';
 export { isConnectionLoss } from './postgres/connection-loss';
 export { InMemoryEventStore } from './memory/in-memory-event-store';
 export { copyText, COPY_NULL } from './postgres/copy-text';

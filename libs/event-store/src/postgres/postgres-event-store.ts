@@ -24,6 +24,7 @@ import { EVENT_COLUMNS, EventRow, toRecordedEvent } from './postgres-rows';
 import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
 import { PostgresSubscription } from './postgres-subscription';
 import { guardedPool } from './guarded-pool';
+import { inTransaction } from './in-transaction';
 import { tracedAppend } from '../trace-context';
 import { openStreamsInTransaction, type BulkOpenResult, type NewStreamTexts } from './postgres-bulk-load';
 
@@ -121,20 +122,11 @@ export class PostgresEventStore implements EventStore {
     streams: NewStreamTexts,
     alongside: (tx: PoolClient, result: BulkOpenResult) => Promise<void> = async () => undefined,
   ): Promise<BulkOpenResult> {
-    const tx = await this.pool.connect();
-    let broken = false;
-    let result: BulkOpenResult;
-    try {
-      await tx.query('BEGIN');
-      result = await openStreamsInTransaction(tx, streams);
-      await alongside(tx, result);
-      await tx.query('COMMIT');
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      tx.release(broken);
-    }
+    const result = await inTransaction(this.pool, async (tx) => {
+      const opened = await openStreamsInTransaction(tx, streams);
+      await alongside(tx, opened);
+      return opened;
+    });
     if (result.opened > 0) this.notifier.announce();
     return result;
   }

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '@registry/event-store';
 
 /**
  * Runs `work` in one transaction. Commits of read models need not wait for the WAL flush
@@ -11,20 +12,6 @@ import type { Pool, PoolClient } from 'pg';
 const BEGIN =
   'BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0';
 
-export async function inReadModelTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const tx = await pool.connect();
-  let broken = false;
-  try {
-    await tx.query(BEGIN);
-    const result = await work(tx);
-    await tx.query('COMMIT');
-    return result;
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    tx.release(broken);
-  }
+export function inReadModelTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, work, BEGIN);
 }

@@ -1,0 +1,24 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Runs `work` on one connection inside one transaction: COMMIT when it resolves, ROLLBACK when
+ * it throws. A connection whose ROLLBACK fails is broken and is destroyed, not given back to the
+ * pool. `begin` lets a caller set transaction-local settings in the same round trip.
+ */
+export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const tx = await pool.connect();
+  let broken = false;
+  try {
+    await tx.query(begin);
+    const result = await work(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    tx.release(broken);
+  }
+}
