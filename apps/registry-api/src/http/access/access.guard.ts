@@ -1,4 +1,4 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AgencyEntitlements } from '@registry/change-feed';
 import type { CitizenRecord } from '@registry/domain';
@@ -6,6 +6,7 @@ import { HttpProblem, TokenRefused, TokenVerifier, type Principal, type Role } f
 import { ACCESS_POLICY, grantOf, operationKey, type Access, type Scope } from './access-policy';
 import { anyProvinceJurisdiction, citizenJurisdiction, requireOffice } from './jurisdiction';
 import { purposeOf } from './purpose';
+import { ReadAccessHook } from './read-access.hook';
 
 /** What the guard established about a request, for the controllers and the read interceptor. */
 export interface RequestAccess {
@@ -47,13 +48,15 @@ interface RequestBody {
 /**
  * The one global guard: it finds the operation in ACCESS_POLICY (none: refused), verifies the
  * token, picks the caller's role and checks what can be checked before the handler runs. What
- * needs the citizen's record is checked by the command handler (writes) or ReadAccessInterceptor.
+ * needs the citizen's record is checked by the command handler (writes) or ReadAccessHook.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly tokens: TokenVerifier,
     private readonly entitlements: AgencyEntitlements,
+    // Absent only where reads go unaudited (bench/lookup's comparison of the audit's cost).
+    @Optional() private readonly reads?: ReadAccessHook,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -72,6 +75,7 @@ export class AccessGuard implements CanActivate {
     const purpose = purposeOf(request);
     const checks = this.checkScope(request, access, grant.scope, principal, purpose);
     request.access = { access, ...grant, purpose, ...checks };
+    this.reads?.open(request);
     return true;
   }
 
@@ -86,7 +90,7 @@ export class AccessGuard implements CanActivate {
     const body = (request.body ?? {}) as RequestBody;
     switch (scope) {
       case 'anywhere':
-      case 'office-or-purpose': // the citizen's province is known only once read: ReadAccessInterceptor
+      case 'office-or-purpose': // the citizen's province is known only once read: ReadAccessHook
         return NOTHING_MORE;
       case 'own-agency':
         if ((request.params as Record<string, string>).agencyId !== principal.agency)
