@@ -1,18 +1,28 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { citizenStream } from '@registry/domain';
-import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@registry/event-store';
+import { EVENT_STORE, StreamNotFoundError, WrongExpectedRevisionError, type EventStore } from '@registry/event-store';
 import { PG_POOL, REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
 import { CitizenRecords } from '@registry/read-models';
 import { AuditTrail } from '../audit/audit-trail';
 
 /** A PIN no citizen has (province 000 does not exist): the warm-up reads change nothing. */
 const NOBODY = '000000000000';
+/**
+ * A birth's append, refused: the stream is expected at a revision it cannot have (it does not
+ * exist), so nothing is written, yet the statement and the append function are prepared.
+ */
+const REFUSED_APPEND = {
+  eventId: '00000000-0000-4000-8000-000000000000',
+  type: 'WarmUp',
+  data: {},
+  metadata: {},
+} as const;
 const logger = new Logger('WarmUp');
 
 /**
  * Before the API listens: every connection of the pool is opened, and on each the hottest
- * statements are prepared (a lookup, the read of a stream a birth opens), so the first requests
+ * statements are prepared (a lookup, the read of a stream, a birth's append), so the first requests
  * after a start neither wait for connections nor for PostgreSQL to parse and plan on a cold
  * backend. Nest runs this in app.init(), which app.listen() awaits (ADR 0031).
  */
@@ -33,6 +43,7 @@ export class WarmUp implements OnApplicationBootstrap {
       const slots = Array.from({ length: this.config.databasePoolSize });
       await Promise.all(slots.map(() => this.records.find(NOBODY)));
       await Promise.all(slots.map(() => this.store.readStream(citizenStream(NOBODY)).catch(notFound)));
+      await Promise.all(slots.map(() => this.store.append(citizenStream(NOBODY), [REFUSED_APPEND], 0).catch(refused)));
       await this.audit.connect();
       logger.log(
         `${this.pool.totalCount} database connections ready in ${(performance.now() - started).toFixed(0)} ms`,
@@ -42,6 +53,10 @@ export class WarmUp implements OnApplicationBootstrap {
       logger.warn(`warm-up incomplete: ${(error as Error).message}`);
     }
   }
+}
+
+function refused(error: unknown): void {
+  if (!(error instanceof WrongExpectedRevisionError)) throw error;
 }
 
 function notFound(error: unknown): void {

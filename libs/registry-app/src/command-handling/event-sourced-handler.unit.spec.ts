@@ -42,6 +42,7 @@ const envelope = officerCommand;
  */
 class StoreWithRivalWriter implements EventStore {
   appends = 0;
+  reads = 0;
   private rivalTurns = 0;
 
   constructor(private readonly store: EventStore) {}
@@ -65,6 +66,7 @@ class StoreWithRivalWriter implements EventStore {
   }
 
   readStream(...args: Parameters<EventStore['readStream']>) {
+    this.reads++;
     return this.store.readStream(...args);
   }
 
@@ -109,6 +111,25 @@ describe('EventSourcedHandler (the generic command handler)', () => {
       StreamAlreadyExists,
     );
     expect(await entries(id)).toEqual([{ seen: 0, at: '2026-01-01' }]);
+  });
+
+  it('opens a new stream with its append alone, reading nothing first', async () => {
+    const opened = await handler.handle(ledger, randomUUID(), add(), envelope(), { expected: 'no_stream' });
+    expect(opened.revision).toBe(0);
+    expect(rival.reads).toBe(0);
+    expect(rival.appends).toBe(1);
+  });
+
+  it('answers a retried opening with its first result, after the stream moved on too', async () => {
+    const id = randomUUID();
+    const command = envelope();
+    const first = await handler.handle(ledger, id, add(), command, { expected: 'no_stream' });
+    await handler.handle(ledger, id, add(), envelope());
+    const again = await handler.handle(ledger, id, add(), command, { expected: 'no_stream' });
+    expect(again).toEqual(first);
+    // Even when deciding again would now refuse: the first run's answer stands.
+    expect(await handler.handle(ledger, id, add(0), command, { expected: 'no_stream' })).toEqual(first);
+    expect(await entries(id)).toHaveLength(2);
   });
 
   it('answers a retried command with its first result and appends nothing', async () => {
