@@ -143,6 +143,12 @@ describe('audit log of reads of personal data', () => {
     });
     expect(answer.status).toBe(404);
     expect(await rowsOf([sub])).toEqual([expect.objectContaining({ action: 'lookup', pins: [unknown] })]);
+    const malformed = `malformed-${randomUUID()}`;
+    const refused = await api.call('GET', '/v1/citizens/12345', {
+      token: api.token({ roles: ['historian'], sub: malformed }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await rowsOf([malformed])).toEqual([]);
   });
 
   it('answers 503 and no personal data when the read cannot be recorded', async () => {

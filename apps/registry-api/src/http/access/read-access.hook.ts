@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AgencyEntitlements, agencyRecordView } from '@registry/change-feed';
+import { isPinShaped } from '@registry/domain';
 import { HttpProblem, RegistryExceptionFilter, type Principal } from '@registry/platform';
 import { CitizenRecords } from '@registry/read-models';
 import { AuditTrail, type AuditRecord } from '../../audit/audit-trail';
@@ -25,7 +26,8 @@ const logger = new Logger('ReadAccess');
  * A read of one named PIN that nothing in its answer can refuse has its record opened by the guard
  * (`open`), so the record's commit runs beside the read instead of after it: the lookup then
  * waits for the longer of the two, not for their sum. Such a record stands for the request as
- * made: a lookup that finds an unknown PIN (404) or a re-established one (301) is recorded too.
+ * made: a lookup that finds an unknown PIN (404) or a re-established one (301), or whose query
+ * is then refused (400), is recorded too.
  */
 @Injectable()
 export class ReadAccessHook implements OnModuleInit {
@@ -47,7 +49,7 @@ export class ReadAccessHook implements OnModuleInit {
   open(request: AuditedRequest): void {
     const access = request.access!;
     const pin = pathPin(request);
-    if (!access.access.audit || !pin) return;
+    if (!access.access.audit || !pin || !isPinShaped(pin)) return; // a malformed PIN is refused (400): no read
     if (access.scope === 'office-or-purpose' && !access.purpose) return; // may yet be refused: after the read
     const opened = this.audit.record(this.recordOf(request, [pin]));
     opened.catch((error: unknown) => logger.warn(`audit record not written: ${(error as Error).message}`));
