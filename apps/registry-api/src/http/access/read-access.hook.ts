@@ -12,7 +12,16 @@ import { officeServes, provinceOfCitizen } from './jurisdiction';
 type Json = Record<string, any>;
 
 const OPENED = Symbol('auditRecordOpened');
-type AuditedRequest = FastifyRequest & { [OPENED]?: Promise<void> };
+const ANSWERED_PINS = Symbol('answeredPins');
+type AuditedRequest = FastifyRequest & { [OPENED]?: Promise<void>; [ANSWERED_PINS]?: string[] };
+
+/**
+ * For an answer sent as JSON text (a page of stored records): its PINs, so that the audit need
+ * not parse the page again to find them (a third of the CPU of a search's audit).
+ */
+export function noteAnsweredPins(request: FastifyRequest, pins: string[]): void {
+  (request as AuditedRequest)[ANSWERED_PINS] = pins;
+}
 const logger = new Logger('ReadAccess');
 
 /**
@@ -58,7 +67,13 @@ export class ReadAccessHook implements OnModuleInit {
 
   private async beforeSend(request: AuditedRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const access = request.access;
-    if (!access?.access.audit || reply.statusCode !== 200) return payload;
+    if (!access?.access.audit) return payload;
+    if (reply.statusCode !== 200) {
+      // No personal data in this answer (404, 301, an error), but a record opened for the request
+      // is committed before it leaves, as for any other read; its failure changes nothing here.
+      await request[OPENED]?.catch(() => undefined);
+      return payload;
+    }
     try {
       return await this.afterRead(request, payload);
     } catch (error) {
@@ -78,7 +93,8 @@ export class ReadAccessHook implements OnModuleInit {
     }
     const answer =
       access.scope === 'entitled' ? JSON.stringify(this.entitledView(request.principal!, json())) : payload;
-    await (request[OPENED] ?? this.audit.record(this.recordOf(request, pin ? [pin] : pinsOf(json()))));
+    const pins = (): string[] => (pin ? [pin] : (request[ANSWERED_PINS] ?? pinsOf(json())));
+    await (request[OPENED] ?? this.audit.record(this.recordOf(request, pins())));
     return answer;
   }
 
