@@ -138,9 +138,14 @@ async function main(): Promise<void> {
   await relay.relaying; // boot (~1 s of module loading) is not relaying
   const started = process.hrtime.bigint();
   const cpuBefore = cpuSeconds(relay.child.pid!);
+  const brokerCpuBefore = kafka.cpuSeconds();
+  const benchCpuBefore = process.cpuUsage();
   await consumer.until(() => countUnique() >= backlog, 300_000);
   const catchUp = seconds(started);
   const relayCpu = cpuSeconds(relay.child.pid!) - cpuBefore;
+  const brokerCpu = kafka.cpuSeconds() - brokerCpuBefore;
+  const benchCpuUsed = process.cpuUsage(benchCpuBefore);
+  const consumerCpu = (benchCpuUsed.user + benchCpuUsed.system) / 1e6;
   const records = await recordsOn(kafka.client('bench-admin'), topics);
   console.log(
     `backlog: ${backlog} events store -> relay -> consumer in ${catchUp.toFixed(2)} s: ${Math.round(backlog / catchUp)} events/s` +
@@ -153,6 +158,14 @@ async function main(): Promise<void> {
   console.log(
     `  relay CPU: ${relayCpu.toFixed(2)} s for the backlog, ${((relayCpu * 1e6) / backlog).toFixed(0)} µs per event: ` +
       `one free core would relay about ${Math.round(backlog / relayCpu)} events/s (the figure the machine's load does not bend)`,
+  );
+  // The other processes of the pipeline share the machine's cores with the relay: their CPU per
+  // event says which one bounds the end-to-end rate when the cores are the limit.
+  const perEvent = (cpu: number) => `${((cpu * 1e6) / backlog).toFixed(0)} µs`;
+  console.log(
+    `  CPU per event of the pipeline's other processes: broker ${Number.isNaN(brokerCpu) ? 'n/a (KAFKA_BROKERS)' : perEvent(brokerCpu)}, ` +
+      `consumer (this process: kafkajs consumer, protobuf decoding) ${perEvent(consumerCpu)}; ` +
+      `relay + broker + consumer ${Number.isNaN(brokerCpu) ? 'n/a' : perEvent(relayCpu + brokerCpu + consumerCpu)} on ${cpus().length} cores`,
   );
   const machineBusy = loadLine();
 
@@ -234,6 +247,8 @@ interface BenchKafka {
   readonly brokers: string[];
   readonly description: string;
   client(clientId: string): Kafka;
+  /** CPU time of the broker's JVM so far; NaN for a Kafka the bench did not start. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -250,6 +265,10 @@ async function benchKafka(): Promise<BenchKafka> {
       ? `Apache Kafka ${cluster.version}, one KRaft node (JVM on this machine) at ${brokers.join(',')}`
       : `Kafka at ${brokers.join(',')}`,
     client: (clientId) => new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }),
+    cpuSeconds: () => {
+      const pid = cluster?.nodes[0].pid;
+      return pid === undefined ? NaN : cpuSeconds(pid);
+    },
     stop: async () => cluster?.stop(),
   };
 }

@@ -19,7 +19,7 @@ import { LegacyImport } from '../../apps/registry-cli/src/import/legacy-import';
 import { IMPORT_MIGRATIONS } from '../../apps/registry-cli/src/import/import-migrations';
 import { legacyFamilies, writeLegacyExport } from '../../apps/registry-cli/src/import/test-support/legacy-export';
 import { databaseLine } from '../rebuild/bench-conditions';
-import { CpuMeter } from '../rebuild/cpu-meter';
+import { CpuMeter, type CpuUsed } from '../rebuild/cpu-meter';
 import { machineLine } from '../shared/conditions';
 
 const GOAL_ROWS_PER_SECOND = 30_000;
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     await cpu.sample();
     const display = new ImportProgressDisplay();
     const phases = new Map<string, number>();
+    const phaseCpu = new Map<string, CpuUsed>();
     started = performance.now();
     const summary = await new LegacyImport(pool, store, {
       file,
@@ -79,7 +80,10 @@ async function main(): Promise<void> {
       today: new Date().toISOString().slice(0, 10),
       batchSize: Number(values['batch-size']),
       onProgress: (progress) => {
-        if (!phases.has(progress.phase)) phases.set(progress.phase, performance.now());
+        if (!phases.has(progress.phase)) {
+          phases.set(progress.phase, performance.now());
+          phaseCpu.set(progress.phase, cpu.now());
+        }
         if (progress.phase === 'append' && progress.fileBytes > 0) rss.at(progress.bytesRead / progress.fileBytes);
         display.update(progress);
       },
@@ -90,7 +94,16 @@ async function main(): Promise<void> {
     const seconds = summary.seconds;
     const rate = summary.rows / seconds;
     const cpuRate = summary.rows / (used.process + used.postgres);
+    phaseCpu.set('end', used);
     const phase = (from: string, to: string) => ((phases.get(to)! - phases.get(from)!) / 1000).toFixed(1);
+    // CPU per row, each process on its own: on 2 cores, rows/s can reach 1e6 / (import + PostgreSQL)
+    // µs per row when both are busy, and never more than 1e6 / the larger of the two.
+    const perRow = (seconds: number) => `${((seconds * 1e6) / summary.rows).toFixed(1)} µs`;
+    const phaseCpuLine = (from: string, to: string) => {
+      const a = phaseCpu.get(from)!;
+      const b = phaseCpu.get(to)!;
+      return `${from} ${perRow(b.process - a.process)} + ${perRow(b.postgres - a.postgres)}`;
+    };
 
     console.log('bench/import: a generated legacy export through LegacyImport (npm run import) into a fresh database');
     console.log(machineLine());
@@ -103,10 +116,14 @@ async function main(): Promise<void> {
       `phases: check ${phase('check', 'parents')} s, parents ${phase('parents', 'append')} s, append ${phase('append', 'rejects')} s`,
     );
     console.log(
-      `cpu: import ${used.process.toFixed(1)} s, postgresql ${used.postgres.toFixed(1)} s ` +
-        `(${Math.round(cpuRate)} rows per cpu-second of both); load average ${loadavg()
+      `cpu: import ${used.process.toFixed(1)} s (${perRow(used.process)} a row), postgresql ${used.postgres.toFixed(1)} s ` +
+        `(${perRow(used.postgres)} a row): ${Math.round(cpuRate)} rows per cpu-second of both; load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(' ')}`,
+    );
+    console.log(
+      `cpu a row by phase (import + postgresql): ${phaseCpuLine('check', 'parents')}, ` +
+        `${phaseCpuLine('parents', 'append')}, ${phaseCpuLine('append', 'rejects')}, ${phaseCpuLine('rejects', 'end')}`,
     );
     console.log(
       `memory: peak RSS ${mib(rss.peak)}; RSS at each tenth of the append: ${rss.series.map(mib).join(', ')}`,

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 
+/** CPU seconds of this process (every thread) and of the database's PostgreSQL backends. */
+export interface CpuUsed {
+  readonly process: number;
+  readonly postgres: number;
+}
+
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 const SAMPLE_MS = 500;
 
@@ -19,9 +25,21 @@ export class CpuMeter {
     this.timer = setInterval(() => void this.sample().catch(() => undefined), SAMPLE_MS);
   }
 
-  async stop(): Promise<{ process: number; postgres: number }> {
+  async stop(): Promise<CpuUsed> {
     clearInterval(this.timer);
     await this.sample();
+    return this.now();
+  }
+
+  /**
+   * CPU seconds so far, without a query: the backends seen by the last sample, read again from
+   * /proc (a bench takes one at each phase change, to split the CPU by phase).
+   */
+  now(): CpuUsed {
+    for (const pid of this.first.keys()) {
+      const ticks = backendTicks(pid);
+      if (ticks !== undefined) this.last.set(pid, ticks);
+    }
     const used = process.cpuUsage(this.processStart);
     let ticks = 0;
     for (const [pid, start] of this.first) ticks += this.last.get(pid)! - start;

@@ -35,6 +35,11 @@ export class KafkaNode {
     return `127.0.0.1:${this.spec.port}`;
   }
 
+  /** The JVM's process id while it runs (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.running ? this.process!.pid : undefined;
+  }
+
   get running(): boolean {
     return this.process !== null && this.process.exitCode === null && this.process.signalCode === null;
   }
