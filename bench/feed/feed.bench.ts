@@ -30,6 +30,11 @@ const { values } = parseArgs({
     'live-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '2000' },
     partitions: { type: 'string', default: '6' },
+    /**
+     * The consumer's offset commits: `batch`, kafkajs's default (after every batch, a broker
+     * round trip per partition batch), or `none` (a consumer that keeps its position elsewhere).
+     */
+    'consumer-commits': { type: 'string', default: 'batch' },
     /** A folder: the relay process writes a V8 CPU profile there (open it in Chrome DevTools). */
     'profile-relay': { type: 'string' },
     database: {
@@ -42,6 +47,8 @@ const CITIZENS = Number(values.citizens);
 const LIVE_SECONDS = Number(values['live-seconds']);
 const RATE = Number(values.rate);
 const PARTITIONS = Number(values.partitions);
+if (!['batch', 'none'].includes(values['consumer-commits']))
+  throw new Error(`--consumer-commits is batch or none, not ${values['consumer-commits']}`);
 const ROOT = join(__dirname, '..', '..');
 const EVENTS_PER_LIFE = lifeOf('001224000000').length;
 
@@ -92,7 +99,10 @@ async function main(): Promise<void> {
 
   console.log(`change feed benchmark against ${kafka.description}`);
   console.log(machineLine());
-  console.log(`relay: apps/change-feed in its own process; topics ${topics.join(', ')} (${PARTITIONS} partitions)`);
+  console.log(
+    `relay: apps/change-feed in its own process; topics ${topics.join(', ')} (${PARTITIONS} partitions); ` +
+      `consumer commits: ${values['consumer-commits']}`,
+  );
 
   // 1. Backlog: events already in the store when the relay starts (catch-up after downtime).
   const pins = freshPins(CITIZENS);
@@ -124,8 +134,11 @@ async function main(): Promise<void> {
   const ours = new Set(pins);
   const livePins = freshPins(RATE * LIVE_SECONDS);
   for (const pin of livePins) ours.add(pin);
-  const consumer = await consumeFeed(kafka.client('bench-consumer'), [CITIZEN_EVENTS_TOPIC], (record) =>
-    ours.has(record.key),
+  const consumer = await consumeFeed(
+    kafka.client('bench-consumer'),
+    [CITIZEN_EVENTS_TOPIC],
+    (record) => ours.has(record.key),
+    { autoCommit: values['consumer-commits'] !== 'none' },
   );
   const unique = new Set<string>();
   let counted = 0;
@@ -134,9 +147,11 @@ async function main(): Promise<void> {
     return unique.size;
   };
 
+  const onKafka = await offsetWatch(kafka.client('bench-offsets'), CITIZEN_EVENTS_TOPIC);
   const relay = startRelay(kafka.brokers);
   await relay.relaying; // boot (~1 s of module loading) is not relaying
   const started = process.hrtime.bigint();
+  const produced = onKafka.until(backlog, () => seconds(started));
   const cpuBefore = cpuSeconds(relay.child.pid!);
   const brokerCpuBefore = kafka.cpuSeconds();
   const benchCpuBefore = process.cpuUsage();
@@ -146,10 +161,16 @@ async function main(): Promise<void> {
   const brokerCpu = kafka.cpuSeconds() - brokerCpuBefore;
   const benchCpuUsed = process.cpuUsage(benchCpuBefore);
   const consumerCpu = (benchCpuUsed.user + benchCpuUsed.system) / 1e6;
+  const producedIn = await produced;
   const records = await recordsOn(kafka.client('bench-admin'), topics);
   console.log(
     `backlog: ${backlog} events store -> relay -> consumer in ${catchUp.toFixed(2)} s: ${Math.round(backlog / catchUp)} events/s` +
       ` (${records} Kafka records on ${topics.length} topics: ${Math.round(records / catchUp)} records/s)`,
+  );
+  // Which side is behind: when Kafka held the whole backlog (the relay's rate) against when the consumer had it.
+  console.log(
+    `  Kafka held the backlog on ${CITIZEN_EVENTS_TOPIC} after ${producedIn.toFixed(2)} s (store -> relay -> Kafka ` +
+      `${Math.round(backlog / producedIn)} events/s); the consumer had it ${(catchUp - producedIn).toFixed(2)} s later`,
   );
   console.log(
     `  ceiling: the store subscription alone reads the backlog at ${Math.round(readCeiling)} events/s; ` +
@@ -257,7 +278,8 @@ async function benchKafka(): Promise<BenchKafka> {
   const external = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
   const cluster: KafkaCluster | null = external?.length
     ? null
-    : await startKafkaCluster({ name: 'bench', fullJit: true });
+    : // A broker as deployed: full JIT, and Kafka's default segments (1 GiB; tests roll 1 MiB ones).
+      await startKafkaCluster({ name: 'bench', fullJit: true, segmentBytes: 1_073_741_824 });
   const brokers = external?.length ? external : cluster!.brokers;
   return {
     brokers,
@@ -270,6 +292,30 @@ async function benchKafka(): Promise<BenchKafka> {
       return pid === undefined ? NaN : cpuSeconds(pid);
     },
     stop: async () => cluster?.stop(),
+  };
+}
+
+/**
+ * Watches the end offsets of a topic (every 50 ms, one metadata-sized request): `until(n, at)`
+ * resolves with `at()` once n records were written after the watch began.
+ */
+async function offsetWatch(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ until(records: number, at: () => number): Promise<number> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const end = async () => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  const from = await end();
+  return {
+    async until(records, at) {
+      try {
+        while ((await end()) - from < records) await sleep(50);
+        return at();
+      } finally {
+        await admin.disconnect();
+      }
+    },
   };
 }
 
