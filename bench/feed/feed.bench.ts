@@ -7,6 +7,7 @@
  *   npm run bench:feed [-- --citizens 5000 --live-seconds 5 --rate 2000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -35,6 +36,8 @@ const { values } = parseArgs({
      * round trip per partition batch), or `none` (a consumer that keeps its position elsewhere).
      */
     'consumer-commits': { type: 'string', default: 'batch' },
+    /** Measure against the broker as started, its JIT still compiling (see warmUpBroker). */
+    'cold-broker': { type: 'boolean', default: false },
     /** A folder: the relay process writes a V8 CPU profile there (open it in Chrome DevTools). */
     'profile-relay': { type: 'string' },
     database: {
@@ -94,11 +97,16 @@ async function main(): Promise<void> {
   const topics = [CITIZEN_EVENTS_TOPIC, ...entitlements.all().map((agency) => agency.topic)];
   const admin = kafka.client('bench-setup').admin();
   await admin.connect();
-  await ensureTopics(admin, topics, { partitions: PARTITIONS, replicationFactor: -1, retentionMs: 3_600_000 });
+  await ensureTopics(admin, [...topics, WARM_UP_TOPIC], {
+    partitions: PARTITIONS,
+    replicationFactor: -1,
+    retentionMs: 3_600_000,
+  });
   await admin.disconnect();
 
   console.log(`change feed benchmark against ${kafka.description}`);
   console.log(machineLine());
+  if (kafka.started && !values['cold-broker']) console.log(await warmUpBroker(kafka.client('bench-warm-up')));
   console.log(
     `relay: apps/change-feed in its own process; topics ${topics.join(', ')} (${PARTITIONS} partitions); ` +
       `consumer commits: ${values['consumer-commits']}`,
@@ -170,7 +178,7 @@ async function main(): Promise<void> {
   // Which side is behind: when Kafka held the whole backlog (the relay's rate) against when the consumer had it.
   console.log(
     `  Kafka held the backlog on ${CITIZEN_EVENTS_TOPIC} after ${producedIn.toFixed(2)} s (store -> relay -> Kafka ` +
-      `${Math.round(backlog / producedIn)} events/s); the consumer had it ${(catchUp - producedIn).toFixed(2)} s later`,
+      `${Math.round(backlog / producedIn)} events/s); the consumer had it ${Math.max(0, catchUp - producedIn).toFixed(2)} s later (offsets polled every 50 ms)`,
   );
   console.log(
     `  ceiling: the store subscription alone reads the backlog at ${Math.round(readCeiling)} events/s; ` +
@@ -264,7 +272,52 @@ function loadLine(): string {
   return `load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min) on ${cpus().length} cores`;
 }
 
+/**
+ * A broker in service has long compiled its produce and fetch paths; one started for the bench
+ * has not, and its JIT compiler took about a third of the broker's CPU during a 35,000-event
+ * backlog. So the bench first sends the started broker 100,000 records like the relay's (keys,
+ * four headers, idempotent producer, acks=-1, batches of 2,000) to a topic of its own and reads
+ * them back through a consumer group, before anything is measured. The relay is not warmed: it
+ * starts cold, as after downtime. `--cold-broker` skips this.
+ */
+const WARM_UP_TOPIC = 'bench.broker-warm-up';
+
+async function warmUpBroker(kafka: Kafka): Promise<string> {
+  const started = process.hrtime.bigint();
+  const topic = WARM_UP_TOPIC;
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  const total = 100_000;
+  const value = Buffer.alloc(200, 1);
+  for (let sent = 0; sent < total; sent += 2_000) {
+    const messages = Array.from({ length: 2_000 }, (_, i) => ({
+      key: String(100_000_000_000 + sent + i),
+      value,
+      headers: { 'event-id': randomUUID(), 'event-type': 'WarmUp', 'schema-version': '1', 'content-type': 'x' },
+    }));
+    await producer.sendBatch({ topicMessages: [{ topic, messages }], acks: -1 });
+  }
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: `bench-warm-up-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let read = 0;
+  const allRead = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        read += batch.messages.length;
+        if (read >= total) resolve();
+      },
+    });
+  });
+  await allRead;
+  await consumer.disconnect();
+  return `broker warmed up: ${total} records produced and consumed in ${seconds(started).toFixed(1)} s (--cold-broker skips this)`;
+}
+
 interface BenchKafka {
+  /** True when the bench started the broker (not KAFKA_BROKERS). */
+  readonly started: boolean;
   readonly brokers: string[];
   readonly description: string;
   client(clientId: string): Kafka;
@@ -282,6 +335,7 @@ async function benchKafka(): Promise<BenchKafka> {
       await startKafkaCluster({ name: 'bench', fullJit: true, segmentBytes: 1_073_741_824 });
   const brokers = external?.length ? external : cluster!.brokers;
   return {
+    started: cluster !== null,
     brokers,
     description: cluster
       ? `Apache Kafka ${cluster.version}, one KRaft node (JVM on this machine) at ${brokers.join(',')}`
