@@ -155,7 +155,7 @@ async function compareAudit(
       try {
         const base = `http://127.0.0.1:${port}`;
         await loadGet(base, token, path, warmUp);
-        const result = await loadGet(base, token, path, load);
+        const result = await withCpu(server.pid, () => loadGet(base, token, path, load));
         if (result.errors > 0) throw new Error(`${result.errors} failed lookups with the audit ${mode}`);
         console.error(resultLine(`query API, audit ${mode}`, result));
         best[mode] = Math.max(best[mode], result.requestsPerSecond);

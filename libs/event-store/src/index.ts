@@ -4,11 +4,14 @@ export * from './position';
 export * from './validation';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export {
+  encodeNewStreams,
   streamTexts,
   type BulkOpenResult,
   type NewStreamText,
   type NewStreamTexts,
+  type NewStreamsCopy,
 } from './postgres/postgres-bulk-load';
+export { CopyBinary } from './postgres/copy-binary';
 export { migrate, locateMigrations, EVENT_STORE_MIGRATIONS, type MigrationSet } from './postgres/postgres-schema';
 export { appendEachNewStream } from './new-streams';
 export { guardedPool, guardPool, type ConnectionLossReport } from './postgres/guarded-pool';

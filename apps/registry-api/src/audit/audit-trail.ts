@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
+import { HttpProblem, REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
 
 /** One read of personal data (API.md "Reads": who, role, office or agency, action, PINs, purpose, when). */
 export interface AuditRecord {
@@ -79,7 +79,19 @@ export class AuditTrail implements OnApplicationShutdown {
         await this.insert(batch.map((w) => w.record));
         for (const w of batch) w.done();
       } catch (error) {
-        for (const w of batch) w.done(error);
+        // An unrecorded read is not answered (ADR 0016): the callers are told to retry. The
+        // database's message stays in the log, which carries no PIN: it names the failure only.
+        logger.error(`audit records not written: ${(error as Error).message}`);
+        const unavailable = new HttpProblem(
+          503,
+          'SERVICE_UNAVAILABLE',
+          'The read cannot be recorded now; retry shortly',
+          [],
+          {
+            'retry-after': '1',
+          },
+        );
+        for (const w of batch) w.done(unavailable);
       }
     }
   }

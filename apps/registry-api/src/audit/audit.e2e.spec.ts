@@ -135,6 +135,46 @@ describe('audit log of reads of personal data', () => {
     expect(await rowsOf([sub])).toEqual([]);
   });
 
+  it('records a lookup of a named PIN as it is made: an unknown PIN (404) is recorded too', async () => {
+    const sub = `unknown-${randomUUID()}`;
+    const unknown = '001099999999';
+    const answer = await api.call('GET', `/v1/citizens/${unknown}`, {
+      token: api.token({ roles: ['historian'], sub }),
+    });
+    expect(answer.status).toBe(404);
+    expect(await rowsOf([sub])).toEqual([expect.objectContaining({ action: 'lookup', pins: [unknown] })]);
+    const malformed = `malformed-${randomUUID()}`;
+    const refused = await api.call('GET', '/v1/citizens/12345', {
+      token: api.token({ roles: ['historian'], sub: malformed }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await rowsOf([malformed])).toEqual([]);
+  });
+
+  it('answers 503 and no personal data when the read cannot be recorded', async () => {
+    // A trigger refuses this test's records alone; every other record of the batch fails with them.
+    await api.pool.query(`CREATE OR REPLACE FUNCTION audit_log_refuse_test() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.sub LIKE 'unrecordable-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await api.pool.query(`CREATE TRIGGER audit_log_refuse_test BEFORE INSERT ON audit_log
+      FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_test()`);
+    try {
+      for (const claims of [{ roles: ['historian'] }, { roles: ['officer'], office: '001' }]) {
+        // The historian's record is opened beside the read; the officer's after it (the province is checked first).
+        const token = api.token({ ...claims, sub: `unrecordable-${randomUUID()}` } as never);
+        const answer = await api.call('GET', `/v1/citizens/${pins[0]}`, { token });
+        expect(answer.status).toBe(503);
+        expect(answer.body.error.code).toBe('SERVICE_UNAVAILABLE');
+        expect(answer.headers['retry-after']).toBe('1');
+        expect(JSON.stringify(answer.body)).not.toContain('Audit');
+        expect(answer.headers.etag).toBeUndefined();
+      }
+    } finally {
+      await api.pool.query('DROP TRIGGER audit_log_refuse_test ON audit_log');
+    }
+    const read = await api.call('GET', `/v1/citizens/${pins[0]}`, { token: api.token({ roles: ['historian'] }) });
+    expect(read.status).toBe(200);
+  });
+
   it('answers GET /v1/audit?pin= to supervisors, newest first, page by page; to no one else', async () => {
     // A citizen of this test alone: the records of other tests' reads cannot interleave with its readers'.
     const born = await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName: 'Audit Bốn' }) });

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CitizenSearch, DEFAULT_PAGE_SIZE } from '@registry/read-models';
 import { CitizenSearchQuery } from './query.dto';
 import { CitizenPageAnswer } from '../http/answers.dto';
+import { noteAnsweredPins } from '../http/access/read-access.hook';
 import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import { asJson, invalidQuery, rejectInvalidCursor, unitsOfResidence } from './query-answers';
 
@@ -42,6 +43,7 @@ export class CitizenSearchController {
       })
       .catch(rejectInvalidCursor);
     const items = page.citizens.map((citizen) => citizen.json).join(',');
+    noteAnsweredPins(reply.request, [...new Set(page.citizens.map((citizen) => citizen.pin))]);
     return asJson(reply, `{"items":[${items}],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
   }
 }

@@ -25,35 +25,100 @@ export class CsvRecords {
   /** The complete records of the text so far; `last` says no text follows (the end of the file). */
   *read(chunk: string, last = false): Generator<string[] | null> {
     const text = this.pending + chunk;
-    const end = text.length;
     let at = 0;
-    while (at < end) {
-      const lineEnd = text.indexOf('\n', at);
-      if (lineEnd === -1 && !last) break;
-      const stop = lineEnd === -1 ? end : lineEnd;
-      if (stop === at || (stop === at + 1 && text.charCodeAt(at) === CR)) {
-        at = stop + 1; // a blank line
-        continue;
-      }
-      const quote = text.indexOf('"', at);
-      if (quote === -1 || quote > stop) {
-        // The common row: no quote on the line.
-        const cut = text.charCodeAt(stop - 1) === CR ? stop - 1 : stop;
-        yield text.slice(at, cut).split(',');
-        at = stop + 1;
-        continue;
-      }
-      const quoted = quotedRecord(text, at, last);
-      if (quoted === INCOMPLETE) {
-        if (!last && end - at <= LONGEST_RECORD) break;
-        yield null; // quotes never closed: the line is broken, the next one is read on its own
-        at = stop + 1;
-        continue;
-      }
-      yield quoted.cells;
-      at = quoted.next;
+    for (const record of records(text, last, true)) {
+      yield record.cells;
+      at = record.next;
     }
     this.pending = text.slice(at);
+  }
+}
+
+/**
+ * Where each record of a text ends, exactly as CsvRecords reads them, without cutting the
+ * cells: the import's main thread cuts the file into batches of whole records with it, and
+ * worker threads read each batch (CsvRecords, `last`) into the same records, in parallel.
+ * `take(chunk)` returns the batches completed by the chunk; `end()` the rest of the file.
+ */
+export class CsvRecordBatches {
+  private pending = '';
+  /** Where the scan resumes in `pending`, and how many records of the batch under way it holds. */
+  private scanned = 0;
+  private count = 0;
+
+  constructor(private readonly size: number) {}
+
+  take(chunk: string, last = false): Array<{ text: string; count: number }> {
+    const text = this.pending + chunk;
+    const done: Array<{ text: string; count: number }> = [];
+    let from = 0;
+    let at = this.scanned;
+    for (const record of records(text, last, false, at)) {
+      at = record.next;
+      if (record.blank) continue;
+      this.count += 1;
+      if (this.count === this.size) {
+        done.push({ text: text.slice(from, at), count: this.count });
+        from = at;
+        this.count = 0;
+      }
+    }
+    if (last && this.count > 0) {
+      done.push({ text: text.slice(from), count: this.count });
+      from = text.length;
+      this.count = 0;
+    }
+    this.pending = text.slice(from);
+    this.scanned = at - from;
+    return done;
+  }
+}
+
+interface RecordRead {
+  /** The record's cells (null: broken quoting; always null when not cut). */
+  readonly cells: string[] | null;
+  /** Where the next record starts. */
+  readonly next: number;
+  /** A blank line: no record (only reported when not cut, so that batches can skip it). */
+  readonly blank: boolean;
+}
+
+/**
+ * The complete records of `text` from `at`, with where each ends; `cut` false skips cutting
+ * cells (the scan of CsvRecordBatches). One loop for both, so batches end where records do.
+ */
+function* records(text: string, last: boolean, cut: boolean, from = 0): Generator<RecordRead> {
+  const end = text.length;
+  let at = from;
+  // The next quote at or after `at`, found once: searching again on every line would scan the
+  // rest of a chunk per line when quotes are rare.
+  let quote = -2;
+  while (at < end) {
+    const lineEnd = text.indexOf('\n', at);
+    if (lineEnd === -1 && !last) break;
+    const stop = lineEnd === -1 ? end : lineEnd;
+    if (stop === at || (stop === at + 1 && text.charCodeAt(at) === CR)) {
+      at = stop + 1; // a blank line
+      if (!cut) yield { cells: null, next: at, blank: true };
+      continue;
+    }
+    if (quote !== -1 && quote < at) quote = text.indexOf('"', at);
+    if (quote === -1 || quote > stop) {
+      // The common row: no quote on the line.
+      const cells = cut ? text.slice(at, text.charCodeAt(stop - 1) === CR ? stop - 1 : stop).split(',') : null;
+      at = stop + 1;
+      yield { cells, next: at, blank: false };
+      continue;
+    }
+    const quoted = quotedRecord(text, at, last, cut);
+    if (quoted === INCOMPLETE) {
+      if (!last && end - at <= LONGEST_RECORD) break;
+      at = stop + 1; // quotes never closed: the line is broken, the next one is read on its own
+      yield { cells: null, next: at, blank: false };
+      continue;
+    }
+    at = quoted.next;
+    yield { cells: quoted.cells, next: at, blank: false };
   }
 }
 
@@ -62,10 +127,12 @@ function quotedRecord(
   text: string,
   start: number,
   last: boolean,
+  cut: boolean,
 ): { cells: string[] | null; next: number } | typeof INCOMPLETE {
   const end = text.length;
   const cells: string[] = [];
   let at = start;
+  let quote = -2; // the next quote at or after `at` (see records)
   for (;;) {
     if (text.charCodeAt(at) === QUOTE) {
       let value = '';
@@ -74,38 +141,40 @@ function quotedRecord(
         const close = text.indexOf('"', from);
         if (close === -1 || (close + 1 === end && !last)) return INCOMPLETE;
         if (text.charCodeAt(close + 1) === QUOTE) {
-          value += text.slice(from, close + 1); // "" is one quote
+          if (cut) value += text.slice(from, close + 1); // "" is one quote
           from = close + 2;
           continue;
         }
-        value += text.slice(from, close);
+        if (cut) value += text.slice(from, close);
         at = close + 1;
         break;
       }
-      cells.push(value);
+      if (cut) cells.push(value);
     } else {
       const lineEnd = text.indexOf('\n', at);
       if (lineEnd === -1 && !last) return INCOMPLETE;
       const stop = lineEnd === -1 ? end : lineEnd;
       const comma = text.indexOf(',', at);
       const cellEnd = comma !== -1 && comma < stop ? comma : stop;
-      const cut = cellEnd === stop && text.charCodeAt(stop - 1) === CR ? stop - 1 : cellEnd;
-      const value = text.slice(at, cut);
-      if (value.includes('"')) return { cells: null, next: skipLine(text, at) }; // a quote inside a bare cell
-      cells.push(value);
-      at = cut;
+      const cellCut = cellEnd === stop && text.charCodeAt(stop - 1) === CR ? stop - 1 : cellEnd;
+      if (quote !== -1 && quote < at) quote = text.indexOf('"', at);
+      if (quote !== -1 && quote < cellCut) return brokenLine(text, at, last); // a quote inside a bare cell
+      if (cut) cells.push(text.slice(at, cellCut));
+      at = cellCut;
     }
     const next = text.charCodeAt(at);
     if (next === COMMA) at += 1;
-    else if (next === LF) return { cells, next: at + 1 };
-    else if (next === CR && text.charCodeAt(at + 1) === LF) return { cells, next: at + 2 };
-    else if (at >= end) return last ? { cells, next: end } : INCOMPLETE;
+    else if (next === LF) return { cells: cut ? cells : null, next: at + 1 };
+    else if (next === CR && text.charCodeAt(at + 1) === LF) return { cells: cut ? cells : null, next: at + 2 };
+    else if (at >= end) return last ? { cells: cut ? cells : null, next: end } : INCOMPLETE;
     else if (next === CR && at + 1 >= end && !last) return INCOMPLETE;
-    else return { cells: null, next: skipLine(text, at) }; // text after a closing quote
+    else return brokenLine(text, at, last); // text after a closing quote
   }
 }
 
-function skipLine(text: string, from: number): number {
+/** A broken record: the rest of its line goes with it (once the line's end has arrived). */
+function brokenLine(text: string, from: number, last: boolean): { cells: null; next: number } | typeof INCOMPLETE {
   const lineEnd = text.indexOf('\n', from);
-  return lineEnd === -1 ? text.length : lineEnd + 1;
+  if (lineEnd !== -1) return { cells: null, next: lineEnd + 1 };
+  return last ? { cells: null, next: text.length } : INCOMPLETE;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { CsvRecords } from './csv-records';
+import { CsvRecordBatches, CsvRecords } from './csv-records';
 
 /** The records of `text` fed in pieces cut at `cuts`. */
 function readIn(text: string, cuts: number[]): Array<string[] | null> {
@@ -38,6 +38,47 @@ describe('CsvRecords (RFC 4180)', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('cuts batches of whole records: each batch read on its own gives the same records, as many as it counts', () => {
+    const broken = fc.constantFrom('a,b"c,d', '"x"y,z', '"never closed,2', '', '\r');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.array(cell, { minLength: 2, maxLength: 5 }).map((c) => c.map(csvCell).join(',')),
+            broken,
+          ),
+          {
+            minLength: 1,
+            maxLength: 10,
+          },
+        ),
+        fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.nat(400), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        (lines, eol, cuts, size, finalBreak) => {
+          const text = lines.join(eol) + (finalBreak ? eol : '');
+          const batches = new CsvRecordBatches(size);
+          const taken: Array<{ text: string; count: number }> = [];
+          let from = 0;
+          for (const cut of [...cuts].sort((a, b) => a - b)) {
+            taken.push(...batches.take(text.slice(from, cut)));
+            from = Math.max(from, cut);
+          }
+          taken.push(...batches.take(text.slice(from), true));
+          const inBatches = taken.flatMap((batch) => {
+            const records = [...new CsvRecords().read(batch.text, true)];
+            expect(records).toHaveLength(batch.count);
+            return records;
+          });
+          expect(taken.slice(0, -1).every((batch) => batch.count === size)).toBe(true);
+          expect(inBatches).toEqual(readIn(text, cuts));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

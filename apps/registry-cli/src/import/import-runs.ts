@@ -4,7 +4,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { COPY_NULL, copyText } from '@registry/event-store';
 
 /** A pool or a transaction's client: the checkpoint goes in the transaction of the work it records. */
 type Queryable = Pick<PoolClient, 'query'>;
@@ -78,15 +77,21 @@ export class ImportRuns {
     for (const { run_id } of rows) await this.pool.query(`DROP TABLE IF EXISTS ${rowsOf(run_id)}`);
   }
 
-  /** Stages checked rows (COPY) and moves the checkpoint past them, in one transaction. */
-  async stage(runId: string, rows: readonly StagedRow[], checkedThrough: number): Promise<void> {
+  /**
+   * Stages checked rows and moves the checkpoint past them, in one transaction: the rows as
+   * COPY rows of import_rows in binary format (stagedRowsCopy, built by a worker thread).
+   */
+  async stage(runId: string, rows: Uint8Array, checkedThrough: number): Promise<void> {
     await this.inTransaction(async (tx) => {
       // The checkpoint is in the same transaction: rows past it are never staged yet.
-      await copyInto(
-        tx,
-        'COPY import_rows (run_id, row_number, pin, mother_pin, father_pin, code) FROM STDIN',
-        rows,
-        (r) => [runId, String(r.rowNumber), r.pin, r.motherPin, r.fatherPin, r.code],
+      const bytes = Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength);
+      await pipeline(
+        Readable.from([bytes]),
+        tx.query(
+          copyFrom(
+            'COPY import_rows (run_id, row_number, pin, mother_pin, father_pin, code) FROM STDIN (FORMAT binary)',
+          ),
+        ),
       );
       await tx.query(`UPDATE import_runs SET checked_through = $2, updated_at = now() WHERE run_id = $1`, [
         runId,
@@ -279,29 +284,6 @@ function runOf(row: RunRow): ImportRun {
     rowsTotal: row.rows_total === null ? null : Number(row.rows_total),
     rowsImported: Number(row.rows_imported),
   };
-}
-
-const ROWS_PER_PIECE = 1000;
-
-/** COPY of `rows` into a table (text format), a piece at a time so the text of a batch is never whole in memory. */
-async function copyInto<T>(
-  tx: PoolClient,
-  sql: string,
-  rows: readonly T[],
-  cells: (row: T) => ReadonlyArray<string | null>,
-): Promise<void> {
-  function* pieces(): Generator<string> {
-    for (let start = 0; start < rows.length; start += ROWS_PER_PIECE) {
-      let piece = '';
-      for (let i = start; i < Math.min(start + ROWS_PER_PIECE, rows.length); i++) {
-        piece += `${cells(rows[i])
-          .map((cell) => (cell === null ? COPY_NULL : copyText(cell)))
-          .join('\t')}\n`;
-      }
-      yield piece;
-    }
-  }
-  await pipeline(Readable.from(pieces()), tx.query(copyFrom(sql)));
 }
 
 /** The run's own table of staged rows (a partition of import_rows). */

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { citizenStream, type CitizenImported } from '@registry/domain';
-import { commandIdFor, eventIdFor, SCHEMA_VERSION } from '@registry/app';
+// The module itself, not the lib's index: a worker thread loads this file, and the index loads the whole application layer.
+import { commandIdFor, eventIdFor, SCHEMA_VERSION } from '@registry/app/command-handling/command-envelope';
 import type { NewStream, NewStreamText } from '@registry/event-store';
 
 const ACTOR = { sub: 'legacy-import', office: null, roles: ['operator'] };

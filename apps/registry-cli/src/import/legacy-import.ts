@@ -1,14 +1,17 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { once } from 'node:events';
 import type { Pool } from 'pg';
 import { citizenStream } from '@registry/domain';
-import { PostgresEventStore, StreamNotFoundError, type EventStore, type NewStreamTexts } from '@registry/event-store';
-import { ImportRuns, type ImportPhase, type ImportRun, type StagedRow } from './import-runs';
-import { legacyRowBatches, type LegacyRow } from './legacy-file';
+import { PostgresEventStore, StreamNotFoundError, type EventStore, type NewStreamsCopy } from '@registry/event-store';
+import { ImportRuns, type ImportPhase, type ImportRun } from './import-runs';
+import { acceptedStreams } from './legacy-batch';
+import { LegacyEncoders } from './legacy-encoders';
+import { legacyBatches, rowsOf, type LegacyBatch } from './legacy-file';
 import { LegacyEvents } from './legacy-event';
-import { importedFromRow, RowRejected } from './legacy-row';
+import { importedFromRow } from './legacy-row';
 
 export interface ImportProgress {
   readonly phase: ImportPhase;
@@ -25,6 +28,8 @@ export interface ImportOptions {
   readonly today: string;
   /** Rows per transaction: staged rows or opened streams, with their checkpoint. */
   readonly batchSize?: number;
+  /** Worker threads that read, check and encode the rows (default: one per core, at most 2). */
+  readonly workers?: number;
   readonly onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -41,6 +46,13 @@ export interface ImportSummary {
 const REGISTRY_LOOKUPS = 8;
 /** Rows per transaction: large enough that a commit is rare, small enough that readers wait little (DESIGN §4). */
 export const DEFAULT_BATCH = 10_000;
+/** Batches given to the workers ahead of the one being written: enough to keep every worker busy, few for memory. */
+const BATCHES_AHEAD_PER_WORKER = 2;
+
+/** One worker per core, at most two: PostgreSQL's backend needs a core of its own at import speed. */
+export function defaultWorkers(): number {
+  return Math.min(2, availableParallelism());
+}
 
 /**
  * `npm run import -- <file.csv>`: the legacy register into the event store, one CitizenImported
@@ -51,6 +63,7 @@ export const DEFAULT_BATCH = 10_000;
 export class LegacyImport {
   private readonly runs: ImportRuns;
   private readonly events: LegacyEvents;
+  private workers?: LegacyEncoders;
 
   constructor(
     pool: Pool,
@@ -64,9 +77,13 @@ export class LegacyImport {
   async run(): Promise<ImportSummary> {
     const started = performance.now();
     let run = await this.runs.open(this.options.file, this.options.resume);
-    if (run.phase === 'check') run = await this.check(run);
-    if (run.phase === 'parents') run = await this.resolveParents(run);
-    if (run.phase === 'append') run = await this.append(run);
+    try {
+      if (run.phase === 'check') run = await this.check(run);
+      if (run.phase === 'parents') run = await this.resolveParents(run);
+      if (run.phase === 'append') run = await this.append(run);
+    } finally {
+      await this.workers?.close();
+    }
     const rejectedByCode = await this.runs.rejectionCounts(run.runId);
     const rejected = [...rejectedByCode.values()].reduce((a, b) => a + b, 0);
     await this.writeRejects(run);
@@ -91,32 +108,29 @@ export class LegacyImport {
 
   /**
    * Every row against the rules a row meets on its own; staged with its PIN, parents and
-   * verdict. The next batch is read and checked while the last one is being staged.
+   * verdict. Workers check the next batches while the last one is being staged.
    */
   private async check(run: ImportRun): Promise<ImportRun> {
     let last = run.checkedThrough;
+    const encoders = this.encoders();
     const staging = new OneAtATime();
-    for await (const rows of this.rows('check', this.batchSize)) {
-      const through = rows[rows.length - 1].rowNumber;
+    const ahead = new InOrder<BatchToStage>(this.batchesAhead);
+    const stage = async ({ through, staged }: BatchToStage) => {
+      const { count, copy } = await staged;
+      if (count > 0) await staging.next(() => this.runs.stage(run.runId, copy, through));
+    };
+    for await (const batch of this.batches('check')) {
+      const through = batch.firstRow + batch.count - 1;
       last = through;
-      const staged = rows.filter((row) => row.rowNumber > run.checkedThrough).map((row) => this.verdict(row));
-      if (staged.length > 0) await staging.next(() => this.runs.stage(run.runId, staged, through));
+      if (through <= run.checkedThrough) continue;
+      const staged = encoders.run({ kind: 'check', runId: run.runId, batch, after: run.checkedThrough });
+      const due = ahead.push({ through, staged });
+      if (due) await stage(due);
     }
+    for (const due of ahead.drain()) await stage(due);
     await staging.done();
     await this.runs.setPhase(run.runId, 'parents', { rowsTotal: last });
     return this.runs.reload(run.runId);
-  }
-
-  private verdict({ rowNumber, record }: LegacyRow): StagedRow {
-    if (!record) return { rowNumber, pin: null, motherPin: null, fatherPin: null, code: 'ROW_MALFORMED' };
-    const pin = record.pin.trim().slice(0, 64) || null;
-    try {
-      const { data } = importedFromRow(record, this.options.today);
-      return { rowNumber, pin, motherPin: data.motherPin, fatherPin: data.fatherPin, code: null };
-    } catch (error) {
-      if (!(error instanceof RowRejected)) throw error;
-      return { rowNumber, pin, motherPin: null, fatherPin: null, code: error.code };
-    }
   }
 
   /** Duplicates in the file, then parents: an accepted row of the file or a citizen of the registry. */
@@ -159,46 +173,61 @@ export class LegacyImport {
   /**
    * The accepted rows in bulk: each batch one transaction that opens its streams and moves the
    * checkpoint (PostgreSQL: COPY, openStreamsInBulk), so after a crash --resume starts exactly
-   * after the last batch committed. The next batch is read and built while one is written.
+   * after the last batch committed. Workers build the next batches while one is written.
    */
   private async append(run: ImportRun): Promise<ImportRun> {
+    const encoders = this.encoders();
     const writing = new OneAtATime();
-    for await (const rows of this.rows('append', this.batchSize)) {
-      const batch = rows.filter((row) => row.rowNumber > run.appendedThrough);
-      if (batch.length === 0) continue;
-      const through = batch[batch.length - 1].rowNumber;
-      const rejected = await this.runs.rejectedBetween(run.runId, batch[0].rowNumber, through);
-      const accepted = batch.filter((row) => !rejected.has(row.rowNumber));
-      await writing.next(this.batchWriter(run.runId, accepted, through));
+    const ahead = new InOrder<BatchToWrite>(this.batchesAhead);
+    const write = async (due: BatchToWrite) => writing.next(await this.batchWriter(run.runId, due));
+    for await (const batch of this.batches('append')) {
+      const through = batch.firstRow + batch.count - 1;
+      if (through <= run.appendedThrough) continue;
+      const from = Math.max(batch.firstRow, run.appendedThrough + 1);
+      const skip = await this.runs.rejectedBetween(run.runId, from, through);
+      // Rows an earlier attempt appended (a batch across the checkpoint) are left out too.
+      for (let row = batch.firstRow; row < from; row++) skip.add(row);
+      const encoded =
+        this.store instanceof PostgresEventStore ? encoders.run({ kind: 'append', batch, skip: [...skip] }) : null;
+      const due = ahead.push({ batch, through, skip, encoded });
+      if (due) await write(due);
     }
+    for (const due of ahead.drain()) await write(due);
     await writing.done();
     await this.runs.setPhase(run.runId, 'rejects');
     return this.runs.reload(run.runId);
   }
 
-  /** The batch's events, built now; written (with its checkpoint) when the returned work runs. */
-  private batchWriter(runId: string, accepted: readonly LegacyRow[], through: number): () => Promise<void> {
-    if (accepted.length === 0) return () => this.runs.appended(runId, through, 0);
+  /** The batch's streams and checkpoint, written when the returned work runs. */
+  private async batchWriter(runId: string, due: BatchToWrite): Promise<() => Promise<void>> {
+    const { batch, through, skip } = due;
     const store = this.store;
     if (store instanceof PostgresEventStore) {
-      // Names now (the streams go in name order); each event's text as COPY writes it.
-      const pins = accepted.map((row) => row.record!.pin.trim());
-      const streams: NewStreamTexts = {
-        count: accepted.length,
-        streamId: (i) => citizenStream(pins[i]),
-        text: (i) => this.events.text(importedFromRow(accepted[i].record!, this.options.today), accepted[i].rowNumber),
+      const { count, encoded } = await due.encoded!;
+      if (!encoded) return () => this.runs.appended(runId, through, 0);
+      // A worker encoded the streams; their texts are built here only if the bulk falls back to
+      // the per-stream path (a stream exists: a re-import), which needs them and their rows.
+      let built: ReturnType<typeof acceptedStreams> | undefined;
+      const accepted = () => (built ??= acceptedStreams(batch, skip, this.events, this.options.today));
+      const streams = {
+        count,
+        encoded,
+        streamId: (i: number) => accepted().streams.streamId(i),
+        text: (i: number) => accepted().streams.text(i),
       };
       return async () => {
         await store.openStreamsInBulk(streams, async (tx, { refused }) => {
           // The PIN is already the registry's, with other facts (a birth, another export's row).
-          const taken = refused.map(({ index }) => accepted[index].rowNumber);
+          const taken = refused.map(({ index }) => accepted().accepted[index].rowNumber);
           await this.runs.reject(runId, taken, 'PIN_ALREADY_REGISTERED', tx);
-          await this.runs.appended(runId, through, accepted.length - taken.length, tx);
+          await this.runs.appended(runId, through, count - taken.length, tx);
         });
       };
     }
     // Another store (KurrentDB): the port's bulk append, then the checkpoint; after a crash the
     // batches past the checkpoint are appended again and answered as the duplicates they are.
+    const accepted = rowsOf(batch).filter((row) => !skip.has(row.rowNumber));
+    if (accepted.length === 0) return () => this.runs.appended(runId, through, 0);
     const streams = accepted.map((row) =>
       this.events.stream(importedFromRow(row.record!, this.options.today), row.rowNumber),
     );
@@ -208,6 +237,26 @@ export class LegacyImport {
       await this.runs.reject(runId, taken, 'PIN_ALREADY_REGISTERED');
       await this.runs.appended(runId, through, accepted.length - taken.length);
     };
+  }
+
+  private get batchesAhead(): number {
+    return this.workerCount * BATCHES_AHEAD_PER_WORKER;
+  }
+
+  private get workerCount(): number {
+    return this.options.workers ?? defaultWorkers();
+  }
+
+  /**
+   * The run's worker threads, started once (loading their code costs about a CPU-second each
+   * when the import runs from source) and stopped when the run ends or fails.
+   */
+  private encoders(): LegacyEncoders {
+    this.workers ??= new LegacyEncoders(this.workerCount, {
+      file: basename(this.options.file),
+      today: this.options.today,
+    });
+    return this.workers;
   }
 
   /** `<file>.rejected.csv`: row number, PIN and code of every rejected row, in file order. */
@@ -224,14 +273,29 @@ export class LegacyImport {
     this.options.onProgress?.({ phase: 'rejects', rows, bytesRead: 0, fileBytes: 0 });
   }
 
-  private async *rows(phase: ImportPhase, batchSize: number): AsyncGenerator<readonly LegacyRow[]> {
+  private async *batches(phase: ImportPhase): AsyncGenerator<LegacyBatch> {
     const fileBytes = (await stat(this.options.file)).size;
     this.options.onProgress?.({ phase, rows: 0, bytesRead: 0, fileBytes });
-    for await (const { rows, bytesRead } of legacyRowBatches(this.options.file, batchSize)) {
-      yield rows;
-      this.options.onProgress?.({ phase, rows: rows[rows.length - 1].rowNumber, bytesRead, fileBytes });
+    for await (const batch of legacyBatches(this.options.file, this.batchSize)) {
+      yield batch;
+      const rows = batch.firstRow + batch.count - 1;
+      this.options.onProgress?.({ phase, rows, bytesRead: batch.bytesRead, fileBytes });
     }
   }
+}
+
+/** A batch of the check pass on its way: a worker's verdicts, as COPY rows. */
+interface BatchToStage {
+  readonly through: number;
+  readonly staged: Promise<{ count: number; copy: Uint8Array }>;
+}
+
+/** A batch of the append pass on its way: the rows to leave out, and a worker's encoding (PostgreSQL). */
+interface BatchToWrite {
+  readonly batch: LegacyBatch;
+  readonly through: number;
+  readonly skip: ReadonlySet<number>;
+  readonly encoded: Promise<{ count: number; encoded: NewStreamsCopy | null }> | null;
 }
 
 /** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
@@ -254,5 +318,24 @@ class OneAtATime {
 
   done(): Promise<void> {
     return this.last;
+  }
+}
+
+/**
+ * Work handed out ahead, taken back in order: `push` returns the oldest piece once more than
+ * `ahead` are out, `drain` the rest.
+ */
+class InOrder<T> {
+  private readonly out: T[] = [];
+
+  constructor(private readonly ahead: number) {}
+
+  push(piece: T): T | undefined {
+    this.out.push(piece);
+    return this.out.length > this.ahead ? this.out.shift() : undefined;
+  }
+
+  drain(): T[] {
+    return this.out.splice(0);
   }
 }

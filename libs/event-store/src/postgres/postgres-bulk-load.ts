@@ -9,7 +9,7 @@ import {
   type EventStoreError,
 } from '../errors';
 import { MAX_EVENT_BYTES } from '../position';
-import { copyText } from './copy-text';
+import { CopyBinary } from './copy-binary';
 
 /**
  * A stream to open with one event whose data and metadata are JSON text already: a bulk load
@@ -33,8 +33,24 @@ export interface NewStreamText {
 export interface NewStreamTexts {
   readonly count: number;
   streamId(index: number): string;
-  /** The event of stream `index` as text; asked once as COPY writes it (again if the bulk falls back). */
+  /** The event of stream `index` as text; asked once as it is encoded (again if the bulk falls back). */
   text(index: number): NewStreamText;
+  /**
+   * The same streams encoded already by encodeNewStreams: in a worker thread, say, while this
+   * one writes the batch before (the legacy import). Encoded when the bulk runs otherwise.
+   */
+  readonly encoded?: NewStreamsCopy;
+}
+
+/**
+ * Streams to open, as the bulk's two COPYs (binary format) read them: es_streams rows and
+ * es_events rows, in name order. Plain bytes, so any thread can build them (encodeNewStreams)
+ * and hand them over without a copy.
+ */
+export interface NewStreamsCopy {
+  readonly count: number;
+  readonly streams: Uint8Array;
+  readonly events: Uint8Array;
 }
 
 /** Texts already built. */
@@ -52,12 +68,12 @@ export interface BulkOpenResult {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK = '40P01';
-/** Rows per piece of COPY text: the next piece is built while PostgreSQL reads the last. */
-const ROWS_PER_PIECE = 500;
+/** Bytes reserved per stream up front (a legacy import's event is about 700). */
+const EVENT_BYTES_GUESS = 800;
 
 /**
- * Opens the streams inside `tx` (a transaction the caller opened). The fast way is two COPYs,
- * es_streams then es_events, with exactly what es_append writes for a new stream: the stream's
+ * Opens the streams inside `tx` (a transaction the caller opened). The fast way is two COPYs
+ * in binary format (encodeNewStreams), es_streams then es_events, with exactly what es_append writes for a new stream: the stream's
  * row (its reservation: es_streams' primary key lets one writer create a stream, whatever the
  * path), the event at revision 0, its global position from the identity in COPY order, its
  * transaction id by default, so readers' gap-free rule (DESIGN §4) holds unchanged. Streams go
@@ -67,29 +83,49 @@ const ROWS_PER_PIECE = 500;
  * ('duplicate') from another writer's stream ('conflict') per stream.
  */
 export async function openStreamsInTransaction(tx: PoolClient, streams: NewStreamTexts): Promise<BulkOpenResult> {
-  const names = streamNames(streams);
-  const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
-  const event = (i: number) => validText(streams.text(i), names[i]);
+  const encoded = streams.encoded ?? encodeNewStreams(streams);
+  if (encoded.count !== streams.count) {
+    throw new InvalidEventStoreRequestError(`${encoded.count} streams encoded for a bulk of ${streams.count}`);
+  }
   await tx.query('SAVEPOINT open_streams_in_bulk');
   try {
+    await copy(tx, 'COPY es_streams (stream_id, revision) FROM STDIN (FORMAT binary)', encoded.streams);
     await copy(
       tx,
-      'COPY es_streams (stream_id, revision) FROM STDIN',
-      pieces(order, (i) => streamLine(names[i])),
-    );
-    await copy(
-      tx,
-      'COPY es_events (stream_id, revision, event_id, type, data, metadata) FROM STDIN',
-      pieces(order, (i) => eventLine(event(i))),
+      'COPY es_events (stream_id, revision, event_id, type, data, metadata) FROM STDIN (FORMAT binary)',
+      encoded.events,
     );
     await tx.query('RELEASE SAVEPOINT open_streams_in_bulk');
-    return { opened: names.length, refused: [] };
+    return { opened: encoded.count, refused: [] };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== UNIQUE_VIOLATION && code !== DEADLOCK) throw error;
     await tx.query('ROLLBACK TO SAVEPOINT open_streams_in_bulk');
-    return openStreamByStream(tx, names, order, event);
+    const names = streamNames(streams);
+    const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
+    return openStreamByStream(tx, names, order, (i) => validText(streams.text(i), names[i]));
   }
+}
+
+/**
+ * The streams as the bulk's COPYs read them, checked as appendToNewStreams checks them (no
+ * stream twice; each event's id, type, shape and size): what openStreamsInTransaction writes.
+ * Pure: a worker thread can run it (NewStreamTexts.encoded).
+ */
+export function encodeNewStreams(streams: NewStreamTexts): NewStreamsCopy {
+  const names = streamNames(streams);
+  const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
+  const rows = new CopyBinary(names.length * 48);
+  const events = new CopyBinary(names.length * EVENT_BYTES_GUESS);
+  for (const i of order) {
+    rows.row(2).text(names[i]).bigint(0);
+    const { eventId, type, data, metadata } = validText(streams.text(i), names[i]);
+    events.row(6).text(names[i]).bigint(0).uuid(eventId).text(type);
+    if (events.jsonb(data) + events.jsonb(metadata) > MAX_EVENT_BYTES) {
+      throw new InvalidEventStoreRequestError(`Event ${eventId} is over ${MAX_EVENT_BYTES} bytes`);
+    }
+  }
+  return { count: names.length, streams: rows.finish(), events: events.finish() };
 }
 
 /** es_append_new_streams (the path of appendToNewStreams), with the events' JSON spliced in as it is. */
@@ -124,24 +160,10 @@ async function openStreamByStream(
   return { opened: names.length - refused.length, refused };
 }
 
-async function copy(tx: PoolClient, sql: string, text: Iterable<string>): Promise<void> {
-  await pipeline(Readable.from(text), tx.query(copyFrom(sql)));
-}
-
-function* pieces(order: readonly number[], line: (index: number) => string): Generator<string> {
-  for (let start = 0; start < order.length; start += ROWS_PER_PIECE) {
-    let piece = '';
-    for (let n = start; n < Math.min(start + ROWS_PER_PIECE, order.length); n++) piece += line(order[n]);
-    yield piece;
-  }
-}
-
-function streamLine(streamId: string): string {
-  return `${copyText(streamId)}\t0\n`;
-}
-
-function eventLine(stream: NewStreamText): string {
-  return `${copyText(stream.streamId)}\t0\t${stream.eventId}\t${copyText(stream.type)}\t${copyText(stream.data)}\t${copyText(stream.metadata)}\n`;
+async function copy(tx: PoolClient, sql: string, data: Uint8Array): Promise<void> {
+  // Bytes from another thread arrive as a plain Uint8Array: the COPY stream wants a Buffer (no copy).
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  await pipeline(Readable.from([bytes]), tx.query(copyFrom(sql)));
 }
 
 function compare(a: string, b: string): number {
@@ -164,9 +186,9 @@ function streamNames(streams: NewStreamTexts): string[] {
 }
 
 /**
- * An event checked as appendToNewStreams checks it: id, type, size. The JSON itself is checked
- * by PostgreSQL (jsonb) as it reads it; only its first character is looked at here, so that an
- * array or a number is refused as data. A failure stops the COPY, and the bulk with it.
+ * An event checked as appendToNewStreams checks it: id, type, shape (its size is checked as it
+ * is encoded). The JSON itself is checked by PostgreSQL (jsonb) as it reads it; only its first
+ * character is looked at here, so that an array or a number is refused as data.
  */
 function validText(event: NewStreamText, streamId: string): NewStreamText {
   const { eventId, type, data, metadata } = event;
@@ -175,11 +197,6 @@ function validText(event: NewStreamText, streamId: string): NewStreamText {
   if (type.length === 0 || type.startsWith('$')) throw new InvalidEventStoreRequestError(`Invalid event type: ${type}`);
   if (data[0] !== '{' || metadata[0] !== '{') {
     throw new InvalidEventStoreRequestError(`Event ${eventId}: data and metadata are JSON objects`);
-  }
-  // Characters bound the bytes from below and above (1 to 3 bytes each): measure only near the limit.
-  const chars = data.length + metadata.length;
-  if (chars * 3 > MAX_EVENT_BYTES && Buffer.byteLength(data) + Buffer.byteLength(metadata) > MAX_EVENT_BYTES) {
-    throw new InvalidEventStoreRequestError(`Event ${eventId} is over ${MAX_EVENT_BYTES} bytes`);
   }
   return event;
 }

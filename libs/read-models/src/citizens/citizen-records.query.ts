@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@registry/platform';
+import { MergedLookups } from './merged-lookups';
 
 /** A citizen record as stored: the API body as JSON text, and its revision for ETag and minRevision. */
 export interface StoredCitizen {
@@ -20,24 +21,45 @@ export type RevisionLookup =
 export const READ_YOUR_WRITES_WAIT_MS = 2000;
 const POLL_MS = [5, 10, 20, 40, 50];
 
-/** Lookups by PIN: one primary-key read of the current record table (and of the noted replacements). */
+/**
+ * Lookups by PIN: primary-key reads of the current record table (and of the noted replacements),
+ * the concurrent ones merged into one query (MergedLookups).
+ */
 @Injectable()
 export class CitizenRecords {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  private readonly lookups: MergedLookups<StoredCitizen>;
 
-  async find(pin: string): Promise<StoredCitizen | undefined> {
-    const { rows } = await this.pool.query<StoredCitizen>({
-      name: 'read_model_citizen_record',
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+    // A few queries at once leave the pool's other connections to writes, projector and feeds.
+    this.lookups = new MergedLookups((pins) => this.findAll(pins), { maxInFlight: 4, maxKeys: 200 });
+  }
+
+  find(pin: string): Promise<StoredCitizen | undefined> {
+    return this.lookups.find(pin);
+  }
+
+  /**
+   * The lookup's statement prepared on `connections` connections at once, bypassing the merge
+   * (which would send them all as one query): the API's warm-up before it listens (ADR 0031).
+   */
+  async prepare(connections: number, pin: string): Promise<void> {
+    await Promise.all(Array.from({ length: connections }, () => this.findAll([pin])));
+  }
+
+  private async findAll(pins: string[]): Promise<Map<string, StoredCitizen>> {
+    const { rows } = await this.pool.query<StoredCitizen & { pin: string }>({
+      name: 'read_model_citizen_records',
       // A replacement noted by the correction itself answers 301 before the projector gets there,
       // even before the projector has seen the citizen at all.
-      text: `SELECT coalesce(r.revision, -1) AS revision, coalesce(r.replaced_by, p.new_pin) AS "reestablishedAs", r.record::text AS json
-               FROM (SELECT $1::text AS pin) AS asked
+      text: `SELECT asked.pin, coalesce(r.revision, -1) AS revision, coalesce(r.replaced_by, p.new_pin) AS "reestablishedAs",
+                    r.record::text AS json
+               FROM unnest($1::text[]) AS asked(pin)
                LEFT JOIN citizen_records r ON r.pin = asked.pin
                LEFT JOIN pin_replacements p ON p.pin = asked.pin
               WHERE r.pin IS NOT NULL OR p.pin IS NOT NULL`,
-      values: [pin],
+      values: [pins],
     });
-    return rows[0];
+    return new Map(rows.map(({ pin, ...citizen }) => [pin, citizen]));
   }
 
   /**

@@ -1,5 +1,8 @@
 import { hash, randomUUID } from 'node:crypto';
 
+/** The version of the events' metadata and data shapes every appended event records. */
+export const SCHEMA_VERSION = 1;
+
 /** Who caused a command: recorded in the metadata of every event it produces. */
 export interface Actor {
   readonly sub: string;

@@ -9,12 +9,10 @@ import {
   type RecordedEvent,
 } from '@registry/event-store';
 import { RevisionMismatch, WriteContention } from '../errors';
-import { eventIdFor, type CommandEnvelope } from './command-envelope';
+import { eventIdFor, SCHEMA_VERSION, type CommandEnvelope } from './command-envelope';
 import { backOff, MAX_ATTEMPTS } from './contention';
 import type { DecidedEvent, EventSourcedStream } from './event-sourced-stream';
 import { StreamLanes } from './stream-lanes';
-
-export const SCHEMA_VERSION = 1;
 
 export interface StreamHistory<State> {
   readonly state: State;
