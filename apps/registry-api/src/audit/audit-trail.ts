@@ -20,11 +20,6 @@ interface Waiting {
 }
 
 const MAX_BATCH = 500;
-/**
- * Batches in flight at once: while one waits for its WAL flush, the next is already sent, so a
- * read arriving then waits for one flush (PostgreSQL merges concurrent flushes), not for two.
- */
-const WRITERS = 2;
 const logger = new Logger('AuditTrail');
 
 /**
@@ -41,24 +36,35 @@ export class AuditTrail implements OnApplicationShutdown {
   private readonly writers = new Set<Promise<void>>();
 
   private readonly pool: Pool;
+  /**
+   * Batches in flight at once (AUDIT_WRITERS, 2 by default): while one waits for its WAL flush,
+   * the next is already sent, so a read arriving then waits for one flush (PostgreSQL merges
+   * concurrent flushes), not for two. Fewer writers make larger batches: less CPU, longer waits.
+   */
+  private readonly writerCount: number;
 
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
     // One connection per writer. The commit is durable whatever the server's default: an
     // answered read's record must survive a crash of the server.
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: WRITERS, options: '-c synchronous_commit=on' });
+    this.writerCount = config.auditWriters;
+    this.pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: this.writerCount,
+      options: '-c synchronous_commit=on',
+    });
     this.pool.on('error', (error) => logger.warn(`idle audit connection lost: ${error.message}`));
   }
 
   record(record: AuditRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ record, done: (error) => (error ? reject(error) : resolve()) });
-      if (this.writers.size < WRITERS) this.startWriter();
+      if (this.writers.size < this.writerCount) this.startWriter();
     });
   }
 
   /** Opens the writers' connections ahead of the first read (the API's warm-up, ADR 0031). */
   async connect(): Promise<void> {
-    await Promise.all(Array.from({ length: WRITERS }, () => this.pool.query('SELECT 1')));
+    await Promise.all(Array.from({ length: this.writerCount }, () => this.pool.query('SELECT 1')));
   }
 
   /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */

@@ -41,7 +41,7 @@ export class WarmUp implements OnApplicationBootstrap {
     try {
       // As many reads at once as the pool has connections: the pool opens all of them.
       const slots = Array.from({ length: this.config.databasePoolSize });
-      await Promise.all(slots.map(() => this.records.find(NOBODY)));
+      await this.records.prepare(slots.length, NOBODY);
       await Promise.all(slots.map(() => this.store.readStream(citizenStream(NOBODY)).catch(notFound)));
       await Promise.all(slots.map(() => this.store.append(citizenStream(NOBODY), [REFUSED_APPEND], 0).catch(refused)));
       await this.audit.connect();

@@ -5,6 +5,8 @@ export interface RegistryConfig {
   readonly port: number;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /** Audit batches committed at once (ADR 0040): more waits less for a flush, fewer makes larger batches. */
+  readonly auditWriters: number;
   readonly eventStore: 'postgresql' | 'kurrentdb';
   readonly kurrentDbConnectionString: string | null;
   readonly jwt: TokenSettings;
@@ -62,6 +64,7 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
     port: positiveInteger(env.PORT ?? '3000', 'PORT'),
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry',
     databasePoolSize: positiveInteger(env.DATABASE_POOL_SIZE ?? '20', 'DATABASE_POOL_SIZE'),
+    auditWriters: positiveInteger(env.AUDIT_WRITERS ?? '2', 'AUDIT_WRITERS'),
     eventStore,
     kurrentDbConnectionString: env.KURRENTDB_CONNECTION_STRING ?? null,
     jwt: tokenSettings(env),

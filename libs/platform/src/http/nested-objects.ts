@@ -9,12 +9,8 @@ import type { FieldProblem } from './field-problem';
  */
 export function nestedObjectProblems(instance: unknown, parent = ''): FieldProblem[] {
   if (instance === null || typeof instance !== 'object' || Array.isArray(instance)) return [];
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(instance.constructor, '', true, false);
-  const optional = new Set(
-    metadata.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION).map((m) => m.propertyName),
-  );
-  const nested = metadata.filter((m) => m.type === ValidationTypes.NESTED_VALIDATION && !m.each);
-  return nested.flatMap(({ propertyName }) => {
+  const { optional, nested } = nestedPropertiesOf(instance.constructor);
+  return nested.flatMap((propertyName) => {
     const field = parent ? `${parent}.${propertyName}` : propertyName;
     const value = (instance as Record<string, unknown>)[propertyName];
     if (value === undefined && optional.has(propertyName)) return [];
@@ -24,4 +20,32 @@ export function nestedObjectProblems(instance: unknown, parent = ''): FieldProbl
     }
     return nestedObjectProblems(value, field);
   });
+}
+
+interface NestedProperties {
+  readonly optional: ReadonlySet<string>;
+  readonly nested: readonly string[];
+}
+
+/** Per class, resolved once: the metadata lookup scans every validated class of the process. */
+const nestedProperties = new Map<unknown, NestedProperties>();
+
+const NONE: NestedProperties = { optional: new Set(), nested: [] };
+
+function nestedPropertiesOf(target: unknown): NestedProperties {
+  if (typeof target !== 'function') return NONE; // a constructor the body set: no class, no metadata
+  let known = nestedProperties.get(target);
+  if (!known) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false);
+    known = {
+      optional: new Set(
+        metadata.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION).map((m) => m.propertyName),
+      ),
+      nested: metadata
+        .filter((m) => m.type === ValidationTypes.NESTED_VALIDATION && !m.each)
+        .map((m) => m.propertyName),
+    };
+    nestedProperties.set(target, known);
+  }
+  return known;
 }

@@ -38,6 +38,14 @@ export class CitizenRecords {
     return this.lookups.find(pin);
   }
 
+  /**
+   * The lookup's statement prepared on `connections` connections at once, bypassing the merge
+   * (which would send them all as one query): the API's warm-up before it listens (ADR 0031).
+   */
+  async prepare(connections: number, pin: string): Promise<void> {
+    await Promise.all(Array.from({ length: connections }, () => this.findAll([pin])));
+  }
+
   private async findAll(pins: string[]): Promise<Map<string, StoredCitizen>> {
     const { rows } = await this.pool.query<StoredCitizen & { pin: string }>({
       name: 'read_model_citizen_records',

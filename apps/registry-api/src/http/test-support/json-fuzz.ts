@@ -73,10 +73,14 @@ function mutate(root: Json, random: Random): Json {
     case 0:
       return path.length === 0 ? {} : deleteAt(root, path);
     case 1:
-      return replace(pick(random, WRONG_VALUES));
+      // A copy: a later mutation may change the value in place (a shared {} would grow run after run).
+      return replace(structuredClone(pick(random, WRONG_VALUES)));
     case 2:
       return replace(
-        typeof current === 'string' ? current.repeat(2 + Math.floor(random() * 2000)) : 'A'.repeat(200_000),
+        // A text already repeated is not repeated again: two or three such mutations would not fit in a string.
+        typeof current === 'string' && current.length <= 1000
+          ? current.repeat(2 + Math.floor(random() * 2000))
+          : 'A'.repeat(200_000),
       );
     case 3: {
       const text = typeof current === 'string' ? current : 'An';
