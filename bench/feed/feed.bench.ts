@@ -7,6 +7,7 @@
  *   npm run bench:feed [-- --citizens 5000 --live-seconds 5 --rate 2000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -30,6 +31,13 @@ const { values } = parseArgs({
     'live-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '2000' },
     partitions: { type: 'string', default: '6' },
+    /**
+     * The consumer's offset commits: `batch`, kafkajs's default (after every batch, a broker
+     * round trip per partition batch), or `none` (a consumer that keeps its position elsewhere).
+     */
+    'consumer-commits': { type: 'string', default: 'batch' },
+    /** Measure against the broker as started, its JIT still compiling (see warmUpBroker). */
+    'cold-broker': { type: 'boolean', default: false },
     /** A folder: the relay process writes a V8 CPU profile there (open it in Chrome DevTools). */
     'profile-relay': { type: 'string' },
     database: {
@@ -42,6 +50,8 @@ const CITIZENS = Number(values.citizens);
 const LIVE_SECONDS = Number(values['live-seconds']);
 const RATE = Number(values.rate);
 const PARTITIONS = Number(values.partitions);
+if (!['batch', 'none'].includes(values['consumer-commits']))
+  throw new Error(`--consumer-commits is batch or none, not ${values['consumer-commits']}`);
 const ROOT = join(__dirname, '..', '..');
 const EVENTS_PER_LIFE = lifeOf('001224000000').length;
 
@@ -87,12 +97,20 @@ async function main(): Promise<void> {
   const topics = [CITIZEN_EVENTS_TOPIC, ...entitlements.all().map((agency) => agency.topic)];
   const admin = kafka.client('bench-setup').admin();
   await admin.connect();
-  await ensureTopics(admin, topics, { partitions: PARTITIONS, replicationFactor: -1, retentionMs: 3_600_000 });
+  await ensureTopics(admin, [...topics, WARM_UP_TOPIC], {
+    partitions: PARTITIONS,
+    replicationFactor: -1,
+    retentionMs: 3_600_000,
+  });
   await admin.disconnect();
 
   console.log(`change feed benchmark against ${kafka.description}`);
   console.log(machineLine());
-  console.log(`relay: apps/change-feed in its own process; topics ${topics.join(', ')} (${PARTITIONS} partitions)`);
+  if (kafka.started && !values['cold-broker']) console.log(await warmUpBroker(kafka.client('bench-warm-up')));
+  console.log(
+    `relay: apps/change-feed in its own process; topics ${topics.join(', ')} (${PARTITIONS} partitions); ` +
+      `consumer commits: ${values['consumer-commits']}`,
+  );
 
   // 1. Backlog: events already in the store when the relay starts (catch-up after downtime).
   const pins = freshPins(CITIZENS);
@@ -124,8 +142,11 @@ async function main(): Promise<void> {
   const ours = new Set(pins);
   const livePins = freshPins(RATE * LIVE_SECONDS);
   for (const pin of livePins) ours.add(pin);
-  const consumer = await consumeFeed(kafka.client('bench-consumer'), [CITIZEN_EVENTS_TOPIC], (record) =>
-    ours.has(record.key),
+  const consumer = await consumeFeed(
+    kafka.client('bench-consumer'),
+    [CITIZEN_EVENTS_TOPIC],
+    (record) => ours.has(record.key),
+    { autoCommit: values['consumer-commits'] !== 'none' },
   );
   const unique = new Set<string>();
   let counted = 0;
@@ -134,9 +155,11 @@ async function main(): Promise<void> {
     return unique.size;
   };
 
+  const onKafka = await offsetWatch(kafka.client('bench-offsets'), CITIZEN_EVENTS_TOPIC);
   const relay = startRelay(kafka.brokers);
   await relay.relaying; // boot (~1 s of module loading) is not relaying
   const started = process.hrtime.bigint();
+  const produced = onKafka.until(backlog, () => seconds(started));
   const cpuBefore = cpuSeconds(relay.child.pid!);
   const brokerCpuBefore = kafka.cpuSeconds();
   const benchCpuBefore = process.cpuUsage();
@@ -146,10 +169,16 @@ async function main(): Promise<void> {
   const brokerCpu = kafka.cpuSeconds() - brokerCpuBefore;
   const benchCpuUsed = process.cpuUsage(benchCpuBefore);
   const consumerCpu = (benchCpuUsed.user + benchCpuUsed.system) / 1e6;
+  const producedIn = await produced;
   const records = await recordsOn(kafka.client('bench-admin'), topics);
   console.log(
     `backlog: ${backlog} events store -> relay -> consumer in ${catchUp.toFixed(2)} s: ${Math.round(backlog / catchUp)} events/s` +
       ` (${records} Kafka records on ${topics.length} topics: ${Math.round(records / catchUp)} records/s)`,
+  );
+  // Which side is behind: when Kafka held the whole backlog (the relay's rate) against when the consumer had it.
+  console.log(
+    `  Kafka held the backlog on ${CITIZEN_EVENTS_TOPIC} after ${producedIn.toFixed(2)} s (store -> relay -> Kafka ` +
+      `${Math.round(backlog / producedIn)} events/s); the consumer had it ${Math.max(0, catchUp - producedIn).toFixed(2)} s later (offsets polled every 50 ms)`,
   );
   console.log(
     `  ceiling: the store subscription alone reads the backlog at ${Math.round(readCeiling)} events/s; ` +
@@ -243,7 +272,52 @@ function loadLine(): string {
   return `load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min) on ${cpus().length} cores`;
 }
 
+/**
+ * A broker in service has long compiled its produce and fetch paths; one started for the bench
+ * has not, and its JIT compiler took about a third of the broker's CPU during a 35,000-event
+ * backlog. So the bench first sends the started broker 100,000 records like the relay's (keys,
+ * four headers, idempotent producer, acks=-1, batches of 2,000) to a topic of its own and reads
+ * them back through a consumer group, before anything is measured. The relay is not warmed: it
+ * starts cold, as after downtime. `--cold-broker` skips this.
+ */
+const WARM_UP_TOPIC = 'bench.broker-warm-up';
+
+async function warmUpBroker(kafka: Kafka): Promise<string> {
+  const started = process.hrtime.bigint();
+  const topic = WARM_UP_TOPIC;
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  const total = 100_000;
+  const value = Buffer.alloc(200, 1);
+  for (let sent = 0; sent < total; sent += 2_000) {
+    const messages = Array.from({ length: 2_000 }, (_, i) => ({
+      key: String(100_000_000_000 + sent + i),
+      value,
+      headers: { 'event-id': randomUUID(), 'event-type': 'WarmUp', 'schema-version': '1', 'content-type': 'x' },
+    }));
+    await producer.sendBatch({ topicMessages: [{ topic, messages }], acks: -1 });
+  }
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: `bench-warm-up-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let read = 0;
+  const allRead = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        read += batch.messages.length;
+        if (read >= total) resolve();
+      },
+    });
+  });
+  await allRead;
+  await consumer.disconnect();
+  return `broker warmed up: ${total} records produced and consumed in ${seconds(started).toFixed(1)} s (--cold-broker skips this)`;
+}
+
 interface BenchKafka {
+  /** True when the bench started the broker (not KAFKA_BROKERS). */
+  readonly started: boolean;
   readonly brokers: string[];
   readonly description: string;
   client(clientId: string): Kafka;
@@ -257,9 +331,11 @@ async function benchKafka(): Promise<BenchKafka> {
   const external = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
   const cluster: KafkaCluster | null = external?.length
     ? null
-    : await startKafkaCluster({ name: 'bench', fullJit: true });
+    : // A broker as deployed: full JIT, and Kafka's default segments (1 GiB; tests roll 1 MiB ones).
+      await startKafkaCluster({ name: 'bench', fullJit: true, segmentBytes: 1_073_741_824 });
   const brokers = external?.length ? external : cluster!.brokers;
   return {
+    started: cluster !== null,
     brokers,
     description: cluster
       ? `Apache Kafka ${cluster.version}, one KRaft node (JVM on this machine) at ${brokers.join(',')}`
@@ -270,6 +346,30 @@ async function benchKafka(): Promise<BenchKafka> {
       return pid === undefined ? NaN : cpuSeconds(pid);
     },
     stop: async () => cluster?.stop(),
+  };
+}
+
+/**
+ * Watches the end offsets of a topic (every 50 ms, one metadata-sized request): `until(n, at)`
+ * resolves with `at()` once n records were written after the watch began.
+ */
+async function offsetWatch(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ until(records: number, at: () => number): Promise<number> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const end = async () => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  const from = await end();
+  return {
+    async until(records, at) {
+      try {
+        while ((await end()) - from < records) await sleep(50);
+        return at();
+      } finally {
+        await admin.disconnect();
+      }
+    },
   };
 }
 

@@ -18,7 +18,7 @@ import { machineLine } from '../shared/conditions';
 import { loadGet, resultLine, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
-import { withCpu } from '../shared/process-cpu';
+import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
 import { sample, seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { databaseLine } from '../rebuild/bench-conditions';
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       if (profile) printProfile(`CPU profile of the registry (${profile})`, summarizeProfile(profile));
     }
     if (Number(values['audit-rounds']) > 0) {
-      const audit = await compareAudit({ ...env, LOG_LEVEL: 'warn' }, port + 2, token, lookup, load, warmUp);
+      const audit = await compareAudit({ ...env, LOG_LEVEL: 'warn' }, port + 2, token, lookup, load, warmUp, db.pool);
       console.log(
         `\naudit of reads (query API alone, ${load.seconds} s each after ${warmUp.seconds} s warm-up, best of ${values['audit-rounds']} alternating rounds): ` +
           `lookups ${audit.on.toFixed(0)}/s with it, ${audit.off.toFixed(0)}/s without: ratio ${(audit.on / audit.off).toFixed(2)} ` +
@@ -147,7 +147,9 @@ async function compareAudit(
   path: () => string,
   load: { connections: number; seconds: number },
   warmUp: { connections: number; seconds: number },
+  pool: Pool,
 ): Promise<{ on: number; off: number }> {
+  const database = new URL(env.DATABASE_URL).pathname.slice(1);
   const best = { on: 0, off: 0 };
   for (let round = 0; round < Number(values['audit-rounds']); round++) {
     for (const mode of ['off', 'on'] as const) {
@@ -155,9 +157,12 @@ async function compareAudit(
       try {
         const base = `http://127.0.0.1:${port}`;
         await loadGet(base, token, path, warmUp);
+        const databaseBefore = await databaseCpuSeconds(pool, database);
         const result = await withCpu(server.pid, () => loadGet(base, token, path, load));
+        const databaseUsed = (await databaseCpuSeconds(pool, database)) - databaseBefore;
         if (result.errors > 0) throw new Error(`${result.errors} failed lookups with the audit ${mode}`);
-        console.error(resultLine(`query API, audit ${mode}`, result));
+        const perRequest = ((databaseUsed * 1e6) / Math.max(1, result.requests)).toFixed(0);
+        console.error(`${resultLine(`query API, audit ${mode}`, result)}; PostgreSQL CPU ${perRequest} µs/request`);
         best[mode] = Math.max(best[mode], result.requestsPerSecond);
       } finally {
         await stopped(server);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Pool } from 'pg';
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -23,4 +24,16 @@ export async function withCpu<T>(pid: number | undefined, work: () => Promise<T>
   const before = cpuSeconds(pid);
   const result = await work();
   return { ...result, cpuSeconds: cpuSeconds(pid) - before };
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL backends connected to `database` (and the server's
+ * WAL writer, which flushes for them): what a request costs the database, next to the server's.
+ */
+export async function databaseCpuSeconds(pool: Pool, database: string): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR backend_type = 'walwriter'`,
+    [database],
+  );
+  return rows.reduce((sum, row) => sum + (cpuSeconds(row.pid) || 0), 0);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { testDatabaseUrl } from '@registry/testing';
 import { describeEventStoreContract } from './contract/event-store.contract';
+import { StreamNotFoundError, WrongExpectedRevisionError } from './errors';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { EVENT_STORE_MIGRATIONS, migrate } from './postgres/postgres-schema';
 
@@ -118,5 +119,70 @@ describe('postgresql: the gap-free horizon is this database’s own', () => {
       client.release();
       await open.end();
     }
+  });
+});
+
+describe('postgresql: new streams opened by group commit (ADR 0073)', () => {
+  const local = new Pool({ connectionString: testDatabaseUrl(), max: 8 });
+  const statements: string[] = [];
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    await migrate(local, EVENT_STORE_MIGRATIONS);
+    const query = local.query.bind(local) as (...args: unknown[]) => unknown;
+    // Which statements the store sends: the batches must be one statement each.
+    (local as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as { name?: string } | string;
+      statements.push(typeof config === 'string' ? config : (config.name ?? ''));
+      return query(...args);
+    };
+    store = new PostgresEventStore(local);
+  });
+  afterAll(async () => {
+    await store.close();
+    await local.end();
+  });
+
+  const event = (data: Record<string, unknown> = {}) => ({ eventId: randomUUID(), type: 'Opened', data, metadata: {} });
+
+  it('opens 60 concurrent streams in a few statements, each answered with its own outcome', async () => {
+    statements.length = 0;
+    const prefix = `group-${randomUUID()}`;
+    const taken = `${prefix}-taken`;
+    await store.append(taken, [event()], 'no_stream');
+    const retried = { streamId: `${prefix}-retried`, events: [event()] };
+    await store.append(retried.streamId, retried.events, 'no_stream');
+    const fresh = Array.from({ length: 60 }, (_, i) => ({ streamId: `${prefix}-${i}`, events: [event({ i })] }));
+    const twice = { streamId: `${prefix}-twice`, events: [event()] };
+    const outcomes = await Promise.allSettled([
+      ...fresh.map((s) => store.append(s.streamId, s.events, 'no_stream')),
+      store.append(taken, [event()], 'no_stream'), // another writer's stream: a conflict, for this caller only
+      store.append(retried.streamId, retried.events, 'no_stream'), // the same events again: a duplicate
+      store.append(twice.streamId, twice.events, 'no_stream'),
+      store.append(twice.streamId, [event()], 'no_stream'), // the same new stream twice at once: one wins
+    ]);
+    const [conflict, duplicate, first, second] = outcomes.slice(60);
+    expect(outcomes.slice(0, 60).every((o) => o.status === 'fulfilled' && o.value.nextRevision === 0)).toBe(true);
+    expect(conflict).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+    expect(duplicate).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0 } });
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    for (const s of fresh) expect((await store.readStream(s.streamId)).map((e) => e.data)).toEqual([s.events[0].data]);
+    expect(await store.readStream(retried.streamId)).toHaveLength(1);
+    // Batched: far fewer statements than streams.
+    const writes = statements.filter((name) => name === 'es_append' || name === 'es_append_new_streams');
+    expect(statements).toContain('es_append_new_streams');
+    expect(writes.length).toBeLessThan(30);
+  });
+
+  it('an event the database refuses fails its own opening only', async () => {
+    const prefix = `group-refused-${randomUUID()}`;
+    const fine = Array.from({ length: 20 }, (_, i) => `${prefix}-${i}`);
+    const outcomes = await Promise.allSettled([
+      ...fine.map((streamId) => store.append(streamId, [event()], 'no_stream')),
+      store.append(`${prefix}-nul`, [event({ text: 'a\u0000b' })], 'no_stream'), // jsonb refuses NUL
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([...fine.map(() => 'fulfilled'), 'rejected']);
+    for (const streamId of fine) expect(await store.readStream(streamId)).toHaveLength(1);
+    await expect(store.readStream(`${prefix}-nul`)).rejects.toBeInstanceOf(StreamNotFoundError);
   });
 });

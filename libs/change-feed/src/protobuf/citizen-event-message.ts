@@ -121,32 +121,43 @@ export type DroppedFieldReport = (type: string, dropped: DroppedField) => void;
 export class CitizenEventEncoder {
   /** Reused: encoding is synchronous, one message at a time. */
   private readonly writer = new ProtoWriter();
+  /**
+   * The agencies' envelope of the last event encoded for an agency: the same bytes for every
+   * agency (only the payload differs), so an event's agency records write it once.
+   */
+  private readonly agencyEnvelope = new ProtoWriter();
+  private agencyEnvelopeOf: RecordedEvent | null = null;
 
   constructor(private readonly report: DroppedFieldReport = () => undefined) {}
 
   /** The whole event, for `registry.citizen-events.v1`. */
   forRegistry(event: RecordedEvent): Buffer {
-    return this.encode(event, contractShaped(event.type, event.data), true);
+    const writer = this.writer.reset();
+    writeEnvelope(writer, event, true);
+    return this.encodePayload(writer, event, contractShaped(event.type, event.data));
   }
 
   /** The event reduced to the agency's entitlement, or null when the agency does not get the type. */
   forAgency(agency: AgencyEntitlement, event: RecordedEvent): Buffer | null {
     const view = agencyView(agency, event);
-    return view === null ? null : this.encode(event, view, false);
+    if (view === null) return null;
+    // Recorded events are not changed once read, so the same object has the same envelope.
+    if (this.agencyEnvelopeOf !== event) {
+      writeEnvelope(this.agencyEnvelope.reset(), event, false);
+      this.agencyEnvelopeOf = event;
+    }
+    return this.encodePayload(this.writer.reset().raw(this.agencyEnvelope.written()), event, view);
   }
 
-  private encode(event: RecordedEvent, data: Record<string, unknown>, forRegistry: boolean): Buffer {
-    const writer = this.writer.reset();
-    writeEnvelope(writer, event, forRegistry);
+  private encodePayload(writer: ProtoWriter, event: RecordedEvent, data: Record<string, unknown>): Buffer {
     const contract = PAYLOAD_CONTRACTS.get(event.type);
     if (!contract) this.report(event.type, { path: '', reason: 'not in the contract' });
     else {
       // Payload numbers (100+) follow every envelope field (1-99, citizen_event.proto), so this is
       // field-number order. The PIN travels in the envelope only (events.proto).
       const dropped: DroppedField[] = [];
-      const { pin: _pin, ...payload } = data;
       writer.tag(contract.field.number, Wire.LengthDelimited).fork();
-      writeFields(writer, contract.message, payload, dropped);
+      writeFields(writer, contract.message, data, dropped, '', 'pin');
       writer.join();
       for (const field of dropped) this.report(event.type, field);
     }

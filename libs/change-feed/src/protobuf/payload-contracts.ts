@@ -69,12 +69,15 @@ export function writeFields(
   data: Record<string, unknown>,
   dropped: DroppedField[],
   prefix = '',
+  /** A key of `data` carried elsewhere (the payload's PIN travels in the envelope): neither written nor reported. */
+  elsewhere?: string,
 ): void {
   const plan = compiledMessage(message);
   for (const key of Object.keys(data)) {
-    if (!plan.known.has(key)) dropped.push({ path: prefix + key, reason: 'not in the contract' });
+    if (!plan.known.has(key) && key !== elsewhere) dropped.push({ path: prefix + key, reason: 'not in the contract' });
   }
   for (const field of plan.fields) {
+    if (field.jsonName === elsewhere) continue;
     const value = data[field.jsonName];
     if (value === undefined || value === null) continue;
     if (!field.write(writer, value, dropped, prefix + field.jsonName))

@@ -26,6 +26,19 @@ export class ProtoWriter {
     return out;
   }
 
+  /** What was written so far, without a copy: valid until the next reset() or write. */
+  written(): Buffer {
+    return this.buffer.subarray(0, this.position);
+  }
+
+  /** Bytes encoded elsewhere (an envelope shared by an event's agency records), as they are. */
+  raw(bytes: Uint8Array): this {
+    this.ensure(bytes.length);
+    this.buffer.set(bytes, this.position);
+    this.position += bytes.length;
+    return this;
+  }
+
   tag(fieldNo: number, wire: Wire): this {
     return this.uint32(((fieldNo << 3) | wire) >>> 0);
   }
@@ -112,6 +125,25 @@ export class ProtoWriter {
   }
 
   string(value: string): this {
+    // Most strings of an event (ids, types, PINs, dates, codes) are short ASCII: written byte by
+    // byte here, which is several times cheaper than Buffer's UTF-8 encoder for a few bytes.
+    const count = value.length;
+    if (count < 128) {
+      this.ensure(1 + count);
+      const buffer = this.buffer;
+      const start = this.position + 1;
+      let i = 0;
+      for (; i < count; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 0x7f) break;
+        buffer[start + i] = code;
+      }
+      if (i === count) {
+        buffer[this.position] = count; // one byte of length: fewer than 128 bytes
+        this.position = start + count;
+        return this;
+      }
+    }
     const length = Buffer.byteLength(value, 'utf8');
     this.uint32(length);
     this.ensure(length);

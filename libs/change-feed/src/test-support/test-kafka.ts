@@ -42,11 +42,20 @@ export interface FeedConsumer {
   stop(): Promise<void>;
 }
 
+export interface ConsumeOptions {
+  /**
+   * kafkajs's default (true) commits the group's offsets after every batch, a broker round trip
+   * per partition batch; false commits nothing (a group that is never resumed).
+   */
+  readonly autoCommit?: boolean;
+}
+
 /** A consumer group of its own on the topics, from the beginning. */
 export async function consumeFeed(
   kafka: Kafka,
   topics: string[],
   keep: (record: FeedRecord) => boolean = () => true,
+  options: ConsumeOptions = {},
 ): Promise<FeedConsumer> {
   const consumer = kafka.consumer({
     groupId: `feed-test-${randomUUID()}`,
@@ -58,6 +67,7 @@ export async function consumeFeed(
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
+    autoCommit: options.autoCommit ?? true,
     eachBatch: async ({ batch }) => {
       const receivedAt = Date.now();
       for (const message of batch.messages) {

@@ -37,12 +37,31 @@ interface AppendRow {
   last_position: string | null;
 }
 
+type NewStreamRow = AppendRow & { stream_name: string };
+
+/** A stream to open, waiting for the next batch. */
+interface Opening {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Batches of new streams in flight at once: while one waits for its commit, the next is already
+ * sent (PostgreSQL merges the concurrent flushes), as the audit trail does (ADR 0040).
+ */
+const OPENING_BATCHES = 2;
+const MAX_OPENINGS = 200;
+
 /**
  * The default event store: one PostgreSQL database, append through one function call (one round
  * trip), gap-free reads by transaction id (DESIGN.md §4).
  */
 export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresEventNotifier;
+  private openings: Opening[] = [];
+  private openers = 0;
 
   constructor(
     readonly pool: Pool,
@@ -57,23 +76,112 @@ export class PostgresEventStore implements EventStore {
 
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
-    const code = typeof expected === 'number' ? expected : EXPECTED_CODES[expected];
     return tracedAppend(1, events.length, async (stamp) => {
       const stamped = stamp(events);
-      const { rows } = await this.pool.query<AppendRow>({
-        name: 'es_append',
-        text: 'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
-        values: [
-          streamId,
-          code,
-          stamped.map((e) => e.eventId),
-          stamped.map((e) => e.type),
-          stamped.map((e) => JSON.stringify(e.data)),
-          stamped.map((e) => JSON.stringify(e.metadata)),
-        ],
-      });
-      return this.appendOutcome(streamId, expected, rows[0]);
+      return expected === 'no_stream' ? this.open(streamId, stamped) : this.appendOne(streamId, stamped, expected);
     });
+  }
+
+  /** es_append: one stream, one round trip. */
+  private async appendOne(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const { rows } = await this.pool.query<AppendRow>({
+      name: 'es_append',
+      text: 'SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
+      values: [
+        streamId,
+        typeof expected === 'number' ? expected : EXPECTED_CODES[expected],
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    });
+    return this.appendOutcome(streamId, expected, rows[0]);
+  }
+
+  /**
+   * Opens a stream ("no stream" expected: a birth, a marriage, a re-established PIN) by group
+   * commit (ADR 0073): streams asked for while the batches in flight run are opened together by
+   * the next, one statement and one commit for all (es_append_new_streams, which keeps every
+   * stream's guarantees: created by one writer, a retry a duplicate, a conflict reported to its
+   * own caller). A stream alone goes through es_append, as any append. The answer comes once the
+   * batch has committed.
+   */
+  private open(streamId: string, events: readonly EventToAppend[]): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.openings.push({ streamId, events, resolve, reject });
+      if (this.openers < OPENING_BATCHES) void this.openAll();
+    });
+  }
+
+  private async openAll(): Promise<void> {
+    this.openers++;
+    try {
+      while (this.openings.length > 0) await this.openBatch(this.nextOpenings());
+    } finally {
+      this.openers--;
+    }
+  }
+
+  /** The next batch: the oldest openings, each stream once (a second opening of it waits for the next). */
+  private nextOpenings(): Opening[] {
+    const batch: Opening[] = [];
+    const later: Opening[] = [];
+    const streams = new Set<string>();
+    for (const opening of this.openings) {
+      if (batch.length < MAX_OPENINGS && !streams.has(opening.streamId)) {
+        streams.add(opening.streamId);
+        batch.push(opening);
+      } else later.push(opening);
+    }
+    this.openings = later;
+    return batch;
+  }
+
+  private async openBatch(batch: readonly Opening[]): Promise<void> {
+    const alone = (opening: Opening) =>
+      this.appendOne(opening.streamId, opening.events, 'no_stream').then(opening.resolve, opening.reject);
+    if (batch.length === 1) return alone(batch[0]);
+    let rows: NewStreamRow[];
+    try {
+      rows = await this.newStreams(batch);
+    } catch {
+      // An event the database refuses, or a lost connection, must not decide the others' answers:
+      // each is appended alone (a stream the batch did open is then a duplicate, as for any retry).
+      await Promise.all(batch.map(alone));
+      return;
+    }
+    const byStream = new Map(rows.map((row) => [row.stream_name, row]));
+    if (rows.some((row) => row.outcome === 'appended')) this.notifier.announce();
+    for (const opening of batch) {
+      const row = byStream.get(opening.streamId);
+      try {
+        if (!row) throw new Error(`es_append_new_streams gave no outcome for ${opening.streamId}`);
+        opening.resolve(this.appendOutcome(opening.streamId, 'no_stream', row, false));
+      } catch (error) {
+        opening.reject(error);
+      }
+    }
+  }
+
+  /** es_append_new_streams for events already stamped, streams in one order for every writer (no deadlock). */
+  private async newStreams(
+    streams: readonly { readonly streamId: string; readonly events: readonly EventToAppend[] }[],
+  ): Promise<NewStreamRow[]> {
+    const sorted = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    const events = sorted.flatMap((stream, index) =>
+      stream.events.map((e) => ({ s: index + 1, id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+    );
+    const result = await this.pool.query<NewStreamRow>({
+      name: 'es_append_new_streams',
+      text: 'SELECT * FROM es_append_new_streams($1, $2::json)',
+      values: [sorted.map((s) => s.streamId), JSON.stringify(events)],
+    });
+    return result.rows;
   }
 
   /**
@@ -82,26 +190,10 @@ export class PostgresEventStore implements EventStore {
    */
   async appendToNewStreams(streams: readonly NewStream[]): Promise<NewStreamOutcome[]> {
     validateNewStreams(streams);
-    // One order of reservations for every writer: two bulks never wait on each other in a cycle.
-    const sorted = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     const total = streams.reduce((sum, stream) => sum + stream.events.length, 0);
-    const rows = await tracedAppend(streams.length, total, async (stamp) => {
-      const events = sorted.flatMap((stream, index) =>
-        stamp(stream.events).map((e) => ({
-          s: index + 1,
-          id: e.eventId,
-          type: e.type,
-          data: e.data,
-          metadata: e.metadata,
-        })),
-      );
-      const result = await this.pool.query<AppendRow & { stream_name: string }>({
-        name: 'es_append_new_streams',
-        text: 'SELECT * FROM es_append_new_streams($1, $2::json)',
-        values: [sorted.map((s) => s.streamId), JSON.stringify(events)],
-      });
-      return result.rows;
-    });
+    const rows = await tracedAppend(streams.length, total, (stamp) =>
+      this.newStreams(streams.map((stream) => ({ streamId: stream.streamId, events: stamp(stream.events) }))),
+    );
     const byStream = new Map(rows.map((row) => [row.stream_name, row]));
     if (rows.some((row) => row.outcome === 'appended')) this.notifier.announce();
     return streams.map(({ streamId }) => {

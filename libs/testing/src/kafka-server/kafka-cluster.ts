@@ -4,11 +4,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { formatNode, launchNode, serverLogTail, type KafkaNodeSpec } from './kafka-node';
+import { formatNode, launchNode, serverLogTail, type BrokerSettings, type KafkaNodeSpec } from './kafka-node';
 import { KAFKA_INFRA_DIR, kafkaClassPath, kafkaVersion } from './kafka-runtime';
 import { ownerIsGone, removeStaleRuns } from './stale-runs';
 
-export interface KafkaClusterOptions {
+export interface KafkaClusterOptions extends BrokerSettings {
   /** Combined controller + broker JVMs: 1 (tests, development) or 3 (fault tests). */
   readonly nodes?: number;
   /** Broker port of the first node; the others and the controller ports are free ones. Default: free. */
@@ -123,7 +123,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
   // Like Kafka's own ids: 16 random bytes in URL-safe base64, never starting with '-' (an option to a CLI).
   const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
   try {
-    await Promise.all(specs.map((spec) => formatNode(classPath, clusterId, spec, specs)));
+    await Promise.all(specs.map((spec) => formatNode(classPath, clusterId, spec, specs, options)));
   } catch (error) {
     rmSync(runDir, { recursive: true, force: true });
     throw error;

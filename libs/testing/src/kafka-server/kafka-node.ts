@@ -22,12 +22,22 @@ const JVM_OPTIONS = [
   '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
 ];
 
+/** What a cluster may set differently from the test defaults. */
+export interface BrokerSettings {
+  /** `log.segment.bytes`: 1 MiB for tests (small segments); benchmarks use Kafka's default, 1 GiB. */
+  readonly segmentBytes?: number;
+}
+
 /**
  * server.properties of a combined controller + broker node. Settings for tests: no initial
  * rebalance delay, small segments, no auto-created topics (the relay creates its own),
  * replication and min.insync.replicas sized to the cluster.
  */
-export function nodeProperties(node: KafkaNodeSpec, all: readonly KafkaNodeSpec[]): string {
+export function nodeProperties(
+  node: KafkaNodeSpec,
+  all: readonly KafkaNodeSpec[],
+  settings: BrokerSettings = {},
+): string {
   const size = all.length;
   const minInSync = size >= 3 ? 2 : 1;
   return [
@@ -52,7 +62,7 @@ export function nodeProperties(node: KafkaNodeSpec, all: readonly KafkaNodeSpec[
     'transaction.state.log.num.partitions=3',
     `share.coordinator.state.topic.replication.factor=${size}`,
     `share.coordinator.state.topic.min.isr=${minInSync}`,
-    'log.segment.bytes=1048576',
+    `log.segment.bytes=${settings.segmentBytes ?? 1_048_576}`,
     'num.network.threads=2',
     'num.io.threads=2',
     'num.recovery.threads.per.data.dir=1',
@@ -94,9 +104,10 @@ export async function formatNode(
   clusterId: string,
   node: KafkaNodeSpec,
   all: readonly KafkaNodeSpec[],
+  settings: BrokerSettings = {},
 ): Promise<void> {
   mkdirSync(node.dir, { recursive: true });
-  writeFileSync(propertiesFile(node), nodeProperties(node, all));
+  writeFileSync(propertiesFile(node), nodeProperties(node, all, settings));
   await runJava(
     classPath,
     ['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', propertiesFile(node)],
