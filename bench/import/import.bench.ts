@@ -3,7 +3,7 @@
  * into a fresh database through the same LegacyImport as `npm run import`, then rebuilds every
  * read model from the events. Prints rows/s, peak RSS (and RSS along the way: flat means
  * constant memory), the projected time for 100 million rows, and the rebuild's events/s.
- *   npm run bench:import [-- --rows 1000000 --batch-size 10000 --keep --no-rebuild]
+ *   npm run bench:import [-- --rows 1000000 --batch-size 10000 --workers 2 --keep --no-rebuild]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { dropDatabase, ensureDatabase } from '@registry/platform';
 import { ALL_PROJECTIONS, migrateReadModels, ReadModelRebuild } from '@registry/read-models';
 import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-progress';
 import { ImportProgressDisplay } from '../../apps/registry-cli/src/import/import-progress';
-import { LegacyImport } from '../../apps/registry-cli/src/import/legacy-import';
+import { defaultWorkers, LegacyImport } from '../../apps/registry-cli/src/import/legacy-import';
 import { IMPORT_MIGRATIONS } from '../../apps/registry-cli/src/import/import-migrations';
 import { legacyFamilies, writeLegacyExport } from '../../apps/registry-cli/src/import/test-support/legacy-export';
 import { databaseLine } from '../rebuild/bench-conditions';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     'batch-size': { type: 'string', default: '10000' },
+    workers: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-rebuild': { type: 'boolean', default: false },
   },
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
       resume: false,
       today: new Date().toISOString().slice(0, 10),
       batchSize: Number(values['batch-size']),
+      workers: values.workers === undefined ? undefined : Number(values.workers),
       onProgress: (progress) => {
         if (!phases.has(progress.phase)) {
           phases.set(progress.phase, performance.now());
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
     console.log(await databaseLine(pool));
     console.log(
       `data: ${summary.rows} rows (${generated.toFixed(0)} s to generate), families of four written children first; ` +
-        `batch ${values['batch-size']} rows; import and PostgreSQL on the same machine`,
+        `batch ${values['batch-size']} rows; ${values.workers ?? defaultWorkers()} worker threads; import and PostgreSQL on the same machine`,
     );
     console.log(
       `phases: check ${phase('check', 'parents')} s, parents ${phase('parents', 'append')} s, append ${phase('append', 'rejects')} s`,

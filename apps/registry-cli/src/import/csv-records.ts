@@ -110,6 +110,15 @@ function* records(text: string, last: boolean, cut: boolean, from = 0): Generato
       yield { cells, next: at, blank: false };
       continue;
     }
+    if (!cut && lineEnd !== -1 && evenQuotes(text, quote, stop)) {
+      // Only where the record ends matters here. With an even number of quotes up to the line
+      // break, no quoted cell is open there (a cell closed on the line took two quotes, or more
+      // in pairs; a quote in a bare cell or after a closing one breaks the line, which ends it):
+      // the record ends with its line.
+      at = stop + 1;
+      yield { cells: null, next: at, blank: false };
+      continue;
+    }
     const quoted = quotedRecord(text, at, last, cut);
     if (quoted === INCOMPLETE) {
       if (!last && end - at <= LONGEST_RECORD) break;
@@ -170,6 +179,13 @@ function quotedRecord(
     else if (next === CR && at + 1 >= end && !last) return INCOMPLETE;
     else return brokenLine(text, at, last); // text after a closing quote
   }
+}
+
+/** Whether [from, stop) holds an even number of quotes (`from` is the first one). */
+function evenQuotes(text: string, from: number, stop: number): boolean {
+  let even = true;
+  for (let at = from; at !== -1 && at < stop; at = text.indexOf('"', at + 1)) even = !even;
+  return even;
 }
 
 /** A broken record: the rest of its line goes with it (once the line's end has arrived). */

@@ -7,12 +7,13 @@ import { EVENT_STORE, migrate, type EventStore } from '@registry/event-store';
 import { IMPORT_MIGRATIONS } from './import-migrations';
 import { DatabaseModule, EventStoreModule, PG_POOL, RegistryConfigModule } from '@registry/platform';
 import { ImportProgressDisplay } from './import-progress';
-import { DEFAULT_BATCH, LegacyImport, type ImportSummary } from './legacy-import';
+import { DEFAULT_BATCH, defaultWorkers, LegacyImport, type ImportSummary } from './legacy-import';
 
-const USAGE = `npm run import -- <file.csv> [--resume] [--batch-size N]
+const USAGE = `npm run import -- <file.csv> [--resume] [--batch-size N] [--workers N]
   file.csv      a legacy register export (../shared/reference/legacy-register.md)
   --resume      continue an interrupted import of this file from its checkpoint
-  --batch-size  rows per transaction: checkpoint and streams opened together (default 10000)`;
+  --batch-size  rows per transaction: checkpoint and streams opened together (default 10000)
+  --workers     threads that read, check and encode rows (default ${defaultWorkers()}: one per core, at most 2)`;
 
 /** Configuration, database and event store as the apps have them. */
 @Module({ imports: [RegistryConfigModule, DatabaseModule, EventStoreModule] })
@@ -24,14 +25,15 @@ async function main(): Promise<void> {
     options: {
       resume: { type: 'boolean', default: false },
       'batch-size': { type: 'string', default: String(DEFAULT_BATCH) },
+      workers: { type: 'string', default: String(defaultWorkers()) },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return void console.log(USAGE);
   const batchSize = Number(values['batch-size']);
-  if (positionals.length !== 1 || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
-    throw new Error(USAGE);
-  }
+  const workers = Number(values.workers);
+  const valid = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
+  if (positionals.length !== 1 || !valid(batchSize, 100_000) || !valid(workers, 16)) throw new Error(USAGE);
   const app = await NestFactory.createApplicationContext(ImportModule, { logger: ['error', 'warn'] });
   const display = new ImportProgressDisplay();
   try {
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
       resume: values.resume,
       today: civilDateIn(new Date()),
       batchSize,
+      workers,
       onProgress: (progress) => display.update(progress),
     });
     const summary = await legacyImport.run().finally(() => display.stop());
