@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** How many PINs to try before giving up: collisions are rare (10^6 numbers per prefix and year). */
 export const PIN_CANDIDATES = 32;
@@ -8,6 +8,7 @@ export const PIN_CANDIDATES = 32;
  * the same candidates and finds its own first PIN (the handler recognises its events).
  */
 export function uniqueDigitsFor(commandId: string, k: number): string {
-  const hash = createHash('sha256').update(`pin:${commandId}:${k}`).digest();
-  return String(hash.readUInt32BE(0) % 1_000_000).padStart(6, '0');
+  // One-shot `hash`, not a Hash object: half the cost, on every birth.
+  const digest = hash('sha256', `pin:${commandId}:${k}`, 'buffer');
+  return String(digest.readUInt32BE(0) % 1_000_000).padStart(6, '0');
 }
