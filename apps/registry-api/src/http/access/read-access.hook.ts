@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AgencyEntitlements, agencyRecordView } from '@registry/change-feed';
@@ -22,7 +22,6 @@ type AuditedRequest = FastifyRequest & { [OPENED]?: Promise<void>; [ANSWERED_PIN
 export function noteAnsweredPins(request: FastifyRequest, pins: string[]): void {
   (request as AuditedRequest)[ANSWERED_PINS] = pins;
 }
-const logger = new Logger('ReadAccess');
 
 /**
  * The part of ACCESS_POLICY that needs the answer of a read of personal data: an officer's
@@ -61,7 +60,8 @@ export class ReadAccessHook implements OnModuleInit {
     if (!access.access.audit || !pin || !isPinShaped(pin)) return; // a malformed PIN is refused (400): no read
     if (access.scope === 'office-or-purpose' && !access.purpose) return; // may yet be refused: after the read
     const opened = this.audit.record(this.recordOf(request, [pin]));
-    opened.catch((error: unknown) => logger.warn(`audit record not written: ${(error as Error).message}`));
+    // Awaited before the answer leaves (beforeSend); AuditTrail has logged a failure already.
+    opened.catch(() => undefined);
     request[OPENED] = opened;
   }
 
