@@ -70,6 +70,10 @@ async function main(): Promise<void> {
     const env = benchRegistryEnv(url, secret, values['pool-size']!);
     printConditions(citizens, db.events, load);
     console.log(await databaseLine(db.pool));
+    // The ceiling runs after the registry, on a database cache the registry filled; the registry's
+    // first seconds get the same cache (a restarted registry meets a running database), so they
+    // measure its own start, not PostgreSQL reading the sampled records from the disk.
+    await warmDatabaseCache(db.pool, pins);
     for (let round = 1; round <= Number(values.rounds); round++) {
       const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `lookup-round-${round}`);
       if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -133,6 +137,12 @@ function printConditions(citizens: number, events: number, load: { connections: 
   );
   console.log(`data: ${citizens} citizens, ${events} events`);
   console.log(`load: ${load.connections} connections, ${load.seconds} s per measure`);
+}
+
+/** Reads the sampled citizens' rows once, so that they are in PostgreSQL's and the system's cache. */
+async function warmDatabaseCache(pool: Pool, pins: string[]): Promise<void> {
+  await pool.query('SELECT count(length(record::text)) FROM citizen_records WHERE pin = ANY($1)', [pins]);
+  await pool.query('SELECT count(*) FROM citizen_names WHERE pin = ANY($1)', [pins]);
 }
 
 interface Searches {
