@@ -1,7 +1,9 @@
 /**
  * The ceiling of this machine for the registry's two hottest requests: a minimal Fastify + pg
  * server with no framework, guard, validation, logging or audit. GET /v1/citizens/:pin runs the
- * same one primary-key query as the registry's lookup; POST /v1/births inserts one row shaped
+ * same one primary-key query as the registry's lookup; GET /v1/citizens?name= the same name-range
+ * query as the registry's search (names that start with the text, their records by primary key,
+ * one page of 20); POST /v1/births inserts one row shaped
  * like an event (the body as jsonb, metadata, a new UUID) into a table of its own, one commit.
  *   DATABASE_URL=... PORT=... DATABASE_POOL_SIZE=20 node -r @swc-node/register bench/shared/ceiling-server.ts
  */
@@ -26,6 +28,23 @@ async function main(): Promise<void> {
     });
     if (!rows[0]) return reply.status(404).send({ error: { code: 'CITIZEN_NOT_FOUND' } });
     return reply.type('application/json; charset=utf-8').send(rows[0].json);
+  });
+  app.get<{ Querystring: { name: string } }>('/v1/citizens', async (request, reply) => {
+    const { rows } = await pool.query<{ json: string }>({
+      name: 'ceiling_search',
+      text: `SELECT r.record::text AS json
+               FROM (SELECT pin, search_name FROM citizen_names
+                      WHERE search_name >= search_fold($1) AND search_name < search_fold($1) || chr(1114111)
+                      ORDER BY search_name, pin LIMIT 21) AS n
+               JOIN citizen_records r ON r.pin = n.pin
+              ORDER BY n.search_name, n.pin`,
+      values: [request.query.name],
+    });
+    const items = rows.slice(0, 20).map((row) => row.json);
+    const nextCursor = rows.length > 20 ? 'more' : null;
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(`{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
   });
   app.post('/v1/births', async (request, reply) => {
     const eventId = randomUUID();

@@ -14,6 +14,7 @@ export * from './citizens/citizen-document';
 export * from './citizens/citizen-records.query';
 export * from './citizens/pin-replacements';
 export * from './citizens/citizen-search.query';
+export * from './citizens/search-connections';
 export * from './residences/residents.query';
 export * from './residences/population.query';
 export * from './statistics/vital-statistics.query';

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { PG_POOL } from '@registry/platform';
 import { CitizenRecords } from './citizens/citizen-records.query';
 import { CitizenSearch } from './citizens/citizen-search.query';
+import { SearchConnections } from './citizens/search-connections';
 import { PinReplacements } from './citizens/pin-replacements';
 import { ProjectorLag } from './lag/projector-lag';
 import { PopulationStatistics } from './residences/population.query';
@@ -24,7 +25,7 @@ const QUERIES = [
  * The read side: the read-model schema (migrated on start) and its queries. Needs PG_POOL and
  * EVENT_STORE from the platform modules of the importing app.
  */
-@Module({ providers: QUERIES, exports: QUERIES })
+@Module({ providers: [SearchConnections, ...QUERIES], exports: QUERIES })
 export class ReadModelsModule implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 

@@ -5,6 +5,7 @@ import {
   pinSequence,
   place,
 } from '@registry/read-models/test-support/citizen-events';
+import { SearchConnections } from '@registry/read-models';
 import { QueryHarness } from './test-support/query-harness';
 
 let api: QueryHarness;
@@ -32,6 +33,8 @@ async function citizen(
 }
 
 beforeAll(async () => {
+  // One search connection, so the plan statistics read below are those of every search.
+  process.env.SEARCH_POOL_SIZE = '1';
   api = await QueryHarness.start('search');
   await citizen('Nguyễn', 'Văn', 'Đức');
   await citizen('NGUYỄN', 'VĂN', 'ĐỨC', '1990-01-02');
@@ -138,6 +141,29 @@ describe('GET /v1/citizens: search by name without diacritics or case', () => {
       ),
     ).toContain('citizen_names_name');
     expect(await plan("search_name LIKE '%' || search_fold('Văn Đức') || '%'")).toContain('citizen_names_search');
+  });
+});
+
+describe('prepared searches are planned once (ADR 0075)', () => {
+  it('runs name and province searches with their generic plan, never planning them again', async () => {
+    const searches = ['nguyen van', 'tran thi dao', 'do duc anh', 'le duc', 'nguyen van dung', 'zzz nobody'];
+    for (const name of searches) {
+      expect((await api.get(`/v1/citizens?name=${encodeURIComponent(name)}`)).status).toBe(200);
+      expect((await api.get(`/v1/citizens?name=${encodeURIComponent(name)}&provinceCode=001`)).status).toBe(200);
+    }
+    const plans = await api.app
+      .get(SearchConnections)
+      .query<{ name: string; generic_plans: string; custom_plans: string }>(
+        'search_plans_probe',
+        `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY name`,
+        ['read_model_search_%'],
+      );
+    // Every prepared search of this suite, including those of the tests above.
+    expect(plans.length).toBeGreaterThan(2);
+    for (const plan of plans) expect({ [plan.name]: Number(plan.custom_plans) }).toEqual({ [plan.name]: 0 });
+    const runs = (name: string) => Number(plans.find((plan) => plan.name === name)?.generic_plans ?? 0);
+    expect(runs('read_model_search_starts')).toBeGreaterThanOrEqual(searches.length);
+    expect(runs('read_model_search_living_in_starts')).toBeGreaterThanOrEqual(searches.length);
   });
 });
 

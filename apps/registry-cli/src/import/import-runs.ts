@@ -149,6 +149,12 @@ export class ImportRuns {
     return rows.map((row) => row.pin);
   }
 
+  /** Whether parents of this run were looked up in the registry already (a resumed run). */
+  async anyRegistryParents(runId: string): Promise<boolean> {
+    const { rows } = await this.pool.query(`SELECT 1 FROM import_registry_parents WHERE run_id = $1 LIMIT 1`, [runId]);
+    return rows.length > 0;
+  }
+
   async rememberRegistryParents(runId: string, pins: readonly string[], found: readonly boolean[]): Promise<void> {
     await this.pool.query(
       `INSERT INTO import_registry_parents SELECT $1, * FROM unnest($2::text[], $3::boolean[]) ON CONFLICT DO NOTHING`,

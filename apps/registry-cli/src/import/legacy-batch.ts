@@ -1,9 +1,10 @@
 import { citizenStream } from '@registry/domain';
-import type { NewStreamTexts } from '@registry/event-store';
+import type { NewStreamTexts, NewStreamsCopy } from '@registry/event-store';
 // The module itself, not the lib's index (drivers and clients): a worker thread loads this file.
 import { CopyBinary } from '@registry/event-store/postgres/copy-binary';
+import { NewStreamsEncoder } from '@registry/event-store/postgres/postgres-bulk-load';
 import type { StagedRow } from './import-runs';
-import { rowsOf, type LegacyBatch, type LegacyRow } from './legacy-file';
+import { legacyRows, rowsOf, type LegacyBatch, type LegacyRow } from './legacy-file';
 import type { LegacyEvents } from './legacy-event';
 import { importedFromRow, RowRejected } from './legacy-row';
 
@@ -35,7 +36,7 @@ export function stagedRowsCopy(
 ): { count: number; copy: Uint8Array } {
   const copy = new CopyBinary(batch.count * STAGED_ROW_BYTES);
   let count = 0;
-  for (const row of rowsOf(batch)) {
+  for (const row of legacyRows(batch)) {
     if (row.rowNumber <= after) continue;
     const staged = verdictOf(row, today);
     copy.row(6).bigint(Number(runId)).bigint(staged.rowNumber);
@@ -67,4 +68,22 @@ export function acceptedStreams(
     text: (i) => events.text(importedFromRow(accepted[i].record!, today), accepted[i].rowNumber),
   };
   return { accepted, streams };
+}
+
+/**
+ * The streams the batch's rows open, but for the rows in `skip`, as the bulk's COPYs (null: none):
+ * what acceptedStreams' texts encode to. Each row is read, built and encoded before the next is
+ * read, so nothing of a row outlives it (a worker thread runs this, a batch at a time).
+ */
+export function encodedStreams(
+  batch: LegacyBatch,
+  skip: ReadonlySet<number>,
+  events: LegacyEvents,
+  today: string,
+): NewStreamsCopy | null {
+  const encoder = new NewStreamsEncoder(batch.count);
+  for (const { rowNumber, record } of legacyRows(batch)) {
+    if (!skip.has(rowNumber)) encoder.add(events.text(importedFromRow(record!, today), rowNumber));
+  }
+  return encoder.count === 0 ? null : encoder.finish();
 }

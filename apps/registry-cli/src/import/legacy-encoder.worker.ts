@@ -6,22 +6,20 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 // Modules, not the libs' indexes: a worker loads only what it runs.
-import { encodeNewStreams } from '@registry/event-store/postgres/postgres-bulk-load';
-import { acceptedStreams, stagedRowsCopy } from './legacy-batch';
+import { encodedStreams, stagedRowsCopy } from './legacy-batch';
 import { LegacyEvents } from './legacy-event';
 import type { EncoderJob, EncoderResult, EncoderSettings } from './legacy-encoders';
 
 const { file, today } = workerData as EncoderSettings;
-const events = new LegacyEvents(file, today);
+const events = new LegacyEvents(file);
 
 function run(job: EncoderJob): EncoderResult {
   if (job.kind === 'check') {
     const { count, copy } = stagedRowsCopy(job.runId, job.batch, job.after, today);
     return { id: job.id, kind: 'check', count, copy };
   }
-  const { streams } = acceptedStreams(job.batch, new Set(job.skip), events, today);
-  if (streams.count === 0) return { id: job.id, kind: 'append', count: 0, encoded: null };
-  return { id: job.id, kind: 'append', count: streams.count, encoded: encodeNewStreams(streams) };
+  const encoded = encodedStreams(job.batch, new Set(job.skip), events, today);
+  return { id: job.id, kind: 'append', count: encoded?.count ?? 0, encoded };
 }
 
 parentPort!.on('message', (job: EncoderJob) => {

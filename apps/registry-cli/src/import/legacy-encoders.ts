@@ -40,11 +40,10 @@ export class LegacyEncoders {
   private failure?: Error;
 
   constructor(count: number, settings: EncoderSettings) {
-    // The worker runs from source (.ts, through the register hook the process was started
-    // with) or from a build (.js), like this module.
-    const script = join(__dirname, `legacy-encoder.worker${extname(__filename)}`);
+    // The worker runs from source (.ts) or from a build (.js), like this module.
+    const start = workerStart(join(__dirname, `legacy-encoder.worker${extname(__filename)}`));
     this.workers = Array.from({ length: Math.max(1, count) }, () => {
-      const worker = new Worker(`require(${JSON.stringify(script)})`, { eval: true, workerData: settings });
+      const worker = new Worker(start.code, { eval: true, execArgv: start.execArgv, workerData: settings });
       worker.on('message', (result: EncoderResult) => this.settle(result));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
@@ -86,4 +85,41 @@ export class LegacyEncoders {
     for (const { reject } of this.waiting.values()) reject(error);
     this.waiting.clear();
   }
+}
+
+/** The register hook of a process run from source (`node -r @swc-node/register`). */
+const SOURCE_HOOK = '@swc-node/register';
+
+/**
+ * How a worker loads its code. From a build, the .js as it is. From source, a thread started
+ * with the process's own `-r @swc-node/register` would load TypeScript's compiler to read
+ * tsconfig.json again (about a CPU-second a thread, half of it scanning the repository's file
+ * names); instead it gets the swc options this thread read already (paths included) and compiles
+ * its dozen modules with swc alone, without source maps (a worker's stack shows compiled lines).
+ */
+function workerStart(script: string): { code: string; execArgv: string[] } {
+  const load = `require(${JSON.stringify(script)})`;
+  const argv = process.execArgv;
+  const hooked = argv.some(
+    (arg, i) => arg === `--require=${SOURCE_HOOK}` || (/^(-r|--require)$/.test(arg) && argv[i + 1] === SOURCE_HOOK),
+  );
+  if (extname(script) !== '.ts' || !hooked) return { code: load, execArgv: argv };
+  // A worker takes no V8 nor process options (they are the process's already): the profiler's only.
+  const execArgv = argv.filter((arg) => /^--(cpu|heap)-prof/.test(arg));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsconfig = require(`${SOURCE_HOOK}/read-default-tsconfig`) as {
+    readDefaultTsConfig(): object;
+    tsCompilerOptionsToSwcConfig(options: object, filename: string): object;
+  };
+  const options = { ...tsconfig.readDefaultTsConfig(), module: 1 /* CommonJS, as the hook compiles */ };
+  const swc = { ...tsconfig.tsCompilerOptionsToSwcConfig(options, script), sourcemap: false };
+  const code = `
+    const Module = require('node:module');
+    const { readFileSync } = require('node:fs');
+    const { transformSync } = require(${JSON.stringify(require.resolve('@swc-node/core'))});
+    const swc = ${JSON.stringify(swc)};
+    Module._extensions['.ts'] = (module, filename) =>
+      module._compile(transformSync(readFileSync(filename, 'utf8'), filename, swc).code, filename);
+    ${load};`;
+  return { code, execArgv };
 }

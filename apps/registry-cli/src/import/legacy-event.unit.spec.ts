@@ -1,8 +1,14 @@
-import { LegacyEvents } from './legacy-event';
+import { hash } from 'node:crypto';
+import fc from 'fast-check';
+import type { CitizenImported } from '@registry/domain';
+import { encodedStreams } from './legacy-batch';
+import { legacyTexts, LegacyEvents } from './legacy-event';
+import type { LegacyBatch } from './legacy-file';
 import { importedFromRow } from './legacy-row';
+import { LEGACY_COLUMNS } from './legacy-columns';
 import { legacyFamilies } from './test-support/legacy-export';
 
-const events = new LegacyEvents('export "2026".csv', '2026-11-30');
+const events = new LegacyEvents('export "2026".csv');
 
 /** Every object's keys as jsonb orders them: shorter first, then by their bytes. */
 function keysInJsonbOrder(value: unknown): boolean {
@@ -52,8 +58,60 @@ describe('LegacyEvents', () => {
     const [record] = legacyFamilies(1);
     const today = importedFromRow(record, '2026-11-30');
     const later = importedFromRow(record, '2027-01-02');
-    expect(new LegacyEvents('other.csv', '2027-01-02').text(later, 99).eventId).toBe(events.text(today, 1).eventId);
+    expect(new LegacyEvents('other.csv').text(later, 99).eventId).toBe(events.text(today, 1).eventId);
     const changed = importedFromRow({ ...record, given_name: 'Khác' }, '2026-11-30');
     expect(events.text(changed, 1).eventId).not.toBe(events.text(today, 1).eventId);
+  });
+});
+
+describe('legacyTexts', () => {
+  /** The event id's source as every import before ADR 0095 took it: JSON.stringify of the record without importedOn. */
+  function stringifiedFacts(data: CitizenImported['data']): string {
+    const { importedOn: _importedOn, ...facts } = data;
+    return JSON.stringify(facts);
+  }
+
+  const text = fc.string({ unit: fc.constantFrom('a', 'Lê', ' ', '"', '\\', 'ợ', '\u2028', '😀', '1', '\ud800') });
+
+  it('writes the facts exactly as JSON.stringify wrote the record, whatever the text', () => {
+    const [record] = legacyFamilies(1);
+    fc.assert(
+      fc.property(text, text, text, text, fc.boolean(), fc.boolean(), (family, given, line, ethnicity, moved, dead) => {
+        const base = importedFromRow(record, '2026-11-30').data;
+        const residence = base.permanentResidence!;
+        const data: CitizenImported['data'] = {
+          ...base,
+          name: { familyName: family, middleName: null, givenName: given },
+          ethnicity: ethnicity || null,
+          permanentResidence: moved ? null : { ...residence, address: { ...residence.address, line } },
+          dateOfDeath: dead ? '2020-01-01' : null,
+        };
+        expect(legacyTexts(data).facts).toBe(stringifiedFacts(data));
+        expect(JSON.parse(legacyTexts(data).data)).toEqual(data);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('encodedStreams', () => {
+  it('writes byte for byte the bulk the import wrote before ADR 0095 (same ids, same JSON, same order)', () => {
+    // The digest of the es_streams and es_events COPY bytes that main at c905d0c wrote
+    // for these rows (acceptedStreams, then encodeNewStreams).
+    const header = [...LEGACY_COLUMNS].reverse();
+    const rows = [...legacyFamilies(1000)];
+    const line = (cells: string[]) =>
+      cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',') + '\r\n';
+    const batch: LegacyBatch = {
+      header,
+      firstRow: 1,
+      count: rows.length,
+      text: rows.map((row) => line(header.map((column) => row[column as keyof typeof row]))).join(''),
+      bytesRead: 0,
+    };
+    const encoded = encodedStreams(batch, new Set([4, 500]), new LegacyEvents('export.csv'), '2026-11-30')!;
+    expect(encoded.count).toBe(998);
+    const digest = hash('sha256', Buffer.concat([encoded.streams, encoded.events]), 'hex');
+    expect(digest).toBe('5d4f56a00c51e3d09188b8d8432d91adf85839e3922e91f5d09f3ed27a36ea3a');
   });
 });

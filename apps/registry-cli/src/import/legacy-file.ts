@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { CsvRecordBatches, CsvRecords } from './csv-records';
-import { columnIndexes, recordOf, type LegacyRecord } from './legacy-columns';
+import { columnIndexes, recordReader, type LegacyRecord } from './legacy-columns';
 
 /** One data row: its number (1 = the first row after the header), its cells by column, or null when unreadable. */
 export interface LegacyRow {
@@ -67,12 +67,16 @@ export async function* legacyBatches(path: string, batchSize = 1000): AsyncGener
 
 /** The batch's rows: a row with another number of cells than the header, or broken quoting, has `record: null`. */
 export function rowsOf(batch: LegacyBatch): LegacyRow[] {
+  return [...legacyRows(batch)];
+}
+
+/** The batch's rows one at a time (rowsOf), each dropped by the caller before the next is read. */
+export function* legacyRows(batch: LegacyBatch): Generator<LegacyRow> {
   const indexes = columnIndexes(batch.header);
-  const rows: LegacyRow[] = [];
+  const recordOf = recordReader(indexes);
   let rowNumber = batch.firstRow;
   for (const cells of new CsvRecords().read(batch.text, true)) {
-    rows.push({ rowNumber, record: cells?.length === indexes.size ? recordOf(cells, indexes) : null });
+    yield { rowNumber, record: cells?.length === indexes.size ? recordOf(cells) : null };
     rowNumber += 1;
   }
-  return rows;
 }

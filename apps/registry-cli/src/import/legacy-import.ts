@@ -71,7 +71,7 @@ export class LegacyImport {
     private readonly options: ImportOptions,
   ) {
     this.runs = new ImportRuns(pool);
-    this.events = new LegacyEvents(basename(options.file), options.today);
+    this.events = new LegacyEvents(basename(options.file));
   }
 
   async run(): Promise<ImportSummary> {
@@ -138,8 +138,11 @@ export class LegacyImport {
     this.options.onProgress?.({ phase: 'parents', rows: 0, bytesRead: 0, fileBytes: 0 });
     await this.runs.analyze(run.runId);
     await this.runs.rejectDuplicatePins(run.runId);
-    for (;;) {
+    for (let first = true; ; first = false) {
       const outside = await this.runs.parentsOutsideFile(run.runId);
+      // Every parent an accepted row of the file, none looked up before: no row misses a parent
+      // (the usual export; the anti join below would scan the whole run for nothing).
+      if (first && outside.length === 0 && !(await this.runs.anyRegistryParents(run.runId))) break;
       if (outside.length > 0) {
         await this.runs.rememberRegistryParents(run.runId, outside, await this.inRegistry(outside));
       }

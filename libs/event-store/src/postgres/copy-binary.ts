@@ -73,6 +73,24 @@ export class CopyBinary {
     return this;
   }
 
+  /** Bytes written so far (the signature and header included). */
+  get length(): number {
+    return this.at;
+  }
+
+  /** Bytes another writer wrote, as they are: whole rows of the same table (NewStreamsEncoder). */
+  raw(source: Uint8Array, start: number, end: number): this {
+    this.reserve(end - start);
+    this.buffer.set(source.subarray(start, end), this.at);
+    this.at += end - start;
+    return this;
+  }
+
+  /** The bytes written so far, without a trailer; the writer may go on. */
+  written(): Buffer {
+    return this.buffer.subarray(0, this.at);
+  }
+
   /** The whole COPY data, trailer included; the writer is done. */
   finish(): Buffer {
     this.reserve(2);

@@ -26,9 +26,9 @@ export interface NewStreamText {
 }
 
 /**
- * Streams to open in bulk, one event each. Their names come first (the streams are written in
- * name order); each event's text is asked for only as COPY writes it, so it dies young instead
- * of living through the batch (at import speed, most of the garbage collector's work).
+ * Streams to open in bulk, one event each. Each event's text is asked for once, in input order,
+ * and written into the COPY bytes at once (NewStreamsEncoder), so it dies young instead of
+ * living through the batch (at import speed, most of the garbage collector's work).
  */
 export interface NewStreamTexts {
   readonly count: number;
@@ -113,19 +113,64 @@ export async function openStreamsInTransaction(tx: PoolClient, streams: NewStrea
  * Pure: a worker thread can run it (NewStreamTexts.encoded).
  */
 export function encodeNewStreams(streams: NewStreamTexts): NewStreamsCopy {
-  const names = streamNames(streams);
-  const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
-  const rows = new CopyBinary(names.length * 48);
-  const events = new CopyBinary(names.length * EVENT_BYTES_GUESS);
-  for (const i of order) {
-    rows.row(2).text(names[i]).bigint(0);
-    const { eventId, type, data, metadata } = validText(streams.text(i), names[i]);
-    events.row(6).text(names[i]).bigint(0).uuid(eventId).text(type);
-    if (events.jsonb(data) + events.jsonb(metadata) > MAX_EVENT_BYTES) {
+  if (streams.count === 0) throw new InvalidEventStoreRequestError('A bulk append needs at least one stream');
+  const encoder = new NewStreamsEncoder(streams.count);
+  for (let i = 0; i < streams.count; i++) encoder.add(streams.text(i), streams.streamId(i));
+  return encoder.finish();
+}
+
+/**
+ * Builds a bulk's two COPYs one stream at a time, in the caller's order: each event's row is
+ * written as it is added, so its text dies at once (a caller that makes texts from rows keeps no
+ * batch of them alive: at import speed, most of the garbage collector's work). The rows go out
+ * in name order at the end, each event's bytes copied as they are, not encoded again.
+ */
+export class NewStreamsEncoder {
+  private readonly rows: CopyBinary;
+  private readonly names: string[] = [];
+  /** Where each stream's es_events row starts in `rows` (and the next one's, at the end). */
+  private readonly starts: number[] = [];
+
+  constructor(expected = 1024) {
+    this.rows = new CopyBinary(expected * EVENT_BYTES_GUESS);
+  }
+
+  get count(): number {
+    return this.names.length;
+  }
+
+  /** A stream and its event (`streamId`: the name the caller gave, which the event must carry). */
+  add(event: NewStreamText, streamId = event.streamId): void {
+    checkStreamName(streamId);
+    const { eventId, type, data, metadata } = validText(event, streamId);
+    this.names.push(streamId);
+    this.starts.push(this.rows.length);
+    this.rows.row(6).text(streamId).bigint(0).uuid(eventId).text(type);
+    if (this.rows.jsonb(data) + this.rows.jsonb(metadata) > MAX_EVENT_BYTES) {
       throw new InvalidEventStoreRequestError(`Event ${eventId} is over ${MAX_EVENT_BYTES} bytes`);
     }
   }
-  return { count: names.length, streams: rows.finish(), events: events.finish() };
+
+  /** Both COPYs, streams in name order; a name twice is refused (as appendToNewStreams refuses it). */
+  finish(): NewStreamsCopy {
+    const { names, starts } = this;
+    const count = names.length;
+    if (count === 0) throw new InvalidEventStoreRequestError('A bulk append needs at least one stream');
+    starts.push(this.rows.length);
+    const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
+    const written = this.rows.written();
+    const streams = new CopyBinary(count * 48);
+    const events = new CopyBinary(written.length + 64);
+    for (let n = 0; n < count; n++) {
+      const i = order[n];
+      if (n > 0 && names[i] === names[order[n - 1]]) {
+        throw new InvalidEventStoreRequestError(`Stream ${names[i]} appears twice in one bulk`);
+      }
+      streams.row(2).text(names[i]).bigint(0);
+      events.raw(written, starts[i], starts[i + 1]);
+    }
+    return { count, streams: streams.finish(), events: events.finish() };
+  }
 }
 
 /** es_append_new_streams (the path of appendToNewStreams), with the events' JSON spliced in as it is. */
@@ -176,13 +221,17 @@ function streamNames(streams: NewStreamTexts): string[] {
   const names = Array.from({ length: streams.count }, (_, i) => streams.streamId(i));
   const seen = new Set<string>();
   for (const streamId of names) {
-    if (streamId.length === 0 || streamId.length > 200 || streamId.startsWith('$')) {
-      throw new InvalidEventStoreRequestError(`Invalid stream name: ${JSON.stringify(streamId)}`);
-    }
+    checkStreamName(streamId);
     if (seen.has(streamId)) throw new InvalidEventStoreRequestError(`Stream ${streamId} appears twice in one bulk`);
     seen.add(streamId);
   }
   return names;
+}
+
+function checkStreamName(streamId: string): void {
+  if (streamId.length === 0 || streamId.length > 200 || streamId.startsWith('$')) {
+    throw new InvalidEventStoreRequestError(`Invalid stream name: ${JSON.stringify(streamId)}`);
+  }
 }
 
 /**

@@ -7,6 +7,8 @@ export interface RegistryConfig {
   readonly databasePoolSize: number;
   /** Audit batches committed at once (ADR 0040): more waits less for a flush, fewer makes larger batches. */
   readonly auditWriters: number;
+  /** Connections for name and PIN-order searches, which run with generic plans (ADR 0075). */
+  readonly searchPoolSize: number;
   readonly eventStore: 'postgresql' | 'kurrentdb';
   readonly kurrentDbConnectionString: string | null;
   readonly jwt: TokenSettings;
@@ -65,6 +67,7 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry',
     databasePoolSize: positiveInteger(env.DATABASE_POOL_SIZE ?? '20', 'DATABASE_POOL_SIZE'),
     auditWriters: positiveInteger(env.AUDIT_WRITERS ?? '2', 'AUDIT_WRITERS'),
+    searchPoolSize: positiveInteger(env.SEARCH_POOL_SIZE ?? '4', 'SEARCH_POOL_SIZE'),
     eventStore,
     kurrentDbConnectionString: env.KURRENTDB_CONNECTION_STRING ?? null,
     jwt: tokenSettings(env),

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@registry/platform';
 import { decodeCursor, encodeCursor, isPin } from '../paging/page-cursor';
+import { SearchConnections } from './search-connections';
 
 export interface CitizenSearchCriteria {
   /** Any part of the full name, without regard to diacritics or case. */
@@ -47,7 +48,10 @@ interface Row {
 /** Name search over the narrow citizen_names table; the records of the page by primary key. */
 @Injectable()
 export class CitizenSearch {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly rangeConnections: SearchConnections,
+  ) {}
 
   async search(criteria: CitizenSearchCriteria): Promise<SearchPage> {
     const from = criteria.cursor === undefined ? undefined : decodeCursor(criteria.cursor, isPosition);
@@ -94,20 +98,24 @@ export class CitizenSearch {
 
   /**
    * Index ranges (PIN order, names that start with the text) run as prepared statements, one per
-   * shape of query: planning would cost more than the read. The trigram part is planned with
-   * the actual text each time, so the planner can tell a rare name from a common one.
+   * shape of query, planned once (SearchConnections): planning would cost more than the read. The
+   * trigram part is planned with the actual text each time, so the planner can tell a rare name
+   * from a common one.
    */
-  private async rows(where: Conditions, order: string, limit: number, prepared: boolean): Promise<Row[]> {
+  private async rows(where: Conditions, order: string, limit: number, range: boolean): Promise<Row[]> {
     const limitParam = where.param(limit + 1);
-    const { rows } = await this.pool.query<Row>({
-      name: prepared ? `read_model_search_${where.shape()}` : undefined,
-      text: `SELECT n.pin, n.search_name, r.record::text AS json
+    const text = `SELECT n.pin, n.search_name, r.record::text AS json
                FROM (SELECT pin, search_name FROM citizen_names WHERE ${where.sql()} ORDER BY ${order} LIMIT ${limitParam}) AS n
                JOIN citizen_records r ON r.pin = n.pin
-              ORDER BY ${order.replace(/(\w+)/g, 'n.$1')}`,
-      values: where.values,
-    });
+              ORDER BY ${order.replace(/(\w+)/g, 'n.$1')}`;
+    if (range) return this.rangeConnections.query<Row>(`read_model_search_${where.shape()}`, text, where.values);
+    const { rows } = await this.pool.query<Row>({ text, values: where.values });
     return rows;
+  }
+
+  /** Opens the search connections ahead of the first search (the API's warm-up). */
+  connect(): Promise<void> {
+    return this.rangeConnections.connect();
   }
 }
 
