@@ -4,6 +4,7 @@ import type { Address, CitizenEvent } from '@registry/domain';
 import { addressOf } from '../citizens/citizen-document';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { copyRows } from '../projection/copy-rows';
+import { InstantText } from '../projection/instant-text';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
 import { dayAfter, ResidenceLedger, type Fact, type Life, type ResidenceVersion } from './residence-ledger';
 
@@ -258,19 +259,4 @@ async function saveLives(
      ON CONFLICT (pin) DO UPDATE SET date_of_birth = excluded.date_of_birth, date_of_death = excluded.date_of_death`,
     [JSON.stringify(known)],
   );
-}
-
-/** Events of one transaction share their instant: each is written out once. */
-class InstantText {
-  private readonly texts = new Map<number, string>();
-
-  of(instant: Date): string {
-    const ms = instant.getTime();
-    let text = this.texts.get(ms);
-    if (text === undefined) {
-      text = instant.toISOString();
-      this.texts.set(ms, text);
-    }
-    return text;
-  }
 }

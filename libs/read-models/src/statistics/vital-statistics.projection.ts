@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@registry/event-store';
 import type { CitizenEvent, CitizenImported, Place, RecordCorrected } from '@registry/domain';
 import { asCitizenEvent } from '../projection/citizen-events';
 import { copyRows } from '../projection/copy-rows';
+import { InstantText } from '../projection/instant-text';
 import { pinOfStream, tableName, type Projection, type TableSet } from '../projection/projection';
 
 /**
@@ -234,9 +235,10 @@ async function saveRows(
   stored: ReadonlySet<string>,
 ): Promise<void> {
   const table = tableName('vital_events', target);
+  const instants = new InstantText();
   const texts = rows.map(({ recorded_from, recorded_to, ...row }) => ({
     ...row,
-    recorded: `[${recorded_from.toISOString()},${recorded_to ? recorded_to.toISOString() : ''})`,
+    recorded: `[${instants.of(recorded_from)},${recorded_to ? instants.of(recorded_to) : ''})`,
   }));
   const isStored = (row: VitalRow) => stored.has(keyOf(row));
   await copyRows(
