@@ -33,7 +33,7 @@ import { ProjectorModule } from '@registry/read-models';
 import { ProceduresModule } from '@registry/procedures';
 import { ProceduresController } from './procedures/procedures.controller';
 import { IdempotencyStore } from './http/idempotency-store';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { Idempotency } from './http/idempotency';
 import { AccessModule } from './http/access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { WarmUp } from './warm-up/warm-up';
@@ -70,12 +70,7 @@ import { WarmUp } from './warm-up/warm-up';
     HealthController,
     ReadinessController,
   ],
-  providers: [
-    IdempotencyStore,
-    IdempotencyInterceptor,
-    WarmUp,
-    { provide: APP_FILTER, useClass: RegistryExceptionFilter },
-  ],
+  providers: [IdempotencyStore, Idempotency, WarmUp, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
 })
 export class RegistryApiModule implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

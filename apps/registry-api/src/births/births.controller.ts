@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { eventIdFor, RegisterBirthCommand, type WriteResult } from '@registry/app';
 import { procedureIdFor } from '@registry/procedures';
 import { CurrentPrincipal, type Principal } from '@registry/platform';
-import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
+import { IdempotencyGuard } from '../http/idempotency';
 import { answerRevision, envelopeOf } from '../http/write-context';
 import { toAddress, toPersonName, toPlace } from '../http/common.dto';
 import { BirthRegisteredAnswer, RegisterBirthDto } from './register-birth.dto';
@@ -14,7 +14,7 @@ import { Operation } from '../http/openapi';
 @ApiTags('births')
 @ApiBearerAuth()
 @Controller('v1/births')
-@UseInterceptors(IdempotencyInterceptor)
+@UseGuards(IdempotencyGuard)
 export class BirthsController {
   constructor(private readonly commands: CommandBus) {}
 

@@ -1,6 +1,6 @@
-import { applyDecorators, Controller, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyGuard } from './idempotency';
 
 /**
  * A controller of life events recorded on an existing citizen (`/v1/citizens/{pin}/...`):
@@ -13,6 +13,6 @@ export function CitizenWritesController(): ClassDecorator {
     ApiHeader({ name: 'Idempotency-Key', required: false }),
     ApiHeader({ name: 'If-Match', required: false, description: 'Expected revision, e.g. "3"' }),
     Controller('v1/citizens/:pin'),
-    UseInterceptors(IdempotencyInterceptor),
+    UseGuards(IdempotencyGuard),
   );
 }

@@ -47,11 +47,16 @@ export class IdempotencyStore {
     return { kind: 'answered', answer: { status: row.status, body: row.body, headers: row.headers ?? {} } };
   }
 
-  async remember(scope: string, key: string, answer: StoredAnswer): Promise<void> {
+  /** The key's answer: its status, its body as the JSON text sent, the headers a replay repeats. */
+  async remember(
+    scope: string,
+    key: string,
+    answer: { readonly status: number; readonly json: string; readonly headers: Record<string, string> },
+  ): Promise<void> {
     await this.pool.query({
       name: 'idempotency_remember',
       text: 'UPDATE api_idempotency SET status = $3, body = $4, headers = $5 WHERE scope = $1 AND key = $2',
-      values: [scope, key, answer.status, JSON.stringify(answer.body), JSON.stringify(answer.headers)],
+      values: [scope, key, answer.status, answer.json, JSON.stringify(answer.headers)],
     });
   }
 }

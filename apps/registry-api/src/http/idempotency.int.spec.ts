@@ -1,27 +1,34 @@
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { randomUUID } from 'node:crypto';
-import { lastValueFrom, defer } from 'rxjs';
+import type { FastifyReply } from 'fastify';
 import { RegistryError } from '@registry/domain';
 import { WriteContention } from '@registry/app';
+import { RegistryExceptionFilter } from '@registry/platform';
 import { ApiHarness } from '../test-support/api-harness';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { Idempotency, IdempotencyGuard } from './idempotency';
 
 /**
  * Issue 10 item 2: an Idempotency-Key keeps final answers only. A 409 WRITE_CONTENTION, a lost
  * database connection (503) or a server failure (500) is not the answer to the key: a retry with
  * it runs the write again. A broken rule (422) is final: the retry gets it again without running.
- * The real interceptor and its PostgreSQL table; the write behind it is scripted.
+ * The real guard, onSend hook, exception filter and PostgreSQL table; the write behind them is scripted.
  */
 describe('Idempotency-Key keeps no transient answer', () => {
   let api: ApiHarness;
-  let interceptor: IdempotencyInterceptor;
+  let idempotency: Idempotency;
+  let guard: IdempotencyGuard;
+  const filter = new RegistryExceptionFilter();
   beforeAll(async () => {
     api = await ApiHarness.start();
-    interceptor = api.app.get(IdempotencyInterceptor);
+    idempotency = api.app.get(Idempotency);
+    guard = new IdempotencyGuard(idempotency);
   });
   afterAll(() => api.stop());
 
-  /** One POST through the interceptor; `write` plays the controller. */
+  /**
+   * One POST as Nest and Fastify run it: the guard claims the key, `write` plays the controller,
+   * a failure goes through the exception filter, and the answer through the onSend hook.
+   */
   async function send(key: string, write: () => Promise<unknown>) {
     const reply = fakeReply();
     const request = {
@@ -32,14 +39,17 @@ describe('Idempotency-Key keeps no transient answer', () => {
       principal: { sub: api.sub },
     };
     const context = new ExecutionContextHost([request, reply]);
+    let error: unknown;
     try {
-      const body = await lastValueFrom(interceptor.intercept(context, { handle: () => defer(write) }), {
-        defaultValue: undefined,
-      });
-      return { status: reply.statusCode, body };
-    } catch (error) {
-      return { status: reply.statusCode, error };
+      await guard.canActivate(context);
+      reply.send(await write());
+    } catch (failure) {
+      error = failure;
+      filter.catch(failure, context);
     }
+    const sent = await idempotency.beforeSend(request as never, reply as unknown as FastifyReply, reply.payload);
+    const body = JSON.parse(String(sent)) as unknown;
+    return error === undefined ? { status: reply.statusCode, body } : { status: reply.statusCode, body, error };
   }
 
   const lostConnection = Object.assign(new Error('terminating connection due to administrator command'), {
@@ -91,6 +101,7 @@ function fakeReply() {
   const headers: Record<string, string> = {};
   const reply = {
     statusCode: 200,
+    payload: undefined as string | undefined,
     status(code: number) {
       reply.statusCode = code;
       return reply;
@@ -99,7 +110,15 @@ function fakeReply() {
       Object.assign(headers, values);
       return reply;
     },
+    removeHeader(name: string) {
+      delete headers[name];
+      return reply;
+    },
     getHeader: (name: string) => headers[name],
+    send(body: unknown) {
+      reply.payload = JSON.stringify(body);
+      return reply;
+    },
   };
   return reply;
 }

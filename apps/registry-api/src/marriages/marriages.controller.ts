@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,7 +10,7 @@ import {
 } from '@registry/app';
 import type { CitizenRecord, MarriageState } from '@registry/domain';
 import { CurrentPrincipal, HttpProblem, type Principal } from '@registry/platform';
-import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
+import { IdempotencyGuard } from '../http/idempotency';
 import { CALLER_ERRORS, Operation, withErrors } from '../http/openapi';
 import { provinceOfCitizen } from '../http/access/jurisdiction';
 import { envelopeOf } from '../http/write-context';
@@ -45,7 +45,7 @@ export class MarriagesController {
     ],
     503: ['WRITE_CONTENTION'],
   })
-  @UseInterceptors(IdempotencyInterceptor)
+  @UseGuards(IdempotencyGuard)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: MarriageWriteAnswer })
   async register(
@@ -77,7 +77,7 @@ export class MarriagesController {
     422: ['MARRIAGE_NOT_IN_FORCE', 'DIVORCE_BEFORE_MARRIAGE', 'EFFECTIVE_DATE_IN_FUTURE'],
     503: ['WRITE_CONTENTION'],
   })
-  @UseInterceptors(IdempotencyInterceptor)
+  @UseGuards(IdempotencyGuard)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: MarriageWriteAnswer })
   async divorce(

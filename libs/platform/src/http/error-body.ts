@@ -19,3 +19,17 @@ export class HttpProblem extends Error {
     super(message);
   }
 }
+
+/**
+ * Not a failure: the answer a request already has, found before its handler ran (the first
+ * answer of an Idempotency-Key), which the exception filter sends again as it was.
+ */
+export class EarlierAnswer extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`The earlier answer (${status}) to this request`);
+  }
+}

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryError } from '@registry/domain';
-import { errorBody, HttpProblem, type ErrorBody } from './error-body';
+import { EarlierAnswer, errorBody, HttpProblem, type ErrorBody } from './error-body';
 import { isConnectionLoss } from '@registry/event-store';
 
 /** Status of each request-level code (registry rules are all 422). */
@@ -46,6 +46,10 @@ export class RegistryExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
+    if (exception instanceof EarlierAnswer) {
+      void reply.status(exception.status).headers(exception.headers).send(exception.body);
+      return;
+    }
     const request = http.getRequest<FastifyRequest | undefined>();
     // The route pattern, never the path: no PIN in the log.
     const context = request && { id: request.id, method: request.method, route: request.routeOptions?.url };
