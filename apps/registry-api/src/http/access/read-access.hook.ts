@@ -49,6 +49,8 @@ export class ReadAccessHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // Lookups opened beside the read carry their records (ADR 0085).
+    this.audit.travelWith(this.records);
     const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onSend', (request: AuditedRequest, reply, payload) => this.beforeSend(request, reply, payload));
   }
