@@ -17,6 +17,7 @@ const SAMPLE_MS = 500;
  */
 export class CpuMeter {
   private readonly processStart = process.cpuUsage();
+  private readonly started = new Date();
   private readonly first = new Map<number, number>();
   private readonly last = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
@@ -47,13 +48,15 @@ export class CpuMeter {
   }
 
   async sample(): Promise<void> {
-    const { rows } = await this.pool.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+    const { rows } = await this.pool.query<{ pid: number; since_meter: boolean }>(
+      'SELECT pid, backend_start > $1 AS since_meter FROM pg_stat_activity WHERE datname = current_database()',
+      [this.started],
     );
-    for (const { pid } of rows) {
+    for (const { pid, since_meter } of rows) {
       const ticks = backendTicks(pid);
       if (ticks === undefined) continue;
-      if (!this.first.has(pid)) this.first.set(pid, ticks);
+      // A backend started since the meter counts whole (its CPU before this sample included).
+      if (!this.first.has(pid)) this.first.set(pid, since_meter ? 0 : ticks);
       this.last.set(pid, ticks);
     }
   }

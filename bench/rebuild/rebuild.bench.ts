@@ -11,7 +11,7 @@ import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-pr
 import { machineLine } from '../shared/conditions';
 import { databaseLine } from './bench-conditions';
 import { benchDatabase } from './bench-database';
-import { CpuMeter } from './cpu-meter';
+import { CpuMeter, type CpuUsed } from './cpu-meter';
 
 const GOAL_EVENTS_PER_SECOND = 20_000;
 
@@ -25,18 +25,30 @@ async function main(): Promise<void> {
   const db = await benchDatabase(citizens);
   try {
     const phases = new Map<RebuildPhase, number>();
+    const phaseCpu = new Map<RebuildPhase | 'start' | 'end', CpuUsed>();
     const display = new RebuildProgressDisplay(db.events);
     const cpu = new CpuMeter(db.pool);
     await cpu.sample();
+    phaseCpu.set('start', cpu.now());
     const report = await new ReadModelRebuild(db.pool, db.store, ALL_PROJECTIONS, {
       batchSize,
       onProgress: (progress) => {
-        if (!phases.has(progress.phase)) phases.set(progress.phase, performance.now());
+        if (!phases.has(progress.phase)) {
+          phases.set(progress.phase, performance.now());
+          phaseCpu.set(progress.phase, cpu.now());
+        }
         display.update(progress);
       },
     }).run();
     display.stop();
     const used = await cpu.stop();
+    phaseCpu.set('end', used);
+    /** CPU µs an event of this process and of PostgreSQL between two phases. */
+    const perEvent = (from: RebuildPhase | 'start', to: RebuildPhase | 'end') => {
+      const [a, b] = [phaseCpu.get(from)!, phaseCpu.get(to)!];
+      const micros = (seconds: number) => ((seconds * 1e6) / report.events).toFixed(1);
+      return `${micros(b.process - a.process)} + ${micros(b.postgres - a.postgres)}`;
+    };
     const seconds = (from: RebuildPhase, to: RebuildPhase) => ((phases.get(to)! - phases.get(from)!) / 1000).toFixed(1);
     console.log('bench/rebuild: every read model (citizens, residences, vital-statistics) rebuilt from position 0');
     console.log(machineLine());
@@ -53,6 +65,11 @@ async function main(): Promise<void> {
       `cpu: projector ${used.process.toFixed(1)} s, postgresql ${used.postgres.toFixed(1)} s; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
+    );
+    console.log(
+      `cpu per event, projector + postgresql: ${perEvent('start', 'end')} µs ` +
+        `(catch-up ${perEvent('start', 'indexes')}, query indexes ${perEvent('indexes', 'swap')}, ` +
+        `swap ${perEvent('swap', 'end')})`,
     );
     console.log(
       `rebuild: ${report.seconds.toFixed(1)} s, ${Math.round(report.eventsPerSecond)} events/s (goal >= ${GOAL_EVENTS_PER_SECOND})`,

@@ -59,6 +59,11 @@ export interface ReadAllOptions {
   readonly after?: Position;
   readonly maxCount?: number;
   readonly filter?: EventFilter;
+  /**
+   * A hint for readers that never look at the metadata (a rebuild of the read models): a store
+   * may then answer `{}` for it and spare reading and parsing it. Events are otherwise the same.
+   */
+  readonly withoutMetadata?: boolean;
 }
 
 export interface SubscribeOptions {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, type QueryResultRow } from 'pg';
 import { HttpProblem, REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
+import type { LookupCarrier, LookupStatement } from '@registry/read-models';
 
 /** One read of personal data (API.md "Reads": who, role, office or agency, action, PINs, purpose, when). */
 export interface AuditRecord {
@@ -14,26 +15,86 @@ export interface AuditRecord {
   readonly purpose: string | null;
 }
 
-interface Waiting {
-  readonly record: AuditRecord;
-  readonly done: (error?: unknown) => void;
+/**
+ * A record on its way to the log. Whoever answers the read waits for it with a callback, not a
+ * promise: a lookup's answer waits for one of these, and promises (with their microtasks) were a
+ * measurable share of what the audit cost the server per lookup.
+ */
+export class Recording {
+  private settled = false;
+  private error: unknown;
+  private waiter?: (error?: unknown) => void;
+
+  constructor(readonly record: AuditRecord) {}
+
+  /** `done()` once the record is durable, `done(error)` if it cannot be written; at once if that is known already. One waiter. */
+  whenWritten(done: (error?: unknown) => void): void {
+    if (this.settled) done(this.error);
+    else this.waiter = done;
+  }
+
+  settle(error?: unknown): void {
+    this.settled = true;
+    this.error = error;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    try {
+      waiter?.(error);
+    } catch (thrown) {
+      // One reader's failure to answer must not keep the others of the batch waiting.
+      logger.error(`a read waiting for its audit record failed: ${(thrown as Error).message}`);
+    }
+  }
+}
+
+type Waiting = Recording;
+
+/** Lookups that may carry the records waiting (CitizenRecords). */
+interface Lookups {
+  /** A lookup will go out or answer soon. */
+  readonly busy: boolean;
+  carryWith(carrier: LookupCarrier): void;
 }
 
 const MAX_BATCH = 500;
 const logger = new Logger('AuditTrail');
 
 /**
+ * A batch of records as one row per record from eight arrays, in parameters numbered from
+ * `$first` (text arrays: cheaper for PostgreSQL to read than a JSON document of the same records).
+ */
+function appendFrom(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO audit_log (at, sub, role, office, agency, action, pins, purpose)
+          SELECT at, sub, role, office, agency, action, pins::text[], purpose
+            FROM unnest(${p(0)}::timestamptz[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[],
+                        ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[])
+                 AS r(at, sub, role, office, agency, action, pins, purpose)`;
+}
+const APPEND = { name: 'audit_log_append', text: appendFrom(1) };
+
+/**
  * The audit log's writer, by group commit (ADR 0040): a read's answer waits until its record is
  * committed durably (synchronous_commit on, the WAL flushed: neither a crash of the registry nor
  * one of the database server loses the record of an answered read), but the records of all reads
- * that arrive while the INSERTs in flight and their flushes run go into the next INSERT together.
+ * that arrive while the batches in flight and their flushes run go into the next batch together.
  * So a read costs one share of a flush, not a flush of its own, and the flush rate stays bounded
  * however many reads there are.
+ *
+ * A batch travels with a lookup when one is about to go out (ADR 0085): the lookup's statement and
+ * the INSERT become one statement, sent on the writer's connection and committed durably there,
+ * so the records cost no round trip of their own. Records wait for a lookup while lookups wait or
+ * run (CitizenRecords.busy), and go alone once none does.
  */
 @Injectable()
-export class AuditTrail implements OnApplicationShutdown {
+export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
   private waiting: Waiting[] = [];
+  /** Batches being written, alone or with a lookup: at most writerCount. */
   private readonly writers = new Set<Promise<void>>();
+  private flushScheduled = false;
+  private lookups?: Lookups;
+  /** The statement of a lookup with a batch, by the lookup's statement name. */
+  private readonly withLookup = new Map<string, string>();
 
   private readonly pool: Pool;
   /**
@@ -55,11 +116,43 @@ export class AuditTrail implements OnApplicationShutdown {
     this.pool.on('error', (error) => logger.warn(`idle audit connection lost: ${error.message}`));
   }
 
+  /** From now on, the records waiting travel with the lookups of `lookups` when they can. */
+  travelWith(lookups: Lookups): void {
+    this.lookups = lookups;
+    lookups.carryWith(this);
+  }
+
+  /** The record, written durably: resolves once it is, rejects (503) if it cannot be. */
   record(record: AuditRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ record, done: (error) => (error ? reject(error) : resolve()) });
-      if (this.writers.size < this.writerCount) this.startWriter();
-    });
+    return new Promise((resolve, reject) =>
+      this.open(record).whenWritten((error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /** The record, on its way: the caller waits for it with `whenWritten` before the read's answer leaves. */
+  open(record: AuditRecord): Recording {
+    const recording = new Recording(record);
+    this.waiting.push(recording);
+    // Not at once: a lookup asked for in this turn (the guard opens a lookup's record before
+    // the controller asks for the citizen) goes out at the end of the turn and carries it.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+    return recording;
+  }
+
+  /** LookupCarrier: the lookup goes out with the records waiting when a writer is free. */
+  carry<R extends QueryResultRow>(lookup: LookupStatement): Promise<R[]> | undefined {
+    if (this.waiting.length === 0 || this.writers.size >= this.writerCount) return undefined;
+    const rows = this.write<R>(this.waiting.splice(0, MAX_BATCH), lookup);
+    this.occupy(rows);
+    return rows;
+  }
+
+  /** LookupCarrier: no lookup will come to carry what waits. */
+  lookupsIdle(): void {
+    this.flush();
   }
 
   /** Opens the writers' connections ahead of the first read (the API's warm-up, ADR 0031). */
@@ -69,47 +162,101 @@ export class AuditTrail implements OnApplicationShutdown {
 
   /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.writers);
+    this.lookups = undefined;
+    this.flush();
+    while (this.writers.size > 0) await Promise.all(this.writers);
     await this.pool.end();
   }
 
-  private startWriter(): void {
-    const writer: Promise<void> = this.writeAll().finally(() => this.writers.delete(writer));
+  /** Batches alone for what waits, unless a lookup will go out or answer soon and carry it. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.lookups?.busy) return;
+    while (this.waiting.length > 0 && this.writers.size < this.writerCount) {
+      this.occupy(this.write<QueryResultRow>(this.waiting.splice(0, MAX_BATCH)));
+    }
+  };
+
+  private occupy(batch: Promise<unknown>): void {
+    const writer: Promise<void> = batch.then(
+      () => this.release(writer),
+      () => this.release(writer),
+    );
     this.writers.add(writer);
   }
 
-  private async writeAll(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, MAX_BATCH);
-      try {
-        await this.insert(batch.map((w) => w.record));
-        for (const w of batch) w.done();
-      } catch (error) {
-        // An unrecorded read is not answered (ADR 0016): the callers are told to retry. The
-        // database's message stays in the log, which carries no PIN: it names the failure only.
-        logger.error(`audit records not written: ${(error as Error).message}`);
-        const unavailable = new HttpProblem(
-          503,
-          'SERVICE_UNAVAILABLE',
-          'The read cannot be recorded now; retry shortly',
-          [],
-          {
-            'retry-after': '1',
-          },
-        );
-        for (const w of batch) w.done(unavailable);
-      }
+  private release(writer: Promise<void>): void {
+    this.writers.delete(writer);
+    this.flush();
+  }
+
+  /** Writes a batch, alone or in one statement with a lookup; answers the lookup's rows either way. */
+  private async write<R extends QueryResultRow>(batch: readonly Waiting[], lookup?: LookupStatement): Promise<R[]> {
+    try {
+      const columns = columnsOf(batch);
+      const { rows } = await this.pool.query<R>(
+        lookup
+          ? { name: `${lookup.name}+audit`, text: this.textWith(lookup), values: [...lookup.values, ...columns] }
+          : { ...APPEND, values: columns },
+      );
+      for (const w of batch) w.settle();
+      return rows;
+    } catch (error) {
+      // An unrecorded read is not answered (ADR 0016): the callers are told to retry. The
+      // database's message stays in the log, which carries no PIN: it names the failure only.
+      logger.error(`audit records not written: ${(error as Error).message}`);
+      const unavailable = new HttpProblem(
+        503,
+        'SERVICE_UNAVAILABLE',
+        'The read cannot be recorded now; retry shortly',
+        [],
+        {
+          'retry-after': '1',
+        },
+      );
+      for (const w of batch) w.settle(unavailable);
+      // The lookup is answered whatever became of the records (its own failure fails it).
+      return lookup ? (await this.pool.query<R>(lookup)).rows : [];
     }
   }
 
-  private async insert(records: readonly AuditRecord[]): Promise<void> {
-    await this.pool.query({
-      name: 'audit_log_append',
-      text: `INSERT INTO audit_log (at, sub, role, office, agency, action, pins, purpose)
-             SELECT at, sub, role, office, agency, action, pins, purpose
-               FROM jsonb_to_recordset($1::jsonb) AS r(at timestamptz, sub text, role text, office text,
-                                                      agency text, action text, pins text[], purpose text)`,
-      values: [JSON.stringify(records)],
-    });
+  /** The lookup's statement with a batch's INSERT as a data-modifying WITH: run once, whatever the lookup finds. */
+  private textWith(lookup: LookupStatement): string {
+    let text = this.withLookup.get(lookup.name);
+    if (text === undefined) {
+      text = `WITH audit_appended AS (${appendFrom(lookup.values.length + 1)}) ${lookup.text}`;
+      this.withLookup.set(lookup.name, text);
+    }
+    return text;
   }
+}
+
+/** The batch's records as the eight arrays of APPEND. */
+function columnsOf(batch: readonly Waiting[]): unknown[] {
+  const n = batch.length;
+  const at = new Array<string>(n);
+  const sub = new Array<string>(n);
+  const role = new Array<string>(n);
+  const office = new Array<string | null>(n);
+  const agency = new Array<string | null>(n);
+  const action = new Array<string>(n);
+  const pins = new Array<string>(n);
+  const purpose = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const r = batch[i].record;
+    at[i] = r.at.toISOString();
+    sub[i] = r.sub;
+    role[i] = r.role;
+    office[i] = r.office;
+    agency[i] = r.agency;
+    action[i] = r.action;
+    pins[i] = `{${r.pins.map(arrayElement).join(',')}}`;
+    purpose[i] = r.purpose;
+  }
+  return [at, sub, role, office, agency, action, pins, purpose];
+}
+
+/** One element of an array literal: a PIN as it is, any other text quoted. */
+function arrayElement(text: string): string {
+  return /^[0-9]+$/.test(text) ? text : `"${text.replace(/[\\"]/g, '\\$&')}"`;
 }

@@ -73,15 +73,17 @@ export function acceptedStreams(
 /**
  * The streams the batch's rows open, but for the rows in `skip`, as the bulk's COPYs (null: none):
  * what acceptedStreams' texts encode to. Each row is read, built and encoded before the next is
- * read, so nothing of a row outlives it (a worker thread runs this, a batch at a time).
+ * read, so nothing of a row outlives it (a worker thread runs this, a batch at a time, with
+ * one encoder for all its batches).
  */
 export function encodedStreams(
   batch: LegacyBatch,
   skip: ReadonlySet<number>,
   events: LegacyEvents,
   today: string,
+  encoder = new NewStreamsEncoder(batch.count),
 ): NewStreamsCopy | null {
-  const encoder = new NewStreamsEncoder(batch.count);
+  encoder.reset(); // whatever a failed batch left
   for (const { rowNumber, record } of legacyRows(batch)) {
     if (!skip.has(rowNumber)) encoder.add(events.text(importedFromRow(record!, today), rowNumber));
   }

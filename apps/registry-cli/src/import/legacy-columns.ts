@@ -44,15 +44,29 @@ export function columnIndexes(header: readonly string[]): ReadonlyMap<LegacyColu
 }
 
 /**
- * Cells to a record, for a file's columns: where each column sits is looked up once, not per row
- * (iterating the map made an entry array per cell, 17 a row).
+ * Cells to a record, for a file's columns: where each column sits is looked up once, not per row,
+ * and every record is the same object literal (one shape: stores by a varying key cost V8 a
+ * lookup each, 17 a row).
  */
 export function recordReader(indexes: ReadonlyMap<LegacyColumn, number>): (cells: readonly string[]) => LegacyRecord {
-  const columns = [...indexes.keys()];
-  const at = [...indexes.values()];
-  return (cells) => {
-    const record = {} as Record<LegacyColumn, string>;
-    for (let i = 0; i < columns.length; i++) record[columns[i]] = cells[at[i]] ?? '';
-    return record;
-  };
+  const at = Object.fromEntries(indexes) as Record<LegacyColumn, number>;
+  return (cells) => ({
+    pin: cells[at.pin] ?? '',
+    family_name: cells[at.family_name] ?? '',
+    middle_name: cells[at.middle_name] ?? '',
+    given_name: cells[at.given_name] ?? '',
+    sex: cells[at.sex] ?? '',
+    date_of_birth: cells[at.date_of_birth] ?? '',
+    place_of_birth_province: cells[at.place_of_birth_province] ?? '',
+    nationality: cells[at.nationality] ?? '',
+    ethnicity: cells[at.ethnicity] ?? '',
+    mother_pin: cells[at.mother_pin] ?? '',
+    father_pin: cells[at.father_pin] ?? '',
+    permanent_province: cells[at.permanent_province] ?? '',
+    permanent_commune: cells[at.permanent_commune] ?? '',
+    permanent_line: cells[at.permanent_line] ?? '',
+    permanent_since: cells[at.permanent_since] ?? '',
+    status: cells[at.status] ?? '',
+    date_of_death: cells[at.date_of_death] ?? '',
+  });
 }

@@ -6,19 +6,21 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 // Modules, not the libs' indexes: a worker loads only what it runs.
+import { NewStreamsEncoder } from '@registry/event-store/postgres/postgres-bulk-load';
 import { encodedStreams, stagedRowsCopy } from './legacy-batch';
 import { LegacyEvents } from './legacy-event';
 import type { EncoderJob, EncoderResult, EncoderSettings } from './legacy-encoders';
 
 const { file, today } = workerData as EncoderSettings;
 const events = new LegacyEvents(file);
+const encoder = new NewStreamsEncoder(10_000);
 
 function run(job: EncoderJob): EncoderResult {
   if (job.kind === 'check') {
     const { count, copy } = stagedRowsCopy(job.runId, job.batch, job.after, today);
     return { id: job.id, kind: 'check', count, copy };
   }
-  const encoded = encodedStreams(job.batch, new Set(job.skip), events, today);
+  const encoded = encodedStreams(job.batch, new Set(job.skip), events, today, encoder);
   return { id: job.id, kind: 'append', count: encoded?.count ?? 0, encoded };
 }
 

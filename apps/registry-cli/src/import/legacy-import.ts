@@ -251,7 +251,7 @@ export class LegacyImport {
   }
 
   /**
-   * The run's worker threads, started once (loading their code costs about a CPU-second each
+   * The run's worker threads, started once (loading their code costs about a quarter of a CPU-second each
    * when the import runs from source) and stopped when the run ends or fails.
    */
   private encoders(): LegacyEncoders {

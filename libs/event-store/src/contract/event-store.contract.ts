@@ -221,6 +221,17 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         expect(page.map((e) => e.type)).toEqual(['A', 'B']);
       });
 
+      it('without metadata, when asked, reads the same events (their metadata may be left out)', async () => {
+        const prefix = `bare${randomUUID().slice(0, 8)}`;
+        const filter = { streamPrefixes: [prefix] };
+        await store.append(newStreamId(prefix), [newEvent('A'), newEvent('B')], 'no_stream');
+        const full = await store.readAll({ filter });
+        const bare = await store.readAll({ filter, withoutMetadata: true });
+        const withoutMetadata = (events: typeof full) => events.map(({ metadata: _metadata, ...event }) => event);
+        expect(withoutMetadata(bare)).toEqual(withoutMetadata(full));
+        bare.forEach((event, i) => expect([{}, full[i].metadata]).toContainEqual(event.metadata));
+      });
+
       it('filters by event type', async () => {
         const type = `Only${randomUUID().replace(/-/g, '')}`;
         await store.append(newStreamId(), [newEvent('Other'), newEvent(type)], 'no_stream');

@@ -91,6 +91,11 @@ export class CopyBinary {
     return this.buffer.subarray(0, this.at);
   }
 
+  /** Back to no rows, the buffer kept (a writer of scratch rows, used batch after batch). */
+  rewind(): void {
+    this.at = SIGNATURE.length + 8;
+  }
+
   /** The whole COPY data, trailer included; the writer is done. */
   finish(): Buffer {
     this.reserve(2);

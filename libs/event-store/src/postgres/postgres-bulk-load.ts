@@ -123,9 +123,12 @@ export function encodeNewStreams(streams: NewStreamTexts): NewStreamsCopy {
  * Builds a bulk's two COPYs one stream at a time, in the caller's order: each event's row is
  * written as it is added, so its text dies at once (a caller that makes texts from rows keeps no
  * batch of them alive: at import speed, most of the garbage collector's work). The rows go out
- * in name order at the end, each event's bytes copied as they are, not encoded again.
+ * in name order at the end, each event's bytes copied as they are, not encoded again. After
+ * `finish` the encoder starts a new bulk, its scratch buffer kept (one allocation per worker,
+ * not per batch).
  */
 export class NewStreamsEncoder {
+  /** Scratch: the events' rows in the caller's order. */
   private readonly rows: CopyBinary;
   private readonly names: string[] = [];
   /** Where each stream's es_events row starts in `rows` (and the next one's, at the end). */
@@ -155,21 +158,32 @@ export class NewStreamsEncoder {
   finish(): NewStreamsCopy {
     const { names, starts } = this;
     const count = names.length;
-    if (count === 0) throw new InvalidEventStoreRequestError('A bulk append needs at least one stream');
-    starts.push(this.rows.length);
-    const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
-    const written = this.rows.written();
-    const streams = new CopyBinary(count * 48);
-    const events = new CopyBinary(written.length + 64);
-    for (let n = 0; n < count; n++) {
-      const i = order[n];
-      if (n > 0 && names[i] === names[order[n - 1]]) {
-        throw new InvalidEventStoreRequestError(`Stream ${names[i]} appears twice in one bulk`);
+    try {
+      if (count === 0) throw new InvalidEventStoreRequestError('A bulk append needs at least one stream');
+      starts.push(this.rows.length);
+      const order = names.map((_, i) => i).sort((a, b) => compare(names[a], names[b]));
+      const written = this.rows.written();
+      const streams = new CopyBinary(count * 48);
+      const events = new CopyBinary(written.length + 64);
+      for (let n = 0; n < count; n++) {
+        const i = order[n];
+        if (n > 0 && names[i] === names[order[n - 1]]) {
+          throw new InvalidEventStoreRequestError(`Stream ${names[i]} appears twice in one bulk`);
+        }
+        streams.row(2).text(names[i]).bigint(0);
+        events.raw(written, starts[i], starts[i + 1]);
       }
-      streams.row(2).text(names[i]).bigint(0);
-      events.raw(written, starts[i], starts[i + 1]);
+      return { count, streams: streams.finish(), events: events.finish() };
+    } finally {
+      this.reset();
     }
-    return { count, streams: streams.finish(), events: events.finish() };
+  }
+
+  /** Drops what was added: a new bulk starts. */
+  reset(): void {
+    this.names.length = 0;
+    this.starts.length = 0;
+    this.rows.rewind();
   }
 }
 

@@ -20,7 +20,7 @@ import {
   WrongExpectedRevisionError,
 } from '../errors';
 import { checkEventSize, validateAppend, validateNewStreams } from '../validation';
-import { EVENT_COLUMNS, EventRow, toRecordedEvent } from './postgres-rows';
+import { EVENT_COLUMNS, EVENT_COLUMNS_WITHOUT_METADATA, EventRow, toRecordedEvent } from './postgres-rows';
 import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
 import { PostgresSubscription } from './postgres-subscription';
 import { guardedPool } from './guarded-pool';
@@ -295,10 +295,10 @@ export class PostgresEventStore implements EventStore {
     const prefixes = options.filter?.streamPrefixes?.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
     const horizon = await this.visibleHorizon();
     const { rows } = await this.pool.query<EventRow>({
-      name: 'es_read_all',
+      name: options.withoutMetadata ? 'es_read_all_without_metadata' : 'es_read_all',
       // Only transactions older than every writer still open here are visible: a later commit never
       // lands behind us. The horizon comes from an EARLIER statement (see es_visible_horizon).
-      text: `SELECT ${EVENT_COLUMNS} FROM es_events
+      text: `SELECT ${options.withoutMetadata ? EVENT_COLUMNS_WITHOUT_METADATA : EVENT_COLUMNS} FROM es_events
              WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
                AND transaction_id < $6::xid8
                AND ($3::text[] IS NULL OR type = ANY($3))

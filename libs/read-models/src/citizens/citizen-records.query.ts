@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import { PG_POOL } from '@registry/platform';
 import { MergedLookups } from './merged-lookups';
 
@@ -17,6 +17,25 @@ export type RevisionLookup =
   | { readonly outcome: 'found'; readonly citizen: StoredCitizen }
   | { readonly outcome: 'behind'; readonly revision: number | null };
 
+/** A statement as pg takes it: a prepared statement's name, its text and values. */
+export interface LookupStatement {
+  readonly name: string;
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/**
+ * Writes that may travel with lookups (the audit of reads, ADR 0085): a lookup about to go out is
+ * offered to the carrier, which may send it in one statement with writes of its own, one round trip
+ * for both. The carrier answers the lookup's rows whatever becomes of its own writes.
+ */
+export interface LookupCarrier {
+  /** The statement's rows, sent with the carrier's writes; undefined: nothing to carry now, send it alone. */
+  carry<R extends QueryResultRow>(statement: LookupStatement): Promise<R[]> | undefined;
+  /** No lookup waits or runs any more: what waited for one to carry it goes alone. */
+  lookupsIdle(): void;
+}
+
 /** How long a read-your-writes lookup waits for the projector (API.md: 2 s). */
 export const READ_YOUR_WRITES_WAIT_MS = 2000;
 const POLL_MS = [5, 10, 20, 40, 50];
@@ -28,10 +47,25 @@ const POLL_MS = [5, 10, 20, 40, 50];
 @Injectable()
 export class CitizenRecords {
   private readonly lookups: MergedLookups<StoredCitizen>;
+  private carrier?: LookupCarrier;
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {
     // A few queries at once leave the pool's other connections to writes, projector and feeds.
-    this.lookups = new MergedLookups((pins) => this.findAll(pins), { maxInFlight: 4, maxKeys: 200 });
+    this.lookups = new MergedLookups((pins) => this.findAll(pins), {
+      maxInFlight: 4,
+      maxKeys: 200,
+      onIdle: () => this.carrier?.lookupsIdle(),
+    });
+  }
+
+  /** From now on, lookups going out are offered to `carrier` (ADR 0085). */
+  carryWith(carrier: LookupCarrier): void {
+    this.carrier = carrier;
+  }
+
+  /** Lookups wait or run: one will go out or answer soon (and be offered to the carrier). */
+  get busy(): boolean {
+    return this.lookups.busy;
   }
 
   find(pin: string): Promise<StoredCitizen | undefined> {
@@ -47,7 +81,7 @@ export class CitizenRecords {
   }
 
   private async findAll(pins: string[]): Promise<Map<string, StoredCitizen>> {
-    const { rows } = await this.pool.query<StoredCitizen & { pin: string }>({
+    const statement: LookupStatement = {
       name: 'read_model_citizen_records',
       // A replacement noted by the correction itself answers 301 before the projector gets there,
       // even before the projector has seen the citizen at all.
@@ -58,7 +92,9 @@ export class CitizenRecords {
                LEFT JOIN pin_replacements p ON p.pin = asked.pin
               WHERE r.pin IS NOT NULL OR p.pin IS NOT NULL`,
       values: [pins],
-    });
+    };
+    const carried = this.carrier?.carry<StoredCitizen & { pin: string }>(statement);
+    const rows = carried ? await carried : (await this.pool.query<StoredCitizen & { pin: string }>(statement)).rows;
     return new Map(rows.map(({ pin, ...citizen }) => [pin, citizen]));
   }
 

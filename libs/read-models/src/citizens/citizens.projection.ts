@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@registry/event-store';
 import { evolveCitizen, type CitizenRecord } from '@registry/domain';
 import { asCitizenEvent } from '../projection/citizen-events';
+import { copyRows } from '../projection/copy-rows';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
 import {
   citizenDocument,
@@ -32,10 +33,12 @@ interface NameRow {
   readonly residence_province_code: string | null;
 }
 
-/** A citizen as this projection keeps it: the domain record, the stream revision, the stored name row. */
+/** A citizen as this projection keeps it: the domain record, the stream revision, the stored rows. */
 interface Citizen {
   readonly record: CitizenRecord;
   readonly revision: number;
+  /** Whether citizen_records holds a row for the PIN already (false: the batch inserts it). */
+  readonly stored: boolean;
   readonly storedName: NameRow | null;
 }
 
@@ -60,7 +63,9 @@ async function projectCitizens(tx: PoolClient, events: readonly RecordedEvent[],
 function evolve(current: Citizen | undefined, event: RecordedEvent): Citizen | undefined {
   const known = asCitizenEvent(event);
   const record = known ? evolveCitizen(current?.record ?? null, known) : current?.record;
-  return record ? { record, revision: event.revision, storedName: current?.storedName ?? null } : undefined;
+  return record
+    ? { record, revision: event.revision, stored: current?.stored ?? false, storedName: current?.storedName ?? null }
+    : undefined;
 }
 
 function nameRowOf(record: CitizenRecord): NameRow | null {
@@ -86,17 +91,17 @@ async function loadCitizens(tx: PoolClient, target: TableSet, pins: string[]): P
   return new Map(
     rows.map((row) => {
       const record = recordOf(row.record, row.replaced_by, row.registered);
-      return [row.pin, { record, revision: row.record.revision, storedName: nameRowOf(record) }];
+      return [row.pin, { record, revision: row.record.revision, stored: true, storedName: nameRowOf(record) }];
     }),
   );
 }
 
 /**
- * One JSON document for the whole batch: PostgreSQL parses it once, where array parameters
- * would be escaped element by element on both sides.
+ * New rows go in by COPY; rows stored already are upserted from one JSON document for the
+ * batch: PostgreSQL parses it once, where array parameters would be escaped element by element.
  */
 async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
-  if (citizens.length === 0) return;
+  const table = tableName('citizen_records', target);
   const rows = citizens.map((c) => ({
     pin: c.record.pin,
     revision: c.revision,
@@ -105,14 +110,29 @@ async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonl
     // Most citizens have none: the document is then the whole state.
     registered: registeredFactsOf(c.record),
   }));
+  const fresh = rows.filter((_, i) => !citizens[i].stored);
+  await copyRows(
+    tx,
+    table,
+    ['pin', 'revision', 'replaced_by', 'record', 'registered'],
+    fresh.map((r) => [
+      r.pin,
+      r.revision,
+      r.replaced_by,
+      JSON.stringify(r.record),
+      r.registered === null ? null : JSON.stringify(r.registered),
+    ]),
+  );
+  const known = rows.filter((_, i) => citizens[i].stored);
+  if (known.length === 0) return;
   await tx.query(
-    `INSERT INTO ${tableName('citizen_records', target)} (pin, revision, replaced_by, record, registered)
+    `INSERT INTO ${table} (pin, revision, replaced_by, record, registered)
      SELECT pin, revision, replaced_by, record, registered FROM json_to_recordset($1::json)
             AS r(pin text, revision integer, replaced_by text, record json, registered json)
      ON CONFLICT (pin) DO UPDATE
        SET revision = excluded.revision, replaced_by = excluded.replaced_by, record = excluded.record,
            registered = excluded.registered`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(known)],
   );
 }
 
@@ -121,14 +141,22 @@ async function upsertRecords(tx: PoolClient, target: TableSet, citizens: readonl
  * province): most events (stays, deaths...) leave them be, and each write folds the name again.
  */
 async function saveNames(tx: PoolClient, target: TableSet, citizens: readonly Citizen[]): Promise<void> {
+  const inserts: NameRow[] = [];
   const upserts: NameRow[] = [];
   const removals: string[] = [];
   for (const citizen of citizens) {
     const row = nameRowOf(citizen.record);
     if (row === null && citizen.storedName !== null) removals.push(citizen.storedName.pin);
-    if (row !== null && !sameNameRow(row, citizen.storedName)) upserts.push(row);
+    if (row !== null && citizen.storedName === null) inserts.push(row);
+    else if (row !== null && !sameNameRow(row, citizen.storedName)) upserts.push(row);
   }
   const table = tableName('citizen_names', target);
+  await copyRows(
+    tx,
+    table,
+    ['pin', 'full_name', 'date_of_birth', 'residence_province_code'],
+    inserts.map((r) => [r.pin, r.full_name, r.date_of_birth, r.residence_province_code]),
+  );
   if (upserts.length > 0) {
     await tx.query(
       `INSERT INTO ${table} (pin, full_name, date_of_birth, residence_province_code)

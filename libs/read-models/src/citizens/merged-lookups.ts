@@ -8,6 +8,8 @@ export interface MergedLookupsOptions {
   readonly maxInFlight: number;
   /** Keys per query at most. */
   readonly maxKeys: number;
+  /** Called when the last query running has answered and no lookup waits (see `busy`). */
+  readonly onIdle?: () => void;
 }
 
 /**
@@ -26,6 +28,11 @@ export class MergedLookups<V> {
     private readonly fetch: (keys: string[]) => Promise<Map<string, V>>,
     private readonly options: MergedLookupsOptions,
   ) {}
+
+  /** Lookups wait or run: another query will go out or answer soon. */
+  get busy(): boolean {
+    return this.inFlight > 0 || this.waiting.size > 0;
+  }
 
   find(key: string): Promise<V | undefined> {
     return new Promise((resolve, reject) => {
@@ -62,6 +69,7 @@ export class MergedLookups<V> {
       .finally(() => {
         this.inFlight--;
         this.schedule();
+        if (!this.busy) this.options.onIdle?.();
       });
   }
 }

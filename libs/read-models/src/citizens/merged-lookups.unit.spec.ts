@@ -71,4 +71,23 @@ describe('MergedLookups', () => {
     queries.pending[1].answer();
     expect(await after).toBe('record of r');
   });
+
+  it('is busy while lookups wait or run, and says when the last query has answered with none waiting', async () => {
+    const queries = heldQueries();
+    let idle = 0;
+    const lookups = new MergedLookups(queries.fetch, { maxInFlight: 1, maxKeys: 10, onIdle: () => idle++ });
+    expect(lookups.busy).toBe(false);
+    const first = lookups.find('a');
+    expect(lookups.busy).toBe(true); // not sent yet: it goes out at the end of the turn
+    await turn();
+    const second = lookups.find('b');
+    queries.pending[0].answer();
+    await first;
+    await turn();
+    expect([lookups.busy, idle]).toEqual([true, 0]); // b went out as a answered
+    queries.pending[1].answer();
+    await second;
+    await turn();
+    expect([lookups.busy, idle]).toEqual([false, 1]);
+  });
 });

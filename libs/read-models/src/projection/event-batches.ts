@@ -60,18 +60,19 @@ function idle(): Promise<typeof IDLE> {
 
 /**
  * Pages of the global log from `after` until the end as it stands (a rebuild's catch-up). The
- * next page is read while the caller writes the current one.
+ * next page is read while the caller writes the current one. Projections never read the
+ * metadata: it is left out (ReadAllOptions.withoutMetadata).
  */
 export async function* pagesOf(
   store: EventStore,
   after: Position | undefined,
   size: number,
 ): AsyncGenerator<RecordedEvent[]> {
-  let next = observed(store.readAll({ after, maxCount: size }));
+  let next = observed(store.readAll({ after, maxCount: size, withoutMetadata: true }));
   while (true) {
     const page = await next;
     if (page.length === 0) return;
-    next = observed(store.readAll({ after: page[page.length - 1].position, maxCount: size }));
+    next = observed(store.readAll({ after: page[page.length - 1].position, maxCount: size, withoutMetadata: true }));
     yield page;
   }
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { EventStore } from '@registry/event-store';
+import type { EventStore, RecordedEvent } from '@registry/event-store';
 import {
   checkpointKey,
   ensureCheckpoints,
@@ -46,6 +46,8 @@ const INDEX_BUILD_MEMORY = '256MB';
 const INDEX_BUILDERS = 3;
 /** Pages read but not yet written by every projection: a projection may run this far ahead. */
 const PAGES_IN_FLIGHT = 3;
+/** The most events the PostgreSQL store reads at a time. */
+const READ_PAGE = 10_000;
 
 export class RebuildAlreadyRunning extends Error {
   constructor() {
@@ -131,17 +133,24 @@ export class ReadModelRebuild {
   private async catchUp(positions: Positions): Promise<void> {
     let lanes = this.lanes.map(() => Promise.resolve());
     const inFlight: Promise<unknown>[] = [];
-    for await (const page of pagesOf(this.store, earliest(positions), this.options.batchSize)) {
-      lanes = lanes.map((lane, i) => lane.then(() => this.lanes[i].commit(this.pool, page, positions)));
-      const written = Promise.all(lanes).then(() => {
-        this.processed += page.length;
-        this.report('catch-up');
-      });
-      written.catch(() => undefined); // awaited below
-      inFlight.push(written);
-      if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
+    try {
+      const pages = pagesOf(this.store, earliest(positions), Math.min(this.options.batchSize, READ_PAGE));
+      for await (const page of batchesOfPages(pages, this.options.batchSize)) {
+        lanes = lanes.map((lane, i) => lane.then(() => this.lanes[i].commit(this.pool, page, positions)));
+        const written = Promise.all(lanes).then(() => {
+          this.processed += page.length;
+          this.report('catch-up');
+        });
+        written.catch(() => undefined); // awaited below
+        inFlight.push(written);
+        if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
+    } finally {
+      // On a failure, the other lanes' transactions end before the rebuild's lock is released:
+      // a rebuild resumed at once must not meet them.
+      await Promise.allSettled(lanes);
     }
-    await Promise.all(inFlight);
   }
 
   /**
@@ -193,7 +202,11 @@ export class ReadModelRebuild {
   /** Events appended since the last catch-up, projected inside the swap's transaction. */
   private async projectTail(tx: PoolClient, positions: Positions): Promise<void> {
     while (true) {
-      const page = await this.store.readAll({ after: earliest(positions), maxCount: this.options.batchSize });
+      const page = await this.store.readAll({
+        after: earliest(positions),
+        maxCount: this.options.batchSize,
+        withoutMetadata: true,
+      });
       if (page.length === 0) return;
       advance(positions, await this.writer.write(tx, page, positions));
       this.processed += page.length;
@@ -203,4 +216,17 @@ export class ReadModelRebuild {
   private report(phase: RebuildPhase): void {
     this.options.onProgress?.({ phase, processed: this.processed });
   }
+}
+
+/** Pages put together into batches of at least `size` events (the last one may be smaller). */
+async function* batchesOfPages(pages: AsyncIterable<RecordedEvent[]>, size: number): AsyncGenerator<RecordedEvent[]> {
+  let batch: RecordedEvent[] = [];
+  for await (const page of pages) {
+    batch = batch.length === 0 ? page : batch.concat(page);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -3,6 +3,8 @@ import type { RecordedEvent } from '@registry/event-store';
 import type { Address, CitizenEvent } from '@registry/domain';
 import { addressOf } from '../citizens/citizen-document';
 import { asCitizenEvent } from '../projection/citizen-events';
+import { copyRows } from '../projection/copy-rows';
+import { InstantText } from '../projection/instant-text';
 import { pinOfStream, pinsSeenBefore, tableName, type Projection, type TableSet } from '../projection/projection';
 import { dayAfter, ResidenceLedger, type Fact, type Life, type ResidenceVersion } from './residence-ledger';
 
@@ -21,7 +23,8 @@ export const residencesProjection: Projection = {
 
 async function projectResidences(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void> {
   const pins = [...pinsSeenBefore(events), ...events.filter(isReestablishment).map((e) => String(e.data.newPin))];
-  const ledger = new ResidenceLedger(await loadOpen(tx, target, pins), await loadLives(tx, target, pins));
+  const storedLives = await loadLives(tx, target, pins);
+  const ledger = new ResidenceLedger(await loadOpen(tx, target, pins), storedLives);
   for (const event of events) {
     const pin = pinOfStream(event.streamId);
     const known = asCitizenEvent(event);
@@ -31,7 +34,7 @@ async function projectResidences(tx: PoolClient, events: readonly RecordedEvent[
   const { inserts, updates } = ledger.changes();
   await updateVersions(tx, target, updates);
   await insertVersions(tx, target, inserts);
-  await saveLives(tx, target, ledger.changedLives);
+  await saveLives(tx, target, ledger.changedLives, storedLives);
 }
 
 const isReestablishment = (event: RecordedEvent) => event.type === 'PinReestablished';
@@ -168,16 +171,44 @@ function rowsOf(versions: readonly ResidenceVersion[]) {
 const COLUMNS = `pin text, kind text, registered_by integer, asserted_by integer, province_code text, address json,
                  valid daterange, held_from date, held_to date, since date, recorded tstzrange, ended_by text`;
 
+/** New versions, by COPY: a version's key (its residence and the revision asserting it) is never reused. */
 async function insertVersions(tx: PoolClient, target: TableSet, versions: readonly ResidenceVersion[]): Promise<void> {
-  if (versions.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${tableName('residence_history', target)}
-            (pin, kind, registered_by, asserted_by, province_code, address, valid, held_from, held_to, since, recorded, ended_by)
-     SELECT pin, kind, registered_by, asserted_by, province_code, address, valid, held_from, held_to, since, recorded, ended_by
-       FROM json_to_recordset($1::json) AS r(${COLUMNS})`,
-    [JSON.stringify(rowsOf(versions))],
+  const instants = new InstantText();
+  await copyRows(
+    tx,
+    tableName('residence_history', target),
+    VERSION_COLUMNS,
+    versions.map((v) => [
+      v.pin,
+      v.kind,
+      v.registeredBy,
+      v.assertedBy,
+      v.address.provinceCode,
+      JSON.stringify(v.address),
+      v.valid === 'empty' ? 'empty' : `[${v.valid.from},${v.valid.to ?? ''})`,
+      v.held.from,
+      v.held.to,
+      v.since,
+      `[${instants.of(v.recordedFrom)},${v.recordedTo ? instants.of(v.recordedTo) : ''})`,
+      v.endedBy,
+    ]),
   );
 }
+
+const VERSION_COLUMNS = [
+  'pin',
+  'kind',
+  'registered_by',
+  'asserted_by',
+  'province_code',
+  'address',
+  'valid',
+  'held_from',
+  'held_to',
+  'since',
+  'recorded',
+  'ended_by',
+];
 
 /** Only the periods, `recorded` and `ended_by` of a stored version ever change. */
 async function updateVersions(tx: PoolClient, target: TableSet, versions: readonly ResidenceVersion[]): Promise<void> {
@@ -202,28 +233,30 @@ async function loadLives(tx: PoolClient, target: TableSet, pins: string[]): Prom
   return new Map(rows.map((row) => [row.pin, { born: row.date_of_birth, died: row.date_of_death }]));
 }
 
-/** Each citizen's dates of birth and death as last registered or corrected: residences count between them. */
-async function saveLives(tx: PoolClient, target: TableSet, lives: ReadonlyMap<string, Life>): Promise<void> {
-  if (lives.size === 0) return;
+/**
+ * Each citizen's dates of birth and death as last registered or corrected: residences count
+ * between them. A citizen's first life goes in by COPY, a stored one is updated.
+ */
+async function saveLives(
+  tx: PoolClient,
+  target: TableSet,
+  lives: ReadonlyMap<string, Life>,
+  stored: ReadonlyMap<string, Life>,
+): Promise<void> {
+  const table = tableName('residence_lives', target);
+  const rows = [...lives].map(([pin, life]) => ({ pin, date_of_birth: life.born, date_of_death: life.died }));
+  await copyRows(
+    tx,
+    table,
+    ['pin', 'date_of_birth', 'date_of_death'],
+    rows.filter((r) => !stored.has(r.pin)).map((r) => [r.pin, r.date_of_birth, r.date_of_death]),
+  );
+  const known = rows.filter((r) => stored.has(r.pin));
+  if (known.length === 0) return;
   await tx.query(
-    `INSERT INTO ${tableName('residence_lives', target)} (pin, date_of_birth, date_of_death)
+    `INSERT INTO ${table} (pin, date_of_birth, date_of_death)
      SELECT * FROM json_to_recordset($1::json) AS r(pin text, date_of_birth date, date_of_death date)
      ON CONFLICT (pin) DO UPDATE SET date_of_birth = excluded.date_of_birth, date_of_death = excluded.date_of_death`,
-    [JSON.stringify([...lives].map(([pin, life]) => ({ pin, date_of_birth: life.born, date_of_death: life.died })))],
+    [JSON.stringify(known)],
   );
-}
-
-/** Events of one transaction share their instant: each is written out once. */
-class InstantText {
-  private readonly texts = new Map<number, string>();
-
-  of(instant: Date): string {
-    const ms = instant.getTime();
-    let text = this.texts.get(ms);
-    if (text === undefined) {
-      text = instant.toISOString();
-      this.texts.set(ms, text);
-    }
-    return text;
-  }
 }

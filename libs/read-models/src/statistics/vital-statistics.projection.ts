@@ -2,6 +2,8 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@registry/event-store';
 import type { CitizenEvent, CitizenImported, Place, RecordCorrected } from '@registry/domain';
 import { asCitizenEvent } from '../projection/citizen-events';
+import { copyRows } from '../projection/copy-rows';
+import { InstantText } from '../projection/instant-text';
 import { pinOfStream, tableName, type Projection, type TableSet } from '../projection/projection';
 
 /**
@@ -44,9 +46,14 @@ class VitalRows {
   private readonly open = new Map<string, VitalRow>();
   /** Versions to write, by pin|asserted_by (an update of a stored one or a new one). */
   readonly changed = new Map<string, VitalRow>();
+  /** The keys (pin|asserted_by) of the versions stored already. */
+  readonly stored = new Set<string>();
 
   constructor(stored: readonly VitalRow[]) {
-    for (const row of stored) this.open.set(row.pin, row);
+    for (const row of stored) {
+      this.open.set(row.pin, row);
+      this.stored.add(keyOf(row));
+    }
   }
 
   get(pin: string): VitalRow | undefined {
@@ -70,9 +77,13 @@ class VitalRows {
   }
 
   private write(row: VitalRow, open = true): void {
-    this.changed.set(`${row.pin}|${row.asserted_by}`, row);
+    this.changed.set(keyOf(row), row);
     if (open) this.open.set(row.pin, row);
   }
+}
+
+function keyOf(row: VitalRow): string {
+  return `${row.pin}|${row.asserted_by}`;
 }
 
 function factsOf(row: VitalFacts): VitalFacts {
@@ -98,7 +109,7 @@ async function projectVitalEvents(tx: PoolClient, events: readonly RecordedEvent
     const known = asCitizenEvent(event);
     if (pin !== undefined && known) apply(rows, known, { pin, revision: event.revision, recordedAt: event.recordedAt });
   }
-  await saveRows(tx, target, [...rows.changed.values()]);
+  await saveRows(tx, target, [...rows.changed.values()], rows.stored);
 }
 
 function apply(rows: VitalRows, event: CitizenEvent, fact: Fact): void {
@@ -213,14 +224,41 @@ async function loadRows(tx: PoolClient, target: TableSet, pins: string[]): Promi
   return rows.map(({ recorded_from_ms, ...row }) => ({ ...row, recorded_from: new Date(recorded_from_ms) }));
 }
 
-/** Writes new versions and the changed ranges of stored ones (same key: the latest write wins). */
-async function saveRows(tx: PoolClient, target: TableSet, rows: readonly VitalRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Writes new versions (by COPY: a version's key, the revision asserting it, is never reused) and
+ * the changed ranges of stored ones (same key: the latest write wins).
+ */
+async function saveRows(
+  tx: PoolClient,
+  target: TableSet,
+  rows: readonly VitalRow[],
+  stored: ReadonlySet<string>,
+): Promise<void> {
   const table = tableName('vital_events', target);
-  const json = rows.map(({ recorded_from, recorded_to, ...row }) => ({
+  const instants = new InstantText();
+  const texts = rows.map(({ recorded_from, recorded_to, ...row }) => ({
     ...row,
-    recorded: `[${recorded_from.toISOString()},${recorded_to ? recorded_to.toISOString() : ''})`,
+    recorded: `[${instants.of(recorded_from)},${recorded_to ? instants.of(recorded_to) : ''})`,
   }));
+  const isStored = (row: VitalRow) => stored.has(keyOf(row));
+  await copyRows(
+    tx,
+    table,
+    ['pin', 'asserted_by', 'birth_province_code', 'birth_month', 'death_province_code', 'death_month', 'recorded'],
+    texts
+      .filter((_, i) => !isStored(rows[i]))
+      .map((r) => [
+        r.pin,
+        r.asserted_by,
+        r.birth_province_code,
+        r.birth_month,
+        r.death_province_code,
+        r.death_month,
+        r.recorded,
+      ]),
+  );
+  const known = texts.filter((_, i) => isStored(rows[i]));
+  if (known.length === 0) return;
   await tx.query(
     `INSERT INTO ${table} (pin, asserted_by, birth_province_code, birth_month, death_province_code, death_month, recorded)
      SELECT * FROM json_to_recordset($1::json)
@@ -229,6 +267,6 @@ async function saveRows(tx: PoolClient, target: TableSet, rows: readonly VitalRo
      ON CONFLICT (pin, asserted_by) DO UPDATE SET birth_province_code = excluded.birth_province_code,
        birth_month = excluded.birth_month, death_province_code = excluded.death_province_code,
        death_month = excluded.death_month, recorded = excluded.recorded`,
-    [JSON.stringify(json)],
+    [JSON.stringify(known)],
   );
 }

@@ -31,8 +31,27 @@ export function dayBefore(date: CivilDate): CivilDate {
   return d.toISOString().slice(0, 10);
 }
 
-/** The day after `date` (an inclusive last day becomes an exclusive bound). */
+/**
+ * The day after `date` (an inclusive last day becomes an exclusive bound). Counted, not built as
+ * a Date, for real days: a rebuild of the read models asks this a few times per event. Anything
+ * else gets what `Date` makes of it, as before.
+ */
 export function dayAfter(date: CivilDate): CivilDate {
+  if (!isCivilDate(date) || date >= '9999-12-31') return dayAfterByDate(date);
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day < (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return `${date.slice(0, 8)}${twoDigits(day + 1)}`;
+  if (month < 12) return `${date.slice(0, 5)}${twoDigits(month + 1)}-01`;
+  return `${year + 1}-01-01`;
+}
+
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function dayAfterByDate(date: CivilDate): CivilDate {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);

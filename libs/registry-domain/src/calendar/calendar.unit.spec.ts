@@ -1,4 +1,4 @@
-import { ageOn, dayBefore, isCivilDate, yearOf } from './calendar';
+import { ageOn, dayAfter, dayBefore, isCivilDate, yearOf } from './calendar';
 
 describe('isCivilDate', () => {
   it.each(['2024-02-29', '2000-02-29', '2025-12-31', '1900-01-01'])('accepts %s', (date) => {
@@ -29,6 +29,21 @@ describe('dayBefore', () => {
     ['2025-01-01', '2024-12-31'],
   ])('of %s is %s', (date, before) => {
     expect(dayBefore(date)).toBe(before);
+  });
+});
+
+describe('dayAfter', () => {
+  it('is the next day of the calendar, as Date counts it, over every day from 1899 to 2101 and at the edges', () => {
+    const byDate = (date: string) => {
+      const d = new Date(`${date}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + 1);
+      return d.toISOString().slice(0, 10);
+    };
+    const days: string[] = ['0100-01-01', '9998-12-31', '9999-12-30', '9999-12-31', '2024-02-30'];
+    for (let t = Date.UTC(1899, 0, 1); t <= Date.UTC(2101, 0, 1); t += 86_400_000) {
+      days.push(new Date(t).toISOString().slice(0, 10));
+    }
+    for (const date of days) expect([date, dayAfter(date)]).toEqual([date, byDate(date)]);
   });
 });
 

@@ -5,7 +5,7 @@ import { AgencyEntitlements, agencyRecordView } from '@registry/change-feed';
 import { isPinShaped } from '@registry/domain';
 import { HttpProblem, RegistryExceptionFilter, type Principal } from '@registry/platform';
 import { CitizenRecords } from '@registry/read-models';
-import { AuditTrail, type AuditRecord } from '../../audit/audit-trail';
+import { AuditTrail, type AuditRecord, type Recording } from '../../audit/audit-trail';
 import { officeServes, provinceOfCitizen } from './jurisdiction';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read by key
@@ -13,7 +13,8 @@ type Json = Record<string, any>;
 
 const OPENED = Symbol('auditRecordOpened');
 const ANSWERED_PINS = Symbol('answeredPins');
-type AuditedRequest = FastifyRequest & { [OPENED]?: Promise<void>; [ANSWERED_PINS]?: string[] };
+type AuditedRequest = FastifyRequest & { [OPENED]?: Recording; [ANSWERED_PINS]?: string[] };
+type Done = (error: Error | null, payload?: unknown) => void;
 
 /**
  * For an answer sent as JSON text (a page of stored records): its PINs, so that the audit need
@@ -49,8 +50,13 @@ export class ReadAccessHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // Lookups opened beside the read carry their records (ADR 0085).
+    this.audit.travelWith(this.records);
     const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
-    fastify?.addHook('onSend', (request: AuditedRequest, reply, payload) => this.beforeSend(request, reply, payload));
+    // The callback form: an answer that only waits for its record goes without a promise.
+    fastify?.addHook('onSend', (request: AuditedRequest, reply, payload, done: Done) =>
+      this.beforeSend(request, reply, payload, done),
+    );
   }
 
   /** Called by the guard once the request is admitted: starts the record when it can start now. */
@@ -59,28 +65,37 @@ export class ReadAccessHook implements OnModuleInit {
     const pin = pathPin(request);
     if (!access.access.audit || !pin || !isPinShaped(pin)) return; // a malformed PIN is refused (400): no read
     if (access.scope === 'office-or-purpose' && !access.purpose) return; // may yet be refused: after the read
-    const opened = this.audit.record(this.recordOf(request, [pin]));
-    // Awaited before the answer leaves (beforeSend); AuditTrail has logged a failure already.
-    opened.catch(() => undefined);
-    request[OPENED] = opened;
+    // Waited for before the answer leaves (beforeSend); AuditTrail logs a failure.
+    request[OPENED] = this.audit.open(this.recordOf(request, [pin]));
   }
 
-  private async beforeSend(request: AuditedRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  private beforeSend(request: AuditedRequest, reply: FastifyReply, payload: unknown, done: Done): void {
     const access = request.access;
-    if (!access?.access.audit) return payload;
+    if (!access?.access.audit) return done(null, payload);
+    const opened = request[OPENED];
     if (reply.statusCode !== 200) {
       // No personal data in this answer (404, 301, an error), but a record opened for the request
       // is committed before it leaves, as for any other read; its failure changes nothing here.
-      await request[OPENED]?.catch(() => undefined);
-      return payload;
+      if (opened) opened.whenWritten(() => done(null, payload));
+      else done(null, payload);
+      return;
     }
-    try {
-      return await this.afterRead(request, payload);
-    } catch (error) {
-      const [status, body, headers] = this.errors.answer(error);
-      void reply.status(status).headers(headers).removeHeader('etag').type('application/json; charset=utf-8');
-      return JSON.stringify(body);
+    if (opened && access.scope !== 'entitled') {
+      // Opened: nothing in the answer can refuse it (open), so the record is all there is to wait for.
+      opened.whenWritten((error) => done(null, error ? this.refusal(reply, error) : payload));
+      return;
     }
+    this.afterRead(request, payload).then(
+      (answer) => done(null, answer),
+      (error: unknown) => done(null, this.refusal(reply, error)),
+    );
+  }
+
+  /** The answer becomes the error's (API.md error shape), without the read's headers. */
+  private refusal(reply: FastifyReply, error: unknown): string {
+    const [status, body, headers] = this.errors.answer(error);
+    void reply.status(status).headers(headers).removeHeader('etag').type('application/json; charset=utf-8');
+    return JSON.stringify(body);
   }
 
   private async afterRead(request: AuditedRequest, payload: unknown): Promise<unknown> {
@@ -94,7 +109,8 @@ export class ReadAccessHook implements OnModuleInit {
     const answer =
       access.scope === 'entitled' ? JSON.stringify(this.entitledView(request.principal!, json())) : payload;
     const pins = (): string[] => (pin ? [pin] : (request[ANSWERED_PINS] ?? pinsOf(json())));
-    await (request[OPENED] ?? this.audit.record(this.recordOf(request, pins())));
+    const opened = request[OPENED];
+    await (opened ? written(opened) : this.audit.record(this.recordOf(request, pins())));
     return answer;
   }
 
@@ -148,6 +164,10 @@ export class ReadAccessHook implements OnModuleInit {
     }
     return agencyRecordView(agency, answer);
   }
+}
+
+function written(recording: Recording): Promise<void> {
+  return new Promise((resolve, reject) => recording.whenWritten((error) => (error ? reject(error) : resolve())));
 }
 
 function pathPin(request: FastifyRequest): string | undefined {

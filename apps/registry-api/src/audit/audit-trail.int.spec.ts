@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { migrate } from '@registry/event-store';
+import type { RegistryConfig } from '@registry/platform';
+import type { LookupCarrier, LookupStatement } from '@registry/read-models';
+import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { AuditTrail, type AuditRecord } from './audit-trail';
+import { AUDIT_MIGRATIONS } from './audit.module';
+
+/** Lookups as the trail sees them (CitizenRecords): busy while the test says so. */
+class TestLookups {
+  busy = false;
+  carrier!: LookupCarrier;
+  carryWith(carrier: LookupCarrier): void {
+    this.carrier = carrier;
+  }
+}
+
+const LOOKUP: LookupStatement = { name: 'audit_trail_test_lookup', text: 'SELECT $1::text AS found', values: ['x'] };
+
+/** A few event-loop turns: what the trail sends alone has gone out. */
+const turns = async () => {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 0085)', () => {
+  const url = testDatabaseUrl();
+  let pool: Pool;
+  let trail: AuditTrail;
+  let lookups: TestLookups;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    pool = new Pool({ connectionString: url, max: 2 });
+    await migrate(pool, AUDIT_MIGRATIONS);
+  });
+  afterAll(() => pool.end());
+
+  beforeEach(() => {
+    trail = new AuditTrail({ databaseUrl: url, auditWriters: 2 } as RegistryConfig);
+    lookups = new TestLookups();
+    trail.travelWith(lookups);
+  });
+  afterEach(() => trail.onApplicationShutdown());
+
+  const recordOf = (sub: string, pins: string[] = ['001000000001']): AuditRecord => ({
+    at: new Date(),
+    sub,
+    role: 'historian',
+    office: null,
+    agency: 'vss',
+    action: 'search',
+    pins,
+    purpose: 'card, "renewal" \\ 2',
+  });
+  const rowsOf = async (sub: string) =>
+    (
+      await pool.query('SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_log WHERE sub = $1', [
+        sub,
+      ])
+    ).rows;
+
+  it('writes the records alone when no lookup waits or runs, every field as given', async () => {
+    const sub = `alone-${randomUUID()}`;
+    const pins = ['001000000001', '079000000002', 'not, a "PIN" \\'];
+    const record = recordOf(sub, pins);
+    await Promise.all([trail.record(record), trail.record(recordOf(sub, []))]);
+    const rows = await rowsOf(sub);
+    expect(rows).toHaveLength(2);
+    expect(rows).toContainEqual({ ...record, pins });
+    expect(rows).toContainEqual(expect.objectContaining({ pins: [] }));
+  });
+
+  it('while lookups wait or run, the records wait for the next lookup and travel in its statement', async () => {
+    lookups.busy = true;
+    const sub = `carried-${randomUUID()}`;
+    const recorded = Promise.all([trail.record(recordOf(sub)), trail.record(recordOf(sub))]);
+    await turns();
+    expect(await rowsOf(sub)).toEqual([]);
+    const carried = lookups.carrier.carry(LOOKUP);
+    expect(carried).toBeDefined();
+    expect(await carried).toEqual([{ found: 'x' }]);
+    await recorded;
+    expect(await rowsOf(sub)).toHaveLength(2);
+    // Nothing waits: the next lookup goes alone.
+    expect(lookups.carrier.carry(LOOKUP)).toBeUndefined();
+  });
+
+  it('the records waiting go alone once no lookup waits or runs', async () => {
+    lookups.busy = true;
+    const sub = `idle-${randomUUID()}`;
+    const recorded = trail.record(recordOf(sub));
+    await turns();
+    expect(await rowsOf(sub)).toEqual([]);
+    lookups.busy = false;
+    lookups.carrier.lookupsIdle();
+    await recorded;
+    expect(await rowsOf(sub)).toHaveLength(1);
+  });
+
+  it('a batch that cannot be written fails its reads with 503, and the lookup that carried it is still answered', async () => {
+    await pool.query(`CREATE OR REPLACE FUNCTION audit_trail_refuse_test() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.sub LIKE 'refused-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER audit_trail_refuse_test BEFORE INSERT ON audit_log
+      FOR EACH ROW EXECUTE FUNCTION audit_trail_refuse_test()`);
+    try {
+      lookups.busy = true;
+      const sub = `refused-${randomUUID()}`;
+      const recorded = trail.record(recordOf(sub));
+      await turns();
+      const carried = lookups.carrier.carry(LOOKUP);
+      await expect(recorded).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+      expect(await carried).toEqual([{ found: 'x' }]);
+      lookups.busy = false;
+      await expect(trail.record(recordOf(sub))).rejects.toMatchObject({ status: 503 });
+      expect(await rowsOf(sub)).toEqual([]);
+    } finally {
+      await pool.query('DROP TRIGGER audit_trail_refuse_test ON audit_log');
+    }
+  });
+});
