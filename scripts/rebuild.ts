@@ -4,13 +4,20 @@ import type { Pool } from 'pg';
 import { parseArgs } from 'node:util';
 import { EVENT_STORE, type EventStore } from '@registry/event-store';
 import { DatabaseModule, EventStoreModule, PG_POOL, RegistryConfigModule } from '@registry/platform';
-import { EventBacklog, projectionsNamed, ReadModelRebuild, ReadModelsModule } from '@registry/read-models';
+import {
+  EventBacklog,
+  MAX_REBUILD_BATCH_SIZE,
+  projectionsNamed,
+  REBUILD_BATCH_SIZE,
+  ReadModelRebuild,
+  ReadModelsModule,
+} from '@registry/read-models';
 import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-progress';
 
 const USAGE = `npm run rebuild -- [projection ...] [--resume] [--batch-size N]
   projection   citizens | residences | vital-statistics | all (default: all)
   --resume     carry on with the tables a stopped rebuild left
-  --batch-size events per transaction (default and most: 10000)`;
+  --batch-size events per transaction (default ${REBUILD_BATCH_SIZE}, at most ${MAX_REBUILD_BATCH_SIZE})`;
 
 /** Configuration, database and event store as the apps have them; the read-model schema migrated. */
 @Module({ imports: [RegistryConfigModule, DatabaseModule, EventStoreModule, ReadModelsModule] })
@@ -25,13 +32,13 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       resume: { type: 'boolean', default: false },
-      'batch-size': { type: 'string', default: '10000' },
+      'batch-size': { type: 'string', default: String(REBUILD_BATCH_SIZE) },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return void console.log(USAGE);
   const batchSize = Number(values['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error(USAGE);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_REBUILD_BATCH_SIZE) throw new Error(USAGE);
   const projections = projectionsNamed(positionals);
 
   const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });

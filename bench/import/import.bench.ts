@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS, migrate, PostgresEventStore } from '@registry/event-store';
 import { dropDatabase, ensureDatabase } from '@registry/platform';
-import { ALL_PROJECTIONS, migrateReadModels, ReadModelRebuild } from '@registry/read-models';
+import { ALL_PROJECTIONS, migrateReadModels, REBUILD_BATCH_SIZE, ReadModelRebuild } from '@registry/read-models';
 import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-progress';
 import { ImportProgressDisplay } from '../../apps/registry-cli/src/import/import-progress';
 import { defaultWorkers, LegacyImport } from '../../apps/registry-cli/src/import/legacy-import';
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     if (values['no-rebuild']) return;
     const rebuildDisplay = new RebuildProgressDisplay(summary.imported);
     const report = await new ReadModelRebuild(pool, store, ALL_PROJECTIONS, {
-      batchSize: 10_000,
+      batchSize: REBUILD_BATCH_SIZE,
       onProgress: (progress) => rebuildDisplay.update(progress),
     }).run();
     rebuildDisplay.stop();

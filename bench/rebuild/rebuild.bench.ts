@@ -2,11 +2,11 @@
  * Seeds N citizens with realistic streams (births, first residences, moves, temporary stays,
  * deaths and the cancellations that follow) and rebuilds every read model from position 0,
  * as `npm run rebuild` does: prints events/s and the conditions.
- *   npm run bench:rebuild [-- --citizens 1000000 --batch-size 10000]
+ *   npm run bench:rebuild [-- --citizens 1000000 --batch-size 50000]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ALL_PROJECTIONS, ReadModelRebuild, type RebuildPhase } from '@registry/read-models';
+import { ALL_PROJECTIONS, REBUILD_BATCH_SIZE, ReadModelRebuild, type RebuildPhase } from '@registry/read-models';
 import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-progress';
 import { machineLine } from '../shared/conditions';
 import { databaseLine } from './bench-conditions';
@@ -16,7 +16,10 @@ import { CpuMeter, type CpuUsed } from './cpu-meter';
 const GOAL_EVENTS_PER_SECOND = 20_000;
 
 const { values } = parseArgs({
-  options: { citizens: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '10000' } },
+  options: {
+    citizens: { type: 'string', default: '1000000' },
+    'batch-size': { type: 'string', default: String(REBUILD_BATCH_SIZE) },
+  },
 });
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { formatPosition, migrate } from '@registry/event-store';
 import { PROCEDURE_MIGRATIONS } from '@registry/procedures';
-import { ALL_PROJECTIONS, ProjectorLag, ReadModelRebuild } from '@registry/read-models';
+import { ALL_PROJECTIONS, ProjectorLag, REBUILD_BATCH_SIZE, ReadModelRebuild } from '@registry/read-models';
 import { headPosition } from '@registry/read-models/test-support/catch-up';
 import { benchDatabase, type BenchDatabase } from '../rebuild/bench-database';
 
@@ -41,7 +41,7 @@ async function readModelsCaughtUp(pool: Pool, store: ConstructorParameters<typeo
   const lag = await new ProjectorLag(pool, store).lag();
   if (lag.events <= 10_000) return;
   process.stderr.write(`read models ${lag.events} events behind: rebuilding\n`);
-  await new ReadModelRebuild(pool, store, ALL_PROJECTIONS, { batchSize: 10_000 }).run();
+  await new ReadModelRebuild(pool, store, ALL_PROJECTIONS, { batchSize: REBUILD_BATCH_SIZE }).run();
   await pool.query('VACUUM ANALYZE citizen_records, citizen_names, residence_history');
 }
 

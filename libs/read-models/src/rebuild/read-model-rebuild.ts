@@ -25,7 +25,11 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
-  /** Events per transaction; the PostgreSQL store reads at most 10,000 at a time. */
+  /**
+   * Events per transaction (REBUILD_BATCH_SIZE by default, at most MAX_REBUILD_BATCH_SIZE): read
+   * from the store in pages of at most 10,000. Larger batches load back and rewrite fewer rows
+   * (a citizen's events are spread over the log) and hold more events in memory.
+   */
   readonly batchSize: number;
   /** Carry on with the `_next` tables a stopped rebuild left, instead of starting over. */
   readonly resume?: boolean;
@@ -44,8 +48,11 @@ export interface RebuildReport {
 export const REBUILD_LOCK = 'registry.read-model-rebuild';
 const INDEX_BUILD_MEMORY = '256MB';
 const INDEX_BUILDERS = 3;
-/** Pages read but not yet written by every projection: a projection may run this far ahead. */
-const PAGES_IN_FLIGHT = 3;
+/** The batch size of `npm run rebuild` and the benches (ADR 0080): about 1 GiB resident. */
+export const REBUILD_BATCH_SIZE = 50_000;
+export const MAX_REBUILD_BATCH_SIZE = 100_000;
+/** Batches read but not yet written by every projection: a projection may run this far ahead. */
+const BATCHES_IN_FLIGHT = 2;
 /** The most events the PostgreSQL store reads at a time. */
 const READ_PAGE = 10_000;
 
@@ -135,15 +142,15 @@ export class ReadModelRebuild {
     const inFlight: Promise<unknown>[] = [];
     try {
       const pages = pagesOf(this.store, earliest(positions), Math.min(this.options.batchSize, READ_PAGE));
-      for await (const page of batchesOfPages(pages, this.options.batchSize)) {
-        lanes = lanes.map((lane, i) => lane.then(() => this.lanes[i].commit(this.pool, page, positions)));
+      for await (const batch of batchesOfPages(pages, this.options.batchSize)) {
+        lanes = lanes.map((lane, i) => lane.then(() => this.lanes[i].commit(this.pool, batch, positions)));
         const written = Promise.all(lanes).then(() => {
-          this.processed += page.length;
+          this.processed += batch.length;
           this.report('catch-up');
         });
         written.catch(() => undefined); // awaited below
         inFlight.push(written);
-        if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
+        if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
       }
       await Promise.all(inFlight);
     } finally {

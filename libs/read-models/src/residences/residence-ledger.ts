@@ -216,7 +216,9 @@ export class ResidenceLedger {
   /** The latest registration of that kind still believed. */
   private current(pin: string, kind: ResidenceKind): Entry | undefined {
     let latest: Entry | undefined;
-    for (const entry of this.openOf(pin)) {
+    const open = this.open.get(pin);
+    if (!open) return undefined;
+    for (const entry of open.values()) {
       if (entry.version.kind !== kind) continue;
       if (!latest || entry.version.registeredBy > latest.version.registeredBy) latest = entry;
     }
@@ -234,9 +236,13 @@ function sameVersion(a: ResidenceVersion, b: ResidenceVersion): boolean {
     a.held.to === b.held.to &&
     a.endedBy === b.endedBy &&
     a.since === b.since &&
-    JSON.stringify(a.valid) === JSON.stringify(b.valid) &&
+    samePeriod(a.valid, b.valid) &&
     a.address === b.address
   );
+}
+
+function samePeriod(a: ValidPeriod, b: ValidPeriod): boolean {
+  return a === 'empty' || b === 'empty' ? a === b : a.from === b.from && a.to === b.to;
 }
 
 /** A period from `from` to `to` (exclusive), or never when it ends before it starts. */
