@@ -1,18 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
 
 export const EVENTS_CHANNEL = 'es_events';
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
+/**
+ * NOTIFY at most this often: the first after a quiet spell at once, the next at the end of the
+ * interval. A subscriber that found events reads again within 10 ms anyway (PostgresSubscription),
+ * so under load a NOTIFY per append batch bought nothing and cost a statement and a commit each.
+ */
+const NOTIFY_INTERVAL_MS = 50;
 
 /**
- * Wakes subscribers when events commit. NOTIFY is sent after the append's commit, coalesced,
- * instead of inside each append: a NOTIFY inside a transaction serialises every commit of the
- * database on one lock, which would cap append throughput.
+ * Wakes subscribers when events commit: those of this process at once, those of other processes
+ * by NOTIFY. NOTIFY is sent after the append's commit, coalesced, instead of inside each append: a
+ * NOTIFY inside a transaction serialises every commit of the database on one lock, which would
+ * cap append throughput. It carries this notifier's id, so that its own LISTEN session does not
+ * wake this process's subscribers a second time.
  */
 export class PostgresEventNotifier {
   private readonly wake = new EventEmitter();
+  private readonly origin = randomUUID();
   private pending = false;
+  private lastNotify = -Infinity;
   private listener?: Promise<PoolClient>;
   private closed = false;
   private retryAt = 0;
@@ -28,10 +39,16 @@ export class PostgresEventNotifier {
     this.wake.emit('events');
     if (this.pending || this.closed) return;
     this.pending = true;
-    setImmediate(() => {
+    const notify = () => {
       this.pending = false;
-      this.pool.query(`NOTIFY ${EVENTS_CHANNEL}`).catch(() => undefined); // subscribers also poll
-    });
+      if (this.closed) return;
+      this.lastNotify = performance.now();
+      // subscribers also poll
+      this.pool.query(`NOTIFY ${EVENTS_CHANNEL}, '${this.origin}'`).catch(() => undefined);
+    };
+    const wait = this.lastNotify + NOTIFY_INTERVAL_MS - performance.now();
+    if (wait <= 0) setImmediate(notify);
+    else setTimeout(notify, wait).unref();
   }
 
   /** Resolves on the next notification or after `timeoutMs`, whichever comes first. */
@@ -80,7 +97,9 @@ export class PostgresEventNotifier {
       client.release(true);
     };
     const session = this.listener;
-    client.on('notification', () => this.wake.emit('events'));
+    client.on('notification', (message) => {
+      if (message.payload !== this.origin) this.wake.emit('events'); // this process's own were announced
+    });
     client.on('error', () => {
       if (this.listener === session) this.listener = undefined; // the next wait opens another session
       discard();

@@ -31,6 +31,13 @@ export type { ProcedureRunnerLogger } from './runner-logger';
 const BATCH_SIZE = 200;
 /** A live batch waits this long for more events: one checkpoint write per batch, not per birth (ADR 0031). */
 const LINGER_MS = 10;
+/**
+ * The checkpoint is written at most this often while batches only start procedures or find
+ * nothing to do (most births name no residence): reacting to an event again changes nothing, so a
+ * crash only makes the runner look at these events again. A batch that produced requests to an
+ * agency moves it at once, so that only a crash, as before, produces them again (ADR 0091).
+ */
+const CHECKPOINT_EVERY_MS = 1_000;
 
 /** The events a procedure reacts to: the life events that start one, and its own. */
 export const PROCEDURE_TRIGGERS = [
@@ -80,6 +87,8 @@ export class ProcedureRunner extends SubscriptionLoop {
   private pauseMs: number;
   /** Last event reacted to, for the operations endpoint. */
   position: Position | null = null;
+  /** Where the stored checkpoint stands, and when it was written. */
+  private saved: { position: Position | null; at: number } = { position: null, at: -Infinity };
   leading = false;
 
   constructor(
@@ -128,10 +137,13 @@ export class ProcedureRunner extends SubscriptionLoop {
     try {
       for await (const batch of batchesOf(subscription, BATCH_SIZE, LINGER_MS)) {
         if (this.stopped || !leadership.held) break;
-        await this.reactToBatch(batch);
-        await this.saveCheckpoint(batch[batch.length - 1].position);
+        const produced = await this.reactToBatch(batch);
+        this.position = batch[batch.length - 1].position;
+        if (produced || performance.now() - this.saved.at >= CHECKPOINT_EVERY_MS) await this.saveCheckpoint();
         this.pauseMs = this.options.retryMs; // a success ends a run of failures
       }
+      // A stop: the next start begins where this one ended (or a little before, if this write fails).
+      if (leadership.held) await this.saveCheckpoint().catch(() => undefined);
     } finally {
       await subscription.close();
     }
@@ -141,7 +153,7 @@ export class ProcedureRunner extends SubscriptionLoop {
    * Procedures are independent of each other: the batch's events are grouped by procedure, the
    * groups run side by side, each in its own order. The checkpoint moves once all are done.
    */
-  private async reactToBatch(batch: readonly RecordedEvent[]): Promise<void> {
+  private async reactToBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
     const groups = new Map<string, RecordedEvent[]>();
     const annulments = batch.filter((event) => event.type === 'DeathAnnulled');
     for (const event of batch) {
@@ -160,7 +172,9 @@ export class ProcedureRunner extends SubscriptionLoop {
     if (failed) throw failed.reason;
     for (const annulment of annulments) await this.compensateDeath(annulment);
     // The batch's requests in one produce, acknowledged by all in-sync replicas before the checkpoint moves.
-    if (outgoing.length > 0) await this.producer!.sendBatch({ acks: -1, topicMessages: outgoing });
+    if (outgoing.length === 0) return false;
+    await this.producer!.sendBatch({ acks: -1, topicMessages: outgoing });
+    return true;
   }
 
   private async react(event: RecordedEvent, outgoing: TopicMessages[]): Promise<void> {
@@ -364,16 +378,20 @@ export class ProcedureRunner extends SubscriptionLoop {
       [this.options.runnerName],
     );
     this.position = rows[0] ? parsePosition(rows[0].position) : null;
+    this.saved = { position: this.position, at: performance.now() };
     return this.position ?? undefined;
   }
 
-  private async saveCheckpoint(position: Position): Promise<void> {
+  /** Stores `position` (the last event reacted to), unless stored already. */
+  private async saveCheckpoint(): Promise<void> {
+    const position = this.position;
+    if (!position || position === this.saved.position) return;
     await this.deps.pool.query(
       `INSERT INTO procedure_runner_checkpoints (runner, position) VALUES ($1, $2)
        ON CONFLICT (runner) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
       [this.options.runnerName, formatPosition(position)],
     );
-    this.position = position;
+    this.saved = { position, at: performance.now() };
   }
 
   /** Exponential back-off with full jitter, so replicas that failed together do not retry together. */
