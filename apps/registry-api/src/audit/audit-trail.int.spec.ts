@@ -7,9 +7,9 @@ import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
 import { AuditTrail, type AuditRecord } from './audit-trail';
 import { AUDIT_MIGRATIONS } from './audit.module';
 
-/** Lookups as the trail sees them (CitizenRecords): busy while the test says so. */
+/** Lookups as the trail sees them (CitizenRecords): queued while the test says so. */
 class TestLookups {
-  busy = false;
+  queued = false;
   carrier!: LookupCarrier;
   carryWith(carrier: LookupCarrier): void {
     this.carrier = carrier;
@@ -60,7 +60,7 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
       ])
     ).rows;
 
-  it('writes the records alone when no lookup waits or runs, every field as given', async () => {
+  it('writes the records alone when no lookup waits to go out, every field as given', async () => {
     const sub = `alone-${randomUUID()}`;
     const pins = ['001000000001', '079000000002', 'not, a "PIN" \\'];
     const record = recordOf(sub, pins);
@@ -71,8 +71,8 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
     expect(rows).toContainEqual(expect.objectContaining({ pins: [] }));
   });
 
-  it('while lookups wait or run, the records wait for the next lookup and travel in its statement', async () => {
-    lookups.busy = true;
+  it('while a lookup waits to go out, the records wait for it and travel in its statement', async () => {
+    lookups.queued = true;
     const sub = `carried-${randomUUID()}`;
     const recorded = Promise.all([trail.record(recordOf(sub)), trail.record(recordOf(sub))]);
     await turns();
@@ -86,16 +86,28 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
     expect(lookups.carrier.carry(LOOKUP)).toBeUndefined();
   });
 
-  it('the records waiting go alone once no lookup waits or runs', async () => {
-    lookups.busy = true;
-    const sub = `idle-${randomUUID()}`;
-    const recorded = trail.record(recordOf(sub));
-    await turns();
-    expect(await rowsOf(sub)).toEqual([]);
-    lookups.busy = false;
-    lookups.carrier.lookupsIdle();
-    await recorded;
-    expect(await rowsOf(sub)).toHaveLength(1);
+  it('records left behind by a lookup that found every writer busy go alone as soon as one is free', async () => {
+    // Each batch of `slow-` records holds its writer for a while (a trigger sleeps).
+    await pool.query(`CREATE OR REPLACE FUNCTION audit_trail_slow_test() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.sub LIKE 'slow-%' THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER audit_trail_slow_test BEFORE INSERT ON audit_log
+      FOR EACH ROW EXECUTE FUNCTION audit_trail_slow_test()`);
+    try {
+      const subs = [`slow-${randomUUID()}`, `slow-${randomUUID()}`, `left-${randomUUID()}`];
+      const recorded = [trail.record(recordOf(subs[0]))];
+      await new Promise((resolve) => setImmediate(resolve)); // the first batch takes one writer
+      recorded.push(trail.record(recordOf(subs[1])));
+      await new Promise((resolve) => setImmediate(resolve)); // the second takes the other
+      lookups.queued = true;
+      recorded.push(trail.record(recordOf(subs[2])));
+      await turns();
+      expect(lookups.carrier.carry(LOOKUP)).toBeUndefined(); // every writer busy: the lookup goes alone
+      lookups.queued = false;
+      await Promise.all(recorded);
+      for (const sub of subs) expect(await rowsOf(sub)).toHaveLength(1);
+    } finally {
+      await pool.query('DROP TRIGGER audit_trail_slow_test ON audit_log');
+    }
   });
 
   it('a batch that cannot be written fails its reads with 503, and the lookup that carried it is still answered', async () => {
@@ -104,14 +116,14 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
     await pool.query(`CREATE TRIGGER audit_trail_refuse_test BEFORE INSERT ON audit_log
       FOR EACH ROW EXECUTE FUNCTION audit_trail_refuse_test()`);
     try {
-      lookups.busy = true;
+      lookups.queued = true;
       const sub = `refused-${randomUUID()}`;
       const recorded = trail.record(recordOf(sub));
       await turns();
       const carried = lookups.carrier.carry(LOOKUP);
       await expect(recorded).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
       expect(await carried).toEqual([{ found: 'x' }]);
-      lookups.busy = false;
+      lookups.queued = false;
       await expect(trail.record(recordOf(sub))).rejects.toMatchObject({ status: 503 });
       expect(await rowsOf(sub)).toEqual([]);
     } finally {

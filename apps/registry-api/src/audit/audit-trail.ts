@@ -51,8 +51,8 @@ type Waiting = Recording;
 
 /** Lookups that may carry the records waiting (CitizenRecords). */
 interface Lookups {
-  /** A lookup will go out or answer soon. */
-  readonly busy: boolean;
+  /** Lookups wait to go out: the next query leaves soon and may carry what waits here. */
+  readonly queued: boolean;
   carryWith(carrier: LookupCarrier): void;
 }
 
@@ -83,8 +83,9 @@ const APPEND = { name: 'audit_log_append', text: appendFrom(1) };
  *
  * A batch travels with a lookup when one is about to go out (ADR 0085): the lookup's statement and
  * the INSERT become one statement, sent on the writer's connection and committed durably there,
- * so the records cost no round trip of their own. Records wait for a lookup while lookups wait or
- * run (CitizenRecords.busy), and go alone once none does.
+ * so the records cost no round trip of their own. Records wait for a lookup while one waits to go
+ * out (CitizenRecords.queued); else, or when every writer was busy as it left, they go alone as
+ * soon as a writer is free.
  */
 @Injectable()
 export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
@@ -150,11 +151,6 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
     return rows;
   }
 
-  /** LookupCarrier: no lookup will come to carry what waits. */
-  lookupsIdle(): void {
-    this.flush();
-  }
-
   /** Opens the writers' connections ahead of the first read (the API's warm-up, ADR 0031). */
   async connect(): Promise<void> {
     await Promise.all(Array.from({ length: this.writerCount }, () => this.pool.query('SELECT 1')));
@@ -168,10 +164,10 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
     await this.pool.end();
   }
 
-  /** Batches alone for what waits, unless a lookup will go out or answer soon and carry it. */
+  /** Batches alone for what waits, unless a lookup waiting to go out will carry it. */
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    if (this.lookups?.busy) return;
+    if (this.lookups?.queued) return;
     while (this.waiting.length > 0 && this.writers.size < this.writerCount) {
       this.occupy(this.write<QueryResultRow>(this.waiting.splice(0, MAX_BATCH)));
     }

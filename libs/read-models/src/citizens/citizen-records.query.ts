@@ -32,8 +32,6 @@ export interface LookupStatement {
 export interface LookupCarrier {
   /** The statement's rows, sent with the carrier's writes; undefined: nothing to carry now, send it alone. */
   carry<R extends QueryResultRow>(statement: LookupStatement): Promise<R[]> | undefined;
-  /** No lookup waits or runs any more: what waited for one to carry it goes alone. */
-  lookupsIdle(): void;
 }
 
 /** How long a read-your-writes lookup waits for the projector (API.md: 2 s). */
@@ -51,11 +49,7 @@ export class CitizenRecords {
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {
     // A few queries at once leave the pool's other connections to writes, projector and feeds.
-    this.lookups = new MergedLookups((pins) => this.findAll(pins), {
-      maxInFlight: 4,
-      maxKeys: 200,
-      onIdle: () => this.carrier?.lookupsIdle(),
-    });
+    this.lookups = new MergedLookups((pins) => this.findAll(pins), { maxInFlight: 4, maxKeys: 200 });
   }
 
   /** From now on, lookups going out are offered to `carrier` (ADR 0085). */
@@ -63,9 +57,9 @@ export class CitizenRecords {
     this.carrier = carrier;
   }
 
-  /** Lookups wait or run: one will go out or answer soon (and be offered to the carrier). */
-  get busy(): boolean {
-    return this.lookups.busy;
+  /** Lookups wait to go out: the next query, offered to the carrier, leaves soon. */
+  get queued(): boolean {
+    return this.lookups.queued;
   }
 
   find(pin: string): Promise<StoredCitizen | undefined> {

@@ -8,8 +8,6 @@ export interface MergedLookupsOptions {
   readonly maxInFlight: number;
   /** Keys per query at most. */
   readonly maxKeys: number;
-  /** Called when the last query running has answered and no lookup waits (see `busy`). */
-  readonly onIdle?: () => void;
 }
 
 /**
@@ -29,9 +27,9 @@ export class MergedLookups<V> {
     private readonly options: MergedLookupsOptions,
   ) {}
 
-  /** Lookups wait or run: another query will go out or answer soon. */
-  get busy(): boolean {
-    return this.inFlight > 0 || this.waiting.size > 0;
+  /** Lookups wait to go out: a query will take them at the end of this turn or when a slot frees. */
+  get queued(): boolean {
+    return this.waiting.size > 0;
   }
 
   find(key: string): Promise<V | undefined> {
@@ -69,7 +67,6 @@ export class MergedLookups<V> {
       .finally(() => {
         this.inFlight--;
         this.schedule();
-        if (!this.busy) this.options.onIdle?.();
       });
   }
 }

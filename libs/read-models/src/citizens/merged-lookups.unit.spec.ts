@@ -72,22 +72,22 @@ describe('MergedLookups', () => {
     expect(await after).toBe('record of r');
   });
 
-  it('is busy while lookups wait or run, and says when the last query has answered with none waiting', async () => {
+  it('is queued while lookups wait to go out, not while their query runs', async () => {
     const queries = heldQueries();
-    let idle = 0;
-    const lookups = new MergedLookups(queries.fetch, { maxInFlight: 1, maxKeys: 10, onIdle: () => idle++ });
-    expect(lookups.busy).toBe(false);
+    const lookups = new MergedLookups(queries.fetch, { maxInFlight: 1, maxKeys: 10 });
+    expect(lookups.queued).toBe(false);
     const first = lookups.find('a');
-    expect(lookups.busy).toBe(true); // not sent yet: it goes out at the end of the turn
+    expect(lookups.queued).toBe(true); // it goes out at the end of the turn
     await turn();
+    expect(lookups.queued).toBe(false); // running
     const second = lookups.find('b');
+    await turn();
+    expect(lookups.queued).toBe(true); // the one slot is busy: b waits
     queries.pending[0].answer();
     await first;
     await turn();
-    expect([lookups.busy, idle]).toEqual([true, 0]); // b went out as a answered
+    expect(lookups.queued).toBe(false);
     queries.pending[1].answer();
-    await second;
-    await turn();
-    expect([lookups.busy, idle]).toEqual([false, 1]);
+    expect(await second).toBe('record of b');
   });
 });
