@@ -2,11 +2,10 @@
  * GET /v1/citizens/{pin} against the registry as users run it (`npm start`: API, projector and
  * relay in one process, logging at its default level), from a cold start and after warm-up, and
  * in the same run against the ceiling of this machine: a minimal Fastify + pg server running the
- * same one query. Then search by name on both (as fast as answered, and at a fixed rate: the latency
- * a user sees when the machine is not saturated), and lookups with the audit of reads on and off
+ * same one query. Then search by name on both, and lookups with the audit of reads on and off
  * (the query API alone, alternating rounds). Every line carries the machine's load average.
  *   npm run bench:lookup [-- --citizens 100000 --seconds 20 --cold-seconds 20 --connections 64
- *                            --search-rate 500 --rounds 1 --audit-rounds 2 --cpu-prof /tmp/lookup-profiles]
+ *                            --rounds 1 --audit-rounds 2 --cpu-prof /tmp/lookup-profiles]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -35,7 +34,6 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'audit-rounds': { type: 'string', default: '2' },
     search: { type: 'string', default: 'on' },
-    'search-rate': { type: 'string', default: '500' },
     'cpu-prof': { type: 'string' },
     database: { type: 'string' },
   },
@@ -78,7 +76,7 @@ async function main(): Promise<void> {
       const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `lookup-round-${round}`);
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
-      let cold: LoadResult, warm: LoadResult, searches: Searches | undefined;
+      let cold: LoadResult, warm: LoadResult, searches: LoadResult | undefined;
       try {
         const pid = registry.nodePid();
         cold = await withCpu(pid, () =>
@@ -91,7 +89,7 @@ async function main(): Promise<void> {
         await registry.stop();
       }
       const ceilingServer = await startCeiling(env, port + 1);
-      let ceiling: LoadResult, ceilingSearches: Searches | undefined;
+      let ceiling: LoadResult, ceilingSearches: LoadResult | undefined;
       try {
         await loadGet(ceilingServer.base, token, lookup, warmUp);
         ceiling = await withCpu(ceilingServer.pid, () => loadGet(ceilingServer.base, token, lookup, load));
@@ -145,34 +143,22 @@ async function warmDatabaseCache(pool: Pool, pins: string[]): Promise<void> {
   await pool.query('SELECT count(*) FROM citizen_names WHERE pin = ANY($1)', [pins]);
 }
 
-interface Searches {
-  /** As fast as answered, over all the connections. */
-  readonly saturated: LoadResult;
-  /** At --search-rate requests per second. */
-  readonly atRate: LoadResult;
-}
-
-/** Name searches after a short warm-up: as fast as the server answers, then at a fixed rate. */
+/** Name searches after a short warm-up, as fast as the server answers. */
 async function measureSearches(
   base: string,
   pid: number | undefined,
   token: string,
   search: () => string,
   load: { connections: number; seconds: number },
-): Promise<Searches> {
+): Promise<LoadResult> {
   await loadGet(base, token, search, { ...load, seconds: 3 });
-  const saturated = await withCpu(pid, () => loadGet(base, token, search, load));
-  const atRate = await loadGet(base, token, search, { ...load, overallRate: Number(values['search-rate']) });
-  return { saturated, atRate };
+  return withCpu(pid, () => loadGet(base, token, search, load));
 }
 
-function printSearches(registry: Searches, ceiling: Searches): void {
-  const rate = values['search-rate'];
-  console.log(resultLine('GET /v1/citizens?name= (warm)', registry.saturated) + ` goal p99 < ${GOALS.searchP99} ms`);
-  console.log(resultLine('ceiling search (same query, page)', ceiling.saturated));
-  console.log(ratioLine('registry search / ceiling', registry.saturated, ceiling.saturated, GOALS.ceiling));
-  console.log(resultLine(`search at ${rate}/s, registry`, registry.atRate) + ` goal p99 < ${GOALS.searchP99} ms`);
-  console.log(resultLine(`search at ${rate}/s, ceiling`, ceiling.atRate));
+function printSearches(registry: LoadResult, ceiling: LoadResult): void {
+  console.log(resultLine('GET /v1/citizens?name= (warm)', registry) + ` goal p99 < ${GOALS.searchP99} ms`);
+  console.log(resultLine('ceiling search (same query, page)', ceiling));
+  console.log(ratioLine('registry search / ceiling', registry, ceiling, GOALS.ceiling));
 }
 
 function met(result: LoadResult, perSecond: number, p99: number): boolean {

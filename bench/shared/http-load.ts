@@ -21,8 +21,6 @@ export interface LoadOptions {
   readonly method?: 'GET' | 'POST';
   readonly body?: string;
   readonly headers?: Record<string, string>;
-  /** Requests per second over all connections (open loop, latency corrected for coordinated omission); none: as fast as answered. */
-  readonly overallRate?: number;
 }
 
 /** Drives requests (autocannon) at paths chosen by `path()` and reports throughput of 2xx and latency. */
@@ -33,7 +31,6 @@ export async function load(base: string, path: () => string, options: LoadOption
     connections: options.connections,
     duration: options.seconds,
     headers: options.headers,
-    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
     requests: [{ method, body: options.body, setupRequest: (request) => ({ ...request, path: path() }) }],
   });
   return {
@@ -52,7 +49,7 @@ export function loadGet(
   base: string,
   token: string,
   path: () => string,
-  options: { connections: number; seconds: number; headers?: Record<string, string>; overallRate?: number },
+  options: { connections: number; seconds: number; headers?: Record<string, string> },
 ): Promise<LoadResult> {
   return load(base, path, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } });
 }
