@@ -25,7 +25,7 @@ const QUERIES = [
  * The read side: the read-model schema (migrated on start) and its queries. Needs PG_POOL and
  * EVENT_STORE from the platform modules of the importing app.
  */
-@Module({ providers: [SearchConnections, ...QUERIES], exports: QUERIES })
+@Module({ providers: [SearchConnections, ...QUERIES], exports: [SearchConnections, ...QUERIES] })
 export class ReadModelsModule implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { citizenStream } from '@registry/domain';
 import { EVENT_STORE, StreamNotFoundError, WrongExpectedRevisionError, type EventStore } from '@registry/event-store';
 import { PG_POOL, REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
-import { CitizenRecords, CitizenSearch } from '@registry/read-models';
+import { CitizenRecords, SearchConnections } from '@registry/read-models';
 import { AuditTrail } from '../audit/audit-trail';
 
 /** A PIN no citizen has (province 000 does not exist): the warm-up reads change nothing. */
@@ -33,7 +33,7 @@ export class WarmUp implements OnApplicationBootstrap {
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly records: CitizenRecords,
-    private readonly search: CitizenSearch,
+    private readonly searchConnections: SearchConnections,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -46,7 +46,7 @@ export class WarmUp implements OnApplicationBootstrap {
       await Promise.all(slots.map(() => this.store.readStream(citizenStream(NOBODY)).catch(notFound)));
       await Promise.all(slots.map(() => this.store.append(citizenStream(NOBODY), [REFUSED_APPEND], 0).catch(refused)));
       await this.audit.connect();
-      await this.search.connect();
+      await this.searchConnections.connect();
       logger.log(
         `${this.pool.totalCount} database connections ready in ${(performance.now() - started).toFixed(0)} ms`,
       );

@@ -112,11 +112,6 @@ export class CitizenSearch {
     const { rows } = await this.pool.query<Row>({ text, values: where.values });
     return rows;
   }
-
-  /** Opens the search connections ahead of the first search (the API's warm-up). */
-  connect(): Promise<void> {
-    return this.rangeConnections.connect();
-  }
 }
 
 /** The WHERE clause of a search, with its parameters in order, and its shape (which clauses). */
