@@ -186,3 +186,117 @@ describe('postgresql: new streams opened by group commit (ADR 0073)', () => {
     await expect(store.readStream(`${prefix}-nul`)).rejects.toBeInstanceOf(StreamNotFoundError);
   });
 });
+
+describe('postgresql: live reads, one statement a page, shared by readers at one position (ADR 0105)', () => {
+  const local = new Pool({ connectionString: testDatabaseUrl(), max: 8 });
+  const statements: string[] = [];
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    await migrate(local, EVENT_STORE_MIGRATIONS);
+    const query = local.query.bind(local) as (...args: unknown[]) => unknown;
+    (local as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as { name?: string } | string;
+      statements.push(typeof config === 'string' ? config : (config.name ?? ''));
+      return query(...args);
+    };
+    store = new PostgresEventStore(local);
+  });
+  afterAll(async () => {
+    await store.close();
+    await local.end();
+  });
+
+  const event = (type: string) => ({ eventId: randomUUID(), type, data: {}, metadata: { by: 'test' } });
+
+  /** The position of the last event stored now: reads start after it. */
+  async function head() {
+    const { rows } = await local.query<{ commit: string; prepare: string }>(
+      'SELECT transaction_id::text AS commit, global_position::text AS prepare FROM es_events ORDER BY 1 DESC, 2 DESC LIMIT 1',
+    );
+    return rows[0] ? { commit: BigInt(rows[0].commit), prepare: BigInt(rows[0].prepare) } : undefined;
+  }
+
+  async function holdOpen(streamId: string): Promise<() => Promise<void>> {
+    const client = await local.connect();
+    await client.query('BEGIN');
+    const e = event('Slow');
+    await client.query('SELECT * FROM es_append($1, -1, $2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[])', [
+      streamId,
+      [e.eventId],
+      [e.type],
+      ['{}'],
+      ['{}'],
+    ]);
+    return async () => {
+      await client.query('COMMIT');
+      client.release();
+    };
+  }
+
+  it('two reads from one position in one turn share one statement; each gets its own filter’s events', async () => {
+    const prefix = `live-${randomUUID()}`;
+    const after = await head();
+    await store.append(`${prefix}-1`, [event('Wanted'), event('Other')], 'no_stream');
+    await store.append(`${prefix}-2`, [event('Wanted')], 'no_stream');
+    await store.readLive(after, 1000, { streamPrefixes: [prefix] }); // the store's first horizon
+    await store.readLive(after, 1000, { streamPrefixes: [prefix] }); // now below the events' commits
+    statements.length = 0;
+    const [all, wanted] = await Promise.all([
+      store.readLive(after, 1000, { streamPrefixes: [prefix] }),
+      store.readLive(after, 1000, { streamPrefixes: [prefix], eventTypes: ['Wanted'] }),
+    ]);
+    expect(statements).toEqual(['es_read_live']);
+    expect(all.events.map((e) => e.type)).toEqual(['Wanted', 'Other', 'Wanted']);
+    expect(wanted.events.map((e) => `${e.streamId.slice(-1)}:${e.type}`)).toEqual(['1:Wanted', '2:Wanted']);
+    expect(all.events[0].metadata).toEqual({ by: 'test' });
+    // Both have read as far, matching or not: their next reads start together again.
+    expect(wanted.scannedTo).toEqual(all.scannedTo);
+    expect(all.full).toBe(false);
+  });
+
+  it('never reads past a transaction still open: its events come once it commits', async () => {
+    const prefix = `live-held-${randomUUID()}`;
+    const filter = { streamPrefixes: [prefix] };
+    const after = await head();
+    const commit = await holdOpen(`${prefix}-slow`);
+    let commitPending = true;
+    try {
+      await store.append(`${prefix}-fast1`, [event('Fast1')], 'no_stream');
+      await store.append(`${prefix}-fast2`, [event('Fast2')], 'no_stream');
+      let position = after;
+      for (let i = 0; i < 3; i++) {
+        const page = await store.readLive(position, 1000, filter);
+        expect(page.events).toEqual([]); // held back behind the open writer
+        position = page.scannedTo;
+      }
+      await commit();
+      commitPending = false;
+      const seen: string[] = [];
+      for (let i = 0; i < 3 && seen.length < 3; i++) {
+        const page = await store.readLive(position, 1000, filter);
+        seen.push(...page.events.map((e) => e.type));
+        position = page.scannedTo;
+      }
+      expect(seen).toEqual(['Slow', 'Fast1', 'Fast2']);
+    } finally {
+      if (commitPending) await commit();
+    }
+  });
+
+  it('a page at its limit says so, and the next one goes on from its last event', async () => {
+    const prefix = `live-full-${randomUUID()}`;
+    const after = await head();
+    for (let i = 0; i < 5; i++) await store.append(`${prefix}-${i}`, [event(`E${i}`)], 'no_stream');
+    await store.readLive(after, 2, { streamPrefixes: [prefix] });
+    const types: string[] = [];
+    let position = after;
+    for (let i = 0; i < 6 && types.length < 5; i++) {
+      const page = await store.readLive(position, 2, { streamPrefixes: [prefix] });
+      expect(page.full).toBe(page.events.length === 2);
+      types.push(...page.events.map((e) => e.type));
+      position = page.scannedTo;
+    }
+    expect(types).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type {
   AppendResult,
+  EventFilter,
   EventStore,
   EventSubscription,
   EventToAppend,
@@ -11,6 +12,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
+  Position,
 } from '../event-store.port';
 import {
   type EventStoreError,
@@ -20,6 +22,7 @@ import {
   WrongExpectedRevisionError,
 } from '../errors';
 import { checkEventSize, validateAppend, validateNewStreams } from '../validation';
+import { comparePositions, formatPosition } from '../position';
 import { EVENT_COLUMNS, EVENT_COLUMNS_WITHOUT_METADATA, EventRow, toRecordedEvent } from './postgres-rows';
 import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
 import { PostgresSubscription } from './postgres-subscription';
@@ -75,6 +78,33 @@ interface Opening {
 const OPENING_BATCHES = 2;
 const MAX_OPENINGS = 200;
 
+/** A page of a live subscription (PostgresSubscription), read by `readLive`. */
+export interface LivePage {
+  readonly events: RecordedEvent[];
+  /**
+   * How far the log has been read for this caller, matching or not: the next page starts after
+   * it. Past the last event of the page when the page was not full (every event below the read's
+   * horizon was seen), so readers with different filters stay at the same position.
+   */
+  readonly scannedTo: Position | undefined;
+  /** The read stopped at its limit: more events are visible already. */
+  readonly full: boolean;
+  /** The read brought back a newer horizon than it used: events committed since may be visible now. */
+  readonly horizonMoved: boolean;
+}
+
+/** A live read waiting for the end of the event-loop turn, to share a statement with the others of the turn. */
+interface LiveRead {
+  readonly after: Position | undefined;
+  readonly maxCount: number;
+  readonly filter: EventFilter | undefined;
+  readonly resolve: (page: LivePage) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The largest global position: `(horizon - 1, LAST)` lies after every event of transactions below the horizon. */
+const LAST_POSITION = 2n ** 63n - 1n;
+
 /**
  * The default event store: one PostgreSQL database, append through one function call (one round
  * trip), gap-free reads by transaction id (DESIGN.md §4).
@@ -83,6 +113,13 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresEventNotifier;
   private openings: Opening[] = [];
   private openers = 0;
+  private liveReads: LiveRead[] = [];
+  /**
+   * The newest horizon a finished statement computed (es_visible_horizon): every transaction of
+   * this database below it had ended when it was computed, so any later statement may read up to
+   * it. Live reads read below it and compute the next one in the same statement (ADR 0105).
+   */
+  private horizon: bigint | undefined;
 
   constructor(
     readonly pool: Pool,
@@ -292,7 +329,7 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? { commit: 0n, prepare: 0n };
-    const prefixes = options.filter?.streamPrefixes?.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
+    const prefixes = options.filter?.streamPrefixes?.map(likePrefix);
     const horizon = await this.visibleHorizon();
     const { rows } = await this.pool.query<EventRow>({
       name: options.withoutMetadata ? 'es_read_all_without_metadata' : 'es_read_all',
@@ -314,6 +351,72 @@ export class PostgresEventStore implements EventStore {
       ],
     });
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * A page for a live subscription in one statement: the events below the newest horizon an
+   * earlier statement computed, and the next horizon. Reads asked for in one event-loop turn from
+   * the same position (the projector and the procedure runner at the head of the log, woken by
+   * the same commit) share that statement and its rows; each caller gets its own filter's events.
+   * readAll stays two statements (the horizon, then the events), for any other reader (ADR 0105).
+   */
+  readLive(after: Position | undefined, maxCount: number, filter?: EventFilter): Promise<LivePage> {
+    return new Promise<LivePage>((resolve, reject) => {
+      this.liveReads.push({ after, maxCount, filter, resolve, reject });
+      if (this.liveReads.length === 1) setImmediate(() => this.sendLiveReads());
+    });
+  }
+
+  private sendLiveReads(): void {
+    const groups = new Map<string, LiveRead[]>();
+    for (const read of this.liveReads) {
+      const key = `${read.after ? formatPosition(read.after) : ''}/${read.maxCount}`;
+      groups.set(key, [...(groups.get(key) ?? []), read]);
+    }
+    this.liveReads = [];
+    for (const group of groups.values()) {
+      this.readLiveGroup(group).catch((error: unknown) => group.forEach((read) => read.reject(error)));
+    }
+  }
+
+  private async readLiveGroup(group: readonly LiveRead[]): Promise<void> {
+    const { after, maxCount } = group[0];
+    // One filter for the statement when all ask the same; otherwise every event, filtered here.
+    const filters = new Set(group.map((read) => filterKey(read.filter)));
+    const filter = filters.size === 1 ? group[0].filter : undefined;
+    const used = this.horizon ?? BigInt(await this.visibleHorizon()); // the first: from an earlier statement
+    const limit = Math.min(maxCount, 10_000);
+    const { rows } = await this.pool.query<{ next_horizon: string } & (EventRow | { [K in keyof EventRow]: null })>({
+      name: 'es_read_live',
+      text: `SELECT h.next_horizon, e.* FROM (SELECT es_visible_horizon()::text AS next_horizon) h
+               LEFT JOIN LATERAL (
+                 SELECT ${EVENT_COLUMNS} FROM es_events
+                  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+                    AND transaction_id < $6::xid8
+                    AND ($3::text[] IS NULL OR type = ANY($3))
+                    AND ($4::text[] IS NULL OR stream_id LIKE ANY($4))
+                  ORDER BY transaction_id, global_position LIMIT $5) e ON true
+              ORDER BY e.transaction_id, e.global_position`,
+      values: [
+        (after?.commit ?? 0n).toString(),
+        (after?.prepare ?? 0n).toString(),
+        filter?.eventTypes ?? null,
+        filter?.streamPrefixes?.map(likePrefix) ?? null,
+        limit,
+        used.toString(),
+      ],
+    });
+    const next = BigInt(rows[0]!.next_horizon);
+    if (this.horizon === undefined || next > this.horizon) this.horizon = next;
+    const events = rows.filter((row): row is typeof row & EventRow => row.event_id !== null).map(toRecordedEvent);
+    const full = events.length === limit;
+    const last = events.at(-1)?.position;
+    // Not full: every event below the horizon used was there to be read.
+    const scannedTo = full ? last : latest(latest(after, last), { commit: used - 1n, prepare: LAST_POSITION });
+    for (const read of group) {
+      const own = read.filter === filter ? events : events.filter((event) => matches(event, read.filter));
+      read.resolve({ events: own, scannedTo, full, horizonMoved: next > used });
+    }
   }
 
   /**
@@ -340,3 +443,27 @@ export class PostgresEventStore implements EventStore {
 }
 
 export { EVENTS_CHANNEL };
+
+/** A stream prefix as a LIKE pattern (its wildcards escaped). */
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** The filter as readAll's SQL applies it: the listed types AND the listed prefixes, each when given. */
+function matches(event: RecordedEvent, filter: EventFilter | undefined): boolean {
+  if (filter?.eventTypes && !filter.eventTypes.includes(event.type)) return false;
+  if (filter?.streamPrefixes && !filter.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) {
+    return false;
+  }
+  return true;
+}
+
+function filterKey(filter: EventFilter | undefined): string {
+  return JSON.stringify([filter?.eventTypes ?? null, filter?.streamPrefixes ?? null]);
+}
+
+function latest(a: Position | undefined, b: Position | undefined): Position | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return comparePositions(a, b) >= 0 ? a : b;
+}
