@@ -67,11 +67,13 @@ export function hardenHttpLayer(app: NestFastifyApplication): void {
     }
     void parseJson(request as unknown as FastifyRequest, text, done);
   });
-  fastify.addHook('onRequest', async (request) => {
+  // A callback hook: an async one costs a promise and its continuation on every request.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     const query = request.url.indexOf('?');
     if (query >= 0 && !isValidQueryString(request.url.slice(query + 1))) {
-      throw new HttpProblem(400, 'VALIDATION_FAILED', 'The query string is not valid percent-encoded UTF-8');
+      return done(new HttpProblem(400, 'VALIDATION_FAILED', 'The query string is not valid percent-encoded UTF-8'));
     }
+    done();
   });
 }
 

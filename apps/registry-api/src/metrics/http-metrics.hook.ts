@@ -21,10 +21,12 @@ export class HttpMetricsHook implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
-    fastify.addHook('onRequest', async (request: TimedRequest) => {
+    // Callback hooks: an async hook costs Fastify a promise and its continuation on every request.
+    fastify.addHook('onRequest', (request: TimedRequest, _reply, done) => {
       request[STARTED] = process.hrtime.bigint();
+      done();
     });
-    fastify.addHook('onResponse', async (request: TimedRequest, reply) => {
+    fastify.addHook('onResponse', (request: TimedRequest, reply, done) => {
       const labels = {
         method: request.method,
         route: request.routeOptions?.url ?? 'unmatched',
@@ -33,6 +35,7 @@ export class HttpMetricsHook implements OnModuleInit {
       this.metrics.requests.inc(labels);
       const started = request[STARTED];
       if (started !== undefined) this.metrics.latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      done();
     });
   }
 }

@@ -49,6 +49,11 @@ export class ValidationPlans {
   private readonly plans = new Map<unknown, ClassPlan | null>();
   private readonly storage = getMetadataStorage();
 
+  /** The properties class-validator knows on this class (whitelist), or null when the plans decline it. */
+  knownProperties(target: unknown): ReadonlySet<string> | null {
+    return this.planOf(target)?.known ?? null;
+  }
+
   accepts(object: object, depth = 0): boolean {
     if (depth > MAX_DEPTH) return false;
     const plan = this.planOf(object.constructor);

@@ -11,6 +11,7 @@ import { HttpProblem } from './error-body';
 import type { FieldProblem } from './field-problem';
 import { nestedObjectProblems } from './nested-objects';
 import { cleanRequestText, queryTextProblems } from './request-text';
+import { InstancePlans } from './instance-plans';
 import { ValidationPlans } from './validation-plans';
 
 export type { FieldProblem } from './field-problem';
@@ -34,6 +35,8 @@ function invalid(details: readonly FieldProblem[]): HttpProblem {
  */
 class RegistryValidationPipe extends ValidationPipe {
   private readonly plans = new ValidationPlans();
+  private readonly instances = new InstancePlans();
+  private readonly knownProperties = (target: unknown) => this.plans.knownProperties(target);
 
   constructor(options: ValidationPipeOptions & typeof REGISTRY_VALIDATOR_OPTIONS) {
     super(options);
@@ -57,6 +60,11 @@ class RegistryValidationPipe extends ValidationPipe {
    * metadata lookups and executor were 10% of a birth's CPU (ADR 0072).
    */
   private certainlyValid(clean: unknown, metatype: Type<unknown>): object | undefined {
+    // The instance built ahead as class-transformer would (ADR 0106), or by class-transformer itself.
+    const built = this.transformOptions
+      ? undefined
+      : this.instances.build(metatype as new () => object, clean, this.knownProperties);
+    if (built) return this.plans.accepts(built) ? built : undefined;
     if (!isPlainJson(clean, 0)) return undefined;
     const entity = plainToInstance(metatype, clean, this.transformOptions) as unknown;
     if (typeof entity !== 'object' || entity === null || entity.constructor !== metatype) return undefined;
