@@ -18,7 +18,7 @@ import { machineLine } from '../shared/conditions';
 import { load, resultLine, type LoadOptions, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
-import { withCpu } from '../shared/process-cpu';
+import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { peakRssMiB } from '../shared/server-process';
@@ -59,6 +59,13 @@ async function main(): Promise<void> {
   };
   const env = benchRegistryEnv(url, secret, values['pool-size']!);
   const path = () => '/v1/births';
+  const database = new URL(url).pathname.slice(1);
+  /** The load, with the CPU its server used and the CPU of PostgreSQL's backends on this database (and the WAL writer). */
+  const measured = async (pid: number | undefined, work: () => Promise<LoadResult>) => {
+    const before = await databaseCpuSeconds(db.pool, database);
+    const result = await withCpu(pid, work);
+    return { ...result, databaseCpuSeconds: (await databaseCpuSeconds(db.pool, database)) - before };
+  };
   try {
     console.log('bench/register-birth: POST /v1/births, a new citizen each request; autocannon in this process');
     console.log(machineLine());
@@ -74,24 +81,24 @@ async function main(): Promise<void> {
       const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `birth-round-${round}`);
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
-      let cold: LoadResult, warm: LoadResult, rss: number, lag: { events: number; seconds: number };
+      let cold: Measured, warm: Measured, rss: number, lag: { events: number; seconds: number };
       try {
         const pid = registry.nodePid();
-        cold = await withCpu(pid, () =>
+        cold = await measured(pid, () =>
           load(registry.base, path, { ...births, seconds: Number(values['cold-seconds']) }),
         );
         await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
-        warm = await withCpu(pid, () => load(registry.base, path, births));
+        warm = await measured(pid, () => load(registry.base, path, births));
         lag = await new ProjectorLag(db.pool, db.store).lag();
         rss = pid ? peakRssMiB(pid) : NaN;
       } finally {
         await registry.stop();
       }
       const ceilingServer = await startCeiling(env, port + 1);
-      let ceiling: LoadResult;
+      let ceiling: Measured;
       try {
         await load(ceilingServer.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
-        ceiling = await withCpu(ceilingServer.pid, () => load(ceilingServer.base, path, births));
+        ceiling = await measured(ceilingServer.pid, () => load(ceilingServer.base, path, births));
       } finally {
         await ceilingServer.stop();
       }
@@ -99,6 +106,10 @@ async function main(): Promise<void> {
       console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
       console.log(resultLine(`registry, after ${values['warm-up-seconds']} s warm-up`, warm));
       console.log(resultLine('ceiling (Fastify + pg, one insert)', ceiling));
+      console.log(
+        `PostgreSQL CPU per birth (its backends on this database and the WAL writer): registry first ${values['cold-seconds']} s ` +
+          `${databasePerBirth(cold)} µs, warm ${databasePerBirth(warm)} µs; ceiling ${databasePerBirth(ceiling)} µs`,
+      );
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
       const ok = (r: LoadResult) => r.requestsPerSecond >= GOALS.birthsPerSecond && r.p99 < GOALS.p99 && r.errors === 0;
@@ -115,6 +126,12 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+type Measured = LoadResult & { databaseCpuSeconds: number };
+
+function databasePerBirth(result: Measured): string {
+  return ((result.databaseCpuSeconds * 1e6) / Math.max(1, result.requests)).toFixed(0);
 }
 
 main().catch((error: unknown) => {
