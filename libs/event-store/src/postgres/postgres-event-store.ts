@@ -76,6 +76,12 @@ interface Opening {
  * sent (PostgreSQL merges the concurrent flushes), as the audit trail does (ADR 0040).
  */
 const OPENING_BATCHES = 2;
+/**
+ * Openings waiting before a second batch goes out beside the one in flight. Started by the first
+ * opening that arrived, the second batch carried one stream in half of its statements (counted
+ * under bench/register-birth); the writer in flight takes the waiting ones when it returns (ADR 0107).
+ */
+const SECOND_BATCH_AT = 4;
 const MAX_OPENINGS = 200;
 
 /** A page of a live subscription (PostgresSubscription), read by `readLive`. */
@@ -172,7 +178,9 @@ export class PostgresEventStore implements EventStore {
   private open(streamId: string, events: readonly EventText[]): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.openings.push({ streamId, events, resolve, reject });
-      if (this.openers < OPENING_BATCHES) void this.openAll();
+      if (this.openers === 0 || (this.openers < OPENING_BATCHES && this.openings.length >= SECOND_BATCH_AT)) {
+        void this.openAll();
+      }
     });
   }
 
