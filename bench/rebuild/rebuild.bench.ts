@@ -2,9 +2,10 @@
  * Seeds N citizens with realistic streams (births, first residences, moves, temporary stays,
  * deaths and the cancellations that follow) and rebuilds every read model from position 0,
  * as `npm run rebuild` does: prints events/s and the conditions.
- *   npm run bench:rebuild [-- --citizens 1000000 --batch-size 50000]
+ *   npm run bench:rebuild [-- --citizens 1000000 --batch-size 50000 --workers 2]
+ * --workers 1 runs the catch-up in the rebuild's own thread (as before ADR 0110).
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ALL_PROJECTIONS, REBUILD_BATCH_SIZE, ReadModelRebuild, type RebuildPhase } from '@registry/read-models';
 import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-progress';
@@ -19,12 +20,14 @@ const { values } = parseArgs({
   options: {
     citizens: { type: 'string', default: '1000000' },
     'batch-size': { type: 'string', default: String(REBUILD_BATCH_SIZE) },
+    workers: { type: 'string', default: String(availableParallelism()) },
   },
 });
 
 async function main(): Promise<void> {
   const citizens = Number(values.citizens);
   const batchSize = Number(values['batch-size']);
+  const workers = Number(values.workers);
   const db = await benchDatabase(citizens);
   try {
     const phases = new Map<RebuildPhase, number>();
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     phaseCpu.set('start', cpu.now());
     const report = await new ReadModelRebuild(db.pool, db.store, ALL_PROJECTIONS, {
       batchSize,
+      workers: { databaseUrl: db.url, count: workers },
       onProgress: (progress) => {
         if (!phases.has(progress.phase)) {
           phases.set(progress.phase, performance.now());
@@ -59,7 +63,9 @@ async function main(): Promise<void> {
     console.log(
       `data: ${citizens} citizens, ${report.events} events` +
         (db.seedSeconds ? ` (seeded in ${db.seedSeconds.toFixed(0)} s)` : ' (seed of an earlier run)') +
-        `; batch ${batchSize} events per transaction; projector and PostgreSQL on the same machine`,
+        `; batch ${batchSize} events per transaction; ` +
+        (workers > 1 ? `catch-up in ${workers} worker threads` : 'catch-up in the main thread') +
+        '; projector and PostgreSQL on the same machine',
     );
     console.log(
       `phases: catch-up ${seconds('catch-up', 'indexes')} s, query indexes ${seconds('indexes', 'swap')} s, swap ${seconds('swap', 'done')} s`,
