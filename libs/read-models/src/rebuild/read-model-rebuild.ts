@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
-import type { EventStore } from '@registry/event-store';
+import { PostgresEventStore, type EventStore } from '@registry/event-store';
 import {
   checkpointKey,
   ensureCheckpoints,
@@ -39,10 +39,10 @@ export interface RebuildOptions {
   /** Called when the new tables have caught up, just before the swap. */
   readonly beforeSwap?: () => Promise<void>;
   /**
-   * The catch-up in worker threads, each reading the PostgreSQL event store of `databaseUrl`
-   * (the database of the pool and of the store) with its own connections: `count` workers (the
-   * cores by default, at most one per projection; 1 or fewer: none). Without it the catch-up
-   * runs in this thread through `store` (another kind of event store).
+   * The catch-up in worker threads writing to the database of `databaseUrl` (the pool's) with
+   * their own connections, this thread reading the events for them once (a PostgreSQL store
+   * only): `count` workers (the cores by default, at most one per projection; 1 or fewer: none).
+   * Without it, or with another kind of event store, the catch-up runs in this thread.
    */
   readonly workers?: { readonly databaseUrl: string; readonly count?: number };
 }
@@ -121,8 +121,8 @@ export class ReadModelRebuild {
   private startWorkers(): CatchUpWorkers | undefined {
     const settings = this.options.workers;
     const count = Math.min(settings?.count ?? availableParallelism(), this.projections.length);
-    if (!settings || count <= 1) return undefined;
-    return new CatchUpWorkers(workerGroups(this.projections, count), settings.databaseUrl, this.options.batchSize);
+    if (!settings || count <= 1 || !(this.store instanceof PostgresEventStore)) return undefined;
+    return new CatchUpWorkers(workerGroups(this.projections, count), settings.databaseUrl);
   }
 
   private async prepare(): Promise<Positions> {
@@ -148,7 +148,7 @@ export class ReadModelRebuild {
 
   /**
    * Fills the `_next` tables up to the end of the log as it stands: in worker threads when the
-   * options name the database (each reads the store itself), else in this thread. Either way
+   * options name the database, else in this thread. Either way
    * each projection commits its rows with its own checkpoint; `positions` are read back from
    * the checkpoints afterwards.
    */
@@ -157,7 +157,8 @@ export class ReadModelRebuild {
       this.processed += events;
       this.report('catch-up');
     };
-    if (this.workers) await this.workers.catchUp(positions, onBatch);
+    if (this.workers)
+      await this.workers.catchUp(this.store as PostgresEventStore, positions, this.options.batchSize, onBatch);
     else await catchUp(this.pool, this.store, this.lanes, positions, { batchSize: this.options.batchSize, onBatch });
     for (const [key, position] of await readCheckpoints(this.pool, this.writer.keys)) positions.set(key, position);
   }
