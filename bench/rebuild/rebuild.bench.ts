@@ -12,7 +12,7 @@ import { RebuildProgressDisplay } from '@registry/read-models/rebuild/rebuild-pr
 import { machineLine } from '../shared/conditions';
 import { databaseLine } from './bench-conditions';
 import { benchDatabase } from './bench-database';
-import { CpuMeter, type CpuUsed } from './cpu-meter';
+import { busiestThread, CpuMeter, type CpuUsed } from './cpu-meter';
 
 const GOAL_EVENTS_PER_SECOND = 20_000;
 
@@ -56,6 +56,9 @@ async function main(): Promise<void> {
       const micros = (seconds: number) => ((seconds * 1e6) / report.events).toFixed(1);
       return `${micros(b.process - a.process)} + ${micros(b.postgres - a.postgres)}`;
     };
+    /** CPU µs an event of the busiest thread of this process between two phases. */
+    const busiest = (from: RebuildPhase | 'start', to: RebuildPhase | 'end') =>
+      ((busiestThread(phaseCpu.get(from)!, phaseCpu.get(to)!) * 1e6) / report.events).toFixed(1);
     const seconds = (from: RebuildPhase, to: RebuildPhase) => ((phases.get(to)! - phases.get(from)!) / 1000).toFixed(1);
     console.log('bench/rebuild: every read model (citizens, residences, vital-statistics) rebuilt from position 0');
     console.log(machineLine());
@@ -79,6 +82,10 @@ async function main(): Promise<void> {
       `cpu per event, projector + postgresql: ${perEvent('start', 'end')} µs ` +
         `(catch-up ${perEvent('start', 'indexes')}, query indexes ${perEvent('indexes', 'swap')}, ` +
         `swap ${perEvent('swap', 'end')})`,
+    );
+    console.log(
+      `busiest thread of the rebuild's process: ${busiest('start', 'end')} µs an event (catch-up ${busiest('start', 'indexes')}); ` +
+        'with cores to spare it bounds the rate',
     );
     console.log(
       `rebuild: ${report.seconds.toFixed(1)} s, ${Math.round(report.eventsPerSecond)} events/s (goal >= ${GOAL_EVENTS_PER_SECOND})`,
