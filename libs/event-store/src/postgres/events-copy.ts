@@ -7,6 +7,7 @@ import type { Position } from '../event-store.port';
  * are, each thread makes its own events of them (`eventsOfCopy`). Without the metadata.
  */
 export interface EventsCopy {
+  /** In a SharedArrayBuffer: posted to other threads without a copy. Read-only. */
   readonly bytes: Uint8Array;
   readonly count: number;
   /** The page's last event's position; undefined when the page is empty. */
@@ -33,21 +34,32 @@ function unescaped(field: string): string {
 export function eventsOfCopy(bytes: Uint8Array): RecordedEvent[] {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   const events: RecordedEvent[] = [];
-  let at = 0;
-  while (at < text.length) {
-    const end = text.indexOf('\n', at);
-    const tabs = [at - 1];
-    for (let i = 0; i < 7; i++) tabs.push(text.indexOf('\t', tabs[i] + 1));
-    const field = (i: number) => text.slice(tabs[i] + 1, tabs[i + 1]);
+  // The events of one transaction share its id: its BigInt is made once.
+  let commitText = '';
+  let commit = 0n;
+  for (let at = 0; at < text.length;) {
+    const t0 = text.indexOf('\t', at);
+    const t1 = text.indexOf('\t', t0 + 1);
+    const t2 = text.indexOf('\t', t1 + 1);
+    const t3 = text.indexOf('\t', t2 + 1);
+    const t4 = text.indexOf('\t', t3 + 1);
+    const t5 = text.indexOf('\t', t4 + 1);
+    const t6 = text.indexOf('\t', t5 + 1);
+    const end = text.indexOf('\n', t6 + 1);
+    const transaction = text.slice(at, t0);
+    if (transaction !== commitText) {
+      commitText = transaction;
+      commit = BigInt(transaction);
+    }
     events.push({
-      eventId: field(4),
-      type: unescaped(field(5)),
-      streamId: unescaped(field(2)),
-      revision: Number(field(3)),
-      position: { commit: BigInt(field(0)), prepare: BigInt(field(1)) },
-      data: JSON.parse(unescaped(text.slice(tabs[7] + 1, end))) as Record<string, unknown>,
+      eventId: text.slice(t3 + 1, t4),
+      type: unescaped(text.slice(t4 + 1, t5)),
+      streamId: unescaped(text.slice(t1 + 1, t2)),
+      revision: Number(text.slice(t2 + 1, t3)),
+      position: { commit, prepare: BigInt(text.slice(t0 + 1, t1)) },
+      data: JSON.parse(unescaped(text.slice(t6 + 1, end))) as Record<string, unknown>,
       metadata: NO_METADATA,
-      recordedAt: new Date(Number(field(6))),
+      recordedAt: new Date(Number(text.slice(t5 + 1, t6))),
     });
     at = end + 1;
   }
@@ -65,6 +77,7 @@ export function copyPageOf(bytes: Uint8Array): EventsCopy {
   if (count === 0) return { bytes, count, last: undefined };
   const firstTab = bytes.indexOf(9, lastStart);
   const secondTab = bytes.indexOf(9, firstTab + 1);
-  const number = (from: number, to: number) => BigInt(Buffer.from(bytes.subarray(from, to)).toString('latin1'));
+  const number = (from: number, to: number) =>
+    BigInt(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1'));
   return { bytes, count, last: { commit: number(lastStart, firstTab), prepare: number(firstTab + 1, secondTab) } };
 }

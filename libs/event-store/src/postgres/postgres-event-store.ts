@@ -347,7 +347,14 @@ export class PostgresEventStore implements EventStore {
     } finally {
       client.release(failure);
     }
-    return copyPageOf(Buffer.concat(chunks));
+    // Shared memory: handed to other threads, the page is not copied for each.
+    const bytes = new Uint8Array(new SharedArrayBuffer(chunks.reduce((sum, chunk) => sum + chunk.length, 0)));
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    return copyPageOf(bytes);
   }
 
   /**
