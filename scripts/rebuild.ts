@@ -25,7 +25,8 @@ const USAGE = `npm run rebuild -- [projection ...] [--resume] [--batch-size N] [
   projection   citizens | residences | vital-statistics | all (default: all)
   --resume     carry on with the tables a stopped rebuild left
   --batch-size events per transaction (default ${REBUILD_BATCH_SIZE}, at most ${MAX_REBUILD_BATCH_SIZE})
-  --workers    worker threads of the catch-up (default: the cores; 1: none; PostgreSQL event store only)`;
+  --workers    worker threads of the catch-up (default 1: none, the catch-up in this thread; 2 pays only
+               with cores to spare, see ADR 0110; PostgreSQL event store only)`;
 
 /** Configuration, database and event store as the apps have them; the read-model schema migrated. */
 @Module({ imports: [RegistryConfigModule, DatabaseModule, EventStoreModule, ReadModelsModule] })
@@ -41,15 +42,15 @@ async function main(): Promise<void> {
     options: {
       resume: { type: 'boolean', default: false },
       'batch-size': { type: 'string', default: String(REBUILD_BATCH_SIZE) },
-      workers: { type: 'string' },
+      workers: { type: 'string', default: '1' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return void console.log(USAGE);
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_REBUILD_BATCH_SIZE) throw new Error(USAGE);
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(USAGE);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(USAGE);
   const projections = projectionsNamed(positionals);
 
   const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });
@@ -60,8 +61,11 @@ async function main(): Promise<void> {
     const rebuild = new ReadModelRebuild(app.get<Pool>(PG_POOL), store, projections, {
       batchSize,
       resume: values.resume,
-      // Workers read the events themselves: from PostgreSQL only (ADR 0110).
-      workers: config.eventStore === 'postgresql' ? { databaseUrl: config.databaseUrl, count: workers } : undefined,
+      // The workers are fed the log as PostgreSQL's COPY bytes: that store only (ADR 0110).
+      workers:
+        workers > 1 && config.eventStore === 'postgresql'
+          ? { databaseUrl: config.databaseUrl, count: workers }
+          : undefined,
       onProgress: (progress) => display.update(progress),
     });
     const report = await rebuild.run().finally(() => display.stop());
