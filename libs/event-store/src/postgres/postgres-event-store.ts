@@ -26,6 +26,7 @@ import { comparePositions, formatPosition } from '../position';
 import { EVENT_COLUMNS, EVENT_COLUMNS_WITHOUT_METADATA, EventRow, toRecordedEvent } from './postgres-rows';
 import { EVENTS_CHANNEL, PostgresEventNotifier } from './postgres-event-notifier';
 import { PostgresSubscription } from './postgres-subscription';
+import type { LivePage, LiveReader } from './live-page';
 import { guardedPool } from './guarded-pool';
 import { inTransaction } from './in-transaction';
 import { tracedAppend } from '../trace-context';
@@ -86,21 +87,6 @@ const OPENING_BATCHES = 2;
 const SECOND_BATCH_AT = 4;
 const MAX_OPENINGS = 200;
 
-/** A page of a live subscription (PostgresSubscription), read by `readLive`. */
-export interface LivePage {
-  readonly events: RecordedEvent[];
-  /**
-   * How far the log has been read for this caller, matching or not: the next page starts after
-   * it. Past the last event of the page when the page was not full (every event below the read's
-   * horizon was seen), so readers with different filters stay at the same position.
-   */
-  readonly scannedTo: Position | undefined;
-  /** The read stopped at its limit: more events are visible already. */
-  readonly full: boolean;
-  /** The read brought back a newer horizon than it used: events committed since may be visible now. */
-  readonly horizonMoved: boolean;
-}
-
 /** A live read waiting for the end of the event-loop turn, to share a statement with the others of the turn. */
 interface LiveRead {
   readonly after: Position | undefined;
@@ -117,7 +103,7 @@ const LAST_POSITION = 2n ** 63n - 1n;
  * The default event store: one PostgreSQL database, append through one function call (one round
  * trip), gap-free reads by transaction id (DESIGN.md §4).
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, LiveReader {
   private readonly notifier: PostgresEventNotifier;
   private openings: Opening[] = [];
   private openers = 0;

@@ -2,7 +2,7 @@ import type { EventSubscription, Position, RecordedEvent, SubscribeOptions } fro
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isConnectionLoss } from './connection-loss';
 import type { PostgresEventNotifier } from './postgres-event-notifier';
-import type { LivePage, PostgresEventStore } from './postgres-event-store';
+import type { LivePage, LiveReader } from './live-page';
 
 const PAGE = 1000;
 /** Polling interval when no notification arrives (a missed NOTIFY). */
@@ -24,7 +24,7 @@ export class PostgresSubscription implements EventSubscription {
   private closed = false;
 
   constructor(
-    private readonly store: PostgresEventStore,
+    private readonly store: LiveReader,
     private readonly notifier: PostgresEventNotifier,
     private readonly options: SubscribeOptions,
   ) {}
