@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import type { Pool } from 'pg';
 import { machineLine } from '../shared/conditions';
-import { loadGet, resultLine, type LoadResult } from '../shared/http-load';
+import { loadGet, resultLine, secondsLines, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       try {
         const pid = registry.nodePid();
         cold = await withCpu(pid, () =>
-          loadGet(registry.base, token, lookup, { ...load, seconds: Number(values['cold-seconds']) }),
+          loadGet(registry.base, token, lookup, { ...load, seconds: Number(values['cold-seconds']), perSecondOf: pid }),
         );
         await loadGet(registry.base, token, lookup, warmUp);
         warm = await withCpu(pid, () => loadGet(registry.base, token, lookup, load));
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       }
       console.log(`\nround ${round}: npm start answered /health/live after ${(registry.startMs / 1000).toFixed(1)} s`);
       console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
+      console.log(secondsLines(cold));
       console.log(resultLine(`registry, after ${warmUp.seconds} s warm-up`, warm));
       console.log(resultLine('ceiling (Fastify + pg, same query)', ceiling));
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));

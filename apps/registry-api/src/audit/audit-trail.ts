@@ -96,6 +96,8 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
   private lookups?: Lookups;
   /** The statement of a lookup with a batch, by the lookup's statement name. */
   private readonly withLookup = new Map<string, string>();
+  /** The warm-up's rehearsal runs (rehearse): batches go out with no rows. */
+  private rehearsing = false;
 
   private readonly pool: Pool;
   /**
@@ -156,6 +158,26 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
     await Promise.all(Array.from({ length: this.writerCount }, () => this.pool.query('SELECT 1')));
   }
 
+  /**
+   * Runs `work`, the requests the process sends itself before it listens (the warm-up's rehearsal,
+   * ADR 0115), with every batch sent as its real statement on its real connection but with no
+   * rows: the statements get prepared and this code runs as under load, yet no synthetic read is
+   * recorded (nor an identity value used). `work` must have had every request answered; the
+   * batches still in flight end before this does, and only then are records written again.
+   */
+  async rehearse<T>(work: () => Promise<T>): Promise<T> {
+    this.rehearsing = true;
+    try {
+      return await work();
+    } finally {
+      while (this.writers.size > 0 || this.waiting.length > 0) {
+        this.flush();
+        await (this.writers.size > 0 ? Promise.all(this.writers) : new Promise((turn) => setImmediate(turn)));
+      }
+      this.rehearsing = false;
+    }
+  }
+
   /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */
   async onApplicationShutdown(): Promise<void> {
     this.lookups = undefined;
@@ -189,7 +211,9 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
   /** Writes a batch, alone or in one statement with a lookup; answers the lookup's rows either way. */
   private async write<R extends QueryResultRow>(batch: readonly Waiting[], lookup?: LookupStatement): Promise<R[]> {
     try {
-      const columns = columnsOf(batch);
+      // Built in a rehearsal too, which is there to run this code; only the rows sent differ.
+      const built = columnsOf(batch);
+      const columns = this.rehearsing ? NO_RECORDS : built;
       const { rows } = await this.pool.query<R>(
         lookup
           ? { name: `${lookup.name}+audit`, text: this.textWith(lookup), values: [...lookup.values, ...columns] }
@@ -251,6 +275,9 @@ function columnsOf(batch: readonly Waiting[]): unknown[] {
   }
   return [at, sub, role, office, agency, action, pins, purpose];
 }
+
+/** The eight arrays of a batch of no records: the statement inserts nothing. */
+const NO_RECORDS: unknown[] = columnsOf([]);
 
 /** One element of an array literal: a PIN as it is, any other text quoted. */
 function arrayElement(text: string): string {

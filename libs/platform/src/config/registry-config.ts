@@ -9,6 +9,8 @@ export interface RegistryConfig {
   readonly auditWriters: number;
   /** Connections for name and PIN-order searches, which run with generic plans (ADR 0075). */
   readonly searchPoolSize: number;
+  /** How long the API sends itself requests before it listens (ADR 0115); 0: it does not. */
+  readonly warmUpMs: number;
   readonly eventStore: 'postgresql' | 'kurrentdb';
   readonly kurrentDbConnectionString: string | null;
   readonly jwt: TokenSettings;
@@ -68,6 +70,7 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
     databasePoolSize: positiveInteger(env.DATABASE_POOL_SIZE ?? '20', 'DATABASE_POOL_SIZE'),
     auditWriters: positiveInteger(env.AUDIT_WRITERS ?? '2', 'AUDIT_WRITERS'),
     searchPoolSize: positiveInteger(env.SEARCH_POOL_SIZE ?? '4', 'SEARCH_POOL_SIZE'),
+    warmUpMs: wholeNumber(env.WARM_UP_MS ?? '3000', 'WARM_UP_MS'),
     eventStore,
     kurrentDbConnectionString: env.KURRENTDB_CONNECTION_STRING ?? null,
     jwt: tokenSettings(env),
@@ -133,5 +136,11 @@ function positiveInteger(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0)
     throw new ConfigurationError(`${name} must be a positive integer, not ${value}`);
+  return n;
+}
+
+function wholeNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigurationError(`${name} must be 0 or more, not ${value}`);
   return n;
 }
