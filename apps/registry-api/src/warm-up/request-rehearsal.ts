@@ -107,7 +107,12 @@ export class RequestRehearsal {
         path: `/v1/citizens/${pin}`,
         token: historianToken,
       })),
-      { kind: 'search', method: 'GET', path: `/v1/citizens?name=${encodeURIComponent(search_name)}`, token: historianToken },
+      {
+        kind: 'search',
+        method: 'GET',
+        path: `/v1/citizens?name=${encodeURIComponent(search_name)}`,
+        token: historianToken,
+      },
       { kind: 'birth', method: 'POST', path: '/v1/births', token: officerToken, body: birth },
     ]);
   }

@@ -76,7 +76,11 @@ export class TokenVerifier {
    */
   admitInProcess(principal: Principal, forMs: number): { readonly token: string; forget(): void } {
     const token = randomBytes(32).toString('base64url');
-    this.verified.set(token, { principal: Object.freeze({ ...principal }), until: Date.now() + forMs, kid: IN_PROCESS });
+    this.verified.set(token, {
+      principal: Object.freeze({ ...principal }),
+      until: Date.now() + forMs,
+      kid: IN_PROCESS,
+    });
     return { token, forget: () => this.verified.delete(token) };
   }
 
