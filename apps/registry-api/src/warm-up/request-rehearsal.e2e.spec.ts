@@ -27,12 +27,14 @@ describe('requests rehearsed before the API listens', () => {
 
   it('answers lookups, searches and refused births, and writes nothing', async () => {
     const before = await written();
-    const report = await api.app.get(RequestRehearsal).run(1500);
-    expect(report['lookup 200']).toBeGreaterThan(0);
-    expect(report['search 200']).toBeGreaterThan(0);
-    expect(report['birth 422']).toBeGreaterThan(0);
+    const { answers, cpuMicrosPerRequest } = await api.app.get(RequestRehearsal).run({ requests: 2000, ms: 30_000 });
+    expect(answers['lookup 200']).toBeGreaterThan(0);
+    expect(answers['search 200']).toBeGreaterThan(0);
+    expect(answers['birth 422']).toBeGreaterThan(0);
     // Only those: no 401 (the in-process token was taken), no 429 (no rate limit counted them).
-    expect(Object.keys(report).sort()).toEqual(['birth 422', 'lookup 200', 'search 200']);
+    expect(Object.keys(answers).sort()).toEqual(['birth 422', 'lookup 200', 'search 200']);
+    expect(Object.values(answers).reduce((sum, n) => sum + n, 0)).toBe(2000);
+    expect(cpuMicrosPerRequest).toHaveLength(2);
     // No audit record, no identity value used, no event, no citizen, no idempotency key.
     expect(await written()).toEqual(before);
   }, 60_000);
@@ -48,7 +50,10 @@ describe('requests rehearsed before the API listens', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('does nothing when WARM_UP_MS is 0', async () => {
-    expect(await api.app.get(RequestRehearsal).run(0)).toEqual({});
+  it('does nothing when WARM_UP_MS or WARM_UP_REQUESTS is 0', async () => {
+    expect(await api.app.get(RequestRehearsal).run({ requests: 1000, ms: 0 })).toEqual({
+      answers: {},
+      cpuMicrosPerRequest: [],
+    });
   });
 });

@@ -24,8 +24,21 @@ interface Rehearsed {
   readonly body?: string;
 }
 
-/** Answers by kind and status, e.g. `lookup 200`. */
-export type RehearsalReport = Record<string, number>;
+/** How much to rehearse: whichever limit comes first ends it. */
+export interface RehearsalLimits {
+  readonly requests: number;
+  readonly ms: number;
+}
+
+export interface RehearsalReport {
+  /** Answers by kind and status, e.g. `lookup 200`. */
+  readonly answers: Record<string, number>;
+  /** The process's CPU per answer, in µs, for each WINDOW answers in turn: how far it warmed. */
+  readonly cpuMicrosPerRequest: number[];
+}
+
+/** Answers per measure of the CPU per answer. */
+const WINDOW = 1000;
 
 /**
  * The hottest requests (a lookup, a name search, a birth), sent by the process to itself for
@@ -48,30 +61,29 @@ export class RequestRehearsal {
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
-  /** Runs for `forMs` (WARM_UP_MS by default); a failure only makes a slower start. */
-  async run(forMs = this.config.warmUpMs): Promise<RehearsalReport> {
-    if (forMs <= 0) return {};
+  /**
+   * Runs until `limits` (WARM_UP_REQUESTS answers or WARM_UP_MS, by default): a count, since V8
+   * optimises after so many calls, bounded in time, since a loaded machine answers fewer. A
+   * failure only makes a slower start.
+   */
+  async run(limits: RehearsalLimits = this.config.warmUp): Promise<RehearsalReport> {
+    if (limits.requests <= 0 || limits.ms <= 0) return { answers: {}, cpuMicrosPerRequest: [] };
     const started = performance.now();
-    const historian = this.tokens.admitInProcess(principal('historian', null), forMs + 60_000);
-    const officer = this.tokens.admitInProcess(principal('officer', '001'), forMs + 60_000);
+    const historian = this.tokens.admitInProcess(principal('historian', null), limits.ms + 60_000);
+    const officer = this.tokens.admitInProcess(principal('officer', '001'), limits.ms + 60_000);
     const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
     let server: Server | undefined;
     try {
       const requests = await this.requests(historian.token, officer.token);
       server = await this.privateServer();
       const port = (server.address() as AddressInfo).port;
-      const report = await this.audit.rehearse(() => drive(requests, port, agent, started + forMs));
-      const total = Object.values(report).reduce((sum, n) => sum + n, 0);
-      logger.log(
-        `rehearsed ${total} requests in ${(performance.now() - started).toFixed(0)} ms before listening ` +
-          `(${Object.entries(report)
-            .map(([answer, n]) => `${answer}: ${n}`)
-            .join(', ')})`,
-      );
+      const deadline = started + limits.ms;
+      const report = await this.audit.rehearse(() => drive(requests, port, agent, limits.requests, deadline));
+      logger.log(summary(report, performance.now() - started));
       return report;
     } catch (error) {
       logger.warn(`rehearsal incomplete: ${(error as Error).message}`);
-      return {};
+      return { answers: {}, cpuMicrosPerRequest: [] };
     } finally {
       agent.destroy();
       if (server) await closed(server);
@@ -141,24 +153,49 @@ function refusedBirth() {
 }
 
 /**
- * CONNECTIONS loops through the requests until `deadline`; every request is answered before this
- * resolves (AuditTrail.rehearse relies on it). A loop stops at its first failed request.
+ * CONNECTIONS loops send the requests in turn until `count` are answered or `deadline`; every
+ * request is answered before this resolves (AuditTrail.rehearse relies on it). A loop stops at its
+ * first failed request.
  */
-async function drive(requests: readonly Rehearsed[], port: number, agent: Agent, deadline: number) {
-  const report: RehearsalReport = {};
-  let next = 0;
+async function drive(
+  requests: readonly Rehearsed[],
+  port: number,
+  agent: Agent,
+  count: number,
+  deadline: number,
+): Promise<RehearsalReport> {
+  const answers: Record<string, number> = {};
+  const cpuMicrosPerRequest: number[] = [];
+  let sent = 0;
+  let answered = 0;
+  let window = process.cpuUsage();
   const loop = async () => {
-    while (performance.now() < deadline) {
-      const rehearsed = requests[next++ % requests.length];
+    while (sent < count && performance.now() < deadline) {
+      const rehearsed = requests[sent++ % requests.length];
       const status = await send(rehearsed, port, agent);
       const answer = `${rehearsed.kind} ${status}`;
-      report[answer] = (report[answer] ?? 0) + 1;
+      answers[answer] = (answers[answer] ?? 0) + 1;
+      if (++answered % WINDOW === 0) {
+        const used = process.cpuUsage(window);
+        cpuMicrosPerRequest.push(Math.round((used.user + used.system) / WINDOW));
+        window = process.cpuUsage();
+      }
     }
   };
   const loops = await Promise.allSettled(Array.from({ length: CONNECTIONS }, loop));
   const failed = loops.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failed) throw failed.reason;
-  return report;
+  return { answers, cpuMicrosPerRequest };
+}
+
+function summary({ answers, cpuMicrosPerRequest: cpu }: RehearsalReport, ms: number): string {
+  const total = Object.values(answers).reduce((sum, n) => sum + n, 0);
+  const kinds = Object.entries(answers)
+    .map(([answer, n]) => `${answer}: ${n}`)
+    .join(', ');
+  const warming =
+    cpu.length > 0 ? `; CPU per request ${cpu[0]} µs in the first ${WINDOW}, ${cpu.at(-1)} in the last` : '';
+  return `rehearsed ${total} requests in ${ms.toFixed(0)} ms before listening (${kinds})${warming}`;
 }
 
 function send(rehearsed: Rehearsed, port: number, agent: Agent): Promise<number> {

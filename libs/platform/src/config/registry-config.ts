@@ -9,8 +9,8 @@ export interface RegistryConfig {
   readonly auditWriters: number;
   /** Connections for name and PIN-order searches, which run with generic plans (ADR 0075). */
   readonly searchPoolSize: number;
-  /** How long the API sends itself requests before it listens (ADR 0115); 0: it does not. */
-  readonly warmUpMs: number;
+  /** Requests the API sends itself before it listens, and for how long at most (ADR 0115); 0: none. */
+  readonly warmUp: { readonly requests: number; readonly ms: number };
   readonly eventStore: 'postgresql' | 'kurrentdb';
   readonly kurrentDbConnectionString: string | null;
   readonly jwt: TokenSettings;
@@ -70,7 +70,10 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
     databasePoolSize: positiveInteger(env.DATABASE_POOL_SIZE ?? '20', 'DATABASE_POOL_SIZE'),
     auditWriters: positiveInteger(env.AUDIT_WRITERS ?? '2', 'AUDIT_WRITERS'),
     searchPoolSize: positiveInteger(env.SEARCH_POOL_SIZE ?? '4', 'SEARCH_POOL_SIZE'),
-    warmUpMs: wholeNumber(env.WARM_UP_MS ?? '3000', 'WARM_UP_MS'),
+    warmUp: {
+      requests: wholeNumber(env.WARM_UP_REQUESTS ?? '20000', 'WARM_UP_REQUESTS'),
+      ms: wholeNumber(env.WARM_UP_MS ?? '10000', 'WARM_UP_MS'),
+    },
     eventStore,
     kurrentDbConnectionString: env.KURRENTDB_CONNECTION_STRING ?? null,
     jwt: tokenSettings(env),
