@@ -71,7 +71,13 @@ import { WarmUp } from './warm-up/warm-up';
     HealthController,
     ReadinessController,
   ],
-  providers: [IdempotencyStore, Idempotency, WarmUp, RequestRehearsal, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
+  providers: [
+    IdempotencyStore,
+    Idempotency,
+    WarmUp,
+    RequestRehearsal,
+    { provide: APP_FILTER, useClass: RegistryExceptionFilter },
+  ],
 })
 export class RegistryApiModule implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
