@@ -49,7 +49,7 @@ describe('audit of reads across a crash of the database server', () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM audit_log WHERE sub = $1 AND $2 = ANY(pins)',
+        'SELECT count(*)::int AS n FROM audit_records WHERE sub = $1 AND $2 = ANY(pins)',
         [sub, pin],
       );
       expect(rows[0].n).toBe(reads.length);

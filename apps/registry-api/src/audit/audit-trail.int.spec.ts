@@ -55,9 +55,10 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
   });
   const rowsOf = async (sub: string) =>
     (
-      await pool.query('SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_log WHERE sub = $1', [
-        sub,
-      ])
+      await pool.query(
+        'SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_records WHERE sub = $1',
+        [sub],
+      )
     ).rows;
 
   it('writes the records alone when no lookup waits to go out, every field as given', async () => {
@@ -89,8 +90,8 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
   it('records left behind by a lookup that found every writer busy go alone as soon as one is free', async () => {
     // Each batch of `slow-` records holds its writer for a while (a trigger sleeps).
     await pool.query(`CREATE OR REPLACE FUNCTION audit_trail_slow_test() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.sub LIKE 'slow-%' THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$`);
-    await pool.query(`CREATE TRIGGER audit_trail_slow_test BEFORE INSERT ON audit_log
+      BEGIN IF NEW.records::text LIKE '%"slow-%' THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER audit_trail_slow_test BEFORE INSERT ON audit_batches
       FOR EACH ROW EXECUTE FUNCTION audit_trail_slow_test()`);
     try {
       const subs = [`slow-${randomUUID()}`, `slow-${randomUUID()}`, `left-${randomUUID()}`];
@@ -106,14 +107,14 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
       await Promise.all(recorded);
       for (const sub of subs) expect(await rowsOf(sub)).toHaveLength(1);
     } finally {
-      await pool.query('DROP TRIGGER audit_trail_slow_test ON audit_log');
+      await pool.query('DROP TRIGGER audit_trail_slow_test ON audit_batches');
     }
   });
 
   it('a batch that cannot be written fails its reads with 503, and the lookup that carried it is still answered', async () => {
     await pool.query(`CREATE OR REPLACE FUNCTION audit_trail_refuse_test() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.sub LIKE 'refused-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
-    await pool.query(`CREATE TRIGGER audit_trail_refuse_test BEFORE INSERT ON audit_log
+      BEGIN IF NEW.records::text LIKE '%"refused-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER audit_trail_refuse_test BEFORE INSERT ON audit_batches
       FOR EACH ROW EXECUTE FUNCTION audit_trail_refuse_test()`);
     try {
       lookups.queued = true;
@@ -127,7 +128,7 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
       await expect(trail.record(recordOf(sub))).rejects.toMatchObject({ status: 503 });
       expect(await rowsOf(sub)).toEqual([]);
     } finally {
-      await pool.query('DROP TRIGGER audit_trail_refuse_test ON audit_log');
+      await pool.query('DROP TRIGGER audit_trail_refuse_test ON audit_batches');
     }
   });
 });
