@@ -22,17 +22,21 @@ async function main(): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_ceiling_births (
     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, event_id uuid NOT NULL,
     type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`);
-  const audit = process.env.CEILING_AUDIT === 'on' ? await CeilingAudit.open(process.env.DATABASE_URL!) : undefined;
+  const audit =
+    process.env.CEILING_AUDIT === 'on'
+      ? await CeilingAudit.open(process.env.DATABASE_URL!, Number(process.env.AUDIT_WRITERS ?? '2'))
+      : undefined;
   const app = Fastify({ logger: false });
   app.get<{ Params: { pin: string } }>('/v1/citizens/:pin', async (request, reply) => {
-    // The record goes out beside the read; the answer waits for both.
-    const recorded = audit?.record(request.params.pin);
-    const { rows } = await pool.query<{ json: string }>({
+    const statement = {
       name: 'read_model_citizen_record',
       text: 'SELECT revision, replaced_by AS "reestablishedAs", record::text AS json FROM citizen_records WHERE pin = $1',
       values: [request.params.pin],
-    });
-    if (recorded) await recorded;
+    };
+    // With the audit, the answer waits for its durable record too.
+    const rows = audit
+      ? await audit.lookup<{ json: string }>(pool, request.params.pin, statement)
+      : (await pool.query<{ json: string }>(statement)).rows;
     if (!rows[0]) return reply.status(404).send({ error: { code: 'CITIZEN_NOT_FOUND' } });
     return reply.type('application/json; charset=utf-8').send(rows[0].json);
   });

@@ -65,11 +65,20 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
     const sub = `alone-${randomUUID()}`;
     const pins = ['001000000001', '079000000002', 'not, a "PIN" \\'];
     const record = recordOf(sub, pins);
-    await Promise.all([trail.record(record), trail.record(recordOf(sub, []))]);
+    // Text that JSON and array literals must escape, in every free-text field.
+    const odd = { ...recordOf(sub), role: 'rôle\n"x"', office: 'Hà Nội\t\\', agency: '\u2028}]', purpose: null };
+    await Promise.all([trail.record(record), trail.record(recordOf(sub, [])), trail.record(odd)]);
     const rows = await rowsOf(sub);
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows).toContainEqual({ ...record, pins });
     expect(rows).toContainEqual(expect.objectContaining({ pins: [] }));
+    expect(rows).toContainEqual(odd);
+    // The records of one group commit are one row of audit_batches, in the order they were opened (ADR 0100).
+    const batches = await pool.query("SELECT records FROM audit_batches WHERE records::text LIKE '%' || $1 || '%'", [
+      sub,
+    ]);
+    expect(batches.rows).toHaveLength(1);
+    expect(batches.rows[0].records.map((entry: unknown[]) => entry[6])).toEqual([pins, [], ['001000000001']]);
   });
 
   it('while a lookup waits to go out, the records wait for it and travel in its statement', async () => {
