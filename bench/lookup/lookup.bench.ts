@@ -18,7 +18,7 @@ import { machineLine } from '../shared/conditions';
 import { loadGet, resultLine, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
-import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
+import { cpuSeconds, databaseCpuSeconds, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
 import { sample, seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { databaseLine } from '../rebuild/bench-conditions';
@@ -121,7 +121,10 @@ async function main(): Promise<void> {
           `ratio ${ratio(audit.registry).toFixed(2)} (goal >= ${GOALS.auditRatio})\n` +
           `  ceiling (Fastify + pg, the same durable group-committed batches): ${audit.ceiling.on.toFixed(0)}/s with it, ` +
           `${audit.ceiling.off.toFixed(0)}/s without: ratio ${ratio(audit.ceiling).toFixed(2)}\n` +
-          `  the registry's ratio is ${(ratio(audit.registry) / ratio(audit.ceiling)).toFixed(2)} of the ceiling's`,
+          `  the registry's ratio is ${(ratio(audit.registry) / ratio(audit.ceiling)).toFixed(2)} of the ceiling's\n` +
+          cpuLine('query API', audit.cpu['registry on'], audit.cpu['registry off']) +
+          '\n' +
+          cpuLine('ceiling', audit.cpu['ceiling on'], audit.cpu['ceiling off']),
       );
     }
     if (values.search === 'on') console.log(`search plan for "${names[0]}": ${await searchPlan(db.pool, names[0])}`);
@@ -174,6 +177,32 @@ interface AuditModes {
   off: number;
 }
 
+/** CPU seconds and answered lookups summed over the rounds of one target and mode. */
+interface CpuTotals {
+  server: number;
+  database: number;
+  client: number;
+  requests: number;
+}
+
+/**
+ * CPU per lookup with and without the audit, of the server, PostgreSQL and the load generator
+ * (this process), over every round: on a shared machine the rates swing with the load of others
+ * and the audit's waits for WAL flushes, CPU per lookup far less. Their ratio is the throughput
+ * ratio a machine bound by these CPUs would give.
+ */
+function cpuLine(label: string, on: CpuTotals, off: CpuTotals): string {
+  const micros = (total: CpuTotals, part: keyof Omit<CpuTotals, 'requests'>) =>
+    (total[part] * 1e6) / Math.max(1, total.requests);
+  const all = (total: CpuTotals) => micros(total, 'server') + micros(total, 'database') + micros(total, 'client');
+  const pair = (part: keyof Omit<CpuTotals, 'requests'>) =>
+    `${micros(on, part).toFixed(0)}/${micros(off, part).toFixed(0)}`;
+  return (
+    `  ${label} CPU per lookup with/without, µs: server ${pair('server')}, PostgreSQL ${pair('database')}, ` +
+    `load generator ${pair('client')}; all ${all(on).toFixed(0)}/${all(off).toFixed(0)}: ratio if CPU-bound ${(all(off) / all(on)).toFixed(2)}`
+  );
+}
+
 /**
  * Lookups with the audit on and off, in alternating rounds (the machine is shared: load drifts),
  * on the query API and on the ceiling server (with CeilingAudit: what a durable record per read
@@ -187,9 +216,10 @@ async function compareAudit(
   load: { connections: number; seconds: number },
   warmUp: { connections: number; seconds: number },
   pool: Pool,
-): Promise<{ registry: AuditModes; ceiling: AuditModes }> {
+): Promise<{ registry: AuditModes; ceiling: AuditModes; cpu: Record<string, CpuTotals> }> {
   const database = new URL(env.DATABASE_URL).pathname.slice(1);
   const best = { registry: { on: 0, off: 0 }, ceiling: { on: 0, off: 0 } };
+  const cpu: Record<string, CpuTotals> = {};
   const servers = {
     registry: (mode: string, profileDir?: string) => startQueryApi({ ...env, AUDIT: mode }, port, profileDir),
     ceiling: async (mode: string) => {
@@ -210,8 +240,15 @@ async function compareAudit(
         try {
           await loadGet(base, token, path, warmUp);
           const databaseBefore = await databaseCpuSeconds(pool, database);
+          const clientBefore = cpuSeconds(process.pid);
           const result = await withCpu(server.pid, () => loadGet(base, token, path, load));
+          const clientUsed = cpuSeconds(process.pid) - clientBefore;
           const databaseUsed = (await databaseCpuSeconds(pool, database)) - databaseBefore;
+          const totals = (cpu[`${target} ${mode}`] ??= { server: 0, database: 0, client: 0, requests: 0 });
+          totals.server += result.cpuSeconds;
+          totals.database += databaseUsed;
+          totals.client += clientUsed;
+          totals.requests += result.requests;
           if (result.errors > 0)
             throw new Error(`${result.errors} failed lookups on the ${target} with the audit ${mode}`);
           const perRequest = ((databaseUsed * 1e6) / Math.max(1, result.requests)).toFixed(0);
@@ -227,7 +264,7 @@ async function compareAudit(
       }
     }
   }
-  return best;
+  return { ...best, cpu };
 }
 
 async function stopped(child: ChildProcess): Promise<void> {

@@ -54,6 +54,10 @@ export class CeilingAudit {
       }),
     );
     if (this.busy < this.writerCount) {
+      // A writer is free: this lookup takes it, and leaves at the end of the turn with every
+      // record opened in the turn (as the registry's merged lookups do), not with its own alone.
+      this.busy++;
+      await new Promise((resolve) => setImmediate(resolve));
       const [rows] = await Promise.all([this.write<R>(statement), recorded]);
       return rows;
     }
@@ -65,11 +69,15 @@ export class CeilingAudit {
     return this.writers.end();
   }
 
-  /** The records waiting, alone or with a lookup's statement; the lookup's rows. */
+  /** The records waiting, alone or with a lookup's statement, on a writer taken by the caller; the lookup's rows. */
   private async write<R extends QueryResultRow>(lookup?: CeilingStatement): Promise<R[]> {
     const batch = this.waiting.splice(0, 500);
+    if (batch.length === 0 && lookup) {
+      // Its records went alone meanwhile: the lookup alone.
+      this.busy--;
+      return (await this.writers.query<R>(lookup)).rows;
+    }
     const columns = [`{${batch.map((r) => r.pin).join(',')}}`, `[${batch.map((r) => r.entry).join(',')}]`];
-    this.busy++;
     try {
       const { rows } = await this.writers.query<R>(
         lookup
@@ -101,6 +109,9 @@ export class CeilingAudit {
 
   private readonly flush = (): void => {
     this.scheduled = false;
-    while (this.waiting.length > 0 && this.busy < this.writerCount) void this.write().catch(() => undefined);
+    while (this.waiting.length > 0 && this.busy < this.writerCount) {
+      this.busy++;
+      void this.write().catch(() => undefined);
+    }
   };
 }
