@@ -1,10 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 
 /** CPU seconds of this process (every thread) and of the database's PostgreSQL backends. */
 export interface CpuUsed {
   readonly process: number;
   readonly postgres: number;
+  /** Each thread of this process (by thread id): its CPU seconds since the meter started. */
+  readonly threads: ReadonlyMap<number, number>;
+}
+
+/**
+ * The CPU seconds of the busiest thread between two readings: with cores to spare, the work
+ * cannot go faster than that thread (a rebuild's JavaScript thread, or its busiest worker).
+ */
+export function busiestThread(from: CpuUsed, to: CpuUsed): number {
+  let most = 0;
+  for (const [tid, seconds] of to.threads) most = Math.max(most, seconds - (from.threads.get(tid) ?? 0));
+  return most;
 }
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -20,6 +32,8 @@ export class CpuMeter {
   private readonly started = new Date();
   private readonly first = new Map<number, number>();
   private readonly last = new Map<number, number>();
+  private readonly threadFirst = new Map<number, number>();
+  private readonly threadLast = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly pool: Pool) {
@@ -41,10 +55,25 @@ export class CpuMeter {
       const ticks = backendTicks(pid);
       if (ticks !== undefined) this.last.set(pid, ticks);
     }
+    this.sampleThreads();
     const used = process.cpuUsage(this.processStart);
     let ticks = 0;
     for (const [pid, start] of this.first) ticks += this.last.get(pid)! - start;
-    return { process: (used.user + used.system) / 1e6, postgres: (ticks * TICK_MS) / 1000 };
+    const threads = new Map<number, number>();
+    for (const [tid, start] of this.threadFirst)
+      threads.set(tid, ((this.threadLast.get(tid)! - start) * TICK_MS) / 1000);
+    return { process: (used.user + used.system) / 1e6, postgres: (ticks * TICK_MS) / 1000, threads };
+  }
+
+  /** Threads of this process; one started since the meter counts whole, one ended keeps its last reading. */
+  private sampleThreads(): void {
+    const starting = this.threadFirst.size === 0;
+    for (const tid of readdirSync('/proc/self/task').map(Number)) {
+      const ticks = ticksOf(`/proc/self/task/${tid}/stat`);
+      if (ticks === undefined) continue;
+      if (!this.threadFirst.has(tid)) this.threadFirst.set(tid, starting ? ticks : 0);
+      this.threadLast.set(tid, ticks);
+    }
   }
 
   async sample(): Promise<void> {
@@ -52,6 +81,7 @@ export class CpuMeter {
       'SELECT pid, backend_start > $1 AS since_meter FROM pg_stat_activity WHERE datname = current_database()',
       [this.started],
     );
+    this.sampleThreads();
     for (const { pid, since_meter } of rows) {
       const ticks = backendTicks(pid);
       if (ticks === undefined) continue;
@@ -63,8 +93,13 @@ export class CpuMeter {
 }
 
 function backendTicks(pid: number): number | undefined {
+  return ticksOf(`/proc/${pid}/stat`);
+}
+
+/** utime + stime of a /proc stat file, in ticks. */
+function ticksOf(file: string): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
     return Number(fields[11]) + Number(fields[12]);
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './position';
 export * from './validation';
 export { PostgresEventStore } from './postgres/postgres-event-store';
+export { eventsOfCopy, type EventsCopy } from './postgres/events-copy';
 export {
   encodeNewStreams,
   streamTexts,

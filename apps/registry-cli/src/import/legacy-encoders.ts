@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
+import { workerStart } from '@registry/platform/worker/worker-start';
 import type { NewStreamsCopy } from '@registry/event-store';
 import type { LegacyBatch } from './legacy-file';
 
@@ -85,42 +86,4 @@ export class LegacyEncoders {
     for (const { reject } of this.waiting.values()) reject(error);
     this.waiting.clear();
   }
-}
-
-/** The register hook of a process run from source (`node -r @swc-node/register`). */
-const SOURCE_HOOK = '@swc-node/register';
-
-/**
- * How a worker loads its code. From a build, the .js as it is. From source, a thread started
- * with the process's own `-r @swc-node/register` would load TypeScript's compiler to read
- * tsconfig.json again (listing every file of the repository on the way): about 0.55 CPU-second
- * a thread. Instead it gets the swc options this thread read already (paths included) and
- * compiles its modules with swc alone, without source maps (a worker's stack shows compiled
- * lines): about 0.27.
- */
-function workerStart(script: string): { code: string; execArgv: string[] } {
-  const load = `require(${JSON.stringify(script)})`;
-  const argv = process.execArgv;
-  const hooked = argv.some(
-    (arg, i) => arg === `--require=${SOURCE_HOOK}` || (/^(-r|--require)$/.test(arg) && argv[i + 1] === SOURCE_HOOK),
-  );
-  if (extname(script) !== '.ts' || !hooked) return { code: load, execArgv: argv };
-  // A worker takes no V8 nor process options (they are the process's already): the profiler's only.
-  const execArgv = argv.filter((arg) => /^--(cpu|heap)-prof/.test(arg));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tsconfig = require(`${SOURCE_HOOK}/read-default-tsconfig`) as {
-    readDefaultTsConfig(): object;
-    tsCompilerOptionsToSwcConfig(options: object, filename: string): object;
-  };
-  const options = { ...tsconfig.readDefaultTsConfig(), module: 1 /* CommonJS, as the hook compiles */ };
-  const swc = { ...tsconfig.tsCompilerOptionsToSwcConfig(options, script), sourcemap: false };
-  const code = `
-    const Module = require('node:module');
-    const { readFileSync } = require('node:fs');
-    const { transformSync } = require(${JSON.stringify(require.resolve('@swc-node/core'))});
-    const swc = ${JSON.stringify(swc)};
-    Module._extensions['.ts'] = (module, filename) =>
-      module._compile(transformSync(readFileSync(filename, 'utf8'), filename, swc).code, filename);
-    ${load};`;
-  return { code, execArgv };
 }

@@ -22,6 +22,7 @@ export const citizensProjection: Projection = {
   name: 'citizens',
   tables: ['citizen_records', 'citizen_names'],
   schema: { create: 'create_citizen_tables', index: 'index_citizen_tables' },
+  rebuildCost: 15, // % of the one-thread rebuild's CPU profile (ADR 0110)
   project: projectCitizens,
 };
 

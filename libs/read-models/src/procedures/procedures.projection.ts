@@ -8,6 +8,7 @@ export const proceduresProjection: Projection = {
   name: 'procedures',
   tables: ['procedures'],
   schema: { create: 'create_procedure_tables', index: 'index_procedure_tables' },
+  rebuildCost: 0.2, // % of the one-thread rebuild's CPU profile (ADR 0110)
   project: projectProcedures,
 };
 

@@ -24,6 +24,11 @@ export interface Projection {
    * the projection writes by; `index(suffix)` returns the statements of the query indexes.
    */
   readonly schema: { readonly create: string; readonly index: string };
+  /**
+   * Its JavaScript's share of a rebuild's work per event, relative to the others (1 if not
+   * given): a rebuild spreads the projections over its worker threads by it (ADR 0110).
+   */
+  readonly rebuildCost?: number;
   project(tx: PoolClient, events: readonly RecordedEvent[], target: TableSet): Promise<void>;
 }
 

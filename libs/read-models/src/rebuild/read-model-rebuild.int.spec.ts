@@ -52,8 +52,13 @@ async function indexNames(): Promise<string[]> {
   return rows.map((r) => r.indexname);
 }
 
+/** As `npm run rebuild` runs it: the catch-up in two worker threads (ADR 0110). */
 const rebuild = (names: string[] = [], options: Partial<ConstructorParameters<typeof ReadModelRebuild>[3]> = {}) =>
-  new ReadModelRebuild(db.pool, db.store, projectionsNamed(names), { batchSize: 700, ...options }).run();
+  new ReadModelRebuild(db.pool, db.store, projectionsNamed(names), {
+    batchSize: 700,
+    workers: { databaseUrl: db.url, count: 2 },
+    ...options,
+  }).run();
 
 describe('rebuild of the read models', () => {
   it('gives tables identical, row for row, to the ones the live projector built', async () => {
@@ -65,6 +70,27 @@ describe('rebuild of the read models', () => {
     expect(report.events).toBeGreaterThan(3000 * 2);
     expect(await readModelDigest(db.pool)).toEqual(live);
     expect(await indexNames()).toEqual(indexes);
+  });
+
+  it('gives the same tables with the catch-up in its own thread (no workers: another kind of event store)', async () => {
+    await caughtUp(db.pool, await headPosition(db.pool));
+    const live = await readModelDigest(db.pool);
+    const report = await rebuild([], { workers: undefined });
+    expect(report.events).toBeGreaterThan(3000 * 2);
+    expect(await readModelDigest(db.pool)).toEqual(live);
+  });
+
+  it('fails when a worker fails, leaving the live tables serving and the next rebuild free to run', async () => {
+    await caughtUp(db.pool, await headPosition(db.pool));
+    const live = await readModelDigest(db.pool);
+    const nowhere = new URL(db.url);
+    nowhere.pathname = '/registry_test_no_such_database';
+    await expect(rebuild([], { workers: { databaseUrl: nowhere.toString(), count: 2 } })).rejects.toThrow(
+      /registry_test_no_such_database/,
+    );
+    expect(await readModelDigest(db.pool)).toEqual(live);
+    await rebuild(['vital-statistics']);
+    expect(await readModelDigest(db.pool)).toEqual(live);
   });
 
   it('keeps serving from the old tables until the swap, while events keep coming', async () => {

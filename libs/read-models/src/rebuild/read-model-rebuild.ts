@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
-import type { EventStore, RecordedEvent } from '@registry/event-store';
+import { PostgresEventStore, type EventStore } from '@registry/event-store';
 import {
   checkpointKey,
   ensureCheckpoints,
@@ -10,11 +11,12 @@ import {
   resetCheckpoints,
   type Positions,
 } from '../projection/checkpoints';
-import { pagesOf } from '../projection/event-batches';
 import { Leadership } from '../projection/leadership';
 import { LIVE, NEXT, tableName, type Projection } from '../projection/projection';
 import { advance, earliest, ProjectionWriter } from '../projection/projection-writer';
 import { inReadModelTransaction } from '../projection/transaction';
+import { catchUp } from './catch-up';
+import { CatchUpWorkers, workerGroups } from './catch-up-workers';
 
 export type RebuildPhase = 'catch-up' | 'indexes' | 'swap' | 'done';
 
@@ -36,6 +38,13 @@ export interface RebuildOptions {
   readonly onProgress?: (progress: RebuildProgress) => void;
   /** Called when the new tables have caught up, just before the swap. */
   readonly beforeSwap?: () => Promise<void>;
+  /**
+   * The catch-up in worker threads writing to the database of `databaseUrl` (the pool's) with
+   * their own connections, this thread reading the events for them once (a PostgreSQL store
+   * only): `count` workers (the cores by default, at most one per projection; 1 or fewer: none).
+   * Without it, or with another kind of event store, the catch-up runs in this thread.
+   */
+  readonly workers?: { readonly databaseUrl: string; readonly count?: number };
 }
 
 export interface RebuildReport {
@@ -51,10 +60,6 @@ const INDEX_BUILDERS = 3;
 /** The batch size of `npm run rebuild` and the benches (ADR 0080): about 1 GiB resident. */
 export const REBUILD_BATCH_SIZE = 50_000;
 export const MAX_REBUILD_BATCH_SIZE = 100_000;
-/** Batches read but not yet written by every projection: a projection may run this far ahead. */
-const BATCHES_IN_FLIGHT = 2;
-/** The most events the PostgreSQL store reads at a time. */
-const READ_PAGE = 10_000;
 
 export class RebuildAlreadyRunning extends Error {
   constructor() {
@@ -73,6 +78,7 @@ export class ReadModelRebuild {
   /** One writer per projection, for the catch-up (see catchUp). */
   private readonly lanes: ProjectionWriter[];
   private processed = 0;
+  private workers?: CatchUpWorkers;
 
   constructor(
     private readonly pool: Pool,
@@ -89,6 +95,7 @@ export class ReadModelRebuild {
     const lock = await Leadership.tryAcquire(this.pool, REBUILD_LOCK, () => undefined);
     if (!lock) throw new RebuildAlreadyRunning();
     try {
+      this.workers = this.startWorkers();
       const positions = await this.prepare();
       await this.catchUp(positions);
       this.report('indexes');
@@ -99,6 +106,7 @@ export class ReadModelRebuild {
       await this.swapIn(positions);
       this.report('done');
     } finally {
+      await this.workers?.close();
       await lock.release();
     }
     const seconds = (performance.now() - started) / 1000;
@@ -108,6 +116,13 @@ export class ReadModelRebuild {
       seconds,
       eventsPerSecond: this.processed / seconds,
     };
+  }
+
+  private startWorkers(): CatchUpWorkers | undefined {
+    const settings = this.options.workers;
+    const count = Math.min(settings?.count ?? availableParallelism(), this.projections.length);
+    if (!settings || count <= 1 || !(this.store instanceof PostgresEventStore)) return undefined;
+    return new CatchUpWorkers(workerGroups(this.projections, count), settings.databaseUrl);
   }
 
   private async prepare(): Promise<Positions> {
@@ -132,32 +147,20 @@ export class ReadModelRebuild {
   }
 
   /**
-   * Each projection writes its own transactions (rows and its own checkpoint) on its own
-   * connection, over the same pages read once: while PostgreSQL writes one projection's batch,
-   * this process computes another's, so the two cores both work. A projection runs at most a
-   * few pages ahead of the slowest, which bounds the pages held in memory.
+   * Fills the `_next` tables up to the end of the log as it stands: in worker threads when the
+   * options name the database, else in this thread. Either way
+   * each projection commits its rows with its own checkpoint; `positions` are read back from
+   * the checkpoints afterwards.
    */
   private async catchUp(positions: Positions): Promise<void> {
-    let lanes = this.lanes.map(() => Promise.resolve());
-    const inFlight: Promise<unknown>[] = [];
-    try {
-      const pages = pagesOf(this.store, earliest(positions), Math.min(this.options.batchSize, READ_PAGE));
-      for await (const batch of batchesOfPages(pages, this.options.batchSize)) {
-        lanes = lanes.map((lane, i) => lane.then(() => this.lanes[i].commit(this.pool, batch, positions)));
-        const written = Promise.all(lanes).then(() => {
-          this.processed += batch.length;
-          this.report('catch-up');
-        });
-        written.catch(() => undefined); // awaited below
-        inFlight.push(written);
-        if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
-      }
-      await Promise.all(inFlight);
-    } finally {
-      // On a failure, the other lanes' transactions end before the rebuild's lock is released:
-      // a rebuild resumed at once must not meet them.
-      await Promise.allSettled(lanes);
-    }
+    const onBatch = (events: number) => {
+      this.processed += events;
+      this.report('catch-up');
+    };
+    if (this.workers)
+      await this.workers.catchUp(this.store as PostgresEventStore, positions, this.options.batchSize, onBatch);
+    else await catchUp(this.pool, this.store, this.lanes, positions, { batchSize: this.options.batchSize, onBatch });
+    for (const [key, position] of await readCheckpoints(this.pool, this.writer.keys)) positions.set(key, position);
   }
 
   /**
@@ -223,17 +226,4 @@ export class ReadModelRebuild {
   private report(phase: RebuildPhase): void {
     this.options.onProgress?.({ phase, processed: this.processed });
   }
-}
-
-/** Pages put together into batches of at least `size` events (the last one may be smaller). */
-async function* batchesOfPages(pages: AsyncIterable<RecordedEvent[]>, size: number): AsyncGenerator<RecordedEvent[]> {
-  let batch: RecordedEvent[] = [];
-  for await (const page of pages) {
-    batch = batch.length === 0 ? page : batch.concat(page);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }

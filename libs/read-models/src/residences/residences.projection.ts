@@ -18,6 +18,7 @@ export const residencesProjection: Projection = {
   name: 'residences',
   tables: ['residence_history', 'residence_lives'],
   schema: { create: 'create_residence_tables', index: 'index_residence_tables' },
+  rebuildCost: 26, // % of the one-thread rebuild's CPU profile (ADR 0110)
   project: projectResidences,
 };
 

@@ -17,6 +17,7 @@ export const vitalStatisticsProjection: Projection = {
   name: 'vital-statistics',
   tables: ['vital_events'],
   schema: { create: 'create_vital_statistics_tables', index: 'index_vital_statistics_tables' },
+  rebuildCost: 8, // % of the one-thread rebuild's CPU profile (ADR 0110)
   project: projectVitalEvents,
 };
 
