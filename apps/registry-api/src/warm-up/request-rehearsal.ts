@@ -47,7 +47,7 @@ const WINDOW = 1000;
  * first client comes, instead of during its first seconds (ADR 0115).
  *
  * Nothing is written: lookups and searches read sampled citizens (their answers go nowhere), their
- * audit batches are sent with no rows (AuditTrail.rehearse), and a birth names a mother no one can
+ * audit batches are built but not written (AuditTrail.rehearse), and a birth names a mother no one can
  * be (PARENT_NOT_FOUND, decided before any append). The token is random, known to this process
  * only, and forgotten afterwards; no rate limit counts these requests.
  */
