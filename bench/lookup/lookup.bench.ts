@@ -15,10 +15,10 @@ import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import type { Pool } from 'pg';
 import { machineLine } from '../shared/conditions';
-import { loadGet, resultLine, type LoadResult } from '../shared/http-load';
+import { loadGet, resultLine, secondsLines, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
-import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
+import { cpuSeconds, databaseCpuSeconds, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
 import { sample, seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { databaseLine } from '../rebuild/bench-conditions';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       try {
         const pid = registry.nodePid();
         cold = await withCpu(pid, () =>
-          loadGet(registry.base, token, lookup, { ...load, seconds: Number(values['cold-seconds']) }),
+          loadGet(registry.base, token, lookup, { ...load, seconds: Number(values['cold-seconds']), perSecondOf: pid }),
         );
         await loadGet(registry.base, token, lookup, warmUp);
         warm = await withCpu(pid, () => loadGet(registry.base, token, lookup, load));
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       }
       console.log(`\nround ${round}: npm start answered /health/live after ${(registry.startMs / 1000).toFixed(1)} s`);
       console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
+      console.log(secondsLines(cold));
       console.log(resultLine(`registry, after ${warmUp.seconds} s warm-up`, warm));
       console.log(resultLine('ceiling (Fastify + pg, same query)', ceiling));
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
@@ -114,10 +115,17 @@ async function main(): Promise<void> {
     }
     if (Number(values['audit-rounds']) > 0) {
       const audit = await compareAudit({ ...env, LOG_LEVEL: 'warn' }, port + 2, token, lookup, load, warmUp, db.pool);
+      const ratio = (mode: AuditModes) => mode.on / mode.off;
       console.log(
-        `\naudit of reads (query API alone, ${load.seconds} s each after ${warmUp.seconds} s warm-up, best of ${values['audit-rounds']} alternating rounds): ` +
-          `lookups ${audit.on.toFixed(0)}/s with it, ${audit.off.toFixed(0)}/s without: ratio ${(audit.on / audit.off).toFixed(2)} ` +
-          `(goal >= ${GOALS.auditRatio})`,
+        `\naudit of reads (${load.seconds} s each after ${warmUp.seconds} s warm-up, best of ${values['audit-rounds']} alternating rounds):\n` +
+          `  query API alone: lookups ${audit.registry.on.toFixed(0)}/s with it, ${audit.registry.off.toFixed(0)}/s without: ` +
+          `ratio ${ratio(audit.registry).toFixed(2)} (goal >= ${GOALS.auditRatio})\n` +
+          `  ceiling (Fastify + pg, the same durable group-committed batches): ${audit.ceiling.on.toFixed(0)}/s with it, ` +
+          `${audit.ceiling.off.toFixed(0)}/s without: ratio ${ratio(audit.ceiling).toFixed(2)}\n` +
+          `  the registry's ratio is ${(ratio(audit.registry) / ratio(audit.ceiling)).toFixed(2)} of the ceiling's\n` +
+          cpuLine('query API', audit.cpu['registry on'], audit.cpu['registry off']) +
+          '\n' +
+          cpuLine('ceiling', audit.cpu['ceiling on'], audit.cpu['ceiling off']),
       );
     }
     if (values.search === 'on') console.log(`search plan for "${names[0]}": ${await searchPlan(db.pool, names[0])}`);
@@ -165,7 +173,42 @@ function met(result: LoadResult, perSecond: number, p99: number): boolean {
   return result.requestsPerSecond >= perSecond && result.p99 < p99 && result.errors === 0;
 }
 
-/** Lookups with the audit on and off, in alternating rounds (the machine is shared: load drifts). */
+interface AuditModes {
+  on: number;
+  off: number;
+}
+
+/** CPU seconds and answered lookups summed over the rounds of one target and mode. */
+interface CpuTotals {
+  server: number;
+  database: number;
+  client: number;
+  requests: number;
+}
+
+/**
+ * CPU per lookup with and without the audit, of the server, PostgreSQL and the load generator
+ * (this process), over every round: on a shared machine the rates swing with the load of others
+ * and the audit's waits for WAL flushes, CPU per lookup far less. Their ratio is the throughput
+ * ratio a machine bound by these CPUs would give.
+ */
+function cpuLine(label: string, on: CpuTotals, off: CpuTotals): string {
+  const micros = (total: CpuTotals, part: keyof Omit<CpuTotals, 'requests'>) =>
+    (total[part] * 1e6) / Math.max(1, total.requests);
+  const all = (total: CpuTotals) => micros(total, 'server') + micros(total, 'database') + micros(total, 'client');
+  const pair = (part: keyof Omit<CpuTotals, 'requests'>) =>
+    `${micros(on, part).toFixed(0)}/${micros(off, part).toFixed(0)}`;
+  return (
+    `  ${label} CPU per lookup with/without, µs: server ${pair('server')}, PostgreSQL ${pair('database')}, ` +
+    `load generator ${pair('client')}; all ${all(on).toFixed(0)}/${all(off).toFixed(0)}: ratio if CPU-bound ${(all(off) / all(on)).toFixed(2)}`
+  );
+}
+
+/**
+ * Lookups with the audit on and off, in alternating rounds (the machine is shared: load drifts),
+ * on the query API and on the ceiling server (with CeilingAudit: what a durable record per read
+ * costs a bare handler on this machine, the floor the registry's ratio is read against).
+ */
 async function compareAudit(
   env: Record<string, string>,
   port: number,
@@ -174,28 +217,55 @@ async function compareAudit(
   load: { connections: number; seconds: number },
   warmUp: { connections: number; seconds: number },
   pool: Pool,
-): Promise<{ on: number; off: number }> {
+): Promise<{ registry: AuditModes; ceiling: AuditModes; cpu: Record<string, CpuTotals> }> {
   const database = new URL(env.DATABASE_URL).pathname.slice(1);
-  const best = { on: 0, off: 0 };
+  const best = { registry: { on: 0, off: 0 }, ceiling: { on: 0, off: 0 } };
+  const cpu: Record<string, CpuTotals> = {};
+  const servers = {
+    registry: (mode: string, profileDir?: string) => startQueryApi({ ...env, AUDIT: mode }, port, profileDir),
+    ceiling: async (mode: string) => {
+      const ceiling = await startCeiling({ ...env, CEILING_AUDIT: mode }, port + 1);
+      return { pid: ceiling.pid, stop: ceiling.stop };
+    },
+  };
   for (let round = 0; round < Number(values['audit-rounds']); round++) {
-    for (const mode of ['off', 'on'] as const) {
-      const server = await startQueryApi({ ...env, AUDIT: mode }, port);
-      try {
-        const base = `http://127.0.0.1:${port}`;
-        await loadGet(base, token, path, warmUp);
-        const databaseBefore = await databaseCpuSeconds(pool, database);
-        const result = await withCpu(server.pid, () => loadGet(base, token, path, load));
-        const databaseUsed = (await databaseCpuSeconds(pool, database)) - databaseBefore;
-        if (result.errors > 0) throw new Error(`${result.errors} failed lookups with the audit ${mode}`);
-        const perRequest = ((databaseUsed * 1e6) / Math.max(1, result.requests)).toFixed(0);
-        console.error(`${resultLine(`query API, audit ${mode}`, result)}; PostgreSQL CPU ${perRequest} µs/request`);
-        best[mode] = Math.max(best[mode], result.requestsPerSecond);
-      } finally {
-        await stopped(server);
+    for (const target of ['registry', 'ceiling'] as const) {
+      for (const mode of ['off', 'on'] as const) {
+        const profileDir =
+          target === 'registry' && values['cpu-prof']
+            ? join(values['cpu-prof'], `audit-${mode}-${round + 1}`)
+            : undefined;
+        if (profileDir) mkdirSync(profileDir, { recursive: true });
+        const server = await servers[target](mode, profileDir);
+        const base = `http://127.0.0.1:${target === 'registry' ? port : port + 1}`;
+        try {
+          await loadGet(base, token, path, warmUp);
+          const databaseBefore = await databaseCpuSeconds(pool, database);
+          const clientBefore = cpuSeconds(process.pid);
+          const result = await withCpu(server.pid, () => loadGet(base, token, path, load));
+          const clientUsed = cpuSeconds(process.pid) - clientBefore;
+          const databaseUsed = (await databaseCpuSeconds(pool, database)) - databaseBefore;
+          const totals = (cpu[`${target} ${mode}`] ??= { server: 0, database: 0, client: 0, requests: 0 });
+          totals.server += result.cpuSeconds;
+          totals.database += databaseUsed;
+          totals.client += clientUsed;
+          totals.requests += result.requests;
+          if (result.errors > 0)
+            throw new Error(`${result.errors} failed lookups on the ${target} with the audit ${mode}`);
+          const perRequest = ((databaseUsed * 1e6) / Math.max(1, result.requests)).toFixed(0);
+          const label = target === 'registry' ? 'query API' : 'ceiling';
+          console.error(`${resultLine(`${label}, audit ${mode}`, result)}; PostgreSQL CPU ${perRequest} µs/request`);
+          best[target][mode] = Math.max(best[target][mode], result.requestsPerSecond);
+        } finally {
+          await server.stop();
+        }
+        const profile = profileDir && registryProfile(profileDir);
+        if (profile)
+          printProfile(`CPU profile of the query API, audit ${mode} (${profile})`, summarizeProfile(profile));
       }
     }
   }
-  return best;
+  return { ...best, cpu };
 }
 
 async function stopped(child: ChildProcess): Promise<void> {
@@ -219,16 +289,26 @@ async function searchPlan(pool: Pool, name: string): Promise<string> {
     .join(' <- ');
 }
 
-async function startQueryApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
+async function startQueryApi(
+  env: Record<string, string>,
+  port: number,
+  cpuProfileDir?: string,
+): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const profiling = cpuProfileDir
+    ? {
+        NODE_OPTIONS: `-r ${join(__dirname, '..', 'shared', 'cpu-profile-preload.js')}`,
+        REGISTRY_CPU_PROFILE_DIR: cpuProfileDir,
+      }
+    : {};
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'lookup-server.ts')], {
     cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...env, ...profiling, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 900; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/v1/citizens/000000000000`); // 401: listening
-      return child;
+      return { pid: child.pid!, stop: () => stopped(child) };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

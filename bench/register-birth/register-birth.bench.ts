@@ -15,7 +15,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ProjectorLag } from '@registry/read-models';
 import { birthApplication } from '../../apps/registry-api/src/test-support/birth-application';
 import { machineLine } from '../shared/conditions';
-import { load, resultLine, type LoadOptions, type LoadResult } from '../shared/http-load';
+import { load, resultLine, secondsLines, type LoadOptions, type LoadResult } from '../shared/http-load';
 import { ratioLine, startCeiling } from '../shared/ceiling';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       try {
         const pid = registry.nodePid();
         cold = await measured(pid, () =>
-          load(registry.base, path, { ...births, seconds: Number(values['cold-seconds']) }),
+          load(registry.base, path, { ...births, seconds: Number(values['cold-seconds']), perSecondOf: pid }),
         );
         await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
         warm = await measured(pid, () => load(registry.base, path, births));
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
       }
       console.log(`\nround ${round}: npm start answered /health/live after ${(registry.startMs / 1000).toFixed(1)} s`);
       console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
+      console.log(secondsLines(cold));
       console.log(resultLine(`registry, after ${values['warm-up-seconds']} s warm-up`, warm));
       console.log(resultLine('ceiling (Fastify + pg, one insert)', ceiling));
       console.log(

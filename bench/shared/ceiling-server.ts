@@ -5,11 +5,14 @@
  * query as the registry's search (names that start with the text, their records by primary key,
  * one page of 20); POST /v1/births inserts one row shaped
  * like an event (the body as jsonb, metadata, a new UUID) into a table of its own, one commit.
- *   DATABASE_URL=... PORT=... DATABASE_POOL_SIZE=20 node -r @swc-node/register bench/shared/ceiling-server.ts
+ * With CEILING_AUDIT=on, a lookup also writes an audit record the registry's way (ADR 0040, 0100)
+ * and answers only once it is durable: see CeilingAudit.
+ *   DATABASE_URL=... PORT=... DATABASE_POOL_SIZE=20 [CEILING_AUDIT=on] node -r @swc-node/register bench/shared/ceiling-server.ts
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
+import { CeilingAudit } from './ceiling-audit';
 
 async function main(): Promise<void> {
   const pool = new Pool({
@@ -19,13 +22,21 @@ async function main(): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_ceiling_births (
     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, event_id uuid NOT NULL,
     type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`);
+  const audit =
+    process.env.CEILING_AUDIT === 'on'
+      ? await CeilingAudit.open(process.env.DATABASE_URL!, Number(process.env.AUDIT_WRITERS ?? '2'))
+      : undefined;
   const app = Fastify({ logger: false });
   app.get<{ Params: { pin: string } }>('/v1/citizens/:pin', async (request, reply) => {
-    const { rows } = await pool.query<{ json: string }>({
+    const statement = {
       name: 'read_model_citizen_record',
       text: 'SELECT revision, replaced_by AS "reestablishedAs", record::text AS json FROM citizen_records WHERE pin = $1',
       values: [request.params.pin],
-    });
+    };
+    // With the audit, the answer waits for its durable record too.
+    const rows = audit
+      ? await audit.lookup<{ json: string }>(pool, request.params.pin, statement)
+      : (await pool.query<{ json: string }>(statement)).rows;
     if (!rows[0]) return reply.status(404).send({ error: { code: 'CITIZEN_NOT_FOUND' } });
     return reply.type('application/json; charset=utf-8').send(rows[0].json);
   });
@@ -65,7 +76,7 @@ async function main(): Promise<void> {
   const stop = () =>
     void app
       .close()
-      .then(() => pool.end())
+      .then(() => Promise.all([pool.end(), audit?.close()]))
       .then(() => process.exit(0));
   process.on('SIGTERM', stop).on('SIGINT', stop);
 }

@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { cpuSeconds } from './process-cpu';
 
 export interface LoadResult {
   /** Answers with a 2xx status. */
@@ -13,6 +14,15 @@ export interface LoadResult {
   readonly loadAverage: number;
   /** CPU seconds the server process used during the run, when measured (withCpu). */
   readonly cpuSeconds?: number;
+  /** Second by second, when asked for (LoadOptions.perSecondOf): where a cold start shows. */
+  readonly seconds?: readonly SecondResult[];
+}
+
+/** One second of a run: its 2xx answers, their p99, and the server's CPU per answer in it. */
+export interface SecondResult {
+  readonly requests: number;
+  readonly p99: number;
+  readonly cpuMicrosPerRequest: number;
 }
 
 export interface LoadOptions {
@@ -21,19 +31,25 @@ export interface LoadOptions {
   readonly method?: 'GET' | 'POST';
   readonly body?: string;
   readonly headers?: Record<string, string>;
+  /** The server's pid: the run is also reported second by second, with its CPU per answer. */
+  readonly perSecondOf?: number;
 }
 
 /** Drives requests (autocannon) at paths chosen by `path()` and reports throughput of 2xx and latency. */
 export async function load(base: string, path: () => string, options: LoadOptions): Promise<LoadResult> {
   const method = options.method ?? 'GET';
-  const result = await autocannon({
+  const run = autocannon({
     url: base,
     connections: options.connections,
     duration: options.seconds,
     headers: options.headers,
     requests: [{ method, body: options.body, setupRequest: (request) => ({ ...request, path: path() }) }],
-  });
+    // Without a callback autocannon answers its instance, which is also a promise of the result.
+  }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
+  const seconds = options.perSecondOf === undefined ? undefined : bySecond(run, options.perSecondOf);
+  const result = await run;
   return {
+    seconds: seconds?.(),
     requests: result['2xx'],
     requestsPerSecond: result['2xx'] / result.duration,
     p50: result.latency.p50,
@@ -44,12 +60,51 @@ export async function load(base: string, path: () => string, options: LoadOption
   };
 }
 
+/**
+ * Latencies of 2xx answers and the server's CPU (from /proc), in buckets of one second from now:
+ * the call returns the buckets' summary once the run has ended.
+ */
+function bySecond(run: autocannon.Instance, pid: number): () => SecondResult[] {
+  const started = performance.now();
+  const latencies: number[][] = [];
+  const cpu: number[] = [cpuSeconds(pid)];
+  run.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode < 200 || statusCode >= 300) return;
+    const second = Math.floor((performance.now() - started) / 1000);
+    (latencies[second] ??= []).push(responseTime);
+  });
+  const sampler = setInterval(() => cpu.push(cpuSeconds(pid)), 1000);
+  return () => {
+    clearInterval(sampler);
+    cpu.push(cpuSeconds(pid));
+    return Array.from({ length: cpu.length - 1 }, (_, i) => {
+      const answered = (latencies[i] ?? []).sort((a, b) => a - b);
+      return {
+        requests: answered.length,
+        p99: answered.length === 0 ? NaN : answered[Math.min(answered.length - 1, Math.floor(answered.length * 0.99))],
+        cpuMicrosPerRequest: ((cpu[i + 1] - cpu[i]) * 1e6) / Math.max(1, answered.length),
+      };
+    }).filter((second) => second.requests > 0);
+  };
+}
+
+/** The seconds of a run on one line each: answers, p99 and server CPU per answer. */
+export function secondsLines(result: LoadResult): string {
+  return (result.seconds ?? [])
+    .map(
+      (s, i) =>
+        `  second ${String(i + 1).padStart(2)}: ${String(s.requests).padStart(6)} answers, p99 ${s.p99.toFixed(0)} ms, ` +
+        `server CPU ${s.cpuMicrosPerRequest.toFixed(0)} µs/request`,
+    )
+    .join('\n');
+}
+
 /** Drives GET requests with a bearer token over paths chosen by `path()`. */
 export function loadGet(
   base: string,
   token: string,
   path: () => string,
-  options: { connections: number; seconds: number; headers?: Record<string, string> },
+  options: { connections: number; seconds: number; headers?: Record<string, string>; perSecondOf?: number },
 ): Promise<LoadResult> {
   return load(base, path, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } });
 }

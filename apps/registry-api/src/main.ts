@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
 import { createRegistryApi } from './bootstrap';
+import { RequestRehearsal } from './warm-up/request-rehearsal';
 
 /**
  * The single-process default: the whole registry on PostgreSQL alone (`npm start`).
@@ -12,6 +13,10 @@ import { createRegistryApi } from './bootstrap';
 async function serve(): Promise<void> {
   const app = await createRegistryApi();
   const config = app.get<RegistryConfig>(REGISTRY_CONFIG);
+  // Connections opened and statements prepared (WarmUp, in init), then the hot requests rehearsed,
+  // before the port opens: /health/live answers a process that is warm (ADR 0031, 0115).
+  await app.init();
+  await app.get(RequestRehearsal).run();
   await app.listen(config.port, '0.0.0.0');
   // The one line a person starting the registry looks for: where it answers.
   Logger.log(`Registry API listening on ${await app.getUrl()} (OpenAPI at /docs)`, 'RegistryApi');

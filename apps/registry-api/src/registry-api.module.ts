@@ -36,6 +36,7 @@ import { IdempotencyStore } from './http/idempotency-store';
 import { Idempotency } from './http/idempotency';
 import { AccessModule } from './http/access/access.module';
 import { AuditModule } from './audit/audit.module';
+import { RequestRehearsal } from './warm-up/request-rehearsal';
 import { WarmUp } from './warm-up/warm-up';
 
 @Module({
@@ -70,7 +71,13 @@ import { WarmUp } from './warm-up/warm-up';
     HealthController,
     ReadinessController,
   ],
-  providers: [IdempotencyStore, Idempotency, WarmUp, { provide: APP_FILTER, useClass: RegistryExceptionFilter }],
+  providers: [
+    IdempotencyStore,
+    Idempotency,
+    WarmUp,
+    RequestRehearsal,
+    { provide: APP_FILTER, useClass: RegistryExceptionFilter },
+  ],
 })
 export class RegistryApiModule implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

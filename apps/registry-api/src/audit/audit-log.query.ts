@@ -12,7 +12,12 @@ export interface AuditItem {
   readonly purpose: string | null;
 }
 
-/** Who looked at one person, newest first, a page at a time (the cursor is the last row's id). */
+/**
+ * Who looked at one person, newest first, a page at a time. The cursor is the last item's position
+ * (audit_records): the batch's id * 1000 + the record's place in it, or an audit_log row's id *
+ * 1000 for the records written before batches were rows (ADR 0100). Each table is searched by its
+ * GIN index on PINs; a batch's records are then those that name the PIN.
+ */
 @Injectable()
 export class AuditLog {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -20,18 +25,30 @@ export class AuditLog {
   async readsOf(
     pin: string,
     limit: number,
-    beforeId?: string,
+    before?: string,
   ): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
-    const { rows } = await this.pool.query<AuditItem & { id: string }>({
-      text: `SELECT id::text, to_json(at) #>> '{}' AS at, sub, role, office, agency, action, purpose
-               FROM audit_log WHERE pins @> ARRAY[$1::text] AND ($2::bigint IS NULL OR id < $2::bigint)
-              ORDER BY id DESC LIMIT $3`,
-      values: [pin, beforeId ?? null, limit + 1],
+    const { rows } = await this.pool.query<AuditItem & { position: string }>({
+      name: 'audit_reads_of',
+      text: `SELECT position::text, to_json(at) #>> '{}' AS at, sub, role, office, agency, action, purpose
+               FROM ((SELECT b.id * 1000 + r.ord AS position, to_timestamp((r.rec ->> 0)::bigint / 1000.0) AS at,
+                             r.rec ->> 1 AS sub, r.rec ->> 2 AS role, r.rec ->> 3 AS office, r.rec ->> 4 AS agency,
+                             r.rec ->> 5 AS action, r.rec ->> 7 AS purpose
+                        FROM audit_batches b CROSS JOIN LATERAL json_array_elements(b.records) WITH ORDINALITY AS r(rec, ord)
+                       WHERE b.pins @> ARRAY[$1::text] AND ($2::bigint IS NULL OR b.id * 1000 + r.ord < $2::bigint)
+                         AND (r.rec -> 6)::jsonb ? $1::text
+                       ORDER BY position DESC LIMIT $3)
+                     UNION ALL
+                     (SELECT id * 1000, at, sub, role, office, agency, action, purpose
+                        FROM audit_log
+                       WHERE pins @> ARRAY[$1::text] AND ($2::bigint IS NULL OR id * 1000 < $2::bigint)
+                       ORDER BY id DESC LIMIT $3)) AS reads
+              ORDER BY position DESC LIMIT $3`,
+      values: [pin, before ?? null, limit + 1],
     });
     const page = rows.slice(0, limit);
     return {
-      items: page.map(({ id: _id, ...item }) => item),
-      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+      items: page.map(({ position: _position, ...item }) => item),
+      nextCursor: rows.length > limit ? page[page.length - 1].position : null,
     };
   }
 }

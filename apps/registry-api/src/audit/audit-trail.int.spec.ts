@@ -55,20 +55,30 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
   });
   const rowsOf = async (sub: string) =>
     (
-      await pool.query('SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_log WHERE sub = $1', [
-        sub,
-      ])
+      await pool.query(
+        'SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_records WHERE sub = $1',
+        [sub],
+      )
     ).rows;
 
   it('writes the records alone when no lookup waits to go out, every field as given', async () => {
     const sub = `alone-${randomUUID()}`;
     const pins = ['001000000001', '079000000002', 'not, a "PIN" \\'];
     const record = recordOf(sub, pins);
-    await Promise.all([trail.record(record), trail.record(recordOf(sub, []))]);
+    // Text that JSON and array literals must escape, in every free-text field.
+    const odd = { ...recordOf(sub), role: 'rôle\n"x"', office: 'Hà Nội\t\\', agency: '\u2028}]', purpose: null };
+    await Promise.all([trail.record(record), trail.record(recordOf(sub, [])), trail.record(odd)]);
     const rows = await rowsOf(sub);
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows).toContainEqual({ ...record, pins });
     expect(rows).toContainEqual(expect.objectContaining({ pins: [] }));
+    expect(rows).toContainEqual(odd);
+    // The records of one group commit are one row of audit_batches, in the order they were opened (ADR 0100).
+    const batches = await pool.query("SELECT records FROM audit_batches WHERE records::text LIKE '%' || $1 || '%'", [
+      sub,
+    ]);
+    expect(batches.rows).toHaveLength(1);
+    expect(batches.rows[0].records.map((entry: unknown[]) => entry[6])).toEqual([pins, [], ['001000000001']]);
   });
 
   it('while a lookup waits to go out, the records wait for it and travel in its statement', async () => {
@@ -89,8 +99,8 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
   it('records left behind by a lookup that found every writer busy go alone as soon as one is free', async () => {
     // Each batch of `slow-` records holds its writer for a while (a trigger sleeps).
     await pool.query(`CREATE OR REPLACE FUNCTION audit_trail_slow_test() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.sub LIKE 'slow-%' THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$`);
-    await pool.query(`CREATE TRIGGER audit_trail_slow_test BEFORE INSERT ON audit_log
+      BEGIN IF NEW.records::text LIKE '%"slow-%' THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER audit_trail_slow_test BEFORE INSERT ON audit_batches
       FOR EACH ROW EXECUTE FUNCTION audit_trail_slow_test()`);
     try {
       const subs = [`slow-${randomUUID()}`, `slow-${randomUUID()}`, `left-${randomUUID()}`];
@@ -106,14 +116,14 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
       await Promise.all(recorded);
       for (const sub of subs) expect(await rowsOf(sub)).toHaveLength(1);
     } finally {
-      await pool.query('DROP TRIGGER audit_trail_slow_test ON audit_log');
+      await pool.query('DROP TRIGGER audit_trail_slow_test ON audit_batches');
     }
   });
 
   it('a batch that cannot be written fails its reads with 503, and the lookup that carried it is still answered', async () => {
     await pool.query(`CREATE OR REPLACE FUNCTION audit_trail_refuse_test() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.sub LIKE 'refused-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
-    await pool.query(`CREATE TRIGGER audit_trail_refuse_test BEFORE INSERT ON audit_log
+      BEGIN IF NEW.records::text LIKE '%"refused-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER audit_trail_refuse_test BEFORE INSERT ON audit_batches
       FOR EACH ROW EXECUTE FUNCTION audit_trail_refuse_test()`);
     try {
       lookups.queued = true;
@@ -127,7 +137,7 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
       await expect(trail.record(recordOf(sub))).rejects.toMatchObject({ status: 503 });
       expect(await rowsOf(sub)).toEqual([]);
     } finally {
-      await pool.query('DROP TRIGGER audit_trail_refuse_test ON audit_log');
+      await pool.query('DROP TRIGGER audit_trail_refuse_test ON audit_batches');
     }
   });
 });

@@ -19,13 +19,24 @@ export interface AuditRecord {
  * A record on its way to the log. Whoever answers the read waits for it with a callback, not a
  * promise: a lookup's answer waits for one of these, and promises (with their microtasks) were a
  * measurable share of what the audit cost the server per lookup.
+ *
+ * The record is encoded once, as it is opened, into its part of the batch's two parameters (ADR
+ * 0100): its element of the batch's JSON array and its PINs as elements of a text[] literal. A
+ * batch is then two strings joined, which pg sends as they are.
  */
 export class Recording {
   private settled = false;
   private error: unknown;
   private waiter?: (error?: unknown) => void;
+  /** `[at, sub, role, office, agency, action, [pins], purpose]`, JSON (audit_batches.records). */
+  readonly entry: string;
+  /** The PINs as elements of an array literal, comma-separated; '' for none (audit_batches.pins). */
+  readonly pinElements: string;
 
-  constructor(readonly record: AuditRecord) {}
+  constructor(record: AuditRecord) {
+    this.entry = entryOf(record);
+    this.pinElements = pinElementsOf(record.pins);
+  }
 
   /** `done()` once the record is durable, `done(error)` if it cannot be written; at once if that is known already. One waiter. */
   whenWritten(done: (error?: unknown) => void): void {
@@ -60,18 +71,13 @@ const MAX_BATCH = 500;
 const logger = new Logger('AuditTrail');
 
 /**
- * A batch of records as one row per record from eight arrays, in parameters numbered from
- * `$first` (text arrays: cheaper for PostgreSQL to read than a JSON document of the same records).
+ * A batch as one row of audit_batches (ADR 0100), its two parameters numbered from `$first`: the
+ * PINs as a text[] literal and the records as a JSON array, both built by the server as text.
  */
 function appendFrom(first: number): string {
-  const p = (i: number) => `$${first + i}`;
-  return `INSERT INTO audit_log (at, sub, role, office, agency, action, pins, purpose)
-          SELECT at, sub, role, office, agency, action, pins::text[], purpose
-            FROM unnest(${p(0)}::timestamptz[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[],
-                        ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[])
-                 AS r(at, sub, role, office, agency, action, pins, purpose)`;
+  return `INSERT INTO audit_batches (pins, records) VALUES ($${first}::text[], $${first + 1}::json)`;
 }
-const APPEND = { name: 'audit_log_append', text: appendFrom(1) };
+const APPEND = { name: 'audit_batches_append', text: appendFrom(1) };
 
 /**
  * The audit log's writer, by group commit (ADR 0040): a read's answer waits until its record is
@@ -96,6 +102,8 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
   private lookups?: Lookups;
   /** The statement of a lookup with a batch, by the lookup's statement name. */
   private readonly withLookup = new Map<string, string>();
+  /** The warm-up's rehearsal runs (rehearse): batches go out with no rows. */
+  private rehearsing = false;
 
   private readonly pool: Pool;
   /**
@@ -156,6 +164,26 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
     await Promise.all(Array.from({ length: this.writerCount }, () => this.pool.query('SELECT 1')));
   }
 
+  /**
+   * Runs `work`, the requests the process sends itself before it listens (the warm-up's rehearsal,
+   * ADR 0115), with every batch built but not written: this code runs as under load (a lookup a
+   * batch carries goes out alone, on the writer's connection), yet no synthetic read is recorded.
+   * `work` must have had every request answered; the batches still in flight end before this
+   * does, and only then are records written again.
+   */
+  async rehearse<T>(work: () => Promise<T>): Promise<T> {
+    this.rehearsing = true;
+    try {
+      return await work();
+    } finally {
+      while (this.writers.size > 0 || this.waiting.length > 0) {
+        this.flush();
+        await (this.writers.size > 0 ? Promise.all(this.writers) : new Promise((turn) => setImmediate(turn)));
+      }
+      this.rehearsing = false;
+    }
+  }
+
   /** After the HTTP server has closed: records of the last reads are written, then the connection closes. */
   async onApplicationShutdown(): Promise<void> {
     this.lookups = undefined;
@@ -190,11 +218,13 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
   private async write<R extends QueryResultRow>(batch: readonly Waiting[], lookup?: LookupStatement): Promise<R[]> {
     try {
       const columns = columnsOf(batch);
-      const { rows } = await this.pool.query<R>(
-        lookup
+      // A rehearsal builds the batch but writes nothing: a lookup it carries goes alone (ADR 0115).
+      const statement = this.rehearsing
+        ? lookup
+        : lookup
           ? { name: `${lookup.name}+audit`, text: this.textWith(lookup), values: [...lookup.values, ...columns] }
-          : { ...APPEND, values: columns },
-      );
+          : { ...APPEND, values: columns };
+      const rows = statement ? (await this.pool.query<R>(statement)).rows : [];
       for (const w of batch) w.settle();
       return rows;
     } catch (error) {
@@ -227,32 +257,37 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
   }
 }
 
-/** The batch's records as the eight arrays of APPEND. */
-function columnsOf(batch: readonly Waiting[]): unknown[] {
-  const n = batch.length;
-  const at = new Array<string>(n);
-  const sub = new Array<string>(n);
-  const role = new Array<string>(n);
-  const office = new Array<string | null>(n);
-  const agency = new Array<string | null>(n);
-  const action = new Array<string>(n);
-  const pins = new Array<string>(n);
-  const purpose = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) {
-    const r = batch[i].record;
-    at[i] = r.at.toISOString();
-    sub[i] = r.sub;
-    role[i] = r.role;
-    office[i] = r.office;
-    agency[i] = r.agency;
-    action[i] = r.action;
-    pins[i] = `{${r.pins.map(arrayElement).join(',')}}`;
-    purpose[i] = r.purpose;
+/** The batch's two parameters: its PINs as a text[] literal, its records as a JSON array. */
+function columnsOf(batch: readonly Waiting[]): [string, string] {
+  let pins = '';
+  let records = '';
+  for (let i = 0; i < batch.length; i++) {
+    const { entry, pinElements } = batch[i];
+    records = i === 0 ? entry : `${records},${entry}`;
+    if (pinElements) pins = pins ? `${pins},${pinElements}` : pinElements;
   }
-  return [at, sub, role, office, agency, action, pins, purpose];
+  return [`{${pins}}`, `[${records}]`];
 }
 
-/** One element of an array literal: a PIN as it is, any other text quoted. */
-function arrayElement(text: string): string {
-  return /^[0-9]+$/.test(text) ? text : `"${text.replace(/[\\"]/g, '\\$&')}"`;
+/** One record as its element of the batch's JSON array (`at` in milliseconds: no date to format). */
+function entryOf(r: AuditRecord): string {
+  const pins = r.pins.length === 1 && isDigits(r.pins[0]) ? `["${r.pins[0]}"]` : JSON.stringify(r.pins);
+  return (
+    `[${r.at.getTime()},${JSON.stringify(r.sub)},${JSON.stringify(r.role)},${nullable(r.office)},` +
+    `${nullable(r.agency)},${JSON.stringify(r.action)},${pins},${nullable(r.purpose)}]`
+  );
+}
+
+function nullable(text: string | null): string {
+  return text === null ? 'null' : JSON.stringify(text);
+}
+
+/** The PINs as elements of an array literal: a PIN as it is, any other text quoted. */
+function pinElementsOf(pins: readonly string[]): string {
+  if (pins.length === 1 && isDigits(pins[0])) return pins[0];
+  return pins.map((text) => (isDigits(text) ? text : `"${text.replace(/[\\"]/g, '\\$&')}"`)).join(',');
+}
+
+function isDigits(text: string): boolean {
+  return /^[0-9]+$/.test(text);
 }

@@ -80,7 +80,7 @@ describe('audit log of reads of personal data', () => {
   const rowsOf = async (subs: string[]) =>
     (
       await api.pool.query(
-        'SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_log WHERE sub = ANY($1) ORDER BY id',
+        'SELECT sub, role, office, agency, action, pins, purpose, at FROM audit_records WHERE sub = ANY($1) ORDER BY position',
         [subs],
       )
     ).rows;
@@ -154,8 +154,8 @@ describe('audit log of reads of personal data', () => {
   it('answers 503 and no personal data when the read cannot be recorded', async () => {
     // A trigger refuses this test's records alone; every other record of the batch fails with them.
     await api.pool.query(`CREATE OR REPLACE FUNCTION audit_log_refuse_test() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.sub LIKE 'unrecordable-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
-    await api.pool.query(`CREATE TRIGGER audit_log_refuse_test BEFORE INSERT ON audit_log
+      BEGIN IF NEW.records::text LIKE '%"unrecordable-%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await api.pool.query(`CREATE TRIGGER audit_log_refuse_test BEFORE INSERT ON audit_batches
       FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_test()`);
     try {
       for (const claims of [{ roles: ['historian'] }, { roles: ['officer'], office: '001' }]) {
@@ -169,7 +169,7 @@ describe('audit log of reads of personal data', () => {
         expect(answer.headers.etag).toBeUndefined();
       }
     } finally {
-      await api.pool.query('DROP TRIGGER audit_log_refuse_test ON audit_log');
+      await api.pool.query('DROP TRIGGER audit_log_refuse_test ON audit_batches');
     }
     const read = await api.call('GET', `/v1/citizens/${pins[0]}`, { token: api.token({ roles: ['historian'] }) });
     expect(read.status).toBe(200);
@@ -180,6 +180,12 @@ describe('audit log of reads of personal data', () => {
     const born = await api.call('POST', '/v1/births', { body: birthApplication({}, { givenName: 'Audit Bốn' }) });
     const pin = born.body.pin as string;
     expect((await api.projected(pin, 0)).status).toBe(200);
+    // A record as written before batches were rows (ADR 0100): older than the reads below, read with them.
+    const earlier = `earlier-reader-${randomUUID()}`;
+    await api.pool.query(
+      `INSERT INTO audit_log (at, sub, role, action, pins) VALUES (now(), $1, 'historian', 'lookup', ARRAY[$2])`,
+      [earlier, pin],
+    );
     const subs = [0, 1, 2].map((i) => `reader-${i}-${randomUUID()}`);
     for (const sub of subs) {
       const read = await api.call('GET', `/v1/citizens/${pin}`, {
@@ -203,7 +209,7 @@ describe('audit log of reads of personal data', () => {
     const second = await api.call('GET', `/v1/audit?pin=${pin}&limit=2&cursor=${first.body.nextCursor}`, {
       token: supervisor,
     });
-    expect(second.body.items[0].sub).toBe(subs[0]);
+    expect(second.body.items.map((i: { sub: string }) => i.sub)).toEqual([subs[0], earlier]);
     for (const roles of [['officer'], ['historian'], ['agency'], ['operator']]) {
       const refused = await api.call('GET', `/v1/audit?pin=${pin}`, {
         token: api.token({ roles, office: '001', agency: 'vss' } as never),
@@ -212,17 +218,26 @@ describe('audit log of reads of personal data', () => {
     }
   });
 
-  it('is append-only: SQL can neither change nor delete a record', async () => {
+  it('is append-only: SQL can neither change nor delete a record, in either table', async () => {
+    // Both tables hold records here (the test above wrote one into audit_log).
+    const counts = await api.pool.query(
+      'SELECT (SELECT count(*) FROM audit_log)::int AS rows, (SELECT count(*) FROM audit_batches)::int AS batches',
+    );
+    expect(counts.rows[0].rows).toBeGreaterThan(0);
+    expect(counts.rows[0].batches).toBeGreaterThan(0);
     await expect(api.pool.query("UPDATE audit_log SET sub = 'someone else'")).rejects.toThrow(/append-only/);
     await expect(api.pool.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     await expect(api.pool.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    await expect(api.pool.query("UPDATE audit_batches SET records = '[]'")).rejects.toThrow(/append-only/);
+    await expect(api.pool.query('DELETE FROM audit_batches')).rejects.toThrow(/append-only/);
+    await expect(api.pool.query('TRUNCATE audit_batches')).rejects.toThrow(/append-only/);
   });
 
   it('survives a rebuild of the read models unchanged', async () => {
     const digest = async () =>
       (
         await api.pool.query(
-          "SELECT count(*)::int AS n, md5(string_agg(id::text || sub || action, ',' ORDER BY id)) AS d FROM audit_log",
+          "SELECT count(*)::int AS n, md5(string_agg(position::text || sub || action, ',' ORDER BY position)) AS d FROM audit_records",
         )
       ).rows[0];
     const before = await digest();

@@ -362,7 +362,7 @@ describe('GET /v1/feeds/:agencyId/events', () => {
     expect(page.status).toBe(200);
     expect(page.body.events.length).toBeGreaterThan(0);
     const { rows } = await pool.query(
-      "SELECT role, agency, action, pins FROM audit_log WHERE sub = 'agency-election' AND at >= $1",
+      "SELECT role, agency, action, pins FROM audit_records WHERE sub = 'agency-election' AND at >= $1",
       [started],
     );
     const onPage = [...new Set(page.body.events.map((e: { pin: string }) => e.pin))];

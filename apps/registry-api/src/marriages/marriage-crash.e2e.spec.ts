@@ -189,6 +189,8 @@ class ServerProcess {
         REGISTRY_JWT_SECRET: SECRET,
         PROJECTOR_ENABLED: 'false',
         LOG_LEVEL: 'warn',
+        // A short rehearsal before listening (ADR 0115): restarts under test stay quick.
+        WARM_UP_REQUESTS: '500',
         ...env,
       },
     });

@@ -167,6 +167,47 @@ describe('prepared searches are planned once (ADR 0075)', () => {
   });
 });
 
+describe('first pages asked together are read in one statement (ADR 0116)', () => {
+  const asked = [
+    'nguyen',
+    'nguyen&limit=1',
+    'nguyen&limit=2',
+    'NGUYỄN%20văn%20đức',
+    'nguyen van dung',
+    'tran',
+    'do duc',
+    'zzz nobody',
+    'le duc&limit=1',
+  ].map((query) => `/v1/citizens?name=${query}`);
+
+  it('answers each search as it answers it alone, pages and cursors the same', async () => {
+    const alone = [];
+    for (const url of asked) alone.push(await api.get(url));
+    const runs = await mergedRuns();
+    // All at once: the first goes alone, those arriving while it runs go together (SEARCH_POOL_SIZE=1).
+    const together = await Promise.all(asked.map((url) => api.get(url)));
+    expect(together.map((answer) => [answer.status, answer.body])).toEqual(
+      alone.map((answer) => [answer.status, answer.body]),
+    );
+    expect(alone.every((answer) => answer.status === 200)).toBe(true);
+    expect(names(alone[0].body)).toEqual(['Nguyễn Văn Đức', 'NGUYỄN VĂN ĐỨC', 'Nguyễn Văn Dũng']);
+    expect(await mergedRuns()).toBeGreaterThan(runs);
+  });
+
+  /** Executions of the merged statement, with no custom plan ever (ADR 0075). */
+  async function mergedRuns(): Promise<number> {
+    const [plan] = await api.app
+      .get(SearchConnections)
+      .query<{ generic_plans: string; custom_plans: string }>(
+        'merged_plans_probe',
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1`,
+        ['read_model_search_first_pages'],
+      );
+    expect(Number(plan?.custom_plans ?? 0)).toBe(0);
+    return Number(plan?.generic_plans ?? 0);
+  }
+});
+
 describe('place of birth is not the residence', () => {
   it('searches by where people live now', async () => {
     const pin = newPin();

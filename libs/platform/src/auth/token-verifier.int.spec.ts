@@ -46,6 +46,18 @@ describe('TokenVerifier in production mode', () => {
       .sign(key);
   }
 
+  it('takes a token admitted in-process (the warm-up, ADR 0115) with a JWKS, until it is forgotten or expires', async () => {
+    served = [(await keyPair('RS256', 'key-0')).jwk];
+    const verifier = new TokenVerifier(env({ REGISTRY_JWKS_URL: jwksUrl }));
+    const principal = { sub: 'registry-warm-up', roles: ['historian' as const], office: null, agency: null };
+    const admitted = verifier.admitInProcess(principal, 60_000);
+    expect(await verifier.verify(admitted.token)).toEqual(principal);
+    admitted.forget();
+    await expect(verifier.verify(admitted.token)).rejects.toThrow();
+    const expired = verifier.admitInProcess(principal, -1);
+    await expect(verifier.verify(expired.token)).rejects.toThrow();
+  });
+
   it('verifies RS256 and ES256 tokens with keys from the JWKS URL, and picks up a rotated key', async () => {
     const first = await keyPair('RS256', 'key-1');
     served = [first.jwk];

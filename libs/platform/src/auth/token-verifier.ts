@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { REGISTRY_CONFIG, type RegistryConfig, type TokenSettings } from '../config/registry-config';
 import { ROLES, type Principal, type Role } from './principal';
@@ -13,11 +13,14 @@ const VERIFIED_FOR_MS = 60_000;
 /** Callers remembered at once; the oldest is forgotten first. */
 const VERIFIED_MAX = 10_000;
 
+/** The key id of a token the process admitted itself (admitInProcess): no key signed it. */
+const IN_PROCESS = Symbol('in-process');
+
 interface Verified {
   readonly principal: Principal;
   readonly until: number;
   /** The signing key's id: a token whose key has left the JWKS is checked again (and refused). */
-  readonly kid: string | undefined;
+  readonly kid: string | undefined | typeof IN_PROCESS;
 }
 
 /**
@@ -66,10 +69,25 @@ export class TokenVerifier {
     return principal;
   }
 
+  /**
+   * A token for requests the process sends itself before it listens (the warm-up's rehearsal, ADR
+   * 0115): random, never written or sent anywhere else, taken as `principal` for `forMs` at most
+   * or until `forget()`. In production no key here can sign a token, hence no JWT.
+   */
+  admitInProcess(principal: Principal, forMs: number): { readonly token: string; forget(): void } {
+    const token = randomBytes(32).toString('base64url');
+    this.verified.set(token, {
+      principal: Object.freeze({ ...principal }),
+      until: Date.now() + forMs,
+      kid: IN_PROCESS,
+    });
+    return { token, forget: () => this.verified.delete(token) };
+  }
+
   /** With a JWKS URL: the key is still in the set as last fetched (a rotation retires a key at once). */
-  private keyStillPublished(kid: string | undefined): boolean {
+  private keyStillPublished(kid: Verified['kid']): boolean {
     const key = this.key;
-    if (typeof key !== 'function' || !key.jwks) return true;
+    if (typeof key !== 'function' || !key.jwks || kid === IN_PROCESS) return true;
     return key.jwks()?.keys.some((published) => published.kid === kid) ?? false;
   }
 

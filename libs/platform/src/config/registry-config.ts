@@ -9,6 +9,8 @@ export interface RegistryConfig {
   readonly auditWriters: number;
   /** Connections for name and PIN-order searches, which run with generic plans (ADR 0075). */
   readonly searchPoolSize: number;
+  /** Requests the API sends itself before it listens, and for how long at most (ADR 0115); 0: none. */
+  readonly warmUp: { readonly requests: number; readonly ms: number };
   readonly eventStore: 'postgresql' | 'kurrentdb';
   readonly kurrentDbConnectionString: string | null;
   readonly jwt: TokenSettings;
@@ -68,6 +70,10 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
     databasePoolSize: positiveInteger(env.DATABASE_POOL_SIZE ?? '20', 'DATABASE_POOL_SIZE'),
     auditWriters: positiveInteger(env.AUDIT_WRITERS ?? '2', 'AUDIT_WRITERS'),
     searchPoolSize: positiveInteger(env.SEARCH_POOL_SIZE ?? '4', 'SEARCH_POOL_SIZE'),
+    warmUp: {
+      requests: wholeNumber(env.WARM_UP_REQUESTS ?? '20000', 'WARM_UP_REQUESTS'),
+      ms: wholeNumber(env.WARM_UP_MS ?? '10000', 'WARM_UP_MS'),
+    },
     eventStore,
     kurrentDbConnectionString: env.KURRENTDB_CONNECTION_STRING ?? null,
     jwt: tokenSettings(env),
@@ -133,5 +139,11 @@ function positiveInteger(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0)
     throw new ConfigurationError(`${name} must be a positive integer, not ${value}`);
+  return n;
+}
+
+function wholeNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigurationError(`${name} must be 0 or more, not ${value}`);
   return n;
 }

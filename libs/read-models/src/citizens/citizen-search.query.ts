@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { PG_POOL } from '@registry/platform';
+import { PG_POOL, REGISTRY_CONFIG, type RegistryConfig } from '@registry/platform';
 import { decodeCursor, encodeCursor, isPin } from '../paging/page-cursor';
+import { FirstPages, type PageRow } from './first-pages';
 import { SearchConnections } from './search-connections';
 
 export interface CitizenSearchCriteria {
@@ -39,19 +40,25 @@ type Position =
   | { readonly by: 'pin'; readonly pin?: string }
   | { readonly by: 'name'; readonly part: 'starts' | 'contains'; readonly name?: string; readonly pin?: string };
 
-interface Row {
-  readonly pin: string;
-  readonly search_name: string;
-  readonly json: string;
-}
+type Row = PageRow;
 
 /** Name search over the narrow citizen_names table; the records of the page by primary key. */
 @Injectable()
 export class CitizenSearch {
+  /** Names that start with the text, first page, no other criterion: merged when concurrent (ADR 0116). */
+  private readonly firstPages: FirstPages;
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly rangeConnections: SearchConnections,
-  ) {}
+    @Inject(REGISTRY_CONFIG) config: RegistryConfig,
+  ) {
+    this.firstPages = new FirstPages(
+      rangeConnections,
+      (name, rows) => this.inNameOrder({ name, limit: rows - 1 }, { by: 'name', part: 'starts' }, true),
+      config.searchPoolSize,
+    );
+  }
 
   async search(criteria: CitizenSearchCriteria): Promise<SearchPage> {
     const from = criteria.cursor === undefined ? undefined : decodeCursor(criteria.cursor, isPosition);
@@ -80,7 +87,14 @@ export class CitizenSearch {
     return page(rows, criteria.limit, (last) => ({ by: 'pin', pin: last.pin }));
   }
 
-  private async inNameOrder(criteria: CitizenSearchCriteria, from: Extract<Position, { by: 'name' }>): Promise<Row[]> {
+  private async inNameOrder(
+    criteria: CitizenSearchCriteria,
+    from: Extract<Position, { by: 'name' }>,
+    alone = false,
+  ): Promise<Row[]> {
+    const firstPage = from.part === 'starts' && from.name === undefined;
+    if (firstPage && !alone && criteria.dateOfBirth === undefined && criteria.provinceCodes === undefined)
+      return this.firstPages.find(criteria.name!, criteria.limit + 1);
     const where = new Conditions(criteria);
     const name = criteria.name!;
     // A range of the (search_name, pin) index: every string that starts with the folded text.

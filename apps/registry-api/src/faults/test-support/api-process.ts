@@ -45,6 +45,8 @@ export class ApiProcess {
         // Eight clients from one address for seconds: the fault, not the rate limit, is under test.
         RATE_LIMIT_PER_MINUTE: '1000000',
         RATE_LIMIT_PER_MINUTE_PER_ADDRESS: '1000000',
+        // A short rehearsal before listening (ADR 0115): restarts under test stay quick.
+        WARM_UP_REQUESTS: '500',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

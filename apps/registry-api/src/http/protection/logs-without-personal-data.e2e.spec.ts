@@ -48,6 +48,8 @@ describe('logs of an end-to-end run', () => {
         REGISTRY_JWT_SECRET: secret,
         LOG_LEVEL: 'debug',
         KAFKA_BROKERS: '',
+        // The rehearsal before listening (ADR 0115) logs at debug too; a short one.
+        WARM_UP_REQUESTS: '500',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -7,6 +7,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 import { Redis } from 'ioredis';
 import { Logger } from '@nestjs/common';
 import { HttpProblem, type RequestLimits } from '@registry/platform';
+import { isRehearsal } from '../../warm-up/rehearsal-marker';
 
 const MINUTE = 60_000;
 const logger = new Logger('RequestProtection');
@@ -79,6 +80,8 @@ export async function protectRequests(app: NestFastifyApplication, limits: Reque
     ...store,
     max: limits.ratePerMinutePerAddress,
     timeWindow: MINUTE,
+    // The warm-up's requests before the process listens (ADR 0115) are no client's.
+    allowList: (request: FastifyRequest) => isRehearsal(request.raw),
     keyGenerator: (request: FastifyRequest) => `address:${request.ip}`,
     errorResponseBuilder: refusal,
   });
@@ -86,7 +89,8 @@ export async function protectRequests(app: NestFastifyApplication, limits: Reque
     ...store,
     max: limits.ratePerMinute,
     timeWindow: MINUTE,
-    allowList: (request: FastifyRequest) => typeof request.headers.authorization !== 'string',
+    allowList: (request: FastifyRequest) =>
+      typeof request.headers.authorization !== 'string' || isRehearsal(request.raw),
     keyGenerator: (request: FastifyRequest) => `caller:${digest(String(request.headers.authorization))}`,
     errorResponseBuilder: refusal,
   });
