@@ -212,7 +212,8 @@ describe('postgresql: live reads, one statement a page, shared by readers at one
   /** The position of the last event stored now: reads start after it. */
   async function head() {
     const { rows } = await local.query<{ commit: string; prepare: string }>(
-      'SELECT transaction_id::text AS commit, global_position::text AS prepare FROM es_events ORDER BY 1 DESC, 2 DESC LIMIT 1',
+      // Ordered by the columns, not by their text ('999999' > '1000000' as text).
+      'SELECT transaction_id::text AS commit, global_position::text AS prepare FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
     );
     return rows[0] ? { commit: BigInt(rows[0].commit), prepare: BigInt(rows[0].prepare) } : undefined;
   }

@@ -21,7 +21,8 @@ const AWKWARD = 'Lê Lợi \\ "quoted" \t tab \n line \r return \b \f \v \u0001 
 
 async function headPosition(): Promise<Position | undefined> {
   const { rows } = await pool.query<{ tx: string; pos: string }>(
-    'SELECT transaction_id::text AS tx, global_position::text AS pos FROM es_events ORDER BY 1 DESC, 2 DESC LIMIT 1',
+    // Ordered by the columns, not by their text ('999999' > '1000000' as text).
+    'SELECT transaction_id::text AS tx, global_position::text AS pos FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
   );
   return rows[0] ? { commit: BigInt(rows[0].tx), prepare: BigInt(rows[0].pos) } : undefined;
 }
