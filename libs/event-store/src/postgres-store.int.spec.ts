@@ -129,13 +129,8 @@ describe('postgresql: new streams opened by group commit (ADR 0073)', () => {
 
   beforeAll(async () => {
     await migrate(local, EVENT_STORE_MIGRATIONS);
-    const query = local.query.bind(local) as (...args: unknown[]) => unknown;
     // Which statements the store sends: the batches must be one statement each.
-    (local as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const config = args[0] as { name?: string } | string;
-      statements.push(typeof config === 'string' ? config : (config.name ?? ''));
-      return query(...args);
-    };
+    recordStatements(local, statements);
     store = new PostgresEventStore(local);
   });
   afterAll(async () => {
@@ -194,12 +189,7 @@ describe('postgresql: live reads, one statement a page, shared by readers at one
 
   beforeAll(async () => {
     await migrate(local, EVENT_STORE_MIGRATIONS);
-    const query = local.query.bind(local) as (...args: unknown[]) => unknown;
-    (local as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const config = args[0] as { name?: string } | string;
-      statements.push(typeof config === 'string' ? config : (config.name ?? ''));
-      return query(...args);
-    };
+    recordStatements(local, statements);
     store = new PostgresEventStore(local);
   });
   afterAll(async () => {
@@ -301,3 +291,13 @@ describe('postgresql: live reads, one statement a page, shared by readers at one
     expect(types).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
   });
 });
+
+/** Notes the name (or text) of every statement `pool` sends into `statements`. */
+function recordStatements(pool: Pool, statements: string[]): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const config = args[0] as { name?: string } | string;
+    statements.push(typeof config === 'string' ? config : (config.name ?? ''));
+    return query(...args);
+  };
+}
