@@ -367,7 +367,9 @@ export class PostgresEventStore implements EventStore, LiveReader {
     const groups = new Map<string, LiveRead[]>();
     for (const read of this.liveReads) {
       const key = `${read.after ? formatPosition(read.after) : ''}/${read.maxCount}`;
-      groups.set(key, [...(groups.get(key) ?? []), read]);
+      const group = groups.get(key);
+      if (group) group.push(read);
+      else groups.set(key, [read]);
     }
     this.liveReads = [];
     for (const group of groups.values()) {
