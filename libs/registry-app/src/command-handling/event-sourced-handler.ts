@@ -132,8 +132,9 @@ export class EventSourcedHandler {
    * A command that opens its stream decides on the initial state and appends with "no stream"
    * expected, without reading first: the stream is almost always new (a birth's PIN), and the
    * append itself says when it is not. One round trip instead of two (ADR 0071). Undefined when
-   * the stream was there or the decision failed: the caller then reads, and answers as always
-   * (the earlier run's result for a retried command, StreamAlreadyExists, or the rule broken).
+   * the decision failed or the store saw part of this command's events: the caller then reads, and
+   * answers as always (the earlier run's result for a retried command, or the rule broken).
+   * StreamAlreadyExists when the stream holds another command's events.
    * A retry whose events are already stored lands as the store's idempotent duplicate (same
    * event ids at revision 0), with the same revision as the first run.
    */
@@ -150,10 +151,17 @@ export class EventSourcedHandler {
       return undefined;
     }
     if (events.length === 0) return undefined;
+    const stream = kind.streamName(id);
     try {
-      const appended = await this.store.append(kind.streamName(id), toAppend(kind, events, envelope), 'no_stream');
+      const appended = await this.store.append(stream, toAppend(kind, events, envelope), 'no_stream');
       return { id, revision: appended.nextRevision, events };
     } catch (error) {
+      // This command's own events can only be the stream's first ones, which the store answers as a
+      // duplicate or a partial retry: a conflict on a stream that exists is another command's, and
+      // reading it would only find that out again (ADR 0125; a birth then tries its next PIN).
+      if (error instanceof WrongExpectedRevisionError && error.actual !== 'no_stream') {
+        throw new StreamAlreadyExists(stream);
+      }
       if (error instanceof WrongExpectedRevisionError || error instanceof PartialRetryError) return undefined;
       throw error;
     }

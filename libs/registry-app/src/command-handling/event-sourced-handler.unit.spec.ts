@@ -113,6 +113,16 @@ describe('EventSourcedHandler (the generic command handler)', () => {
     expect(await entries(id)).toEqual([{ seen: 0, at: '2026-01-01' }]);
   });
 
+  it("meets another command's stream with its append alone: StreamAlreadyExists without reading it", async () => {
+    const id = await openLedger();
+    rival.reads = 0;
+    await expect(handler.handle(ledger, id, add(), envelope(), { expected: 'no_stream' })).rejects.toBeInstanceOf(
+      StreamAlreadyExists,
+    );
+    expect(rival.appends).toBe(1);
+    expect(rival.reads).toBe(0);
+  });
+
   it('opens a new stream with its append alone, reading nothing first', async () => {
     const opened = await handler.handle(ledger, randomUUID(), add(), envelope(), { expected: 'no_stream' });
     expect(opened.revision).toBe(0);
