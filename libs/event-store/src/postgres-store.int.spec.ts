@@ -105,6 +105,32 @@ describe('postgresql: the gap-free horizon is this database’s own', () => {
     }
   });
 
+  it('one connection asked again and again (its plan kept, ADR 0125) still sees writers come and go', async () => {
+    const client = await local.connect();
+    const writers: { end(): Promise<void> }[] = [];
+    const open = async () => {
+      const writer = await openWriterIn(local);
+      writers.push(writer);
+      return writer;
+    };
+    const heldBy = async (xid: string) =>
+      (await client.query<{ held: boolean }>('SELECT es_visible_horizon() <= $1::xid8 AS held', [xid])).rows[0]!.held;
+    try {
+      // PL/pgSQL plans a statement for the session after its first runs: ask past that point first.
+      const first = await open();
+      for (let i = 0; i < 8; i++) expect(await heldBy(first.xid)).toBe(true);
+      await writers.pop()!.end();
+      expect(await heldBy(first.xid)).toBe(false);
+      const next = await open();
+      expect(await heldBy(next.xid)).toBe(true);
+      await writers.pop()!.end();
+      expect(await heldBy(next.xid)).toBe(false);
+    } finally {
+      await Promise.all(writers.map((writer) => writer.end()));
+      client.release();
+    }
+  });
+
   it('under repeatable read the horizon falls back to the server-wide minimum', async () => {
     const open = await openWriterIn(neighbour);
     const client = await local.connect();
