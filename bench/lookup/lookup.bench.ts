@@ -5,7 +5,10 @@
  * same one query. Then search by name on both, and lookups with the audit of reads on and off
  * (the query API alone, alternating rounds). Every line carries the machine's load average.
  *   npm run bench:lookup [-- --citizens 100000 --seconds 20 --cold-seconds 20 --connections 64
- *                            --rounds 1 --audit-rounds 2 --audit-ceiling on --cpu-prof /tmp/lookup-profiles]
+ *                            --rate 5000 --rounds 1 --audit-rounds 2 --audit-ceiling on --cpu-prof /tmp/lookup-profiles]
+ * `--rate`: a last lookup measure of each server offered that many lookups a second (open loop),
+ * where their p99 compare at one pace; 0 skips it. `--audit-ceiling off`: the audit rounds on the
+ * query API alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -16,7 +19,8 @@ import { JwtService } from '@nestjs/jwt';
 import type { Pool } from 'pg';
 import { machineLine } from '../shared/conditions';
 import { loadGet, resultLine, secondsLines, type LoadResult } from '../shared/http-load';
-import { ratioLine, startCeiling } from '../shared/ceiling';
+import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
+import { loadAtRate } from '../shared/open-loop';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { cpuSeconds, databaseCpuSeconds, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     'pool-size': { type: 'string', default: '20' },
     rounds: { type: 'string', default: '1' },
+    rate: { type: 'string', default: '5000' },
     'audit-rounds': { type: 'string', default: '2' },
     search: { type: 'string', default: 'on' },
     // off: the audit rounds run the query API only, not the ceiling beside it (half the time).
@@ -50,6 +55,7 @@ const GOALS = {
 
 async function main(): Promise<void> {
   const citizens = Number(values.citizens);
+  const rate = Number(values.rate);
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
@@ -79,6 +85,7 @@ async function main(): Promise<void> {
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
       let cold: LoadResult, warm: LoadResult, searches: LoadResult | undefined;
+      let registryAtRate: LoadResult | undefined, ceilingAtRate: LoadResult | undefined;
       try {
         const pid = registry.nodePid();
         cold = await withCpu(pid, () =>
@@ -86,6 +93,12 @@ async function main(): Promise<void> {
         );
         await loadGet(registry.base, token, lookup, warmUp);
         warm = await withCpu(pid, () => loadGet(registry.base, token, lookup, load));
+        if (rate > 0)
+          registryAtRate = await loadAtRate(registry.base, lookup, {
+            ...load,
+            rate,
+            headers: { authorization: `Bearer ${token}` },
+          });
         if (values.search === 'on') searches = await measureSearches(registry.base, pid, token, search, load);
       } finally {
         await registry.stop();
@@ -95,6 +108,12 @@ async function main(): Promise<void> {
       try {
         await loadGet(ceilingServer.base, token, lookup, warmUp);
         ceiling = await withCpu(ceilingServer.pid, () => loadGet(ceilingServer.base, token, lookup, load));
+        if (rate > 0)
+          ceilingAtRate = await loadAtRate(ceilingServer.base, lookup, {
+            ...load,
+            rate,
+            headers: { authorization: `Bearer ${token}` },
+          });
         if (values.search === 'on')
           ceilingSearches = await measureSearches(ceilingServer.base, ceilingServer.pid, token, search, load);
       } finally {
@@ -107,6 +126,8 @@ async function main(): Promise<void> {
       console.log(resultLine('ceiling (Fastify + pg, same query)', ceiling));
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
+      if (registryAtRate && ceilingAtRate)
+        console.log(fixedRateLine(rate, registryAtRate, ceilingAtRate, GOALS.ceiling.p99));
       console.log(
         `absolute goal: >= ${GOALS.lookupsPerSecond}/s and p99 < ${GOALS.lookupP99} ms, cold and warm: ` +
           `${met(cold, GOALS.lookupsPerSecond, GOALS.lookupP99) && met(warm, GOALS.lookupsPerSecond, GOALS.lookupP99) ? 'met' : 'NOT met'} (floors on a shared machine)`,
