@@ -298,7 +298,7 @@ function nullable(text: string | null): string {
 }
 
 /**
- * A PIN indexed as a number: 1 to 18 digits (every bigint). Leading zeros are lost, so the number
+ * A PIN indexed as a number: 1 to 18 digits (always within a bigint). Leading zeros are lost, so the number
  * only narrows the search: GET /v1/audit then matches the PIN as written (ADR 0120).
  */
 export function isPinNumber(text: string): boolean {
