@@ -5,7 +5,9 @@
  * the same run against the ceiling of this machine: a minimal Fastify + pg server inserting one
  * comparable row per request. Every line carries the machine's load average.
  *   npm run bench:register-birth [-- --citizens 100000 --seconds 20 --cold-seconds 20 --connections 32
- *                                    --rounds 1 --cpu-prof /tmp/birth-profiles]
+ *                                    --rate 1000 --rounds 1 --cpu-prof /tmp/birth-profiles]
+ * `--rate`: a last measure of each server offered that many births a second (open loop), where
+ * their p99 compare at one pace; 0 skips it.
  */
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +18,8 @@ import { ProjectorLag } from '@registry/read-models';
 import { birthApplication } from '../../apps/registry-api/src/test-support/birth-application';
 import { machineLine } from '../shared/conditions';
 import { load, resultLine, secondsLines, type LoadOptions, type LoadResult } from '../shared/http-load';
-import { ratioLine, startCeiling } from '../shared/ceiling';
+import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
+import { loadAtRate } from '../shared/open-loop';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     'pool-size': { type: 'string', default: '20' },
     rounds: { type: 'string', default: '1' },
+    rate: { type: 'string', default: '1000' },
     'cpu-prof': { type: 'string' },
     database: { type: 'string' },
   },
@@ -41,6 +45,7 @@ const GOALS = { birthsPerSecond: 1000, p99: 50, ceiling: { throughput: 0.5, p99:
 
 async function main(): Promise<void> {
   const citizens = Number(values.citizens);
+  const rate = Number(values.rate);
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
       let cold: Measured, warm: Measured, rss: number, lag: { events: number; seconds: number };
+      let registryAtRate: LoadResult | undefined, ceilingAtRate: LoadResult | undefined;
       try {
         const pid = registry.nodePid();
         cold = await measured(pid, () =>
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
         );
         await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
         warm = await measured(pid, () => load(registry.base, path, births));
+        if (rate > 0) registryAtRate = await loadAtRate(registry.base, path, { ...births, rate });
         lag = await new ProjectorLag(db.pool, db.store).lag();
         rss = pid ? peakRssMiB(pid) : NaN;
       } finally {
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
       try {
         await load(ceilingServer.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
         ceiling = await measured(ceilingServer.pid, () => load(ceilingServer.base, path, births));
+        if (rate > 0) ceilingAtRate = await loadAtRate(ceilingServer.base, path, { ...births, rate });
       } finally {
         await ceilingServer.stop();
       }
@@ -113,6 +121,8 @@ async function main(): Promise<void> {
       );
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
+      if (registryAtRate && ceilingAtRate)
+        console.log(fixedRateLine(rate, registryAtRate, ceilingAtRate, GOALS.ceiling.p99));
       const ok = (r: LoadResult) => r.requestsPerSecond >= GOALS.birthsPerSecond && r.p99 < GOALS.p99 && r.errors === 0;
       console.log(
         `absolute goal: >= ${GOALS.birthsPerSecond}/s and p99 < ${GOALS.p99} ms, cold and warm: ` +

@@ -16,7 +16,7 @@ const TABLE = 'bench_ceiling_audit_batches';
 
 /**
  * The least a lookup's audit can cost on this machine, for the ceiling server: the registry's
- * storage (a group commit's records as one row, a GIN index on its PINs: ADR 0100), its
+ * storage (a group commit's records as one row, a GIN index on its PINs as numbers: ADR 0100, 0120), its
  * durability (synchronous_commit on; the answer waits for the commit: ADR 0040) and its way of
  * sending (the records waiting travel in the statement of a lookup when a writer is free, else
  * alone as soon as one is: ADR 0085), on AUDIT_WRITERS connections of its own (2 by default, as
@@ -35,9 +35,12 @@ export class CeilingAudit {
 
   static async open(url: string, writerCount = 2): Promise<CeilingAudit> {
     const writers = new Pool({ connectionString: url, max: writerCount, options: '-c synchronous_commit=on' });
+    // The registry's PINs are indexed as numbers (ADR 0120); a table of an earlier run had them as text.
     await writers.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, pins text[] NOT NULL, records json NOT NULL)`);
-    await writers.query(`CREATE INDEX IF NOT EXISTS ${TABLE}_pins ON ${TABLE} USING gin (pins)`);
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, pin_numbers bigint[], records json NOT NULL)`);
+    await writers.query(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS pin_numbers bigint[]`);
+    await writers.query(`ALTER TABLE ${TABLE} DROP COLUMN IF EXISTS pins`);
+    await writers.query(`CREATE INDEX IF NOT EXISTS ${TABLE}_pin_numbers ON ${TABLE} USING gin (pin_numbers)`);
     return new CeilingAudit(writers, writerCount);
   }
 
@@ -83,12 +86,12 @@ export class CeilingAudit {
         lookup
           ? {
               name: `${lookup.name}+audit`,
-              text: `WITH audit_appended AS (INSERT INTO ${TABLE} (pins, records) VALUES ($${lookup.values.length + 1}::text[], $${lookup.values.length + 2}::json)) ${lookup.text}`,
+              text: `WITH audit_appended AS (INSERT INTO ${TABLE} (pin_numbers, records) VALUES ($${lookup.values.length + 1}::bigint[], $${lookup.values.length + 2}::json)) ${lookup.text}`,
               values: [...lookup.values, ...columns],
             }
           : {
               name: 'ceiling_audit_append',
-              text: `INSERT INTO ${TABLE} (pins, records) VALUES ($1::text[], $2::json)`,
+              text: `INSERT INTO ${TABLE} (pin_numbers, records) VALUES ($1::bigint[], $2::json)`,
               values: columns,
             },
       );

@@ -48,3 +48,19 @@ export function ratioLine(
     (Number.isFinite(cpu) ? `, server CPU per request ${cpu.toFixed(1)}x the ceiling's` : '')
   );
 }
+
+/**
+ * The registry against the ceiling offered the same rate (open loop): their p99 at the same pace.
+ * In a closed loop (ratioLine) latency is connections / throughput, so a server at half the
+ * ceiling's rate shows twice its latency whatever its per-request delay; at one offered rate both
+ * answer every request and only their delays differ.
+ */
+export function fixedRateLine(rate: number, registry: LoadResult, ceiling: LoadResult, p99Goal: number): string {
+  const p99 = registry.p99 / Math.max(1, ceiling.p99);
+  const kept = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0)}/s answered`;
+  return (
+    `${`at a fixed ${rate}/s offered`.padEnd(34)} registry p99 ${registry.p99} ms (${kept(registry)}), ` +
+    `ceiling p99 ${ceiling.p99} ms (${kept(ceiling)}): p99 ${p99.toFixed(2)}x the ceiling's ` +
+    `(goal <= ${p99Goal}: ${p99 <= p99Goal && registry.requestsPerSecond >= rate * 0.98 ? 'met' : 'NOT met'})`
+  );
+}

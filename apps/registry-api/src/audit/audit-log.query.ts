@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@registry/platform';
+import { isPinNumber } from './audit-trail';
 
 export interface AuditItem {
   readonly at: string;
@@ -16,7 +17,9 @@ export interface AuditItem {
  * Who looked at one person, newest first, a page at a time. The cursor is the last item's position
  * (audit_records): the batch's id * 1000 + the record's place in it, or an audit_log row's id *
  * 1000 for the records written before batches were rows (ADR 0100). Each table is searched by its
- * GIN index on PINs; a batch's records are then those that name the PIN.
+ * GIN indexes on PINs (a batch's PINs as numbers, ADR 0120; as text, before it or when not
+ * digits); a batch's records are then those whose PINs, as written, include the PIN: a number
+ * that lost leading zeros ('001…' is 1…) finds no one else's.
  */
 @Injectable()
 export class AuditLog {
@@ -34,7 +37,7 @@ export class AuditLog {
                              r.rec ->> 1 AS sub, r.rec ->> 2 AS role, r.rec ->> 3 AS office, r.rec ->> 4 AS agency,
                              r.rec ->> 5 AS action, r.rec ->> 7 AS purpose
                         FROM audit_batches b CROSS JOIN LATERAL json_array_elements(b.records) WITH ORDINALITY AS r(rec, ord)
-                       WHERE b.pins @> ARRAY[$1::text] AND ($2::bigint IS NULL OR b.id * 1000 + r.ord < $2::bigint)
+                       WHERE (b.pin_numbers @> ARRAY[$4::bigint] OR b.pins @> ARRAY[$1::text]) AND ($2::bigint IS NULL OR b.id * 1000 + r.ord < $2::bigint)
                          AND (r.rec -> 6)::jsonb ? $1::text
                        ORDER BY position DESC LIMIT $3)
                      UNION ALL
@@ -43,7 +46,7 @@ export class AuditLog {
                        WHERE pins @> ARRAY[$1::text] AND ($2::bigint IS NULL OR id * 1000 < $2::bigint)
                        ORDER BY id DESC LIMIT $3)) AS reads
               ORDER BY position DESC LIMIT $3`,
-      values: [pin, before ?? null, limit + 1],
+      values: [pin, before ?? null, limit + 1, isPinNumber(pin) ? pin : null],
     });
     const page = rows.slice(0, limit);
     return {

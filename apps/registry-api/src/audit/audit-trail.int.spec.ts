@@ -4,6 +4,7 @@ import { migrate } from '@registry/event-store';
 import type { RegistryConfig } from '@registry/platform';
 import type { LookupCarrier, LookupStatement } from '@registry/read-models';
 import { ensureDatabase, testDatabaseUrl } from '@registry/testing';
+import { AuditLog } from './audit-log.query';
 import { AuditTrail, type AuditRecord } from './audit-trail';
 import { AUDIT_MIGRATIONS } from './audit.module';
 
@@ -74,11 +75,15 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
     expect(rows).toContainEqual(expect.objectContaining({ pins: [] }));
     expect(rows).toContainEqual(odd);
     // The records of one group commit are one row of audit_batches, in the order they were opened (ADR 0100).
-    const batches = await pool.query("SELECT records FROM audit_batches WHERE records::text LIKE '%' || $1 || '%'", [
-      sub,
-    ]);
+    const batches = await pool.query(
+      "SELECT records, pin_numbers, pins FROM audit_batches WHERE records::text LIKE '%' || $1 || '%'",
+      [sub],
+    );
     expect(batches.rows).toHaveLength(1);
     expect(batches.rows[0].records.map((entry: unknown[]) => entry[6])).toEqual([pins, [], ['001000000001']]);
+    // Indexed: the PINs of digits as numbers, any other PIN as text (ADR 0120).
+    expect(batches.rows[0].pin_numbers).toEqual(['1000000001', '79000000002', '1000000001']);
+    expect(batches.rows[0].pins).toEqual(['not, a "PIN" \\']);
   });
 
   it('while a lookup waits to go out, the records wait for it and travel in its statement', async () => {
@@ -139,5 +144,27 @@ describe('AuditTrail: records by group commit, carried by lookups (ADR 0040, 008
     } finally {
       await pool.query('DROP TRIGGER audit_trail_refuse_test ON audit_batches');
     }
+  });
+
+  it("finds a PIN's reads through its number, not those of a PIN that is the same number, and older batches through text", async () => {
+    const digits = String(randomUUID().replace(/\D/g, '')).padEnd(10, '7').slice(0, 10);
+    const pin = `00${digits}`; // the number loses the zeros: the same as `digits`
+    const other = `not-a-pin-${randomUUID()}`;
+    const [subs, earlier] = [[`own-${pin}`, `same-number-${digits}`, `text-${other}`], `earlier-${pin}`];
+    // A batch written before ADR 0120: its PINs as text only.
+    await pool.query(`INSERT INTO audit_batches (pins, records) VALUES (ARRAY[$1], $2::json)`, [
+      pin,
+      JSON.stringify([[Date.now(), earlier, 'historian', null, null, 'lookup', [pin], null]]),
+    ]);
+    await Promise.all([
+      trail.record(recordOf(subs[0], [pin])),
+      trail.record(recordOf(subs[1], [digits])),
+      trail.record(recordOf(subs[2], [other])),
+    ]);
+    const log = new AuditLog(pool);
+    const readers = async (of: string) => (await log.readsOf(of, 10)).items.map((item) => item.sub);
+    expect(await readers(pin)).toEqual([subs[0], earlier]);
+    expect(await readers(digits)).toEqual([subs[1]]);
+    expect(await readers(other)).toEqual([subs[2]]);
   });
 });

@@ -20,9 +20,10 @@ export interface AuditRecord {
  * promise: a lookup's answer waits for one of these, and promises (with their microtasks) were a
  * measurable share of what the audit cost the server per lookup.
  *
- * The record is encoded once, as it is opened, into its part of the batch's two parameters (ADR
- * 0100): its element of the batch's JSON array and its PINs as elements of a text[] literal. A
- * batch is then two strings joined, which pg sends as they are.
+ * The record is encoded once, as it is opened, into its part of the batch's three parameters (ADR
+ * 0100, 0120): its element of the batch's JSON array, its PINs of digits as elements of a bigint[]
+ * literal and any other PIN as an element of a text[] literal. A batch is then strings joined,
+ * which pg sends as they are.
  */
 export class Recording {
   private settled = false;
@@ -30,12 +31,23 @@ export class Recording {
   private waiter?: (error?: unknown) => void;
   /** `[at, sub, role, office, agency, action, [pins], purpose]`, JSON (audit_batches.records). */
   readonly entry: string;
-  /** The PINs as elements of an array literal, comma-separated; '' for none (audit_batches.pins). */
-  readonly pinElements: string;
+  /** The PINs of 1 to 18 digits, comma-separated, as bigint[] elements; '' for none (audit_batches.pin_numbers). */
+  readonly pinNumbers: string;
+  /** Any other PIN, quoted, comma-separated, as text[] elements; '' for none, as for every real PIN (audit_batches.pins). */
+  readonly otherPins: string;
 
   constructor(record: AuditRecord) {
     this.entry = entryOf(record);
-    this.pinElements = pinElementsOf(record.pins);
+    if (record.pins.length === 1 && isPinNumber(record.pins[0])) {
+      this.pinNumbers = record.pins[0];
+      this.otherPins = '';
+    } else {
+      this.pinNumbers = record.pins.filter(isPinNumber).join(',');
+      this.otherPins = record.pins
+        .filter((pin) => !isPinNumber(pin))
+        .map((text) => `"${text.replace(/[\\"]/g, '\\$&')}"`)
+        .join(',');
+    }
   }
 
   /** `done()` once the record is durable, `done(error)` if it cannot be written; at once if that is known already. One waiter. */
@@ -71,11 +83,12 @@ const MAX_BATCH = 500;
 const logger = new Logger('AuditTrail');
 
 /**
- * A batch as one row of audit_batches (ADR 0100), its two parameters numbered from `$first`: the
- * PINs as a text[] literal and the records as a JSON array, both built by the server as text.
+ * A batch as one row of audit_batches (ADR 0100, 0120), its three parameters numbered from
+ * `$first`: the PINs that are not numbers as a text[] literal, the others as a bigint[] literal,
+ * the records as a JSON array, all built by the server as text.
  */
 function appendFrom(first: number): string {
-  return `INSERT INTO audit_batches (pins, records) VALUES ($${first}::text[], $${first + 1}::json)`;
+  return `INSERT INTO audit_batches (pins, pin_numbers, records) VALUES ($${first}::text[], $${first + 1}::bigint[], $${first + 2}::json)`;
 }
 const APPEND = { name: 'audit_batches_append', text: appendFrom(1) };
 
@@ -257,21 +270,23 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
   }
 }
 
-/** The batch's two parameters: its PINs as a text[] literal, its records as a JSON array. */
-function columnsOf(batch: readonly Waiting[]): [string, string] {
-  let pins = '';
+/** The batch's three parameters: its other PINs as a text[] literal, its PIN numbers as a bigint[] one, its records as a JSON array. */
+function columnsOf(batch: readonly Waiting[]): [string, string, string] {
+  let others = '';
+  let numbers = '';
   let records = '';
   for (let i = 0; i < batch.length; i++) {
-    const { entry, pinElements } = batch[i];
+    const { entry, pinNumbers, otherPins } = batch[i];
     records = i === 0 ? entry : `${records},${entry}`;
-    if (pinElements) pins = pins ? `${pins},${pinElements}` : pinElements;
+    if (pinNumbers) numbers = numbers ? `${numbers},${pinNumbers}` : pinNumbers;
+    if (otherPins) others = others ? `${others},${otherPins}` : otherPins;
   }
-  return [`{${pins}}`, `[${records}]`];
+  return [`{${others}}`, `{${numbers}}`, `[${records}]`];
 }
 
 /** One record as its element of the batch's JSON array (`at` in milliseconds: no date to format). */
 function entryOf(r: AuditRecord): string {
-  const pins = r.pins.length === 1 && isDigits(r.pins[0]) ? `["${r.pins[0]}"]` : JSON.stringify(r.pins);
+  const pins = r.pins.length === 1 && isPinNumber(r.pins[0]) ? `["${r.pins[0]}"]` : JSON.stringify(r.pins);
   return (
     `[${r.at.getTime()},${JSON.stringify(r.sub)},${JSON.stringify(r.role)},${nullable(r.office)},` +
     `${nullable(r.agency)},${JSON.stringify(r.action)},${pins},${nullable(r.purpose)}]`
@@ -282,12 +297,10 @@ function nullable(text: string | null): string {
   return text === null ? 'null' : JSON.stringify(text);
 }
 
-/** The PINs as elements of an array literal: a PIN as it is, any other text quoted. */
-function pinElementsOf(pins: readonly string[]): string {
-  if (pins.length === 1 && isDigits(pins[0])) return pins[0];
-  return pins.map((text) => (isDigits(text) ? text : `"${text.replace(/[\\"]/g, '\\$&')}"`)).join(',');
-}
-
-function isDigits(text: string): boolean {
-  return /^[0-9]+$/.test(text);
+/**
+ * A PIN indexed as a number: 1 to 18 digits (always within a bigint). Leading zeros are lost, so the number
+ * only narrows the search: GET /v1/audit then matches the PIN as written (ADR 0120).
+ */
+export function isPinNumber(text: string): boolean {
+  return /^[0-9]{1,18}$/.test(text);
 }
