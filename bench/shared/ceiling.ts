@@ -57,7 +57,7 @@ export function ratioLine(
  */
 export function fixedRateLine(rate: number, registry: LoadResult, ceiling: LoadResult, p99Goal: number): string {
   const p99 = registry.p99 / Math.max(1, ceiling.p99);
-  const kept = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0)}/s answered`;
+  const kept = (r: LoadResult) => `p50 ${r.p50} ms, max ${r.max} ms, ${r.requestsPerSecond.toFixed(0)}/s answered`;
   return (
     `${`at a fixed ${rate}/s offered`.padEnd(34)} registry p99 ${registry.p99} ms (${kept(registry)}), ` +
     `ceiling p99 ${ceiling.p99} ms (${kept(ceiling)}): p99 ${p99.toFixed(2)}x the ceiling's ` +
