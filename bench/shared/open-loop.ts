@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { LoadResult } from './http-load';
 
 export interface OpenLoopOptions {
@@ -13,69 +13,90 @@ export interface OpenLoopOptions {
   readonly headers?: Record<string, string>;
 }
 
+interface Paced {
+  /** Milliseconds from when each answered request fell due to its answer's end, sorted. */
+  readonly latencies: number[];
+  readonly errors: number;
+  /** Milliseconds from the first request's due time to the last answer. */
+  readonly elapsed: number;
+}
+
 /**
  * Offers `rate` requests a second, evenly spaced, and measures each from the moment it was due, not
  * from when it left (no coordinated omission): the latency users see when traffic arrives at a
  * pace rather than a fixed number of clients each waiting for its answer. autocannon's own rate
  * option sends each connection's share of a second in one burst at the second's start, which
- * measures bursts, so this does it with node's HTTP client.
+ * measures bursts, so this does it with node's HTTP client. The pacing runs in a worker thread of
+ * its own: a pause of the bench's thread (its collector after autocannon's runs: 15 to 40 ms seen)
+ * would send requests late and charge the server under test for it.
  */
-export function loadAtRate(base: string, path: () => string, options: OpenLoopOptions): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-  const url = new URL(base);
-  const method = options.method ?? 'GET';
-  const headers = {
-    ...options.headers,
-    ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }),
-  };
+export async function loadAtRate(base: string, path: () => string, options: OpenLoopOptions): Promise<LoadResult> {
   const total = Math.round(options.rate * options.seconds);
-  const latencies: number[] = [];
-  let errors = 0;
-  let sent = 0;
-  let pending = 0;
-  const start = performance.now();
-  let last = start;
-  return new Promise((resolve) => {
-    const finish = () => {
-      agent.destroy();
-      latencies.sort((a, b) => a - b);
-      const at = (q: number) =>
-        Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? NaN);
-      resolve({
-        requests: latencies.length,
-        requestsPerSecond: (latencies.length * 1000) / (last - start),
-        p50: at(0.5),
-        p99: at(0.99),
-        max: Math.round(latencies[latencies.length - 1] ?? NaN),
-        errors,
-        loadAverage: loadavg()[0],
-      });
-    };
-    const answered = (due: number, ok: boolean) => {
-      last = performance.now();
-      if (ok) latencies.push(last - due);
-      else errors++;
-      if (--pending === 0 && sent === total) finish();
-    };
-    const send = (due: number) => {
-      pending++;
-      const outgoing = request(
-        { agent, host: url.hostname, port: url.port, path: path(), method, headers },
-        (response) => {
-          response.resume();
-          const ok = response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300;
-          response.on('end', () => answered(due, ok));
-          response.on('error', () => answered(due, false));
-        },
-      );
-      outgoing.on('error', () => answered(due, false));
-      outgoing.end(options.body);
-    };
-    // Every millisecond or so, what has fallen due since: a few requests at a time at thousands a second.
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) * options.rate) / 1000));
-      while (sent < due) send(start + (sent++ * 1000) / options.rate);
-      if (sent === total) clearInterval(timer);
-    }, 1);
-  });
+  const workerData = {
+    base,
+    paths: Array.from({ length: total }, path),
+    rate: options.rate,
+    connections: options.connections,
+    method: options.method ?? 'GET',
+    body: options.body,
+    headers: options.headers ?? {},
+  };
+  const worker = new Worker(PACER, { eval: true, workerData });
+  const [paced] = (await Promise.race([
+    new Promise((resolve) => worker.once('message', (message) => resolve([message]))),
+    new Promise((_, reject) => worker.once('error', reject)),
+  ])) as [Paced];
+  await worker.terminate();
+  const { latencies } = paced;
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? NaN);
+  return {
+    requests: latencies.length,
+    requestsPerSecond: (latencies.length * 1000) / paced.elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: Math.round(latencies[latencies.length - 1] ?? NaN),
+    errors: paced.errors,
+    loadAverage: loadavg()[0],
+  };
 }
+
+/** The pacing thread (plain JavaScript: it runs without the TypeScript loader). */
+const PACER = `
+const { Agent, request } = require('node:http');
+const { parentPort, workerData: w } = require('node:worker_threads');
+const agent = new Agent({ keepAlive: true, maxSockets: w.connections });
+const url = new URL(w.base);
+const headers = w.body === undefined ? w.headers : { ...w.headers, 'content-length': String(Buffer.byteLength(w.body)) };
+const total = w.paths.length;
+const latencies = [];
+let errors = 0, sent = 0, pending = 0, last = 0;
+const start = performance.now();
+const answered = (due, ok) => {
+  last = performance.now();
+  if (ok) latencies.push(last - due); else errors++;
+  if (--pending === 0 && sent === total) {
+    agent.destroy();
+    latencies.sort((a, b) => a - b);
+    parentPort.postMessage({ latencies, errors, elapsed: last - start });
+  }
+};
+const send = (i) => {
+  const due = start + (i * 1000) / w.rate;
+  pending++;
+  const outgoing = request({ agent, host: url.hostname, port: url.port, path: w.paths[i], method: w.method, headers }, (response) => {
+    response.resume();
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    response.on('end', () => answered(due, ok));
+    response.on('error', () => answered(due, false));
+  });
+  outgoing.on('error', () => answered(due, false));
+  outgoing.end(w.body);
+};
+// Every millisecond or so, what has fallen due since: a few requests at a time at thousands a second.
+const timer = setInterval(() => {
+  const due = Math.min(total, Math.floor(((performance.now() - start) * w.rate) / 1000));
+  while (sent < due) send(sent++);
+  if (sent === total) clearInterval(timer);
+}, 1);
+`;
