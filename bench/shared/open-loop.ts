@@ -42,10 +42,12 @@ export async function loadAtRate(base: string, path: () => string, options: Open
     headers: options.headers ?? {},
   };
   const worker = new Worker(PACER, { eval: true, workerData });
-  const [paced] = (await Promise.race([
-    new Promise((resolve) => worker.once('message', (message) => resolve([message]))),
-    new Promise((_, reject) => worker.once('error', reject)),
-  ])) as [Paced];
+  const paced = await new Promise<Paced>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    // Settles nothing once the message has come; else the thread ended without its figures.
+    worker.once('exit', (code) => reject(new Error(`the pacing thread ended (${code}) without its figures`)));
+  });
   await worker.terminate();
   const { latencies } = paced;
   const at = (q: number) =>
