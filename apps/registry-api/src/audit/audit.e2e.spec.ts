@@ -127,6 +127,47 @@ describe('audit log of reads of personal data', () => {
     });
   });
 
+  it("orders records as reads were answered: a read made after another's answer has the later record", async () => {
+    // Chains of reads run side by side, each read of a chain sent once the one before is answered:
+    // its record was committed before that answer left (ADR 0016), so it is readable when the answer
+    // arrives and holds an earlier position than the next read's, whichever batches, writers and
+    // carried lookups they went through.
+    const kinds = [
+      ...READS.filter((read) => read.claims.roles[0] !== 'agency'),
+      { url: (pin: string) => `/v1/citizens/${pin}?minRevision=0`, claims: { roles: ['historian'] }, action: 'lookup' },
+      { url: () => '/v1/citizens/001099999998', claims: { roles: ['historian'] }, action: 'lookup' },
+    ];
+    const chains = await Promise.all(
+      Array.from({ length: 8 }, async (_, chain) => {
+        const subs: string[] = [];
+        for (let i = 0; i < 25; i++) {
+          const read = kinds[Math.floor(Math.random() * kinds.length)];
+          const sub = `chain-${chain}-${i}-${randomUUID()}`;
+          const answer = await api.call('GET', read.url(pins[i % pins.length]), {
+            token: api.token({ ...read.claims, sub } as never),
+            headers: { ...(read.purpose ? { 'x-purpose': read.purpose } : {}) },
+          });
+          expect([200, 404]).toContain(answer.status);
+          // Committed before the answer left: visible to anyone the moment it arrives.
+          expect(await rowsOf([sub])).toHaveLength(1);
+          subs.push(sub);
+        }
+        return subs;
+      }),
+    );
+    const { rows } = await api.pool.query<{ sub: string; position: string }>(
+      'SELECT sub, position::text FROM audit_records WHERE sub = ANY($1)',
+      [chains.flat()],
+    );
+    const position = new Map(rows.map((row) => [row.sub, BigInt(row.position)]));
+    expect(position.size).toBe(chains.flat().length);
+    for (const subs of chains) {
+      const positions = subs.map((sub) => position.get(sub)!);
+      const outOfOrder = positions.flatMap((p, i) => (i > 0 && p <= positions[i - 1] ? [subs[i]] : []));
+      expect(outOfOrder).toEqual([]);
+    }
+  });
+
   it('records nothing for a refused read', async () => {
     const sub = `refused-${randomUUID()}`;
     const answer = await api.call('GET', `/v1/citizens/${pins[0]}`, {
