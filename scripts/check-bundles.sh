@@ -29,8 +29,10 @@ starts() { # app, log line that says it works
   return 1
 }
 
-PORT=$(node -e "const s = require('net').createServer().listen(0, () => { console.log(s.address().port); s.close(); })") \
-  starts registry-api 'Registry API listening on'
+free_port() { node -e "const s = require('net').createServer().listen(0, () => { console.log(s.address().port); s.close(); })"; }
+PORT=$(free_port) starts registry-api 'Registry API listening on'
+# With its background thread (ADR 0135): the API listens only once the thread's modules are up.
+PORT=$(free_port) BACKGROUND_THREAD=on starts registry-api 'Registry API listening on'
 starts projector 'projecting (leader)'
 PROCEDURE_RUNNER_NAME="bundle-check-$$" starts procedure-runner 'procedure runner bundle-check-'
 set +e

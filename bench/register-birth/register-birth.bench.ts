@@ -5,9 +5,12 @@
  * the same run against the ceiling of this machine: a minimal Fastify + pg server inserting one
  * comparable row per request. Every line carries the machine's load average.
  *   npm run bench:register-birth [-- --citizens 100000 --seconds 20 --cold-seconds 20 --connections 32
- *                                    --rate 1000 --rounds 1 --cpu-prof /tmp/birth-profiles]
+ *                                    --rate 1000 --rounds 1 --births country --cpu-prof /tmp/birth-profiles]
  * `--rate`: a last measure of each server offered that many births a second (open loop), where
- * their p99 compare at one pace; 0 skips it.
+ * their p99 compare at one pace; 0 skips it. `--births country` (the default): births in every
+ * province by its own officer, both sexes, born over the last weeks (births-across-the-country.ts);
+ * `--births one-prefix`: every birth the same boy of Hà Nội born 2024-03-05, as the bench sent
+ * before 2026-11-30, whose PINs all share one prefix.
  */
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import { ProjectorLag } from '@registry/read-models';
 import { birthApplication } from '../../apps/registry-api/src/test-support/birth-application';
+import { birthsAcrossTheCountry } from './births-across-the-country';
 import { machineLine } from '../shared/conditions';
 import { load, resultLine, secondsLines, type LoadOptions, type LoadResult } from '../shared/http-load';
 import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     'pool-size': { type: 'string', default: '20' },
     rounds: { type: 'string', default: '1' },
     rate: { type: 'string', default: '1000' },
+    births: { type: 'string', default: 'country' },
     'cpu-prof': { type: 'string' },
     database: { type: 'string' },
   },
@@ -46,6 +51,7 @@ const GOALS = { birthsPerSecond: 1000, p99: 50, ceiling: { throughput: 0.5, p99:
 async function main(): Promise<void> {
   const citizens = Number(values.citizens);
   const rate = Number(values.rate);
+  if (!['country', 'one-prefix'].includes(values.births!)) throw new Error('--births: country or one-prefix');
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
@@ -61,6 +67,7 @@ async function main(): Promise<void> {
     seconds: Number(values.seconds),
     body: JSON.stringify(birthApplication()),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    variant: values.births === 'one-prefix' ? undefined : birthsAcrossTheCountry(secret),
   };
   const env = benchRegistryEnv(url, secret, values['pool-size']!);
   const path = () => '/v1/births';
@@ -76,10 +83,13 @@ async function main(): Promise<void> {
     console.log(machineLine());
     console.log(
       `registry: npm start (API + projector + relay in one process, LOG_LEVEL default, stdout to a file), ` +
-        `rate limits raised for the one bench token; pool ${values['pool-size']} connections, ceiling pool the same`,
+        `rate limits raised for the bench's tokens; pool ${values['pool-size']} connections, ceiling pool the same`,
     );
     console.log(
-      `data: ${citizens} seeded citizens, ${db.events} events at the start; load: ${births.connections} connections`,
+      `data: ${citizens} seeded citizens, ${db.events} events at the start; load: ${births.connections} connections, ` +
+        (births.variant
+          ? 'births in every current province by its officer, both sexes, born over the last 60 days'
+          : 'every birth the same boy of province 001 born 2024-03-05 (one PIN prefix)'),
     );
     console.log(await databaseLine(db.pool));
     for (let round = 1; round <= Number(values.rounds); round++) {

@@ -25,12 +25,20 @@ export interface SecondResult {
   readonly cpuMicrosPerRequest: number;
 }
 
+/** One request's body and the headers it adds (its caller's token, say), for loads of varied requests. */
+export interface RequestVariant {
+  readonly body: string;
+  readonly headers?: Record<string, string>;
+}
+
 export interface LoadOptions {
   readonly connections: number;
   readonly seconds: number;
   readonly method?: 'GET' | 'POST';
   readonly body?: string;
   readonly headers?: Record<string, string>;
+  /** Each request's body and added headers, instead of `body`. */
+  readonly variant?: () => RequestVariant;
   /** The server's pid: the run is also reported second by second, with its CPU per answer. */
   readonly perSecondOf?: number;
 }
@@ -38,12 +46,18 @@ export interface LoadOptions {
 /** Drives requests (autocannon) at paths chosen by `path()` and reports throughput of 2xx and latency. */
 export async function load(base: string, path: () => string, options: LoadOptions): Promise<LoadResult> {
   const method = options.method ?? 'GET';
+  const { variant, headers } = options;
+  const varied = (): Partial<autocannon.Request> => {
+    if (!variant) return {};
+    const next = variant();
+    return { body: next.body, headers: { ...headers, ...next.headers } };
+  };
   const run = autocannon({
     url: base,
     connections: options.connections,
     duration: options.seconds,
     headers: options.headers,
-    requests: [{ method, body: options.body, setupRequest: (request) => ({ ...request, path: path() }) }],
+    requests: [{ method, body: options.body, setupRequest: (request) => ({ ...request, path: path(), ...varied() }) }],
     // Without a callback autocannon answers its instance, which is also a promise of the result.
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
   const seconds = options.perSecondOf === undefined ? undefined : bySecond(run, options.perSecondOf);

@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { LoadResult } from './http-load';
+import type { LoadResult, RequestVariant } from './http-load';
 
 export interface OpenLoopOptions {
   /** Requests a second, sent on schedule whatever the answers' pace. */
@@ -11,6 +11,8 @@ export interface OpenLoopOptions {
   readonly method?: 'GET' | 'POST';
   readonly body?: string;
   readonly headers?: Record<string, string>;
+  /** Each request's body and added headers, instead of `body`. */
+  readonly variant?: () => RequestVariant;
 }
 
 interface Paced {
@@ -40,6 +42,8 @@ export async function loadAtRate(base: string, path: () => string, options: Open
     method: options.method ?? 'GET',
     body: options.body,
     headers: options.headers ?? {},
+    // Drawn ahead, as the paths are: the pacing thread only sends.
+    variants: options.variant && Array.from({ length: total }, options.variant),
   };
   const worker = new Worker(PACER, { eval: true, workerData });
   const paced = await new Promise<Paced>((resolve, reject) => {
@@ -69,7 +73,8 @@ const { Agent, request } = require('node:http');
 const { parentPort, workerData: w } = require('node:worker_threads');
 const agent = new Agent({ keepAlive: true, maxSockets: w.connections });
 const url = new URL(w.base);
-const headers = w.body === undefined ? w.headers : { ...w.headers, 'content-length': String(Buffer.byteLength(w.body)) };
+const withLength = (headers, body) => body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+const headers = withLength(w.headers, w.body);
 const total = w.paths.length;
 const latencies = [];
 let errors = 0, sent = 0, pending = 0, last = 0;
@@ -86,14 +91,17 @@ const answered = (due, ok) => {
 const send = (i) => {
   const due = start + (i * 1000) / w.rate;
   pending++;
-  const outgoing = request({ agent, host: url.hostname, port: url.port, path: w.paths[i], method: w.method, headers }, (response) => {
+  const variant = w.variants && w.variants[i];
+  const body = variant ? variant.body : w.body;
+  const sending = variant ? withLength({ ...w.headers, ...variant.headers }, body) : headers;
+  const outgoing = request({ agent, host: url.hostname, port: url.port, path: w.paths[i], method: w.method, headers: sending }, (response) => {
     response.resume();
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     response.on('end', () => answered(due, ok));
     response.on('error', () => answered(due, false));
   });
   outgoing.on('error', () => answered(due, false));
-  outgoing.end(w.body);
+  outgoing.end(body);
 };
 // Every millisecond or so, what has fallen due since: a few requests at a time at thousands a second.
 const timer = setInterval(() => {

@@ -38,6 +38,7 @@ import { AccessModule } from './http/access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { RequestRehearsal } from './warm-up/request-rehearsal';
 import { WarmUp } from './warm-up/warm-up';
+import { BackgroundThreadShutdown } from './background/background-thread';
 
 @Module({
   imports: [
@@ -76,6 +77,7 @@ import { WarmUp } from './warm-up/warm-up';
     Idempotency,
     WarmUp,
     RequestRehearsal,
+    BackgroundThreadShutdown,
     { provide: APP_FILTER, useClass: RegistryExceptionFilter },
   ],
 })
