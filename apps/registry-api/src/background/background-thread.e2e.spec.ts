@@ -34,7 +34,6 @@ describe('the projector, procedure runner and relay in a thread of their own', (
       headers: { authorization: `Bearer ${api.token()}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read by key
     return { status: response.status, body: (await response.json()) as any };
   };
 
