@@ -23,7 +23,7 @@ import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
 import { loadAtRate } from '../shared/open-loop';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { cpuSeconds, databaseCpuSeconds, withCpu } from '../shared/process-cpu';
-import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
+import { benchRegistryEnv, registryProfile, registryShape, startRegistry } from '../shared/registry-process';
 import { sample, seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { databaseLine } from '../rebuild/bench-conditions';
 
@@ -175,7 +175,7 @@ function printConditions(citizens: number, events: number, load: { connections: 
   console.log('bench/lookup: GET /v1/citizens/{pin} over random seeded PINs; autocannon in this process');
   console.log(machineLine());
   console.log(
-    `registry: npm start (API + projector + relay in one process, LOG_LEVEL default, stdout to a file), ` +
+    `registry: ${registryShape()}, ` +
       `rate limits raised for the one bench token; API pool ${values['pool-size']} connections, ceiling pool the same`,
   );
   console.log(`data: ${citizens} citizens, ${events} events`);

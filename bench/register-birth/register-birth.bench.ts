@@ -25,8 +25,8 @@ import { load, resultLine, secondsLines, type LoadOptions, type LoadResult } fro
 import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
 import { loadAtRate } from '../shared/open-loop';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
-import { databaseCpuSeconds, withCpu } from '../shared/process-cpu';
-import { benchRegistryEnv, registryProfile, startRegistry } from '../shared/registry-process';
+import { databaseCpuSeconds, walBytes, withCpu } from '../shared/process-cpu';
+import { benchRegistryEnv, registryProfile, registryShape, startRegistry } from '../shared/registry-process';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { peakRssMiB } from '../shared/server-process';
 import { databaseLine } from '../rebuild/bench-conditions';
@@ -75,14 +75,19 @@ async function main(): Promise<void> {
   /** The load, with the CPU its server used and the CPU of PostgreSQL's backends on this database (and the WAL writer). */
   const measured = async (pid: number | undefined, work: () => Promise<LoadResult>) => {
     const before = await databaseCpuSeconds(db.pool, database);
+    const walBefore = await walBytes(db.pool);
     const result = await withCpu(pid, work);
-    return { ...result, databaseCpuSeconds: (await databaseCpuSeconds(db.pool, database)) - before };
+    return {
+      ...result,
+      databaseCpuSeconds: (await databaseCpuSeconds(db.pool, database)) - before,
+      walBytes: (await walBytes(db.pool)) - walBefore,
+    };
   };
   try {
     console.log('bench/register-birth: POST /v1/births, a new citizen each request; autocannon in this process');
     console.log(machineLine());
     console.log(
-      `registry: npm start (API + projector + relay in one process, LOG_LEVEL default, stdout to a file), ` +
+      `registry: ${registryShape()}, ` +
         `rate limits raised for the bench's tokens; pool ${values['pool-size']} connections, ceiling pool the same`,
     );
     console.log(
@@ -105,7 +110,7 @@ async function main(): Promise<void> {
         );
         await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
         warm = await measured(pid, () => load(registry.base, path, births));
-        if (rate > 0) registryAtRate = await loadAtRate(registry.base, path, { ...births, rate });
+        if (rate > 0) registryAtRate = await loadAtRate(registry.base, path, { ...births, rate, perSecondOf: pid });
         lag = await new ProjectorLag(db.pool, db.store).lag();
         rss = pid ? peakRssMiB(pid) : NaN;
       } finally {
@@ -129,10 +134,17 @@ async function main(): Promise<void> {
         `PostgreSQL CPU per birth (its backends on this database and the WAL writer): registry first ${values['cold-seconds']} s ` +
           `${databasePerBirth(cold)} µs, warm ${databasePerBirth(warm)} µs; ceiling ${databasePerBirth(ceiling)} µs`,
       );
+      // Every write's WAL is flushed before its answer, and what the WAL carries the disk writes again at checkpoints.
+      console.log(
+        `WAL per birth (server-wide): registry first ${values['cold-seconds']} s ${walPerBirth(cold)} kB, ` +
+          `warm ${walPerBirth(warm)} kB; ceiling ${walPerBirth(ceiling)} kB`,
+      );
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
-      if (registryAtRate && ceilingAtRate)
+      if (registryAtRate && ceilingAtRate) {
         console.log(fixedRateLine(rate, registryAtRate, ceilingAtRate, GOALS.ceiling.p99));
+        console.log(`registry at ${rate}/s, by the second the births fell due:\n${secondsLines(registryAtRate)}`);
+      }
       const ok = (r: LoadResult) => r.requestsPerSecond >= GOALS.birthsPerSecond && r.p99 < GOALS.p99 && r.errors === 0;
       console.log(
         `absolute goal: >= ${GOALS.birthsPerSecond}/s and p99 < ${GOALS.p99} ms, cold and warm: ` +
@@ -149,7 +161,11 @@ async function main(): Promise<void> {
   }
 }
 
-type Measured = LoadResult & { databaseCpuSeconds: number };
+type Measured = LoadResult & { databaseCpuSeconds: number; walBytes: number };
+
+function walPerBirth(result: Measured): string {
+  return (result.walBytes / 1024 / Math.max(1, result.requests)).toFixed(1);
+}
 
 function databasePerBirth(result: Measured): string {
   return ((result.databaseCpuSeconds * 1e6) / Math.max(1, result.requests)).toFixed(0);

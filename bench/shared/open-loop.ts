@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoadResult, RequestVariant } from './http-load';
+import { cpuSeconds } from './process-cpu';
 
 export interface OpenLoopOptions {
   /** Requests a second, sent on schedule whatever the answers' pace. */
@@ -13,6 +14,8 @@ export interface OpenLoopOptions {
   readonly headers?: Record<string, string>;
   /** Each request's body and added headers, instead of `body`. */
   readonly variant?: () => RequestVariant;
+  /** The server's pid: the run is also reported second by second (of when requests fell due), with its CPU per answer. */
+  readonly perSecondOf?: number;
 }
 
 interface Paced {
@@ -21,6 +24,8 @@ interface Paced {
   readonly errors: number;
   /** Milliseconds from the first request's due time to the last answer. */
   readonly elapsed: number;
+  /** By the second in which requests fell due: answers and their p99. */
+  readonly seconds: Array<{ requests: number; p99: number }>;
 }
 
 /**
@@ -46,6 +51,7 @@ export async function loadAtRate(base: string, path: () => string, options: Open
     variants: options.variant && Array.from({ length: total }, options.variant),
   };
   const worker = new Worker(PACER, { eval: true, workerData });
+  const cpu = options.perSecondOf === undefined ? undefined : cpuBySecond(worker, options.perSecondOf);
   const paced = await new Promise<Paced>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -53,6 +59,7 @@ export async function loadAtRate(base: string, path: () => string, options: Open
     worker.once('exit', (code) => reject(new Error(`the pacing thread ended (${code}) without its figures`)));
   });
   await worker.terminate();
+  const cpuSamples = cpu?.();
   const { latencies } = paced;
   const at = (q: number) =>
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? NaN);
@@ -64,6 +71,27 @@ export async function loadAtRate(base: string, path: () => string, options: Open
     max: Math.round(latencies[latencies.length - 1] ?? NaN),
     errors: paced.errors,
     loadAverage: loadavg()[0],
+    seconds:
+      cpuSamples &&
+      paced.seconds.map((second, i) => ({
+        ...second,
+        cpuMicrosPerRequest: ((cpuSamples[i + 1] - cpuSamples[i]) * 1e6) / Math.max(1, second.requests),
+      })),
+  };
+}
+
+/** The server's CPU seconds at each second of the pace, from when the pacing thread starts it. */
+function cpuBySecond(worker: Worker, pid: number): () => number[] {
+  const samples: number[] = [];
+  let sampler: NodeJS.Timeout | undefined;
+  worker.once('online', () => {
+    samples.push(cpuSeconds(pid));
+    sampler = setInterval(() => samples.push(cpuSeconds(pid)), 1000);
+  });
+  return () => {
+    clearInterval(sampler);
+    samples.push(cpuSeconds(pid));
+    return samples;
   };
 }
 
@@ -77,15 +105,23 @@ const withLength = (headers, body) => body === undefined ? headers : { ...header
 const headers = withLength(w.headers, w.body);
 const total = w.paths.length;
 const latencies = [];
+const bySecond = [];
 let errors = 0, sent = 0, pending = 0, last = 0;
 const start = performance.now();
 const answered = (due, ok) => {
   last = performance.now();
-  if (ok) latencies.push(last - due); else errors++;
+  if (ok) {
+    latencies.push(last - due);
+    (bySecond[Math.floor((due - start) / 1000)] ??= []).push(last - due);
+  } else errors++;
   if (--pending === 0 && sent === total) {
     agent.destroy();
     latencies.sort((a, b) => a - b);
-    parentPort.postMessage({ latencies, errors, elapsed: last - start });
+    const seconds = Array.from(bySecond, (answered = []) => {
+      answered.sort((a, b) => a - b);
+      return { requests: answered.length, p99: answered[Math.min(answered.length - 1, Math.floor(answered.length * 0.99))] ?? NaN };
+    });
+    parentPort.postMessage({ latencies, errors, elapsed: last - start, seconds });
   }
 };
 const send = (i) => {

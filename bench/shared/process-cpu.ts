@@ -37,3 +37,9 @@ export async function databaseCpuSeconds(pool: Pool, database: string): Promise<
   );
   return rows.reduce((sum, row) => sum + (cpuSeconds(row.pid) || 0), 0);
 }
+
+/** Bytes of WAL the server has written so far (server-wide: every database's writes count). */
+export async function walBytes(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ bytes: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') AS bytes`);
+  return Number(rows[0].bytes);
+}

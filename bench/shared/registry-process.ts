@@ -135,3 +135,12 @@ export function registryProfile(dir: string): string | undefined {
     .map((file) => join(dir, file))
     .sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
+
+/** How the bench's registry runs, for the conditions line: one thread, or the background's in a thread of its own (ADR 0135). */
+export function registryShape(): string {
+  const threads =
+    process.env.BACKGROUND_THREAD === 'on'
+      ? 'projector, procedure runner and relay in a worker thread: BACKGROUND_THREAD=on'
+      : 'all on one thread';
+  return `npm start (API + projector + procedure runner + relay in one process, ${threads}; LOG_LEVEL default, stdout to a file)`;
+}
