@@ -117,9 +117,9 @@ const answered = (due, ok) => {
   if (--pending === 0 && sent === total) {
     agent.destroy();
     latencies.sort((a, b) => a - b);
-    const seconds = Array.from(bySecond, (answered = []) => {
-      answered.sort((a, b) => a - b);
-      return { requests: answered.length, p99: answered[Math.min(answered.length - 1, Math.floor(answered.length * 0.99))] ?? NaN };
+    const seconds = Array.from(bySecond, (inSecond = []) => {
+      inSecond.sort((a, b) => a - b);
+      return { requests: inSecond.length, p99: inSecond[Math.min(inSecond.length - 1, Math.floor(inSecond.length * 0.99))] ?? NaN };
     });
     parentPort.postMessage({ latencies, errors, elapsed: last - start, seconds });
   }
