@@ -100,6 +100,13 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Gap-free: never returns an event while an earlier-positioned one may still commit. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The position of the newest event `readAll` can return now; undefined while the log is empty.
+   * A reader that has read every event up to it, through any filter, may checkpoint there: nothing
+   * at or before it can still appear (a sweep that matched nothing moves on, instead of reading the
+   * same events again next time).
+   */
+  headPosition(): Promise<Position | undefined>;
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
   close(): Promise<void>;
 }

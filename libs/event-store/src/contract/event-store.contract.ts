@@ -232,6 +232,21 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         bare.forEach((event, i) => expect([{}, full[i].metadata]).toContainEqual(event.metadata));
       });
 
+      it('answers the head of the log: the newest event readAll returns, nothing after it', async () => {
+        const prefix = `head${randomUUID().slice(0, 8)}`;
+        await store.append(newStreamId(prefix), [newEvent('A'), newEvent('B')], 'no_stream');
+        const head = await store.headPosition();
+        const [newest] = await store.readAll({ filter: { streamPrefixes: [prefix] } }).then((all) => all.slice(-1));
+        expect(head).toBeDefined();
+        // Other tests' events may follow ours, never precede the head we were given.
+        expect(comparePositions(head!, newest.position)).toBeGreaterThanOrEqual(0);
+        expect(await store.readAll({ after: head, filter: { streamPrefixes: [prefix] } })).toEqual([]);
+        await store.append(newStreamId(prefix), [newEvent('C')], 'no_stream');
+        const later = await store.readAll({ after: head, filter: { streamPrefixes: [prefix] } });
+        expect(later.map((e) => e.type)).toEqual(['C']);
+        expect(comparePositions((await store.headPosition())!, later[0].position)).toBeGreaterThanOrEqual(0);
+      });
+
       it('filters by event type', async () => {
         const type = `Only${randomUUID().replace(/-/g, '')}`;
         await store.append(newStreamId(), [newEvent('Other'), newEvent(type)], 'no_stream');
@@ -250,6 +265,8 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         // A reader checkpointing now must not move past the held transaction.
         const before = await store.readAll({ filter });
         const checkpoint = before.at(-1)?.position;
+        // Nor may the head: a sweep checkpointing there would skip the held event.
+        const head = await store.headPosition();
         if (held) {
           expect(before).toHaveLength(0);
           await held.commit();
@@ -259,6 +276,8 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         const after = await store.readAll({ filter, after: checkpoint });
         const seen = [...before, ...after].map((e) => e.type).sort();
         expect(seen).toEqual(['Fast1', 'Fast2', 'Slow']);
+        const sinceHead = await store.readAll({ filter, after: head });
+        expect(sinceHead.map((e) => e.type)).toContain('Slow');
       });
 
       it('a subscription resumed from a checkpoint neither skips nor repeats', async () => {

@@ -190,6 +190,18 @@ export class KurrentDbEventStore implements EventStore {
     return events;
   }
 
+  async headPosition(): Promise<Position | undefined> {
+    try {
+      // The last record of $all, system records included: any position resumes a read after it.
+      for await (const { event } of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+        if (event?.position) return toPosition(event.position);
+      }
+      return undefined;
+    } catch (error) {
+      throw toPortError(error, '$all');
+    }
+  }
+
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
     const subscription = new KurrentDbSubscription(this.client, options, (s) => this.subscriptions.delete(s));
     this.subscriptions.add(subscription);

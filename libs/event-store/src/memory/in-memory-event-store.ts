@@ -116,6 +116,10 @@ export class InMemoryEventStore implements EventStore {
     return Promise.resolve(selected.slice(0, max));
   }
 
+  headPosition(): Promise<Position | undefined> {
+    return Promise.resolve(this.log.at(-1)?.position);
+  }
+
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
     return new InMemorySubscription(this, options, (wake) => this.untilAppended(wake));
   }

@@ -349,6 +349,18 @@ export class PostgresEventStore implements EventStore, LiveReader {
     return rows.map(toRecordedEvent);
   }
 
+  async headPosition(): Promise<Position | undefined> {
+    // Below the same horizon as readAll: every event at or before the answer has committed.
+    const horizon = await this.visibleHorizon();
+    const { rows } = await this.pool.query<{ commit: string; prepare: string }>({
+      name: 'es_head_position',
+      text: `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM es_events
+              WHERE transaction_id < $1::xid8 ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      values: [horizon],
+    });
+    return rows[0] && { commit: BigInt(rows[0].commit), prepare: BigInt(rows[0].prepare) };
+  }
+
   /**
    * A page for a live subscription in one statement: the events below the newest horizon an
    * earlier statement computed, and the next horizon. Reads asked for in one event-loop turn from

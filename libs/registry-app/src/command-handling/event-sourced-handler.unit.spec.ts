@@ -74,6 +74,10 @@ class StoreWithRivalWriter implements EventStore {
     return this.store.readAll(...args);
   }
 
+  headPosition() {
+    return this.store.headPosition();
+  }
+
   subscribeToAll(...args: Parameters<EventStore['subscribeToAll']>) {
     return this.store.subscribeToAll(...args);
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  comparePositions,
   EVENT_STORE,
   StreamNotFoundError,
   type EventFilter,
@@ -25,6 +26,7 @@ const PASSES: ReadonlyArray<{ readonly checkpoint: string; readonly filter: Even
   { checkpoint: 'recovery-marriage-pins', filter: { eventTypes: ['CitizenContinued'] } },
 ];
 const PAGE = 500;
+const CHECKPOINT_STREAMS = new Set(PASSES.map((pass) => pass.checkpoint));
 
 export interface MarriageRecoverySettings {
   /** Off: no sweep in this process (another one runs it). */
@@ -91,6 +93,8 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
 
   private async pass(checkpointStream: string, filter: EventFilter, now: Date): Promise<number> {
     const start = await this.checkpoint(checkpointStream);
+    // Taken before the read: every event up to it is among those the read below goes through.
+    const head = await this.store.headPosition();
     let cursor = start;
     let settledUpTo = start;
     let blocked = false;
@@ -110,8 +114,23 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
       if (page.length < PAGE) break;
       cursor = page[page.length - 1].position;
     }
-    if (settledUpTo && settledUpTo !== start) await this.save(checkpointStream, settledUpTo);
+    // Nothing left to revisit: the checkpoint moves to the head even past events the filter did not
+    // match. Else a log without marriages was read from its start at every sweep, three passes a
+    // minute: 0.4 s of a database core a pass at 340,000 events, a core's worth at 10 million.
+    const behindHead = head && (!settledUpTo || comparePositions(head, settledUpTo) > 0);
+    if (!blocked && behindHead && (await this.loggedSince(settledUpTo))) settledUpTo = head;
+    const moved = settledUpTo && (!start || comparePositions(settledUpTo, start) > 0);
+    if (moved) await this.save(checkpointStream, settledUpTo!);
     return resumed;
+  }
+
+  /**
+   * Whether anything but the sweeps' own checkpoints was written after `position`: else moving to
+   * the head would write a checkpoint a pass for the checkpoints alone, every sweep of an idle registry.
+   */
+  private async loggedSince(position: Position | undefined): Promise<boolean> {
+    const next = await this.store.readAll({ after: position, maxCount: PASSES.length + 1, withoutMetadata: true });
+    return next.some((event) => !CHECKPOINT_STREAMS.has(event.streamId));
   }
 
   /** True when the event's steps are all done (or had nothing to do); false to revisit it. */

@@ -56,3 +56,50 @@ describe('MarriageRecovery after a re-established PIN', () => {
     expect((await wifeTypes()).length).toBe(before);
   });
 });
+
+/**
+ * A log without marriages: each pass's filter matches nothing, yet its checkpoint moves to the
+ * head, so the next sweep reads only what came since (before, every sweep read the whole log
+ * again, three times); and a sweep after nothing new writes no checkpoint at all.
+ */
+describe('MarriageRecovery on a log without marriages', () => {
+  it('moves each checkpoint to the head, reads only what came since, and writes nothing when nothing came', async () => {
+    const store = new InMemoryEventStore();
+    const streams = new EventSourcedHandler(store);
+    const births = new RegisterBirthHandler(streams, new ChildrenIndex(store, streams));
+    const born = async () => (await births.execute(new RegisterBirthCommand(birthApplication(), officerCommand()))).id;
+    const filteredReadsFrom: Array<string | undefined> = [];
+    const readAll = store.readAll.bind(store);
+    store.readAll = (options = {}) => {
+      if (options.filter) filteredReadsFrom.push(options.after && String(options.after.commit));
+      return readAll(options);
+    };
+    const checkpoints = async () =>
+      (await store.readAll({ filter: { eventTypes: ['MarriageRecoveryCheckpoint'] } })).map((e) => e.data);
+    const recovery = new MarriageRecovery(store, new MarriageProcess(streams), {
+      enabled: true,
+      graceMs: 0,
+      intervalMs: 60_000,
+    });
+
+    for (let i = 0; i < 3; i++) await born();
+    const headBefore = (await store.headPosition())!;
+    await recovery.sweep();
+    expect(filteredReadsFrom).toEqual([undefined, undefined, undefined]); // the first sweep reads from the start
+    const first = await checkpoints();
+    expect(first).toHaveLength(3);
+    for (const checkpoint of first) expect(BigInt(String(checkpoint.commit))).toBeGreaterThanOrEqual(headBefore.commit);
+
+    filteredReadsFrom.length = 0;
+    await recovery.sweep();
+    expect(filteredReadsFrom.every((after) => after !== undefined && BigInt(after) >= headBefore.commit)).toBe(true);
+    expect(await checkpoints()).toHaveLength(3); // nothing new: no checkpoint written
+
+    await born();
+    const newest = (await store.headPosition())!;
+    await recovery.sweep();
+    const moved = (await checkpoints()).slice(3);
+    expect(moved).toHaveLength(3);
+    for (const checkpoint of moved) expect(BigInt(String(checkpoint.commit))).toBeGreaterThanOrEqual(newest.commit);
+  });
+});
