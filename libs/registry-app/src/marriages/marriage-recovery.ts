@@ -27,6 +27,8 @@ const PASSES: ReadonlyArray<{ readonly checkpoint: string; readonly filter: Even
 ];
 const PAGE = 500;
 const CHECKPOINT_STREAMS = new Set(PASSES.map((pass) => pass.checkpoint));
+/** Checkpoint events a pass looks past for another event (ADR 0140): room for many sweeping processes. */
+const CHECKPOINTS_LOOKED_PAST = 100;
 
 export interface MarriageRecoverySettings {
   /** Off: no sweep in this process (another one runs it). */
@@ -126,10 +128,16 @@ export class MarriageRecovery implements OnApplicationBootstrap, OnApplicationSh
 
   /**
    * Whether anything but the sweeps' own checkpoints was written after `position`: else moving to
-   * the head would write a checkpoint a pass for the checkpoints alone, every sweep of an idle registry.
+   * the head would write a checkpoint a pass for the checkpoints alone, every sweep of an idle
+   * registry. The first events after it are enough: checkpoints come three a sweep and a process,
+   * so a page of them holds many processes' sweeps before any other event.
    */
   private async loggedSince(position: Position | undefined): Promise<boolean> {
-    const next = await this.store.readAll({ after: position, maxCount: PASSES.length + 1, withoutMetadata: true });
+    const next = await this.store.readAll({
+      after: position,
+      maxCount: CHECKPOINTS_LOOKED_PAST,
+      withoutMetadata: true,
+    });
     return next.some((event) => !CHECKPOINT_STREAMS.has(event.streamId));
   }
 
