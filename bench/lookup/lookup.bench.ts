@@ -8,7 +8,8 @@
  *                            --rate 5000 --rounds 1 --audit-rounds 2 --audit-ceiling on --cpu-prof /tmp/lookup-profiles]
  * `--rate`: a last lookup measure of each server offered that many lookups a second (open loop),
  * where their p99 compare at one pace; 0 skips it. `--audit-ceiling off`: the audit rounds on the
- * query API alone.
+ * query API alone. `--settle on` (the default): each paced run starts after a CHECKPOINT
+ * (bench/shared/settle.ts, ADR 0145); `off`: right after the saturating runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { machineLine } from '../shared/conditions';
 import { loadGet, resultLine, secondsLines, type LoadResult } from '../shared/http-load';
 import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
 import { loadAtRate } from '../shared/open-loop';
+import { settleBeforePacedRun } from '../shared/settle';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { cpuSeconds, databaseCpuSeconds, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, registryShape, startRegistry } from '../shared/registry-process';
@@ -30,6 +32,7 @@ import { databaseLine } from '../rebuild/bench-conditions';
 const { values } = parseArgs({
   options: {
     citizens: { type: 'string', default: '100000' },
+    settle: { type: 'string', default: 'on' },
     seconds: { type: 'string', default: '20' },
     'cold-seconds': { type: 'string', default: '20' },
     'warm-up-seconds': { type: 'string', default: '5' },
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
       let cold: LoadResult, warm: LoadResult, searches: LoadResult | undefined;
       let registryAtRate: LoadResult | undefined, ceilingAtRate: LoadResult | undefined;
+      const settled: string[] = [];
       try {
         const pid = registry.nodePid();
         cold = await withCpu(pid, () =>
@@ -93,12 +97,14 @@ async function main(): Promise<void> {
         );
         await loadGet(registry.base, token, lookup, warmUp);
         warm = await withCpu(pid, () => loadGet(registry.base, token, lookup, load));
-        if (rate > 0)
+        if (rate > 0) {
+          if (values.settle === 'on') settled.push(await settleBeforePacedRun(db.pool));
           registryAtRate = await loadAtRate(registry.base, lookup, {
             ...load,
             rate,
             headers: { authorization: `Bearer ${token}` },
           });
+        }
         if (values.search === 'on') searches = await measureSearches(registry.base, pid, token, search, load);
       } finally {
         await registry.stop();
@@ -108,12 +114,14 @@ async function main(): Promise<void> {
       try {
         await loadGet(ceilingServer.base, token, lookup, warmUp);
         ceiling = await withCpu(ceilingServer.pid, () => loadGet(ceilingServer.base, token, lookup, load));
-        if (rate > 0)
+        if (rate > 0) {
+          if (values.settle === 'on') settled.push(await settleBeforePacedRun(db.pool));
           ceilingAtRate = await loadAtRate(ceilingServer.base, lookup, {
             ...load,
             rate,
             headers: { authorization: `Bearer ${token}` },
           });
+        }
         if (values.search === 'on')
           ceilingSearches = await measureSearches(ceilingServer.base, ceilingServer.pid, token, search, load);
       } finally {
@@ -126,8 +134,10 @@ async function main(): Promise<void> {
       console.log(resultLine('ceiling (Fastify + pg, same query)', ceiling));
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
-      if (registryAtRate && ceilingAtRate)
+      if (registryAtRate && ceilingAtRate) {
+        if (settled.length > 0) console.log(`before the paced runs: registry ${settled[0]}; ceiling ${settled[1]}`);
         console.log(fixedRateLine(rate, registryAtRate, ceilingAtRate, GOALS.ceiling.p99));
+      }
       console.log(
         `absolute goal: >= ${GOALS.lookupsPerSecond}/s and p99 < ${GOALS.lookupP99} ms, cold and warm: ` +
           `${met(cold, GOALS.lookupsPerSecond, GOALS.lookupP99) && met(warm, GOALS.lookupsPerSecond, GOALS.lookupP99) ? 'met' : 'NOT met'} (floors on a shared machine)`,

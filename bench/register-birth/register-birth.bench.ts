@@ -10,7 +10,9 @@
  * their p99 compare at one pace; 0 skips it. `--births country` (the default): births in every
  * province by its own officer, both sexes, born over the last weeks (births-across-the-country.ts);
  * `--births one-prefix`: every birth the same boy of Hà Nội born 2024-03-05, as the bench sent
- * before 2026-11-30, whose PINs all share one prefix.
+ * before 2026-11-30, whose PINs all share one prefix. `--settle on` (the default): each paced run
+ * starts with the projector caught up and a CHECKPOINT (bench/shared/settle.ts, ADR 0145); `off`:
+ * right after the saturating runs, as before 2026-12-01.
  */
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +31,7 @@ import { databaseCpuSeconds, walBytes, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, registryShape, startRegistry } from '../shared/registry-process';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { peakRssMiB } from '../shared/server-process';
+import { settleBeforePacedRun } from '../shared/settle';
 import { databaseLine } from '../rebuild/bench-conditions';
 
 const { values } = parseArgs({
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     rate: { type: 'string', default: '1000' },
     births: { type: 'string', default: 'country' },
+    settle: { type: 'string', default: 'on' },
     'cpu-prof': { type: 'string' },
     database: { type: 'string' },
   },
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
   const citizens = Number(values.citizens);
   const rate = Number(values.rate);
   if (!['country', 'one-prefix'].includes(values.births!)) throw new Error('--births: country or one-prefix');
+  if (!['on', 'off'].includes(values.settle!)) throw new Error('--settle: on or off');
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
@@ -103,6 +108,11 @@ async function main(): Promise<void> {
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
       let cold: Measured, warm: Measured, rss: number, lag: { events: number; seconds: number };
       let registryAtRate: LoadResult | undefined, ceilingAtRate: LoadResult | undefined;
+      const settled: string[] = [];
+      const settle = async (eventsBehind?: () => Promise<number>) => {
+        if (values.settle === 'on') settled.push(await settleBeforePacedRun(db.pool, eventsBehind));
+      };
+      const projectorLag = new ProjectorLag(db.pool, db.store);
       try {
         const pid = registry.nodePid();
         cold = await measured(pid, () =>
@@ -110,8 +120,11 @@ async function main(): Promise<void> {
         );
         await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
         warm = await measured(pid, () => load(registry.base, path, births));
-        if (rate > 0) registryAtRate = await loadAtRate(registry.base, path, { ...births, rate, perSecondOf: pid });
-        lag = await new ProjectorLag(db.pool, db.store).lag();
+        if (rate > 0) {
+          await settle(async () => (await projectorLag.lag()).events);
+          registryAtRate = await loadAtRate(registry.base, path, { ...births, rate, perSecondOf: pid });
+        }
+        lag = await projectorLag.lag();
         rss = pid ? peakRssMiB(pid) : NaN;
       } finally {
         await registry.stop();
@@ -121,7 +134,10 @@ async function main(): Promise<void> {
       try {
         await load(ceilingServer.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
         ceiling = await measured(ceilingServer.pid, () => load(ceilingServer.base, path, births));
-        if (rate > 0) ceilingAtRate = await loadAtRate(ceilingServer.base, path, { ...births, rate });
+        if (rate > 0) {
+          await settle();
+          ceilingAtRate = await loadAtRate(ceilingServer.base, path, { ...births, rate });
+        }
       } finally {
         await ceilingServer.stop();
       }
@@ -142,6 +158,7 @@ async function main(): Promise<void> {
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
       if (registryAtRate && ceilingAtRate) {
+        if (settled.length > 0) console.log(`before the paced runs: registry ${settled[0]}; ceiling ${settled[1]}`);
         console.log(fixedRateLine(rate, registryAtRate, ceilingAtRate, GOALS.ceiling.p99));
         console.log(`registry at ${rate}/s, by the second the births fell due:\n${secondsLines(registryAtRate)}`);
       }
@@ -151,7 +168,7 @@ async function main(): Promise<void> {
           `${ok(cold) && ok(warm) ? 'met' : 'NOT met'} (floors on a shared machine)`,
       );
       console.log(
-        `projector at the end of the load: ${lag.events} events behind (${lag.seconds.toFixed(1)} s); registry peak RSS ${rss.toFixed(0)} MiB`,
+        `projector at the end of the last load: ${lag.events} events behind (${lag.seconds.toFixed(1)} s); registry peak RSS ${rss.toFixed(0)} MiB`,
       );
       const profile = profileDir && registryProfile(profileDir);
       if (profile) printProfile(`CPU profile of the registry (${profile})`, summarizeProfile(profile));
