@@ -7,12 +7,13 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().
 /**
  * CPU seconds (user + system) a process has used so far, from /proc. On a machine shared with
  * other work, CPU time per request is what the load of others does not change much, unlike
- * requests per second.
+ * requests per second. `thread`: one thread's alone (a process's main thread has its own pid as id).
  */
-export function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined, thread?: number): number {
   if (pid === undefined) return NaN;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+    const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14, 15)
   } catch {
     return NaN;

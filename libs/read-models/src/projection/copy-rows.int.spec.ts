@@ -17,7 +17,9 @@ describe('copyRows: rows inserted as given', () => {
     ['one INSERT', Math.floor(INSERT_ROWS_AT_MOST / 2)],
     ['COPY', Math.floor(INSERT_ROWS_AT_MOST / 2) + 1],
   ])('keeps backslashes, tabs, line breaks, JSON, numbers and nulls (%s)', async (_, copies) => {
-    await db().pool.query('DROP TABLE IF EXISTS copied; CREATE TABLE copied (name text, n integer, doc json, note text)');
+    await db().pool.query(
+      'DROP TABLE IF EXISTS copied; CREATE TABLE copied (name text, n integer, doc json, note text)',
+    );
     const rows = awkwardRows(copies);
     const client = await db().pool.connect();
     try {
