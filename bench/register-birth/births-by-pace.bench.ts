@@ -11,8 +11,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { JwtService } from '@nestjs/jwt';
-import { birthApplication } from '../../apps/registry-api/src/test-support/birth-application';
 import { birthsAcrossTheCountry } from './births-across-the-country';
 import { machineLine } from '../shared/conditions';
 import { startCeiling } from '../shared/ceiling';
@@ -43,16 +41,11 @@ async function main(): Promise<void> {
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
-  const token = new JwtService({ secret, signOptions: { expiresIn: '1h' } }).sign({
-    sub: 'bench-officer',
-    roles: ['officer'],
-    office: '001',
-  });
   const births = {
     connections: 32,
     method: 'POST' as const,
-    body: JSON.stringify(birthApplication()),
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    // Each birth's body and its province officer's token come from the variant.
+    headers: { 'content-type': 'application/json' },
     variant: birthsAcrossTheCountry(secret),
   };
   const env = { ...benchRegistryEnv(url, secret, '20'), ...(values.background === 'off' ? BACKGROUND_OFF : {}) };
