@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   const pool = new Pool({
     connectionString: process.env.DATABASE_URL,
     max: Number(process.env.DATABASE_POOL_SIZE ?? '20'),
+    // The registry's default (DATABASE_IDLE_TIMEOUT_MS): idle connections stay open.
+    idleTimeoutMillis: Number(process.env.DATABASE_IDLE_TIMEOUT_MS ?? '0'),
   });
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_ceiling_births (
     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, event_id uuid NOT NULL,

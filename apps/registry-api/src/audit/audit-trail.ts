@@ -133,6 +133,7 @@ export class AuditTrail implements OnApplicationShutdown, LookupCarrier {
     this.pool = new Pool({
       connectionString: config.databaseUrl,
       max: this.writerCount,
+      idleTimeoutMillis: config.databaseIdleTimeoutMs,
       options: '-c synchronous_commit=on',
     });
     this.pool.on('error', (error) => logger.warn(`idle audit connection lost: ${error.message}`));

@@ -5,6 +5,12 @@ export interface RegistryConfig {
   readonly port: number;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  /**
+   * How long an idle connection stays open, in ms; 0: until the process ends. A new connection is
+   * a new server backend, cold (catalogue caches, plans, PL/pgSQL compiled again), which the
+   * warm-up paid for once: closing idle ones brings that cost back after every quiet spell.
+   */
+  readonly databaseIdleTimeoutMs: number;
   /** Audit batches committed at once (ADR 0040): more waits less for a flush, fewer makes larger batches. */
   readonly auditWriters: number;
   /** Connections for name and PIN-order searches, which run with generic plans (ADR 0075). */
@@ -68,6 +74,7 @@ export function readRegistryConfig(env: Env = process.env): RegistryConfig {
     port: positiveInteger(env.PORT ?? '3000', 'PORT'),
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/registry',
     databasePoolSize: positiveInteger(env.DATABASE_POOL_SIZE ?? '20', 'DATABASE_POOL_SIZE'),
+    databaseIdleTimeoutMs: wholeNumber(env.DATABASE_IDLE_TIMEOUT_MS ?? '0', 'DATABASE_IDLE_TIMEOUT_MS'),
     auditWriters: positiveInteger(env.AUDIT_WRITERS ?? '2', 'AUDIT_WRITERS'),
     searchPoolSize: positiveInteger(env.SEARCH_POOL_SIZE ?? '4', 'SEARCH_POOL_SIZE'),
     warmUp: {

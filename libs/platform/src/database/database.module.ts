@@ -1,10 +1,25 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { guardedPool } from '@registry/event-store';
+import { guardedPool, type ConnectionLossReport } from '@registry/event-store';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config/registry-config';
 
 export const PG_POOL = Symbol('PG_POOL');
 const logger = new Logger('Database');
+
+/**
+ * The registry's pool: a connection ended by the server (restart, failover) never stops the
+ * process (guardedPool), and idle connections stay open as long as DATABASE_IDLE_TIMEOUT_MS says.
+ */
+export function registryPool(config: RegistryConfig, report?: ConnectionLossReport): Pool {
+  return guardedPool(
+    {
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      idleTimeoutMillis: config.databaseIdleTimeoutMs,
+    },
+    report,
+  );
+}
 
 /** One pool per process for the registry's PostgreSQL (event store, read models, API state). */
 @Global()
@@ -13,12 +28,7 @@ const logger = new Logger('Database');
     {
       provide: PG_POOL,
       inject: [REGISTRY_CONFIG],
-      useFactory: (config: RegistryConfig) => {
-        // A connection ended by the server (restart, failover) must never stop the process.
-        return guardedPool({ connectionString: config.databaseUrl, max: config.databasePoolSize }, (message) =>
-          logger.warn(message),
-        );
-      },
+      useFactory: (config: RegistryConfig) => registryPool(config, (message) => logger.warn(message)),
     },
   ],
   exports: [PG_POOL],

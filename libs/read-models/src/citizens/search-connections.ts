@@ -26,6 +26,7 @@ export class SearchConnections implements OnApplicationShutdown {
       {
         connectionString: config.databaseUrl,
         max: config.searchPoolSize,
+        idleTimeoutMillis: config.databaseIdleTimeoutMs,
         options: '-c plan_cache_mode=force_generic_plan',
       },
       (message) => logger.warn(message),
