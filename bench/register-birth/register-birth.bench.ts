@@ -136,7 +136,11 @@ async function main(): Promise<void> {
         ceiling = await measured(ceilingServer.pid, () => load(ceilingServer.base, path, births));
         if (rate > 0) {
           await settle();
-          ceilingAtRate = await loadAtRate(ceilingServer.base, path, { ...births, rate, perSecondOf: ceilingServer.pid });
+          ceilingAtRate = await loadAtRate(ceilingServer.base, path, {
+            ...births,
+            rate,
+            perSecondOf: ceilingServer.pid,
+          });
         }
       } finally {
         await ceilingServer.stop();
