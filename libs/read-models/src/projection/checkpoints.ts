@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import { formatPosition, parsePosition, type Position } from '@registry/event-store';
 import type { TableSet } from './projection';
 
@@ -49,6 +49,22 @@ export async function lockCheckpoints(tx: PoolClient, keys: readonly string[]): 
   return toPositions(keys, rows);
 }
 
+/**
+ * lockCheckpoints sent with the transaction's BEGIN (`begin`, a simple-protocol text) in one round
+ * trip: the keys go in as literals, since a text of several statements takes no parameters.
+ */
+export async function beginAndLockCheckpoints(
+  tx: PoolClient,
+  begin: string,
+  keys: readonly string[],
+): Promise<Positions> {
+  const results = (await tx.query(
+    `${begin}; SELECT * FROM projection_checkpoints WHERE projection IN (${keys.map(escapeLiteral).join(', ')})
+      ORDER BY projection FOR UPDATE`,
+  )) as unknown as QueryResult<CheckpointRow>[];
+  return toPositions(keys, results[results.length - 1].rows);
+}
+
 /** Throws CheckpointMoved unless the stored positions (of `stored`'s keys) are the ones expected. */
 export function requireUnmoved(stored: Positions, expected: Positions): void {
   for (const [key, actual] of stored) {
@@ -82,6 +98,24 @@ export async function saveCheckpoints(tx: PoolClient, advances: readonly Checkpo
       advances.map((a) => a.lastRecordedAt),
     ],
   );
+}
+
+/**
+ * saveCheckpoints as the text of a statement that goes before the COMMIT in the same round trip
+ * (empty when nothing moved). Values as literals: positions and counts are digits, the keys and
+ * times are escaped.
+ */
+export function checkpointsUpdate(advances: readonly CheckpointAdvance[]): string {
+  if (advances.length === 0) return '';
+  const rows = advances.map(
+    (a) =>
+      `(${escapeLiteral(a.key)}, ${escapeLiteral(formatPosition(a.position))}, ${Number(a.events)}, ` +
+      `${escapeLiteral(a.lastRecordedAt.toISOString())}::timestamptz)`,
+  );
+  return `UPDATE projection_checkpoints c
+        SET position = a.position, processed = c.processed + a.events, last_recorded_at = a.recorded, updated_at = now()
+       FROM (VALUES ${rows.join(', ')}) AS a(projection, position, events, recorded)
+      WHERE c.projection = a.projection; `;
 }
 
 /** A rebuild starts its `@next` checkpoints from the beginning. */

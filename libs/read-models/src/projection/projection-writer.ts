@@ -1,15 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, type Position, type RecordedEvent } from '@registry/event-store';
 import {
+  beginAndLockCheckpoints,
   checkpointKey,
-  lockCheckpoints,
+  checkpointsUpdate,
   requireUnmoved,
   saveCheckpoints,
   type CheckpointAdvance,
   type Positions,
 } from './checkpoints';
 import type { Projection, TableSet } from './projection';
-import { inReadModelTransaction } from './transaction';
+import { inFoldedReadModelTransaction, READ_MODEL_BEGIN } from './transaction';
 
 /**
  * Writes batches of events into a set of projections (live or a rebuild's twins), each
@@ -28,18 +29,35 @@ export class ProjectionWriter {
   /**
    * One batch, one transaction: lock the checkpoints, check nobody else moved them, project,
    * move them. `positions` (this writer's view) advances only once the transaction committed.
+   * The lock goes with the BEGIN and the checkpoints' update with the COMMIT: a live batch of one
+   * birth is then six round trips, not eight.
    */
   async commit(pool: Pool, events: readonly RecordedEvent[], positions: Positions): Promise<void> {
     if (events.length === 0) return;
-    const advances = await inReadModelTransaction(pool, async (tx) => {
-      requireUnmoved(await lockCheckpoints(tx, this.keys), positions);
-      return this.write(tx, events, positions);
-    });
+    const advances = await inFoldedReadModelTransaction(
+      pool,
+      async (tx) => {
+        requireUnmoved(await beginAndLockCheckpoints(tx, READ_MODEL_BEGIN, this.keys), positions);
+        return this.project(tx, events, positions);
+      },
+      (moved) => `${checkpointsUpdate(moved)}COMMIT`,
+    );
     advance(positions, advances);
   }
 
   /** Projects inside a transaction the caller holds (and has locked the checkpoints in). */
   async write(tx: PoolClient, events: readonly RecordedEvent[], positions: Positions): Promise<CheckpointAdvance[]> {
+    const advances = await this.project(tx, events, positions);
+    await saveCheckpoints(tx, advances);
+    return advances;
+  }
+
+  /** The projections' rows of the batch; what each checkpoint is to move to, not yet saved. */
+  private async project(
+    tx: PoolClient,
+    events: readonly RecordedEvent[],
+    positions: Positions,
+  ): Promise<CheckpointAdvance[]> {
     const advances: CheckpointAdvance[] = [];
     for (const projection of this.projections) {
       const key = checkpointKey(projection.name, this.target);
@@ -49,7 +67,6 @@ export class ProjectionWriter {
       const last = unseen[unseen.length - 1];
       advances.push({ key, position: last.position, events: unseen.length, lastRecordedAt: last.recordedAt });
     }
-    await saveCheckpoints(tx, advances);
     return advances;
   }
 }

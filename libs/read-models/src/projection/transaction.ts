@@ -9,9 +9,21 @@ import { inTransaction } from '@registry/event-store';
  * Projections read only by key. A table a rebuild is filling has no statistics yet, and the
  * planner would scan it whole for each batch (quadratic in the events); scans are turned off.
  */
-const BEGIN =
+export const READ_MODEL_BEGIN =
   'BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0';
 
 export function inReadModelTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
-  return inTransaction(pool, work, BEGIN);
+  return inTransaction(pool, work, READ_MODEL_BEGIN);
+}
+
+/**
+ * The same transaction in fewer round trips: `work` sends READ_MODEL_BEGIN itself, with its first
+ * statement, and `commit` puts its last statements before the COMMIT.
+ */
+export function inFoldedReadModelTransaction<T>(
+  pool: Pool,
+  work: (tx: PoolClient) => Promise<T>,
+  commit: (result: T) => string,
+): Promise<T> {
+  return inTransaction(pool, work, null, commit);
 }
