@@ -20,4 +20,5 @@ export { inTransaction } from './postgres/in-transaction';
 export { isConnectionLoss } from './postgres/connection-loss';
 export { InMemoryEventStore } from './memory/in-memory-event-store';
 export { copyText, COPY_NULL } from './postgres/copy-text';
+export { copyIn } from './postgres/copy-in';
 export { tracedBatch, linksToAppends, stampTraceContext } from './trace-context';

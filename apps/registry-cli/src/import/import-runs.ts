@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyIn } from '@registry/event-store';
 
 /** A pool or a transaction's client: the checkpoint goes in the transaction of the work it records. */
 type Queryable = Pick<PoolClient, 'query'>;
@@ -84,14 +82,10 @@ export class ImportRuns {
   async stage(runId: string, rows: Uint8Array, checkedThrough: number): Promise<void> {
     await this.inTransaction(async (tx) => {
       // The checkpoint is in the same transaction: rows past it are never staged yet.
-      const bytes = Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength);
-      await pipeline(
-        Readable.from([bytes]),
-        tx.query(
-          copyFrom(
-            'COPY import_rows (run_id, row_number, pin, mother_pin, father_pin, code) FROM STDIN (FORMAT binary)',
-          ),
-        ),
+      await copyIn(
+        tx,
+        'COPY import_rows (run_id, row_number, pin, mother_pin, father_pin, code) FROM STDIN (FORMAT binary)',
+        rows,
       );
       await tx.query(`UPDATE import_runs SET checked_through = $2, updated_at = now() WHERE run_id = $1`, [
         runId,

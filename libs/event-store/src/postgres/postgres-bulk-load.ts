@@ -1,7 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import {
   InvalidEventStoreRequestError,
   PartialRetryError,
@@ -10,6 +7,7 @@ import {
 } from '../errors';
 import { MAX_EVENT_BYTES } from '../position';
 import { CopyBinary } from './copy-binary';
+import { copyIn } from './copy-in';
 
 /**
  * A stream to open with one event whose data and metadata are JSON text already: a bulk load
@@ -89,8 +87,8 @@ export async function openStreamsInTransaction(tx: PoolClient, streams: NewStrea
   }
   await tx.query('SAVEPOINT open_streams_in_bulk');
   try {
-    await copy(tx, 'COPY es_streams (stream_id, revision) FROM STDIN (FORMAT binary)', encoded.streams);
-    await copy(
+    await copyIn(tx, 'COPY es_streams (stream_id, revision) FROM STDIN (FORMAT binary)', encoded.streams);
+    await copyIn(
       tx,
       'COPY es_events (stream_id, revision, event_id, type, data, metadata) FROM STDIN (FORMAT binary)',
       encoded.events,
@@ -217,12 +215,6 @@ async function openStreamByStream(
     }
   });
   return { opened: names.length - refused.length, refused };
-}
-
-async function copy(tx: PoolClient, sql: string, data: Uint8Array): Promise<void> {
-  // Bytes from another thread arrive as a plain Uint8Array: the COPY stream wants a Buffer (no copy).
-  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  await pipeline(Readable.from([bytes]), tx.query(copyFrom(sql)));
 }
 
 function compare(a: string, b: string): number {

@@ -1,7 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyIn } from '@registry/event-store';
 
 /** A column's value as COPY's text format takes it: text (JSON already serialised), a number, or null. */
 export type CopyValue = string | number | null;
@@ -49,10 +47,7 @@ export async function copyRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length <= INSERT_ROWS_AT_MOST) return insertRows(tx, table, columns, rows);
-  await pipeline(
-    Readable.from([Buffer.from(copyText(rows))]),
-    tx.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
-  );
+  await copyIn(tx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`, Buffer.from(copyText(rows)));
 }
 
 async function insertRows(
