@@ -19,7 +19,7 @@ for (const entry of libs) {
 }
 module.exports = {
   rootDir: '.',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts', '<rootDir>/bench'],
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
   // content-disposition (under @fastify/static, for the OpenAPI UI) and jose ship only as ESM.
