@@ -84,26 +84,15 @@ export interface CheckpointAdvance {
   readonly lastRecordedAt: Date;
 }
 
+/** Moves the checkpoints inside the caller's transaction (its own statement: checkpointsUpdate's text). */
 export async function saveCheckpoints(tx: PoolClient, advances: readonly CheckpointAdvance[]): Promise<void> {
-  if (advances.length === 0) return;
-  await tx.query(
-    `UPDATE projection_checkpoints c
-        SET position = a.position, processed = c.processed + a.events, last_recorded_at = a.recorded, updated_at = now()
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS a(projection, position, events, recorded)
-      WHERE c.projection = a.projection`,
-    [
-      advances.map((a) => a.key),
-      advances.map((a) => formatPosition(a.position)),
-      advances.map((a) => a.events),
-      advances.map((a) => a.lastRecordedAt),
-    ],
-  );
+  if (advances.length > 0) await tx.query(checkpointsUpdate(advances));
 }
 
 /**
- * saveCheckpoints as the text of a statement that goes before the COMMIT in the same round trip
- * (empty when nothing moved). Values as literals: positions and counts are digits, the keys and
- * times are escaped.
+ * The checkpoints' UPDATE as a text, so that a live batch can send it before its COMMIT in one
+ * round trip (empty when nothing moved). Values as literals, since a text of several statements
+ * takes no parameters: positions and counts are digits, the keys and times are escaped.
  */
 export function checkpointsUpdate(advances: readonly CheckpointAdvance[]): string {
   if (advances.length === 0) return '';
