@@ -142,5 +142,21 @@ export function registryShape(): string {
     process.env.BACKGROUND_THREAD === 'on'
       ? 'projector, procedure runner and relay in a worker thread: BACKGROUND_THREAD=on'
       : 'all on one thread';
-  return `npm start (API + projector + procedure runner + relay in one process, ${threads}; LOG_LEVEL default, stdout to a file)`;
+  const flags = nodeFlagsOf(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start);
+  return `npm start (API + projector + procedure runner + relay in one process, ${threads}; node ${flags || 'without flags'}; LOG_LEVEL default, stdout to a file)`;
+}
+
+/**
+ * The V8 and node flags a start script gives node (before its `-r` preloads), e.g.
+ * `--max-semi-space-size=64` (ADR 0159): they change the figures, so the conditions name them.
+ */
+export function nodeFlagsOf(script: string): string {
+  const command = script.split('&&').at(-1)!.trim().split(/\s+/);
+  if (command[0] !== 'node') return '';
+  const flags: string[] = [];
+  for (const word of command.slice(1)) {
+    if (!word.startsWith('--')) break;
+    flags.push(word);
+  }
+  return flags.join(' ');
 }
