@@ -12,7 +12,10 @@
  * `--births one-prefix`: every birth the same boy of Hà Nội born 2024-03-05, as the bench sent
  * before 2026-11-30, whose PINs all share one prefix. `--settle on` (the default): each paced run
  * starts with the projector caught up and a CHECKPOINT (bench/shared/settle.ts, ADR 0145); `off`:
- * right after the saturating runs, as before 2026-12-01.
+ * right after the saturating runs, as before 2026-12-01. `--rows-ceiling on` (the default): after
+ * the ceiling, the same warm load against the ceiling with the registry's rows (a birth writes the
+ * six rows the registry writes for one, into copies of their tables: bench/shared/ceiling-rows.ts),
+ * which tells the cost of the registry's data from the cost of its code.
  */
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -23,8 +26,9 @@ import { ProjectorLag } from '@registry/read-models';
 import { birthApplication } from '../../apps/registry-api/src/test-support/birth-application';
 import { birthsAcrossTheCountry } from './births-across-the-country';
 import { machineLine } from '../shared/conditions';
-import { load, resultLine, secondsLines, type LoadOptions, type LoadResult } from '../shared/http-load';
+import { cpuPerRequest, load, resultLine, secondsLines, type LoadOptions, type LoadResult } from '../shared/http-load';
 import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
+import { prepareRowsCeiling } from '../shared/ceiling-rows';
 import { loadAtRate } from '../shared/open-loop';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { databaseCpuSeconds, walBytes, withCpu } from '../shared/process-cpu';
@@ -46,6 +50,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     births: { type: 'string', default: 'country' },
     settle: { type: 'string', default: 'on' },
+    'rows-ceiling': { type: 'string', default: 'on' },
     'cpu-prof': { type: 'string' },
     database: { type: 'string' },
   },
@@ -57,6 +62,7 @@ async function main(): Promise<void> {
   const rate = Number(values.rate);
   if (!['country', 'one-prefix'].includes(values.births!)) throw new Error('--births: country or one-prefix');
   if (!['on', 'off'].includes(values.settle!)) throw new Error('--settle: on or off');
+  if (!['on', 'off'].includes(values['rows-ceiling']!)) throw new Error('--rows-ceiling: on or off');
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
   const secret = randomBytes(32).toString('hex');
@@ -102,6 +108,8 @@ async function main(): Promise<void> {
           : 'every birth the same boy of province 001 born 2024-03-05 (one PIN prefix)'),
     );
     console.log(await databaseLine(db.pool));
+    if (values['rows-ceiling'] === 'on')
+      console.log(`ceiling with the registry's rows: ${await prepareRowsCeiling(db.pool)}`);
     for (let round = 1; round <= Number(values.rounds); round++) {
       const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `birth-round-${round}`);
       if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -145,6 +153,16 @@ async function main(): Promise<void> {
       } finally {
         await ceilingServer.stop();
       }
+      let rowsCeiling: Measured | undefined;
+      if (values['rows-ceiling'] === 'on') {
+        const rowsServer = await startCeiling({ ...env, CEILING_BIRTH: 'rows' }, port + 2);
+        try {
+          await load(rowsServer.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
+          rowsCeiling = await measured(rowsServer.pid, () => load(rowsServer.base, path, births));
+        } finally {
+          await rowsServer.stop();
+        }
+      }
       console.log(`\nround ${round}: npm start answered /health/live after ${(registry.startMs / 1000).toFixed(1)} s`);
       console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
       console.log(secondsLines(cold));
@@ -161,6 +179,7 @@ async function main(): Promise<void> {
       );
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
+      if (rowsCeiling) printRowsCeiling(rowsCeiling, warm, ceiling);
       if (registryAtRate && ceilingAtRate) {
         if (settled.length > 0) console.log(`before the paced runs: registry ${settled[0]}; ceiling ${settled[1]}`);
         console.log(fixedRateLine(rate, registryAtRate, ceilingAtRate, GOALS.ceiling.p99));
@@ -185,6 +204,24 @@ async function main(): Promise<void> {
 }
 
 type Measured = LoadResult & { databaseCpuSeconds: number; walBytes: number };
+
+/**
+ * The ceiling with the registry's rows beside the other two: what the registry's data costs this
+ * machine written the cheapest way, and so how much of the registry's distance from the one-insert
+ * ceiling is its code. No goal: the issue's goal is read against the one-insert ceiling.
+ */
+function printRowsCeiling(rows: Measured, warm: Measured, ceiling: Measured): void {
+  console.log(resultLine("ceiling with the registry's rows", rows));
+  console.log(
+    `  its PostgreSQL CPU per birth ${databasePerBirth(rows)} µs, WAL per birth ${walPerBirth(rows)} kB; ` +
+      `throughput ${(rows.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2)} of the one-insert ceiling`,
+  );
+  console.log(
+    `${'registry warm / rows ceiling'.padEnd(34)} throughput ${(warm.requestsPerSecond / rows.requestsPerSecond).toFixed(2)}, ` +
+      `p99 ${(warm.p99 / Math.max(1, rows.p99)).toFixed(2)}x, server CPU per request ` +
+      `${(cpuPerRequest(warm) / cpuPerRequest(rows)).toFixed(1)}x (no goal: where the distance is)`,
+  );
+}
 
 function walPerBirth(result: Measured): string {
   return (result.walBytes / 1024 / Math.max(1, result.requests)).toFixed(1);

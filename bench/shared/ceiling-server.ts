@@ -6,13 +6,16 @@
  * one page of 20); POST /v1/births inserts one row shaped
  * like an event (the body as jsonb, metadata, a new UUID) into a table of its own, one commit.
  * With CEILING_AUDIT=on, a lookup also writes an audit record the registry's way (ADR 0040, 0100)
- * and answers only once it is durable: see CeilingAudit.
- *   DATABASE_URL=... PORT=... DATABASE_POOL_SIZE=20 [CEILING_AUDIT=on] node -r @swc-node/register bench/shared/ceiling-server.ts
+ * and answers only once it is durable: see CeilingAudit. With CEILING_BIRTH=rows, a birth writes
+ * the six rows the registry writes for one (its stream, its event and four read-model rows) into
+ * copies of their tables, in one statement: see birthWithTheRegistryRows.
+ *   DATABASE_URL=... PORT=... DATABASE_POOL_SIZE=20 [CEILING_AUDIT=on] [CEILING_BIRTH=rows] node -r @swc-node/register bench/shared/ceiling-server.ts
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
 import { CeilingAudit } from './ceiling-audit';
+import { birthWithTheRegistryRows } from './ceiling-rows';
 
 async function main(): Promise<void> {
   const pool = new Pool({
@@ -59,7 +62,11 @@ async function main(): Promise<void> {
       .type('application/json; charset=utf-8')
       .send(`{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
   });
-  app.post('/v1/births', async (request, reply) => {
+  app.post<{ Body: Parameters<typeof birthWithTheRegistryRows>[1] }>('/v1/births', async (request, reply) => {
+    if (process.env.CEILING_BIRTH === 'rows') {
+      const pin = await birthWithTheRegistryRows(pool, request.body);
+      return reply.status(201).send({ pin, revision: 0 });
+    }
     const eventId = randomUUID();
     await pool.query({
       name: 'ceiling_birth',
