@@ -8,6 +8,8 @@
  * `--background off`: the projector, procedure runner and marriage recovery off, the API alone.
  * `--server ceiling`: the same load against the ceiling (Fastify + pg, one insert a birth), to
  * tell the registry's cost at a pace from what any node server and this machine's TCP pay.
+ * `--server rows-ceiling`: against the ceiling with the registry's rows (a birth's six rows in one
+ * statement, bench/shared/ceiling-rows.ts), to tell the cost of the registry's data from its code's.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -18,6 +20,7 @@ import { loadAtRate } from '../shared/open-loop';
 import { cpuSeconds } from '../shared/process-cpu';
 import { benchRegistryEnv, registryShape, startRegistry } from '../shared/registry-process';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
+import { prepareRowsCeiling } from '../shared/ceiling-rows';
 
 const { values } = parseArgs({
   options: {
@@ -32,11 +35,17 @@ const { values } = parseArgs({
   },
 });
 
+const SERVERS = {
+  ceiling: 'ceiling: Fastify + pg, one insert a birth',
+  'rows-ceiling': "ceiling with the registry's rows: Fastify + pg, a birth's six rows in one statement",
+};
+
 const BACKGROUND_OFF = { PROJECTOR_ENABLED: 'false', PROCEDURES: 'off', MARRIAGE_RECOVERY: 'off' };
 
 async function main(): Promise<void> {
   if (!['on', 'off'].includes(values.background!)) throw new Error('--background: on or off');
-  if (!['registry', 'ceiling'].includes(values.server!)) throw new Error('--server: registry or ceiling');
+  if (!['registry', 'ceiling', 'rows-ceiling'].includes(values.server!))
+    throw new Error('--server: registry, ceiling or rows-ceiling');
   const citizens = Number(values.citizens);
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
@@ -50,16 +59,17 @@ async function main(): Promise<void> {
   };
   const env = { ...benchRegistryEnv(url, secret, '20'), ...(values.background === 'off' ? BACKGROUND_OFF : {}) };
   const port = 3100 + Math.floor(Math.random() * 400);
+  if (values.server === 'rows-ceiling') await prepareRowsCeiling(db.pool);
   const server =
-    values.server === 'ceiling'
-      ? await startCeiling(env, port)
-      : await startRegistry({ env, port }).then((r) => ({ base: r.base, pid: r.nodePid(), stop: r.stop }));
+    values.server === 'registry'
+      ? await startRegistry({ env, port }).then((r) => ({ base: r.base, pid: r.nodePid(), stop: r.stop }))
+      : await startCeiling(values.server === 'ceiling' ? env : { ...env, CEILING_BIRTH: 'rows' }, port);
   try {
     const { pid } = server;
     console.log('bench/births-by-pace: POST /v1/births offered at fixed rates (open loop), one rate after another');
     console.log(machineLine());
     console.log(
-      `${values.server === 'ceiling' ? 'ceiling: Fastify + pg, one insert a birth' : `registry: ${registryShape()}`}` +
+      `${SERVERS[values.server as keyof typeof SERVERS] ?? `registry: ${registryShape()}`}` +
         `${values.background === 'off' ? ', projector, procedures and recovery off' : ''}; ` +
         `${citizens} seeded citizens; 32 connections at most; warm-up ${values['warm-up-seconds']} s at ${values['warm-up-rate']}/s`,
     );
