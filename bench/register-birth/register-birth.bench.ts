@@ -210,8 +210,9 @@ type Measured = LoadResult & { databaseCpuSeconds: number; walBytes: number };
 
 /**
  * The ceiling with the registry's rows beside the other two: what the registry's data costs this
- * machine written the cheapest way, and so how much of the registry's distance from the one-insert
- * ceiling is its code. No goal: the issue's goal is read against the one-insert ceiling.
+ * machine written by a bare handler (one statement and one commit a birth), and so how much of the
+ * registry's distance from the one-insert ceiling is its data and how much its code. No goal: the
+ * issue's goal is read against the one-insert ceiling.
  */
 function printRowsCeiling(rows: Measured, warm: Measured, ceiling: Measured): void {
   console.log(resultLine("ceiling with the registry's rows", rows));

@@ -71,11 +71,12 @@ interface BirthBody {
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * One birth the least costly way that writes the registry's six rows durably before answering:
+ * One birth as a bare handler would write the registry's six rows, durable before it answers:
  * one statement (one round trip, one commit) inserting the stream, the event, the record, the
  * name, the residence life and the vital statistics row, with no framework, token, validation,
- * decider, log or projector. Its PIN has the registry's shape (province, then digits drawn at
- * random, so index pages are hit as the registry's are). Answers the PIN.
+ * decider, log or projector, and no batching across requests (the registry's group commit and
+ * projector batches are its own code's work). Its PIN has the registry's shape (province, then
+ * digits drawn at random, so index pages are hit as the registry's are). Answers the PIN.
  */
 export async function birthWithTheRegistryRows(pool: Pool, body: BirthBody): Promise<string> {
   for (;;) {
