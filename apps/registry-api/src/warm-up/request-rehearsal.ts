@@ -92,7 +92,11 @@ export class RequestRehearsal {
     }
   }
 
-  /** A loopback server on a free port whose requests Fastify answers as the public one will. */
+  /**
+   * A loopback server on a free port whose requests Fastify answers as the public one will, with
+   * the public server's timeouts: they decide which properties its sockets and requests get, and
+   * code optimised on other shapes would be thrown away at the first client (ADR 0161).
+   */
   private async privateServer(): Promise<Server> {
     const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
     await fastify.ready();
@@ -100,6 +104,7 @@ export class RequestRehearsal {
       markRehearsal(request);
       fastify.routing(request, response);
     });
+    sameSettings(server, fastify.server);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
     return server;
   }
@@ -196,6 +201,16 @@ function summary({ answers, cpuMicrosPerRequest: cpu }: RehearsalReport, ms: num
   const warming =
     cpu.length > 0 ? `; CPU per request ${cpu[0]} µs in the first ${WINDOW}, ${cpu.at(-1)} in the last` : '';
   return `rehearsed ${total} requests in ${ms.toFixed(0)} ms before listening (${kinds})${warming}`;
+}
+
+/** The settings Fastify gives its server (lib/server.js) and Node's own per-server limits. */
+export function sameSettings(server: Server, as: Server): void {
+  server.keepAliveTimeout = as.keepAliveTimeout;
+  server.requestTimeout = as.requestTimeout;
+  server.headersTimeout = as.headersTimeout;
+  server.maxRequestsPerSocket = as.maxRequestsPerSocket;
+  server.maxHeadersCount = as.maxHeadersCount;
+  server.setTimeout(as.timeout);
 }
 
 function send(rehearsed: Rehearsed, port: number, agent: Agent): Promise<number> {
