@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { inTransaction } from '@registry/event-store';
 
 /**
  * The tables a birth writes a row into in the registry: the store's two (the stream and its event)
@@ -22,19 +23,14 @@ export async function prepareRowsCeiling(pool: Pool): Promise<string> {
   for (const table of BIRTH_TABLES) {
     const { rowCount } = await pool.query(`SELECT 1 FROM pg_tables WHERE tablename = $1`, [copyOf(table)]);
     if (rowCount) continue;
-    // One transaction a table: a run stopped halfway leaves no empty copy behind to be taken as made.
-    await pool.query('BEGIN');
-    try {
-      await pool.query(`CREATE TABLE ${copyOf(table)} (LIKE ${table} INCLUDING ALL)`);
-      const columns = await writableColumns(pool, table);
-      await pool.query(
+    // One transaction a table, on one connection: a run stopped halfway leaves no empty copy behind to be taken as made.
+    const columns = await writableColumns(pool, table);
+    await inTransaction(pool, async (tx) => {
+      await tx.query(`CREATE TABLE ${copyOf(table)} (LIKE ${table} INCLUDING ALL)`);
+      await tx.query(
         `INSERT INTO ${copyOf(table)} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM ${table}`,
       );
-      await pool.query('COMMIT');
-    } catch (error) {
-      await pool.query('ROLLBACK');
-      throw error;
-    }
+    });
     await pool.query(`VACUUM ANALYZE ${copyOf(table)}`);
     made.push(table);
   }
