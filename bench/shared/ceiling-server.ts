@@ -62,8 +62,10 @@ async function main(): Promise<void> {
       .type('application/json; charset=utf-8')
       .send(`{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
   });
+  // Read once: an environment lookup per request would be the ceiling's own overhead.
+  const registryRows = process.env.CEILING_BIRTH === 'rows';
   app.post<{ Body: Parameters<typeof birthWithTheRegistryRows>[1] }>('/v1/births', async (request, reply) => {
-    if (process.env.CEILING_BIRTH === 'rows') {
+    if (registryRows) {
       const pin = await birthWithTheRegistryRows(pool, request.body);
       return reply.status(201).send({ pin, revision: 0 });
     }
