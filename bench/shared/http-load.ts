@@ -16,6 +16,8 @@ export interface LoadResult {
   readonly cpuSeconds?: number;
   /** Second by second, when asked for (LoadOptions.perSecondOf): where a cold start shows. */
   readonly seconds?: readonly SecondResult[];
+  /** Open loop (loadAtRate) only: when the first request fell due, in milliseconds since the epoch. */
+  readonly firstDueAt?: number;
 }
 
 /** One second of a run: its 2xx answers, their p99, and the server's CPU per answer in it. */

@@ -26,6 +26,8 @@ interface Paced {
   readonly elapsed: number;
   /** By the second in which requests fell due: answers and their p99. */
   readonly seconds: Array<{ requests: number; p99: number }>;
+  /** When the first request fell due, in milliseconds since the epoch (the thread's own clock is its own). */
+  readonly firstDueAt: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function loadAtRate(base: string, path: () => string, options: Open
     max: Math.round(latencies[latencies.length - 1] ?? NaN),
     errors: paced.errors,
     loadAverage: loadavg()[0],
+    firstDueAt: paced.firstDueAt,
     seconds:
       cpuSamples &&
       paced.seconds.map((second, i) => ({
@@ -121,7 +124,7 @@ const answered = (due, ok) => {
       inSecond.sort((a, b) => a - b);
       return { requests: inSecond.length, p99: inSecond[Math.min(inSecond.length - 1, Math.floor(inSecond.length * 0.99))] ?? NaN };
     });
-    parentPort.postMessage({ latencies, errors, elapsed: last - start, seconds });
+    parentPort.postMessage({ latencies, errors, elapsed: last - start, seconds, firstDueAt: performance.timeOrigin + start });
   }
 };
 const send = (i) => {
