@@ -15,7 +15,10 @@
  * right after the saturating runs, as before 2026-12-01. `--rows-ceiling on` (the default up to 1M citizens): after
  * the ceiling, the same warm load against the ceiling with the registry's rows (a birth writes the
  * six rows the registry writes for one, into copies of their tables: bench/shared/ceiling-rows.ts),
- * which tells the cost of the registry's data from the cost of its code.
+ * which tells the cost of the registry's data from the cost of its code. `--pairs 4 --pair-seconds 5`
+ * (the default): after the warm runs, both servers up, that many pairs of short warm slices in turn
+ * (R C, C R, ...), each after the projector caught up, and the median of the pairs' ratios (paired-slices.ts,
+ * ADR 0162): the machine's drift falls on both sides alike; `--pairs 0` skips them.
  */
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -30,12 +33,13 @@ import { cpuPerRequest, load, resultLine, secondsLines, type LoadOptions, type L
 import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
 import { prepareRowsCeiling } from '../shared/ceiling-rows';
 import { loadAtRate } from '../shared/open-loop';
+import { pairedLines, pairedSlices, type SlicePair } from '../shared/paired-slices';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { databaseCpuSeconds, walBytes, withCpu } from '../shared/process-cpu';
 import { benchRegistryEnv, registryProfile, registryShape, startRegistry } from '../shared/registry-process';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { peakRssMiB } from '../shared/server-process';
-import { settleBeforePacedRun } from '../shared/settle';
+import { projectorCaughtUp, settleBeforePacedRun } from '../shared/settle';
 import { databaseLine } from '../rebuild/bench-conditions';
 
 const { values } = parseArgs({
@@ -51,6 +55,8 @@ const { values } = parseArgs({
     births: { type: 'string', default: 'country' },
     settle: { type: 'string', default: 'on' },
     'rows-ceiling': { type: 'string' },
+    pairs: { type: 'string', default: '4' },
+    'pair-seconds': { type: 'string', default: '5' },
     'cpu-prof': { type: 'string' },
     database: { type: 'string' },
   },
@@ -117,13 +123,16 @@ async function main(): Promise<void> {
       const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `birth-round-${round}`);
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
-      let cold: Measured, warm: Measured, rss: number, lag: { events: number; seconds: number };
+      let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
+      let cold: Measured, warm: Measured, ceiling: Measured, rss: number, lag: { events: number; seconds: number };
       let registryAtRate: LoadResult | undefined, ceilingAtRate: LoadResult | undefined;
+      let slices: SlicePair[] = [];
       const settled: string[] = [];
-      const settle = async (eventsBehind?: () => Promise<number>) => {
+      const projectorLag = new ProjectorLag(db.pool, db.store);
+      const eventsBehind = async () => (await projectorLag.lag()).events;
+      const settle = async () => {
         if (values.settle === 'on') settled.push(await settleBeforePacedRun(db.pool, eventsBehind));
       };
-      const projectorLag = new ProjectorLag(db.pool, db.store);
       try {
         const pid = registry.nodePid();
         cold = await measured(pid, () =>
@@ -131,30 +140,31 @@ async function main(): Promise<void> {
         );
         await load(registry.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
         warm = await measured(pid, () => load(registry.base, path, births));
+        // The ceiling starts beside the idle registry, once the registry's projector has caught up.
+        await projectorCaughtUp(eventsBehind);
+        const ceilingUp = (ceilingServer = await startCeiling(env, port + 1));
+        await load(ceilingUp.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
+        ceiling = await measured(ceilingUp.pid, () => load(ceilingUp.base, path, births));
+        const slice = (base: string, server: number | undefined) => async () => {
+          await projectorCaughtUp(eventsBehind);
+          return measured(server, () => load(base, path, { ...births, seconds: Number(values['pair-seconds']) }));
+        };
+        slices = await pairedSlices(
+          Number(values.pairs),
+          slice(registry.base, pid),
+          slice(ceilingUp.base, ceilingUp.pid),
+        );
         if (rate > 0) {
-          await settle(async () => (await projectorLag.lag()).events);
+          await settle();
           registryAtRate = await loadAtRate(registry.base, path, { ...births, rate, perSecondOf: pid });
+          await settle();
+          ceilingAtRate = await loadAtRate(ceilingUp.base, path, { ...births, rate, perSecondOf: ceilingUp.pid });
         }
         lag = await projectorLag.lag();
         rss = pid ? peakRssMiB(pid) : NaN;
       } finally {
+        await ceilingServer?.stop();
         await registry.stop();
-      }
-      const ceilingServer = await startCeiling(env, port + 1);
-      let ceiling: Measured;
-      try {
-        await load(ceilingServer.base, path, { ...births, seconds: Number(values['warm-up-seconds']) });
-        ceiling = await measured(ceilingServer.pid, () => load(ceilingServer.base, path, births));
-        if (rate > 0) {
-          await settle();
-          ceilingAtRate = await loadAtRate(ceilingServer.base, path, {
-            ...births,
-            rate,
-            perSecondOf: ceilingServer.pid,
-          });
-        }
-      } finally {
-        await ceilingServer.stop();
       }
       let rowsCeiling: Measured | undefined;
       if (values['rows-ceiling'] === 'on') {
@@ -182,6 +192,11 @@ async function main(): Promise<void> {
       );
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
+      if (slices.length > 0)
+        console.log(
+          `warm, in ${slices.length} pairs of ${values['pair-seconds']} s slices (both servers up, each slice after the projector caught up):\n` +
+            pairedLines('registry warm / ceiling, paired', slices, GOALS.ceiling),
+        );
       if (rowsCeiling) printRowsCeiling(rowsCeiling, warm, ceiling);
       if (registryAtRate && ceilingAtRate) {
         if (settled.length > 0) console.log(`before the paced runs: registry ${settled[0]}; ceiling ${settled[1]}`);

@@ -17,15 +17,7 @@ const CATCH_UP_DEADLINE_MS = 180_000;
 export async function settleBeforePacedRun(pool: Pool, eventsBehind?: () => Promise<number>): Promise<string> {
   const dirtyBefore = kernelDirtyMiB();
   const started = performance.now();
-  let behindAtStart = 0;
-  if (eventsBehind) {
-    behindAtStart = await eventsBehind();
-    for (let behind = behindAtStart; behind > 0; behind = await eventsBehind()) {
-      if (performance.now() - started > CATCH_UP_DEADLINE_MS)
-        throw new Error(`the projector is still ${behind} events behind after ${CATCH_UP_DEADLINE_MS / 1000} s`);
-      await sleep(100); // the poll's interval: the condition is the lag above
-    }
-  }
+  const behindAtStart = eventsBehind ? await projectorCaughtUp(eventsBehind) : 0;
   const caughtUp = performance.now();
   const checkpoint = await pool.query('CHECKPOINT').then(
     () => `CHECKPOINT ${((performance.now() - caughtUp) / 1000).toFixed(1)} s`,
@@ -35,6 +27,23 @@ export async function settleBeforePacedRun(pool: Pool, eventsBehind?: () => Prom
     ? `projector ${behindAtStart} events behind, caught up in ${((caughtUp - started) / 1000).toFixed(1)} s; `
     : '';
   return `settled: ${projector}${checkpoint}; the kernel's dirty pages ${dirtyBefore} MiB before, ${kernelDirtyMiB()} MiB after`;
+}
+
+/**
+ * Waits until the projector has no events left to project (its lag polled), and answers how many
+ * it had at first. Between slices of a comparison (paired-slices.ts) this alone is waited for: a
+ * CHECKPOINT there would make every slice start with full-page images in its WAL, which the registry,
+ * touching more pages a birth, pays more of than the ceiling.
+ */
+export async function projectorCaughtUp(eventsBehind: () => Promise<number>): Promise<number> {
+  const started = performance.now();
+  const behindAtStart = await eventsBehind();
+  for (let behind = behindAtStart; behind > 0; behind = await eventsBehind()) {
+    if (performance.now() - started > CATCH_UP_DEADLINE_MS)
+      throw new Error(`the projector is still ${behind} events behind after ${CATCH_UP_DEADLINE_MS / 1000} s`);
+    await sleep(100); // the poll's interval: the condition is the lag above
+  }
+  return behindAtStart;
 }
 
 /** The machine's dirty page cache (/proc/meminfo), what the kernel has yet to write back. */
