@@ -9,7 +9,9 @@
  * `--rate`: a last lookup measure of each server offered that many lookups a second (open loop),
  * where their p99 compare at one pace; 0 skips it. `--audit-ceiling off`: the audit rounds on the
  * query API alone. `--settle on` (the default): each paced run starts after a CHECKPOINT
- * (bench/shared/settle.ts, ADR 0145); `off`: right after the saturating runs.
+ * (bench/shared/settle.ts, ADR 0145); `off`: right after the saturating runs. `--pairs 4
+ * --pair-seconds 5` (the default): then, both servers up, that many pairs of short warm slices in
+ * turn (R C, C R, ...) and the median of the pairs' ratios (paired-slices.ts, ADR 0162); `--pairs 0` skips them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { machineLine } from '../shared/conditions';
 import { loadGet, resultLine, secondsLines, type LoadResult } from '../shared/http-load';
 import { fixedRateLine, ratioLine, startCeiling } from '../shared/ceiling';
 import { loadAtRate } from '../shared/open-loop';
+import { pairedLines, pairedSlices, type SlicePair } from '../shared/paired-slices';
 import { settleBeforePacedRun } from '../shared/settle';
 import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { cpuSeconds, databaseCpuSeconds, withCpu } from '../shared/process-cpu';
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     search: { type: 'string', default: 'on' },
     // off: the audit rounds run the query API only, not the ceiling beside it (half the time).
     'audit-ceiling': { type: 'string', default: 'on' },
+    pairs: { type: 'string', default: '4' },
+    'pair-seconds': { type: 'string', default: '5' },
     'cpu-prof': { type: 'string' },
     database: { type: 'string' },
   },
@@ -87,8 +92,11 @@ async function main(): Promise<void> {
       const profileDir = values['cpu-prof'] && join(values['cpu-prof'], `lookup-round-${round}`);
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const registry = await startRegistry({ env, port, cpuProfileDir: profileDir });
+      let ceilingServer: Awaited<ReturnType<typeof startCeiling>> | undefined;
       let cold: LoadResult, warm: LoadResult, searches: LoadResult | undefined;
+      let ceiling: LoadResult, ceilingSearches: LoadResult | undefined;
       let registryAtRate: LoadResult | undefined, ceilingAtRate: LoadResult | undefined;
+      let slices: SlicePair[] = [];
       const settled: string[] = [];
       try {
         const pid = registry.nodePid();
@@ -106,26 +114,30 @@ async function main(): Promise<void> {
           });
         }
         if (values.search === 'on') searches = await measureSearches(registry.base, pid, token, search, load);
-      } finally {
-        await registry.stop();
-      }
-      const ceilingServer = await startCeiling(env, port + 1);
-      let ceiling: LoadResult, ceilingSearches: LoadResult | undefined;
-      try {
-        await loadGet(ceilingServer.base, token, lookup, warmUp);
-        ceiling = await withCpu(ceilingServer.pid, () => loadGet(ceilingServer.base, token, lookup, load));
+        // The ceiling starts beside the idle registry: both are up for the paired slices below.
+        const ceilingUp = (ceilingServer = await startCeiling(env, port + 1));
+        await loadGet(ceilingUp.base, token, lookup, warmUp);
+        ceiling = await withCpu(ceilingUp.pid, () => loadGet(ceilingUp.base, token, lookup, load));
         if (rate > 0) {
           if (values.settle === 'on') settled.push(await settleBeforePacedRun(db.pool));
-          ceilingAtRate = await loadAtRate(ceilingServer.base, lookup, {
+          ceilingAtRate = await loadAtRate(ceilingUp.base, lookup, {
             ...load,
             rate,
             headers: { authorization: `Bearer ${token}` },
           });
         }
         if (values.search === 'on')
-          ceilingSearches = await measureSearches(ceilingServer.base, ceilingServer.pid, token, search, load);
+          ceilingSearches = await measureSearches(ceilingUp.base, ceilingUp.pid, token, search, load);
+        const slice = (base: string, server: number | undefined) => () =>
+          withCpu(server, () => loadGet(base, token, lookup, { ...load, seconds: Number(values['pair-seconds']) }));
+        slices = await pairedSlices(
+          Number(values.pairs),
+          slice(registry.base, pid),
+          slice(ceilingUp.base, ceilingUp.pid),
+        );
       } finally {
-        await ceilingServer.stop();
+        await ceilingServer?.stop();
+        await registry.stop();
       }
       console.log(`\nround ${round}: npm start answered /health/live after ${(registry.startMs / 1000).toFixed(1)} s`);
       console.log(resultLine(`registry, first ${values['cold-seconds']} s after start`, cold));
@@ -134,6 +146,11 @@ async function main(): Promise<void> {
       console.log(resultLine('ceiling (Fastify + pg, same query)', ceiling));
       console.log(ratioLine('registry cold / ceiling', cold, ceiling, GOALS.ceiling));
       console.log(ratioLine('registry warm / ceiling', warm, ceiling, GOALS.ceiling));
+      if (slices.length > 0)
+        console.log(
+          `warm, in ${slices.length} pairs of ${values['pair-seconds']} s slices (both servers up):\n` +
+            pairedLines('registry warm / ceiling, paired', slices, GOALS.ceiling),
+        );
       if (registryAtRate && ceilingAtRate) {
         if (settled.length > 0) console.log(`before the paced runs: registry ${settled[0]}; ceiling ${settled[1]}`);
         console.log(fixedRateLine(rate, registryAtRate, ceilingAtRate, GOALS.ceiling.p99));

@@ -69,8 +69,7 @@ export function pairedLines(
       `ceiling ${side(s.ceiling)}: throughput ${ratios.throughput[i].toFixed(2)}, p99 ${ratios.p99[i].toFixed(2)}x`,
   );
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const range = (values: readonly number[]) =>
-    `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
+  const range = (values: readonly number[]) => `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
   lines.push(
     `${label.padEnd(34)} throughput ${ratios.medianThroughput.toFixed(2)} of the ceiling, median of ${slices.length} ` +
       `(${range(ratios.throughput)}; goal >= ${goals.throughput}: ${verdict(ratios.medianThroughput >= goals.throughput)}), ` +
