@@ -78,22 +78,27 @@ export async function loadAtRate(base: string, path: () => string, options: Open
       cpuSamples &&
       paced.seconds.map((second, i) => ({
         ...second,
-        cpuMicrosPerRequest: ((cpuSamples[i + 1] - cpuSamples[i]) * 1e6) / Math.max(1, second.requests),
+        cpuMicrosPerRequest: ((cpuSamples[i + 1][0] - cpuSamples[i][0]) * 1e6) / Math.max(1, second.requests),
+        mainThreadMicrosPerRequest: ((cpuSamples[i + 1][1] - cpuSamples[i][1]) * 1e6) / Math.max(1, second.requests),
       })),
   };
 }
 
-/** The server's CPU seconds at each second of the pace, from when the pacing thread starts it. */
-function cpuBySecond(worker: Worker, pid: number): () => number[] {
-  const samples: number[] = [];
+/**
+ * The server's CPU seconds, the whole process's and its main thread's, at each second of the pace,
+ * from when the pacing thread starts it.
+ */
+function cpuBySecond(worker: Worker, pid: number): () => [number, number][] {
+  const samples: [number, number][] = [];
+  const sample = () => samples.push([cpuSeconds(pid), cpuSeconds(pid, pid)]);
   let sampler: NodeJS.Timeout | undefined;
   worker.once('online', () => {
-    samples.push(cpuSeconds(pid));
-    sampler = setInterval(() => samples.push(cpuSeconds(pid)), 1000);
+    sample();
+    sampler = setInterval(sample, 1000);
   });
   return () => {
     clearInterval(sampler);
-    samples.push(cpuSeconds(pid));
+    sample();
     return samples;
   };
 }
