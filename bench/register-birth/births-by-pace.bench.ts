@@ -4,7 +4,7 @@
  * and the server's CPU a birth, in all and on its main thread. At a quiet pace a birth costs many
  * times what it costs at saturation (README, 2026-12-01): this is the command behind those figures.
  *   npm run bench:births-by-pace [-- --citizens 100000 --rates 20,100,300,700 --seconds 10
- *                                     --background off --database <url>]
+ *                                     --background off --database <url> --cpu-prof DIR]
  * `--background off`: the projector, procedure runner and marriage recovery off, the API alone.
  * `--server ceiling`: the same load against the ceiling (Fastify + pg, one insert a birth), to
  * tell the registry's cost at a pace from what any node server and this machine's TCP pay.
@@ -12,13 +12,15 @@
  * statement, bench/shared/ceiling-rows.ts), to tell the cost of the registry's data from its code's.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { birthsAcrossTheCountry } from './births-across-the-country';
 import { machineLine } from '../shared/conditions';
 import { startCeiling } from '../shared/ceiling';
 import { loadAtRate } from '../shared/open-loop';
 import { cpuSeconds } from '../shared/process-cpu';
-import { benchRegistryEnv, registryShape, startRegistry } from '../shared/registry-process';
+import { benchRegistryEnv, registryProfile, registryShape, startRegistry } from '../shared/registry-process';
+import { printProfile, summarizeProfile } from '../shared/cpu-profile';
 import { seededDatabaseUrl, seededRegistry } from '../shared/seeded-registry';
 import { prepareRowsCeiling } from '../shared/ceiling-rows';
 
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     background: { type: 'string', default: 'on' },
     server: { type: 'string', default: 'registry' },
     database: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -60,9 +63,16 @@ async function main(): Promise<void> {
   const env = { ...benchRegistryEnv(url, secret, '20'), ...(values.background === 'off' ? BACKGROUND_OFF : {}) };
   const port = 3100 + Math.floor(Math.random() * 400);
   if (values.server === 'rows-ceiling') await prepareRowsCeiling(db.pool);
+  const cpuProfileDir = values['cpu-prof'];
+  if (cpuProfileDir && values.server !== 'registry') throw new Error('--cpu-prof: the registry only');
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const server =
     values.server === 'registry'
-      ? await startRegistry({ env, port }).then((r) => ({ base: r.base, pid: r.nodePid(), stop: r.stop }))
+      ? await startRegistry({ env, port, cpuProfileDir }).then((r) => ({
+          base: r.base,
+          pid: r.nodePid(),
+          stop: r.stop,
+        }))
       : await startCeiling(values.server === 'ceiling' ? env : { ...env, CEILING_BIRTH: 'rows' }, port);
   try {
     const { pid } = server;
@@ -96,6 +106,9 @@ async function main(): Promise<void> {
     await server.stop();
     await db.close();
   }
+  // The profile spans the warm-up and every rate: run one rate (`--rates 700`) to read that pace.
+  const profile = cpuProfileDir && registryProfile(cpuProfileDir);
+  if (profile) printProfile(`CPU profile of the registry (${profile})`, summarizeProfile(profile));
 }
 
 main().catch((error: unknown) => {
