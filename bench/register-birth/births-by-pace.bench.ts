@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   if (!['on', 'off'].includes(values.background!)) throw new Error('--background: on or off');
   if (!['registry', 'ceiling', 'rows-ceiling'].includes(values.server!))
     throw new Error('--server: registry, ceiling or rows-ceiling');
+  const cpuProfileDir = values['cpu-prof'];
+  if (cpuProfileDir && values.server !== 'registry') throw new Error('--cpu-prof: the registry only');
   const citizens = Number(values.citizens);
   const url = values.database ?? seededDatabaseUrl(citizens);
   const db = await seededRegistry(citizens, url);
@@ -63,8 +65,6 @@ async function main(): Promise<void> {
   const env = { ...benchRegistryEnv(url, secret, '20'), ...(values.background === 'off' ? BACKGROUND_OFF : {}) };
   const port = 3100 + Math.floor(Math.random() * 400);
   if (values.server === 'rows-ceiling') await prepareRowsCeiling(db.pool);
-  const cpuProfileDir = values['cpu-prof'];
-  if (cpuProfileDir && values.server !== 'registry') throw new Error('--cpu-prof: the registry only');
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
   const server =
     values.server === 'registry'
